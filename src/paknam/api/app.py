@@ -1,0 +1,98 @@
+"""The FastAPI application factory: routers, error mapping, OpenAPI."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from paknam import __version__
+from paknam.api import auth, meta, observations, stations
+from paknam.api.responses import FastJSONResponse, error_body
+from paknam.core.errors import (
+    AuthenticationFailed,
+    BatchRejected,
+    Conflict,
+    InvalidInput,
+    NotFound,
+    PaknamError,
+    PermissionDenied,
+    StoreUnavailable,
+)
+from paknam.core.store import Store
+
+_STATUS: list[tuple[type[PaknamError], int, str]] = [
+    (BatchRejected, 422, "batch_rejected"),
+    (InvalidInput, 422, "invalid_input"),
+    (NotFound, 404, "not_found"),
+    (Conflict, 409, "conflict"),
+    (AuthenticationFailed, 401, "unauthenticated"),
+    (PermissionDenied, 403, "forbidden"),
+    (StoreUnavailable, 503, "store_unavailable"),
+]
+
+DESCRIPTION = """
+City data platform for Samut Prakan. Public data (stations, series, districts) needs no
+login; every write needs a bearer token: a **device key** (`pkd_...`, from
+`paknam key create`) or an officer **session** (`pks_...`, from `POST /api/v1/auth/login`).
+
+Times are ISO 8601 with an offset; answers use Thai time (+07:00). Geometry is GeoJSON
+(lon, lat). Errors: `{"error": {"code", "message", "items"?, "fields"?}}`.
+"""
+
+
+def _paknam_error(_: Request, exc: Exception) -> FastJSONResponse:
+    for cls, status, code in _STATUS:
+        if isinstance(exc, cls):
+            extra: dict[str, object] = {}
+            if isinstance(exc, BatchRejected):
+                extra["items"] = [e.as_dict() for e in exc.errors]
+            elif isinstance(exc, InvalidInput) and exc.field:
+                extra["fields"] = [{"field": exc.field, "reason": str(exc)}]
+            headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+            return FastJSONResponse(
+                error_body(code, str(exc), **extra), status_code=status, headers=headers
+            )
+    return FastJSONResponse(error_body("error", str(exc)), status_code=400)
+
+
+def _validation_error(_: Request, exc: Exception) -> FastJSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    fields = [
+        {
+            "field": ".".join(str(p) for p in err.get("loc", ()) if p != "body"),
+            "reason": err.get("msg", "invalid"),
+        }
+        for err in exc.errors()
+    ]
+    message = "; ".join(f"{f['field']}: {f['reason']}" for f in fields[:5])
+    return FastJSONResponse(error_body("invalid_input", message, fields=fields), status_code=422)
+
+
+def _http_error(_: Request, exc: Exception) -> FastJSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    code = {404: "not_found", 405: "method_not_allowed", 401: "unauthenticated"}.get(
+        exc.status_code, "http_error"
+    )
+    return FastJSONResponse(
+        error_body(code, str(exc.detail)),
+        status_code=exc.status_code,
+        headers=getattr(exc, "headers", None),
+    )
+
+
+def create_app(store: Store | None = None) -> FastAPI:
+    """The paknam HTTP application on ``store`` (default: the configured store)."""
+    app = FastAPI(
+        title="paknam — Samut Prakan city data platform",
+        version=__version__,
+        description=DESCRIPTION,
+        default_response_class=FastJSONResponse,
+    )
+    app.state.store = store or Store.open()
+    app.add_exception_handler(PaknamError, _paknam_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    for module in (observations, stations, meta, auth):
+        app.include_router(module.router)
+    return app

@@ -1,0 +1,46 @@
+"""Dependencies shared by the routes: the store and the caller's identity."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from paknam.core.auth import Principal
+from paknam.core.errors import AuthenticationFailed, PermissionDenied
+from paknam.core.store import Store
+
+_bearer = HTTPBearer(auto_error=False, description="Device key (pkd_...) or session (pks_...)")
+
+
+def get_store(request: Request) -> Store:
+    return request.app.state.store
+
+
+StoreDep = Annotated[Store, Depends(get_store)]
+
+
+def get_principal(
+    store: StoreDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Principal:
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise AuthenticationFailed("this needs an 'Authorization: Bearer <token>' header")
+    return store.principal(credentials.credentials)
+
+
+PrincipalDep = Annotated[Principal, Depends(get_principal)]
+
+
+def _require_roles(*roles: str):  # type: ignore[no-untyped-def]
+    def check(principal: PrincipalDep) -> Principal:
+        if principal.kind != "user" or principal.role not in roles:
+            raise PermissionDenied(f"this needs an officer account with role {' or '.join(roles)}")
+        return principal
+
+    return check
+
+
+OfficerDep = Annotated[Principal, Depends(_require_roles("admin", "officer"))]
+AdminDep = Annotated[Principal, Depends(_require_roles("admin"))]

@@ -1,0 +1,200 @@
+"""Stations (GeoJSON), their latest values and their series (JSON or CSV)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query
+from fastapi.responses import Response
+
+from paknam.api.deps import AdminDep, OfficerDep, StoreDep
+from paknam.api.responses import ERROR_RESPONSES, FastJSONResponse, GeoJSONResponse
+from paknam.core.config import get_settings
+from paknam.core.errors import InvalidInput
+from paknam.core.models import (
+    DeviceKeyCreated,
+    SeriesSpec,
+    StationCreate,
+    StationPublic,
+    StationUpdate,
+)
+from paknam.core.quantities import get_quantity
+from paknam.core.timeutil import TimeParseError, now_s, parse_time, to_local_iso
+
+router = APIRouter(prefix="/api/v1", tags=["stations"], responses=ERROR_RESPONSES)
+
+DEFAULT_SPAN_S = {"raw": 7 * 86400, "hour": 31 * 86400, "day": 366 * 86400}
+
+
+def _latest_by_station(store: Any) -> dict[str, dict[str, Any]]:
+    out: dict[str, dict[str, Any]] = {}
+    for (station, quantity), (t, v) in store.latest().items():
+        out.setdefault(station, {})[quantity] = {"time": to_local_iso(t), "value": v}
+    return out
+
+
+def _feature(station: StationPublic, latest: dict[str, Any]) -> dict[str, Any]:
+    props = station.model_dump(mode="json", exclude={"lon", "lat"})
+    props["latest"] = latest
+    return {
+        "type": "Feature",
+        "id": station.id,
+        "geometry": {"type": "Point", "coordinates": [station.lon, station.lat]},
+        "properties": props,
+    }
+
+
+@router.get(
+    "/stations",
+    response_class=GeoJSONResponse,
+    summary="All stations as a GeoJSON FeatureCollection (lon, lat) with latest values",
+)
+def list_stations(
+    store: StoreDep,
+    kind: Annotated[str | None, Query(description="Filter by station kind")] = None,
+    district: Annotated[str | None, Query(description="Filter by amphoe code")] = None,
+) -> GeoJSONResponse:
+    latest = _latest_by_station(store)
+    features = [
+        _feature(s, latest.get(s.id, {})) for s in store.list_stations(kind=kind, district=district)
+    ]
+    return GeoJSONResponse({"type": "FeatureCollection", "features": features})
+
+
+@router.get("/stations/{station_id}", response_class=GeoJSONResponse)
+def get_station(station_id: str, store: StoreDep) -> GeoJSONResponse:
+    """One station as a GeoJSON Feature with its latest values."""
+    station = store.get_station(station_id)
+    return GeoJSONResponse(_feature(station, _latest_by_station(store).get(station_id, {})))
+
+
+@router.post("/stations", status_code=201, response_model=StationPublic)
+def create_station(new: StationCreate, store: StoreDep, _: OfficerDep) -> StationPublic:
+    """Register a station (officer or admin)."""
+    return store.add_station(new)
+
+
+@router.patch("/stations/{station_id}", response_model=StationPublic)
+def update_station(
+    station_id: str, change: StationUpdate, store: StoreDep, _: OfficerDep
+) -> StationPublic:
+    return store.update_station(station_id, change)
+
+
+@router.post("/stations/{station_id}/series", status_code=201, response_model=StationPublic)
+def add_series(station_id: str, spec: SeriesSpec, store: StoreDep, _: OfficerDep) -> StationPublic:
+    """Declare one more quantity the station measures."""
+    return store.add_series(station_id, spec)
+
+
+@router.post("/stations/{station_id}/keys", status_code=201, response_model=DeviceKeyCreated)
+def create_key(station_id: str, store: StoreDep, _: AdminDep) -> DeviceKeyCreated:
+    """A new device key for this station (admin). The key is shown in this answer only."""
+    key_id, key, prefix = store.create_device_key([station_id])
+    return DeviceKeyCreated(id=key_id, key=key, prefix=prefix, stations=[station_id], label="")
+
+
+@router.delete("/keys/{key_id}", status_code=204)
+def revoke_key(key_id: int, store: StoreDep, _: AdminDep) -> Response:
+    store.revoke_device_key(key_id)
+    return Response(status_code=204)
+
+
+def _time_param(value: str | None, name: str, default: int) -> int:
+    if value is None:
+        return default
+    try:
+        return parse_time(value)
+    except TimeParseError as exc:
+        raise InvalidInput(f"{name}: {exc}", field=name) from None
+
+
+@router.get("/stations/{station_id}/series", summary="A time series, raw or in buckets")
+def get_series(
+    station_id: str,
+    store: StoreDep,
+    quantity: Annotated[str, Query(description="Quantity code, e.g. pm25")],
+    start: Annotated[str | None, Query(description="ISO 8601 with offset (inclusive)")] = None,
+    end: Annotated[str | None, Query(description="ISO 8601 with offset (exclusive)")] = None,
+    bucket: Literal["raw", "hour", "day"] = "raw",
+    agg: Literal["mean", "min", "max", "sum", "count"] = "mean",
+    format: Literal["json", "csv"] = "json",
+) -> Response:
+    """Points of one series between ``start`` and ``end``.
+
+    Buckets are aligned to Asia/Bangkok (a day is 00:00–24:00 +07:00). Defaults: ``end``
+    now, ``start`` 7 days (raw), 31 days (hour) or 366 days (day) before ``end``. Times in
+    the answer are Thai time with offset; ``count`` is the number of samples per bucket.
+    ``format=csv`` downloads the same points as CSV.
+    """
+    end_s = _time_param(end, "end", now_s() + 1)
+    start_s = _time_param(start, "start", end_s - DEFAULT_SPAN_S[bucket])
+    if end_s <= start_s:
+        raise InvalidInput("end must be after start", field="end")
+    if end_s - start_s > 20 * 366 * 86400:
+        raise InvalidInput("range longer than 20 years; narrow it", field="start")
+    q = get_quantity(quantity)
+    cap = get_settings().max_raw_points
+    points = store.read_series(
+        station_id, quantity, start_s, end_s, bucket=bucket, agg=agg, limit=cap + 1
+    )
+    if bucket == "raw" and len(points) > cap:
+        raise InvalidInput(
+            f"more than {cap} raw points in this range; use bucket=hour or day, or a shorter range",
+            field="bucket",
+        )
+    unit = "1" if agg == "count" and bucket != "raw" else q.unit
+    if format == "csv":
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\n")
+        writer.writerow(["time", f"{quantity}_{unit}", "count"])
+        for p in points:
+            writer.writerow([to_local_iso(p.time), repr(p.value), p.count])
+        name = f"{station_id}_{quantity}_{bucket}.csv"
+        return Response(
+            buf.getvalue(),
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        )
+    return FastJSONResponse(
+        {
+            "station": station_id,
+            "quantity": quantity,
+            "unit": unit,
+            "bucket": bucket,
+            "agg": agg if bucket != "raw" else None,
+            "start": to_local_iso(start_s),
+            "end": to_local_iso(end_s),
+            "points": [
+                {"time": to_local_iso(p.time), "value": p.value, "count": p.count} for p in points
+            ],
+        }
+    )
+
+
+@router.get("/stations/{station_id}/revisions")
+def get_revisions(station_id: str, quantity: str, store: StoreDep) -> FastJSONResponse:
+    """Corrections recorded for a series (old and new value, newest first)."""
+    rows = store.revisions(station_id, quantity)
+    return FastJSONResponse(
+        [
+            {
+                "time": to_local_iso(int(r["time_s"])),
+                "old_value": r["old_value"],
+                "new_value": r["new_value"],
+                "changed_at": str(r["changed_at"]),
+            }
+            for r in rows
+        ]
+    )
+
+
+@router.get("/latest", summary="Latest value of every series")
+def latest(store: StoreDep, quantity: Annotated[str | None, Query()] = None) -> FastJSONResponse:
+    out = []
+    for (station, q), (t, v) in sorted(store.latest().items()):
+        if quantity is None or q == quantity:
+            out.append({"station": station, "quantity": q, "time": to_local_iso(t), "value": v})
+    return FastJSONResponse(out)

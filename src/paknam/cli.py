@@ -1,0 +1,379 @@
+"""The ``paknam`` command. Every subcommand works on the store named by PAKNAM_DATABASE_URL.
+
+Errors in what the user typed or in input files print a message naming the problem and
+exit with status 2; nothing is half-written.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import os
+import signal
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
+
+from paknam.core.config import get_settings, redact_url
+from paknam.core.errors import BatchRejected, PaknamError
+from paknam.core.models import SeriesSpec, StationCreate, UserCreate
+
+app = typer.Typer(
+    help="paknam — city data platform for Samut Prakan (แพลตฟอร์มข้อมูลเมืองสมุทรปราการ)",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+station_app = typer.Typer(help="Stations (สถานี)", no_args_is_help=True)
+key_app = typer.Typer(help="Device keys (กุญแจอุปกรณ์)", no_args_is_help=True)
+user_app = typer.Typer(help="Officer accounts (บัญชีเจ้าหน้าที่)", no_args_is_help=True)
+db_app = typer.Typer(help="Database (ฐานข้อมูล)", no_args_is_help=True)
+app.add_typer(station_app, name="station")
+app.add_typer(key_app, name="key")
+app.add_typer(user_app, name="user")
+app.add_typer(db_app, name="db")
+
+err = Console(stderr=True, soft_wrap=True, highlight=False)
+out = Console(soft_wrap=True, highlight=False)
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def friendly(fn: F) -> F:
+    """Turn paknam errors into a clear message and exit status 2."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except BatchRejected as exc:
+            err.print(f"[red]error:[/red] {len(exc.errors)} bad row(s); nothing stored")
+            for e in exc.errors[:20]:
+                err.print(f"  item/line {e.index}: {e.reason}", markup=False, highlight=False)
+            if len(exc.errors) > 20:
+                err.print(f"  ... and {len(exc.errors) - 20} more (use --report FILE)")
+            raise typer.Exit(2) from None
+        except PaknamError as exc:
+            err.print(f"[red]error:[/red] {exc}", highlight=False)
+            raise typer.Exit(2) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _store():  # type: ignore[no-untyped-def]
+    from paknam.core.store import Store
+
+    return Store.open()
+
+
+# ---- serving -------------------------------------------------------------------------------
+
+
+def _serve(host: str, port: int, workers: int) -> None:
+    import uvicorn
+
+    url = get_settings().database_url
+    out.print(f"paknam serving {redact_url(url)} at http://{host}:{port}  (API docs: /docs)")
+    uvicorn.run(
+        "paknam.api.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="info",
+    )
+
+
+@app.command()
+@friendly
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port")] = 8000,
+    workers: Annotated[int, typer.Option(help="Worker processes")] = 1,
+) -> None:
+    """Serve the API and dashboard (ให้บริการ API และแดชบอร์ด)."""
+    _store().close()  # migrate once before workers start
+    _serve(host, port, workers)
+
+
+@app.command()
+@friendly
+def demo(
+    no_serve: Annotated[bool, typer.Option("--no-serve", help="Only load the data")] = False,
+    host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port")] = 8000,
+) -> None:
+    """Load the real sample data, then serve (โหลดข้อมูลตัวอย่างจริง แล้วเปิดบริการ)."""
+    from paknam.ingest.demo import load_demo
+
+    with _store() as store:
+        added, result = load_demo(store)
+        out.print(
+            f"demo data: {added} new station(s); {result.received} observations read, "
+            f"{result.stored} stored, {result.unchanged} already there  "
+            f"[{redact_url(store.url)}]"
+        )
+    if not no_serve:
+        _serve(host, port, 1)
+
+
+# ---- stations and keys ---------------------------------------------------------------------
+
+
+def _meta(pairs: list[str]) -> dict[str, str]:
+    meta = {}
+    for pair in pairs:
+        if "=" not in pair:
+            raise typer.BadParameter(f"--meta {pair!r} is not KEY=VALUE")
+        k, v = pair.split("=", 1)
+        meta[k] = v
+    return meta
+
+
+@station_app.command("add")
+@friendly
+def station_add(
+    id: Annotated[str, typer.Option("--id", help="Station id, e.g. 18t")],
+    name_th: Annotated[str, typer.Option("--name-th", help="Thai name")],
+    name_en: Annotated[str, typer.Option("--name-en", help="English name")],
+    lon: Annotated[float, typer.Option(help="Longitude [deg E]")],
+    lat: Annotated[float, typer.Option(help="Latitude [deg N]")],
+    kind: Annotated[str, typer.Option(help="air, water_quality, water_level, ...")] = "other",
+    district: Annotated[str | None, typer.Option(help="Amphoe code; default from lon/lat")] = None,
+    quantity: Annotated[
+        list[str] | None, typer.Option("--quantity", "-q", help="Quantity measured (repeat)")
+    ] = None,
+    datum: Annotated[str | None, typer.Option(help="Vertical datum for water_level")] = None,
+    meta: Annotated[list[str] | None, typer.Option(help="KEY=VALUE metadata (repeat)")] = None,
+) -> None:
+    """Register a station (ลงทะเบียนสถานี)."""
+    from pydantic import ValidationError
+
+    codes = [c for q in quantity or [] for c in q.replace(",", " ").split()]
+    try:
+        new = StationCreate(
+            id=id,
+            name_th=name_th,
+            name_en=name_en,
+            kind=kind,
+            lon=lon,
+            lat=lat,
+            district_code=district,
+            meta=_meta(meta or []),
+            quantities=[SeriesSpec(quantity=c, datum=datum) for c in codes],
+        )
+    except ValidationError as exc:
+        reasons = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        err.print(f"[red]error:[/red] {reasons}", highlight=False)
+        raise typer.Exit(2) from None
+    with _store() as store:
+        station = store.add_station(new)
+    out.print(
+        f"station {station.id} added (district {station.district_code or '-'}; "
+        f"measures {', '.join(s.quantity for s in station.series) or 'nothing yet'})"
+    )
+
+
+@station_app.command("list")
+@friendly
+def station_list(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """List stations (รายการสถานี)."""
+    with _store() as store:
+        stations = store.list_stations()
+    if as_json:
+        print(json.dumps([s.model_dump(mode="json") for s in stations], ensure_ascii=False))
+        return
+    for s in stations:
+        qs = ",".join(x.quantity for x in s.series)
+        out.print(f"{s.id:12} {s.kind:14} {s.district_code or '-':5} {s.name_en} [{qs}]")
+
+
+@key_app.command("create")
+@friendly
+def key_create(
+    station: Annotated[list[str], typer.Option("--station", help="Station id (repeat)")],
+    label: Annotated[str, typer.Option(help="What the key is for")] = "",
+) -> None:
+    """Create a device key; the key is printed once, on the last line (สร้างกุญแจอุปกรณ์)."""
+    with _store() as store:
+        key_id, key, _prefix = store.create_device_key(station, label)
+    err.print(f"device key {key_id} for {', '.join(station)} — store it now, it is shown once:")
+    print(key)
+
+
+@key_app.command("revoke")
+@friendly
+def key_revoke(key_id: Annotated[int, typer.Argument(help="Key id")]) -> None:
+    """Revoke a device key (ยกเลิกกุญแจ)."""
+    with _store() as store:
+        store.revoke_device_key(key_id)
+    out.print(f"device key {key_id} revoked")
+
+
+@user_app.command("add")
+@friendly
+def user_add(
+    username: Annotated[str, typer.Option(help="Login name")],
+    role: Annotated[str, typer.Option(help="admin, officer or viewer")] = "officer",
+    display_name: Annotated[str, typer.Option(help="Name shown")] = "",
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from standard input")
+    ] = False,
+) -> None:
+    """Add an officer account (เพิ่มบัญชีเจ้าหน้าที่)."""
+    from pydantic import ValidationError
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = typer.prompt("password", hide_input=True, confirmation_prompt=True)
+    try:
+        new = UserCreate(username=username, password=password, role=role, display_name=display_name)
+    except ValidationError as exc:
+        reasons = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        err.print(f"[red]error:[/red] {reasons}", highlight=False)
+        raise typer.Exit(2) from None
+    with _store() as store:
+        user = store.add_user(new)
+    out.print(f"user {user.username} ({user.role}) added")
+
+
+@db_app.command("upgrade")
+@friendly
+def db_upgrade() -> None:
+    """Create or upgrade the schema (สร้าง/ปรับปรุงฐานข้อมูล)."""
+    with _store() as store:
+        out.print(f"schema is current at {redact_url(store.url)}")
+
+
+@app.command("districts")
+@friendly
+def districts_import(
+    file: Annotated[Path, typer.Argument(help="GeoJSON of amphoe (amphoe_code, ...)")],
+) -> None:
+    """Load district boundaries from GeoJSON (นำเข้าขอบเขตอำเภอ)."""
+    from paknam.core.errors import InvalidInput
+
+    try:
+        doc = json.loads(file.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise InvalidInput(f"{file}: {exc}") from None
+    with _store() as store:
+        n = store.load_districts(doc)
+    out.print(f"{n} district(s) loaded")
+
+
+# ---- ingestion -----------------------------------------------------------------------------
+
+
+@app.command("import")
+@friendly
+def import_file(
+    file: Annotated[Path, typer.Argument(help="CSV file (long or wide format)")],
+    station: Annotated[
+        str | None, typer.Option(help="Station of a wide file without a station column")
+    ] = None,
+    skip_invalid: Annotated[
+        bool, typer.Option("--skip-invalid", help="Store the valid rows, report the rest")
+    ] = False,
+    report: Annotated[
+        Path | None, typer.Option(help="Write every rejected line and reason to this CSV")
+    ] = None,
+) -> None:
+    """Import observations from CSV (นำเข้าข้อมูลจากไฟล์ CSV)."""
+    from paknam.ingest.csv_file import import_csv
+
+    with (
+        _store() as store,
+        Progress(
+            "[progress.description]{task.description}",
+            BarColumn(),
+            DownloadColumn(),
+            TimeRemainingColumn(),
+            console=err,
+            transient=True,
+            disable=not err.is_terminal,
+        ) as bar,
+    ):
+        task = bar.add_task(f"reading {file.name}", total=None)
+
+        def progress(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        try:
+            rep = import_csv(
+                store, file, station=station, skip_invalid=skip_invalid, progress=progress
+            )
+        except BatchRejected as exc:
+            if report:
+                _write_report(report, exc.errors)
+            raise
+    if report and rep.errors:
+        _write_report(report, rep.errors)
+    r = rep.result
+    out.print(
+        f"{file.name} ({rep.layout} format): {r.received} observations, {r.stored} stored, "
+        f"{r.unchanged} unchanged, {r.duplicates} duplicate(s), {r.rejected} rejected"
+    )
+    for e in rep.errors[:20]:
+        err.print(f"  line {e.index}: {e.reason}", markup=False, highlight=False)
+
+
+def _write_report(path: Path, errors: list[Any]) -> None:
+    import csv
+
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["line", "reason"])
+        for e in errors:
+            w.writerow([e.index, e.reason])
+    err.print(f"rejected lines written to {path}")
+
+
+@app.command()
+@friendly
+def mqtt(
+    host: Annotated[str | None, typer.Option(help="Broker host")] = None,
+    port: Annotated[int | None, typer.Option(help="Broker port")] = None,
+    prefix: Annotated[str | None, typer.Option(help="Topic prefix")] = None,
+    client_id: Annotated[str, typer.Option(help="MQTT client id (persistent session)")] = (
+        "paknam-ingest"
+    ),
+) -> None:
+    """Subscribe to the MQTT broker and store observations (รับข้อมูลผ่าน MQTT)."""
+    from paknam.ingest.mqtt import MqttIngestor
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    s = get_settings()
+    store = _store()
+    ingestor = MqttIngestor(
+        store,
+        host=host or s.mqtt_host,
+        port=port or s.mqtt_port,
+        prefix=prefix or s.mqtt_topic_prefix,
+        client_id=client_id,
+        username=s.mqtt_username,
+        password=s.mqtt_password,
+    )
+    signal.signal(signal.SIGTERM, lambda *_: ingestor.stop())
+    out.print(f"paknam mqtt: {ingestor.host}:{ingestor.port}, topics {ingestor.prefix}/#")
+    try:
+        ingestor.run()
+    except KeyboardInterrupt:
+        ingestor.stop()
+    finally:
+        store.close()
+
+
+def main() -> None:
+    """Entry point of the ``paknam`` command."""
+    os.environ.setdefault("PYTHONUNBUFFERED", "1")
+    app()
+
+
+if __name__ == "__main__":
+    main()

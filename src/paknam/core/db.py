@@ -1,0 +1,107 @@
+"""Database engines: SQLite (embedded default) and PostgreSQL (production), one code path.
+
+SQLite runs in WAL mode with ``synchronous=NORMAL``: a committed transaction survives a
+crash of the process (kill -9); only a power loss can lose the last transactions (set
+``PAKNAM_SQLITE_SYNCHRONOUS=FULL`` semantics by using PostgreSQL for production).
+Write transactions on SQLite start with ``BEGIN IMMEDIATE`` so concurrent writers queue
+on the busy timeout instead of failing on a lock upgrade.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from importlib import resources
+from pathlib import Path
+
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import event
+from sqlalchemy.engine import Connection, Engine, make_url
+
+from paknam.core.config import redact_url
+from paknam.core.errors import StoreUnavailable
+
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+
+def create_engine(url: str) -> Engine:
+    """An engine for ``url`` (``sqlite:///file`` or ``postgresql://...``) set up for paknam."""
+    parsed = make_url(url)
+    backend = parsed.get_backend_name()
+    if backend == "sqlite":
+        return _sqlite_engine(url)
+    if backend == "postgresql":
+        if parsed.drivername in ("postgresql", "postgres"):
+            parsed = parsed.set(drivername="postgresql+psycopg")
+        return sa.create_engine(parsed, pool_pre_ping=True, pool_size=5, max_overflow=10)
+    raise StoreUnavailable(
+        f"unsupported database URL {redact_url(url)!r}: use sqlite:///FILE or postgresql://..."
+    )
+
+
+def _sqlite_engine(url: str) -> Engine:
+    database = make_url(url).database
+    if database and database != ":memory:":
+        parent = Path(database).expanduser().resolve().parent
+        if not parent.is_dir():
+            raise StoreUnavailable(f"folder {parent} of the SQLite file does not exist")
+    engine = sa.create_engine(
+        url,
+        connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
+    )
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
+        dbapi_conn.isolation_level = None  # we issue BEGIN ourselves
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cur.execute("PRAGMA cache_size=-65536")  # 64 MiB page cache
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        if conn.get_execution_options().get("paknam_write"):
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            conn.exec_driver_sql("BEGIN")
+
+    return engine
+
+
+@contextmanager
+def write_transaction(engine: Engine) -> Iterator[Connection]:
+    """A connection in a write transaction, committed on success, rolled back on error."""
+    with engine.connect() as conn:
+        conn = conn.execution_options(paknam_write=True)
+        with conn.begin():
+            yield conn
+
+
+def _alembic_config() -> Config:
+    cfg = Config()
+    location = resources.files("paknam.core") / "migrations"
+    cfg.set_main_option("script_location", str(location))
+    return cfg
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the schema to the newest revision (creating it on an empty database)."""
+    cfg = _alembic_config()
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+
+
+def schema_is_current(engine: Engine) -> bool:
+    """True when the database has the newest schema revision."""
+    script = ScriptDirectory.from_config(_alembic_config())
+    with engine.connect() as conn:
+        current = MigrationContext.configure(conn).get_current_revision()
+    return current == script.get_current_head()

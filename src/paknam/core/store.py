@@ -1,0 +1,342 @@
+"""The store: one interface over SQLite (embedded default) and PostgreSQL (production).
+
+Every other part of paknam reads and writes city data through :class:`Store`. It owns the
+engine, runs migrations, and exposes stations, series, observations and credentials.
+Domain packages add their own tables through migrations and use :meth:`Store.read` /
+:meth:`Store.write` for their own queries.
+
+Example
+-------
+>>> store = Store.open("sqlite:///paknam.sqlite3")          # doctest: +SKIP
+>>> store.ingest_items([{"station": "18t", "quantity": "pm25_24h",
+...                      "time": "2026-01-01T07:00:00+07:00", "value": 31.2}])  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+import numpy as np
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import OperationalError
+
+from paknam.core import auth, observations, stations
+from paknam.core.config import get_settings, redact_url
+from paknam.core.db import create_engine, migrate, schema_is_current, write_transaction
+from paknam.core.errors import BatchRejected, InvalidInput, PermissionDenied, StoreUnavailable
+from paknam.core.ingest import Checked, check_columns, check_items
+from paknam.core.models import (
+    SeriesSpec,
+    StationCreate,
+    StationPublic,
+    StationUpdate,
+    UserCreate,
+    UserPublic,
+)
+from paknam.core.schema import districts
+from paknam.core.timeutil import now_s
+
+DEFAULT_DISTRICTS = "samut_prakan_amphoe.geojson"
+
+
+@dataclass(frozen=True, slots=True)
+class IngestResult:
+    """What happened to an accepted batch."""
+
+    received: int
+    stored: int  # rows new or changed
+    unchanged: int  # rows identical to what was stored
+    duplicates: int  # repeated within the batch, counted once
+    rejected: int = 0  # only with skip_invalid
+
+    def as_dict(self) -> dict[str, int]:
+        return {
+            "received": self.received,
+            "stored": self.stored,
+            "unchanged": self.unchanged,
+            "duplicates": self.duplicates,
+            "rejected": self.rejected,
+        }
+
+
+class Store:
+    """The city data store. Create with :meth:`open`."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.engine = create_engine(url)
+        self.dialect = self.engine.dialect.name
+        settings = get_settings()
+        self.max_future_s = settings.max_future_seconds
+
+    @classmethod
+    def open(cls, url: str | None = None, *, migrate: bool = True) -> Store:
+        """Open the store at ``url`` (default: ``PAKNAM_DATABASE_URL``), migrating it."""
+        store = cls(url or get_settings().database_url)
+        if migrate:
+            store.migrate()
+        return store
+
+    def __repr__(self) -> str:
+        return f"Store({redact_url(self.url)!r})"
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    # ---- plumbing ------------------------------------------------------------------------
+
+    def migrate(self) -> None:
+        """Create or upgrade the schema, sync the quantity registry, seed districts."""
+        try:
+            migrate(self.engine)
+        except OperationalError as exc:
+            raise StoreUnavailable(
+                f"cannot open the store at {redact_url(self.url)}: {exc.orig}"
+            ) from None
+        with self.write() as conn:
+            stations.sync_quantities(conn)
+            if conn.execute(sa.select(sa.func.count()).select_from(districts)).scalar() == 0:
+                data = resources.files("paknam") / "data" / "geo" / DEFAULT_DISTRICTS
+                stations.load_districts(conn, json.loads(data.read_text(encoding="utf-8")))
+
+    def is_current(self) -> bool:
+        return schema_is_current(self.engine)
+
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        """A connection for reads (one transaction)."""
+        try:
+            with self.engine.connect() as conn, conn.begin():
+                yield conn
+        except OperationalError as exc:
+            raise StoreUnavailable(f"store unavailable: {exc.orig}") from None
+
+    @contextmanager
+    def write(self) -> Iterator[Connection]:
+        """A connection in a write transaction, committed when the block ends."""
+        with write_transaction(self.engine) as conn:
+            yield conn
+
+    # ---- stations ------------------------------------------------------------------------
+
+    def add_station(self, new: StationCreate) -> StationPublic:
+        with self.write() as conn:
+            return stations.add_station(conn, new)
+
+    def update_station(self, station_id: str, change: StationUpdate) -> StationPublic:
+        with self.write() as conn:
+            return stations.update_station(conn, station_id, change)
+
+    def add_series(self, station_id: str, spec: SeriesSpec) -> StationPublic:
+        with self.write() as conn:
+            return stations.add_series(conn, station_id, spec)
+
+    def get_station(self, station_id: str) -> StationPublic:
+        with self.read() as conn:
+            return stations.get_station(conn, station_id)
+
+    def list_stations(
+        self, *, kind: str | None = None, district: str | None = None
+    ) -> list[StationPublic]:
+        with self.read() as conn:
+            return stations.list_stations(conn, kind=kind, district=district)
+
+    def list_districts(self) -> list[dict[str, Any]]:
+        with self.read() as conn:
+            return stations.list_districts(conn)
+
+    def load_districts(self, geojson: dict[str, Any]) -> int:
+        with self.write() as conn:
+            return stations.load_districts(conn, geojson)
+
+    def catalog(self) -> dict[tuple[str, str], int]:
+        """``(station id, quantity) -> series id`` of every active series."""
+        with self.read() as conn:
+            return stations.series_catalog(conn)
+
+    # ---- observations --------------------------------------------------------------------
+
+    @staticmethod
+    def _authorise(
+        checked: Checked,
+        principal: auth.Principal | None,
+        catalog: dict[tuple[str, str], int],
+    ) -> None:
+        if principal is None:
+            return
+        known = {s for s, _ in catalog}
+        denied = sorted(
+            s for s in checked.stations if s in known and not principal.may_write_station(s)
+        )
+        if denied:
+            raise PermissionDenied(
+                f"{principal.kind} {principal.name!r} may not write station(s) "
+                f"{', '.join(map(repr, denied))}"
+            )
+
+    def _commit(self, checked: Checked, received: int, rejected: int = 0) -> IngestResult:
+        rows = checked.rows()
+        with self.write() as conn:
+            stored = observations.write_rows(conn, rows)
+        return IngestResult(
+            received=received,
+            stored=stored,
+            unchanged=len(rows) - stored,
+            duplicates=checked.duplicates,
+            rejected=rejected,
+        )
+
+    def ingest_items(
+        self,
+        items: Sequence[object],
+        *,
+        principal: auth.Principal | None = None,
+        defaults: dict[str, object] | None = None,
+        now: int | None = None,
+    ) -> IngestResult:
+        """Validate and store a batch of ``{station, quantity, time, value}`` objects.
+
+        All or nothing: any bad item raises :class:`BatchRejected` listing every bad item
+        and nothing is stored. A ``principal`` that may not write a named station raises
+        :class:`PermissionDenied`. Returns only after the batch is committed.
+        """
+        catalog = self.catalog()
+        checked = check_items(
+            items,
+            catalog,
+            now=now_s() if now is None else now,
+            max_future_s=self.max_future_s,
+            defaults=defaults,
+        )
+        self._authorise(checked, principal, catalog)
+        if not checked.ok:
+            raise BatchRejected(checked.errors, len(items))
+        return self._commit(checked, len(items))
+
+    def check_columns(
+        self,
+        station: Sequence[str] | np.ndarray,
+        quantity: Sequence[str] | np.ndarray,
+        time_s: np.ndarray,
+        value: np.ndarray,
+        *,
+        now: int | None = None,
+        index_base: Sequence[int] | None = None,
+        skip: np.ndarray | None = None,
+    ) -> Checked:
+        """Validate observations given as columns, storing nothing."""
+        return check_columns(
+            station,
+            quantity,
+            time_s,
+            value,
+            self.catalog(),
+            now=now_s() if now is None else now,
+            max_future_s=self.max_future_s,
+            index_base=index_base,
+            skip=skip,
+        )
+
+    def store_checked(self, checked: Checked, received: int, rejected: int = 0) -> IngestResult:
+        """Store the valid rows of a checked batch in one transaction."""
+        return self._commit(checked, received, rejected)
+
+    def ingest_columns(
+        self,
+        station: Sequence[str] | np.ndarray,
+        quantity: Sequence[str] | np.ndarray,
+        time_s: np.ndarray,
+        value: np.ndarray,
+        *,
+        skip_invalid: bool = False,
+        now: int | None = None,
+    ) -> IngestResult:
+        """The bulk path: validate and store observations given as columns.
+
+        Any bad row raises :class:`BatchRejected` and nothing is stored, unless
+        ``skip_invalid``: then the valid rows are stored and ``rejected`` counts the rest.
+        """
+        checked = self.check_columns(station, quantity, time_s, value, now=now)
+        if not checked.ok and not skip_invalid:
+            raise BatchRejected(checked.errors, len(time_s))
+        return self._commit(checked, len(time_s), rejected=len(checked.errors))
+
+    def read_series(
+        self,
+        station_id: str,
+        quantity: str,
+        start: int,
+        end: int,
+        *,
+        bucket: str = "raw",
+        agg: str = "mean",
+        limit: int | None = None,
+    ) -> list[observations.Point]:
+        """Points of one series in ``[start, end)`` (UTC epoch seconds)."""
+        with self.read() as conn:
+            sid = stations.series_id(conn, station_id, quantity)
+            return observations.read_series(
+                conn, sid, start, end, bucket=bucket, agg=agg, limit=limit
+            )
+
+    def latest(self) -> dict[tuple[str, str], tuple[int, float]]:
+        """``(station id, quantity) -> (time, value)`` of the newest observation of each."""
+        with self.read() as conn:
+            by_sid = observations.latest(conn)
+            catalog = stations.series_catalog(conn)
+        return {key: by_sid[sid] for key, sid in catalog.items() if sid in by_sid}
+
+    def revisions(self, station_id: str, quantity: str) -> list[dict[str, object]]:
+        with self.read() as conn:
+            sid = stations.series_id(conn, station_id, quantity)
+            return observations.revisions(conn, sid)
+
+    def count_observations(self) -> int:
+        with self.read() as conn:
+            return observations.count(conn)
+
+    # ---- credentials ---------------------------------------------------------------------
+
+    def add_user(self, new: UserCreate) -> UserPublic:
+        with self.write() as conn:
+            return auth.add_user(conn, new)
+
+    def login(self, username: str, password: str) -> str:
+        with self.write() as conn:
+            return auth.login(conn, username, password, get_settings().session_hours)
+
+    def logout(self, token: str) -> None:
+        with self.write() as conn:
+            auth.logout(conn, token)
+
+    def principal(self, token: str) -> auth.Principal:
+        with self.read() as conn:
+            return auth.principal_for_token(conn, token)
+
+    def create_device_key(self, station_ids: list[str], label: str = "") -> tuple[int, str, str]:
+        with self.write() as conn:
+            return auth.create_device_key(conn, station_ids, label)
+
+    def revoke_device_key(self, key_id: int) -> None:
+        with self.write() as conn:
+            auth.revoke_device_key(conn, key_id)
+
+
+def require_range(start: int, end: int, max_days: int = 3660) -> None:
+    """Refuse a time range that is inverted or absurdly long."""
+    if end <= start:
+        raise InvalidInput("end must be after start", field="end")
+    if end - start > max_days * 86400:
+        raise InvalidInput(f"range longer than {max_days} days", field="start")

@@ -1,0 +1,61 @@
+"""Time conventions: store UTC as integer epoch seconds, show Asia/Bangkok (UTC+7).
+
+Observation times have a resolution of one second. Every time that enters the platform
+must carry a UTC offset; a naive time is rejected (we cannot guess whether a logger
+meant Thai time or UTC).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+BANGKOK = ZoneInfo("Asia/Bangkok")
+BANGKOK_OFFSET_S = 7 * 3600
+"""Thailand has no daylight saving time: UTC+7 all year."""
+
+_FIXED_BKK = timezone(timedelta(hours=7))
+
+
+class TimeParseError(ValueError):
+    """A time string that is not ISO 8601 with a UTC offset."""
+
+
+def parse_time(value: object) -> int:
+    """Epoch seconds (UTC) of an ISO 8601 time with offset, or of an aware datetime.
+
+    Raises
+    ------
+    TimeParseError
+        With a message naming the value: not a string, not ISO 8601, no UTC offset, or a
+        fraction of a second (the store's resolution is one second).
+    """
+    if isinstance(value, datetime):
+        dt = value
+    elif isinstance(value, str):
+        try:
+            dt = datetime.fromisoformat(value)
+        except ValueError:
+            raise TimeParseError(f"time {value!r} is not ISO 8601") from None
+    else:
+        raise TimeParseError(f"time {value!r} is not a string")
+    if dt.tzinfo is None or dt.utcoffset() is None:
+        raise TimeParseError(f"time {value!r} has no UTC offset (e.g. +07:00 or Z)")
+    if dt.microsecond:
+        raise TimeParseError(f"time {value!r} has a fraction of a second (resolution is 1 s)")
+    return int(dt.timestamp())
+
+
+def to_local_iso(epoch_s: int) -> str:
+    """ISO 8601 in Thai time with its offset, e.g. ``2025-01-01T07:00:00+07:00``."""
+    return datetime.fromtimestamp(epoch_s, _FIXED_BKK).isoformat()
+
+
+def to_utc(epoch_s: int) -> datetime:
+    """Aware UTC datetime of epoch seconds."""
+    return datetime.fromtimestamp(epoch_s, UTC)
+
+
+def now_s() -> int:
+    """Current epoch seconds."""
+    return int(datetime.now(UTC).timestamp())

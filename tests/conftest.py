@@ -1,0 +1,140 @@
+"""Fixtures shared by the suite: a store on each engine, an app, services.
+
+The store tests run on SQLite always and on PostgreSQL when ``PAKNAM_TEST_POSTGRES_URL``
+names a server (``.ci/run`` sets it). In CI (``CI=true``) a missing PostgreSQL or
+Mosquitto is an error, not a skip.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from paknam.core.models import StationCreate
+from paknam.core.store import Store
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED_DATA = REPO.parent / "shared" / "data"
+IN_CI = os.environ.get("CI", "").lower() == "true"
+PG_URL = os.environ.get("PAKNAM_TEST_POSTGRES_URL")
+MQTT_HOST = os.environ.get("PAKNAM_TEST_MQTT_HOST", "127.0.0.1")
+MQTT_PORT = int(os.environ.get("PAKNAM_TEST_MQTT_PORT", "1883"))
+
+_RESET_TABLES = (
+    "observation_revisions",
+    "observations",
+    "device_key_stations",
+    "device_keys",
+    "sessions",
+    "users",
+    "series",
+    "stations",
+)
+
+
+def _skip_or_fail(reason: str) -> None:
+    if IN_CI:
+        pytest.fail(f"{reason} (required in CI)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def pg_url() -> Iterator[str]:
+    """A fresh PostgreSQL database for this test session, dropped at the end."""
+    if not PG_URL:
+        _skip_or_fail("PAKNAM_TEST_POSTGRES_URL is not set: PostgreSQL tests skipped")
+    admin = sa.create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    name = f"paknam_test_{uuid.uuid4().hex[:10]}"
+    try:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    except sa.exc.OperationalError as exc:
+        _skip_or_fail(f"PostgreSQL at PAKNAM_TEST_POSTGRES_URL unreachable: {exc.orig}")
+    url = sa.engine.make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+    yield url
+    with admin.connect() as conn:
+        conn.exec_driver_sql(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s",
+            (name,),
+        )
+        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}"')
+    admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def _pg_store(pg_url: str) -> Iterator[Store]:
+    store = Store.open(pg_url)
+    yield store
+    store.close()
+
+
+def _reset(store: Store) -> None:
+    with store.write() as conn:
+        if store.dialect == "postgresql":
+            conn.exec_driver_sql(f"TRUNCATE {', '.join(_RESET_TABLES)} RESTART IDENTITY CASCADE")
+        else:
+            for table in _RESET_TABLES:
+                conn.exec_driver_sql(f"DELETE FROM {table}")
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    """An empty, migrated store on each engine."""
+    if request.param == "sqlite":
+        s = Store.open(f"sqlite:///{tmp_path / 'paknam.sqlite3'}")
+        yield s
+        s.close()
+    else:
+        s = request.getfixturevalue("_pg_store")
+        _reset(s)
+        yield s
+
+
+@pytest.fixture
+def sqlite_store(tmp_path: Path) -> Iterator[Store]:
+    s = Store.open(f"sqlite:///{tmp_path / 'paknam.sqlite3'}")
+    yield s
+    s.close()
+
+
+def add_air_station(store: Store, station_id: str = "18t", **kw: object) -> None:
+    """Register a Samut Prakan air station measuring pm25 and pm10."""
+    fields: dict[str, object] = {
+        "id": station_id,
+        "name_th": "ศาลากลางจังหวัดสมุทรปราการ",
+        "name_en": "City Hall, Samut Prakan",
+        "kind": "air",
+        "lon": 100.597345,
+        "lat": 13.599149,
+        "quantities": ["pm25", "pm10"],
+    }
+    fields.update(kw)
+    store.add_station(StationCreate(**fields))  # type: ignore[arg-type]
+
+
+def obs(station: str, quantity: str, time: str, value: object) -> dict[str, object]:
+    return {"station": station, "quantity": quantity, "time": time, "value": value}
+
+
+@pytest.fixture
+def mqtt_broker() -> tuple[str, int]:
+    """Address of a running MQTT broker (Mosquitto)."""
+    try:
+        with socket.create_connection((MQTT_HOST, MQTT_PORT), timeout=2):
+            pass
+    except OSError as exc:
+        _skip_or_fail(f"no MQTT broker at {MQTT_HOST}:{MQTT_PORT}: {exc}")
+    return MQTT_HOST, MQTT_PORT
+
+
+@pytest.fixture
+def shared_data() -> Path:
+    if not SHARED_DATA.is_dir():
+        pytest.skip(f"{SHARED_DATA} is absent: opt-in test on the shared real data skipped")
+    return SHARED_DATA

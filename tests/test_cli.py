@@ -1,0 +1,211 @@
+"""The ``paknam`` command against each engine.
+
+Most tests drive the Typer app in-process (same code, faster); the last ones run the real
+``paknam`` entry point as a subprocess.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from paknam.cli import app
+from paknam.core.config import get_settings
+from paknam.core.store import Store
+from paknam.core.timeutil import parse_time
+
+
+@dataclass
+class Ran:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def paknam(store: Store, *args: str, stdin: str | None = None) -> Ran:
+    """Run ``paknam ARGS`` in-process on ``store``."""
+    get_settings.cache_clear()
+    try:
+        result = CliRunner().invoke(
+            app, list(args), env={"PAKNAM_DATABASE_URL": store.url}, input=stdin
+        )
+    finally:
+        get_settings.cache_clear()
+    if result.exception and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return Ran(result.exit_code, result.stdout, result.stderr)
+
+
+def paknam_process(store: Store, *args: str) -> subprocess.CompletedProcess:
+    """Run the installed entry point as a real process."""
+    env = {**os.environ, "PAKNAM_DATABASE_URL": store.url}
+    return subprocess.run(
+        [sys.executable, "-m", "paknam.cli", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
+
+
+def add_18t(store: Store) -> None:
+    r = paknam(
+        store,
+        "station",
+        "add",
+        "--id",
+        "18t",
+        "--name-th",
+        "ศาลากลาง",
+        "--name-en",
+        "City Hall",
+        "--lon",
+        "100.597345",
+        "--lat",
+        "13.599149",
+        "--kind",
+        "air",
+        "-q",
+        "pm25,pm10",
+    )
+    assert r.returncode == 0, r.stderr
+
+
+def test_cli_station_add_and_key_create_last_line(store: Store) -> None:
+    add_18t(store)
+    assert store.get_station("18t").district_code == "1101"
+    r = paknam_process(store, "key", "create", "--station", "18t")
+    assert r.returncode == 0, r.stderr
+    key = r.stdout.strip().splitlines()[-1]
+    assert key.startswith("pkd_")
+    assert store.principal(key).stations == {"18t"}
+
+
+def test_cli_bad_input_exit_2_with_message(store: Store) -> None:
+    r = paknam(
+        store,
+        "station",
+        "add",
+        "--id",
+        "x1",
+        "--name-th",
+        "ก",
+        "--name-en",
+        "x",
+        "--lon",
+        "200",
+        "--lat",
+        "13",
+    )
+    assert r.returncode == 2
+    assert "lon" in r.stderr
+    r = paknam(store, "key", "create", "--station", "nope")
+    assert r.returncode == 2 and "station 'nope' does not exist" in r.stderr
+    r = paknam_process(store, "station", "add", "--id", "x1")
+    assert r.returncode == 2  # usage error: missing options
+    assert "Missing option" in r.stderr
+
+
+def test_cli_import_long_then_reimport_idempotent(store: Store, tmp_path: Path) -> None:
+    add_18t(store)
+    f = tmp_path / "long.csv"
+    f.write_text(
+        "station,quantity,time,value\n"
+        "18t,pm25,2025-01-01T07:00:00+07:00,12.5\n"
+        "18t,pm10,2025-01-01T07:00:00+07:00,40\n"
+        "18t,pm25,2025-01-01T08:00:00Z,13\n",
+        encoding="utf-8",
+    )
+    r = paknam(store, "import", str(f))
+    assert r.returncode == 0, r.stderr
+    assert "3 observations, 3 stored" in r.stdout
+    r = paknam(store, "import", str(f))
+    assert "0 stored, 3 unchanged" in r.stdout
+    assert store.count_observations() == 3
+
+
+def test_cli_import_wide_with_station_option(store: Store, tmp_path: Path) -> None:
+    add_18t(store)
+    f = tmp_path / "wide.csv"
+    f.write_text(
+        "time,pm25,pm10\n2025-01-01T07:00:00+07:00,12.5,40\n2025-01-01T08:00:00+07:00,,41\n",
+        encoding="utf-8",
+    )
+    r = paknam(store, "import", str(f))
+    assert r.returncode == 2 and "--station" in r.stderr
+    r = paknam(store, "import", str(f), "--station", "18t")
+    assert r.returncode == 0, r.stderr
+    assert "wide format" in r.stdout and "3 stored" in r.stdout
+    t = parse_time("2025-01-01T08:00:00+07:00")
+    assert [p.value for p in store.read_series("18t", "pm10", t, t + 1)] == [41.0]
+
+
+def test_cli_import_bad_rows_nothing_stored_and_report(store: Store, tmp_path: Path) -> None:
+    add_18t(store)
+    f = tmp_path / "bad.csv"
+    f.write_text(
+        "station,quantity,time,value\n"
+        "18t,pm25,2025-01-01T07:00:00+07:00,12.5\n"
+        "18t,pm25,2025-01-01 08:00,13\n"
+        "18t,pm25,2025-01-01T09:00:00+07:00,abc\n"
+        "99t,pm25,2025-01-01T09:00:00+07:00,1\n",
+        encoding="utf-8",
+    )
+    report = tmp_path / "report.csv"
+    r = paknam(store, "import", str(f), "--report", str(report))
+    assert r.returncode == 2
+    assert "3 bad row(s); nothing stored" in r.stderr
+    assert "line 3:" in r.stderr and "no UTC offset" in r.stderr
+    assert "line 4:" in r.stderr and "'abc' is not a number" in r.stderr
+    assert "line 5:" in r.stderr and "unknown station '99t'" in r.stderr
+    assert store.count_observations() == 0
+    assert report.read_text(encoding="utf-8").count("\n") == 4
+    r = paknam(store, "import", str(f), "--skip-invalid")
+    assert r.returncode == 0 and "1 stored" in r.stdout and "3 rejected" in r.stdout
+    assert store.count_observations() == 1
+
+
+def test_cli_import_unknown_column_names_it(store: Store, tmp_path: Path) -> None:
+    f = tmp_path / "wide.csv"
+    f.write_text("station,time,pm2_5\n18t,2025-01-01T07:00:00+07:00,1\n", encoding="utf-8")
+    r = paknam(store, "import", str(f))
+    assert r.returncode == 2 and "['pm2_5'] are not quantity codes" in r.stderr
+    r = paknam(store, "import", str(tmp_path / "missing.csv"))
+    assert r.returncode == 2 and "no such file" in r.stderr
+
+
+def test_cli_user_add_password_stdin(store: Store) -> None:
+    r = paknam(
+        store,
+        "user",
+        "add",
+        "--username",
+        "admin",
+        "--role",
+        "admin",
+        "--password-stdin",
+        stdin="a strong password\n",
+    )
+    assert r.returncode == 0, r.stderr
+    assert store.principal(store.login("admin", "a strong password")).role == "admin"
+    r = paknam(store, "user", "add", "--username", "x", "--password-stdin", stdin="short\n")
+    assert r.returncode == 2 and "password" in r.stderr
+
+
+@pytest.mark.parametrize("runs", [2])
+def test_cli_demo_no_serve_loads_real_sample_idempotent(store: Store, runs: int) -> None:
+    for i in range(runs):
+        r = (paknam_process if i == 0 else paknam)(store, "demo", "--no-serve")
+        assert r.returncode == 0, r.stderr
+    assert "0 stored, 17004 already there" in r.stdout
+    ids = {s.id for s in store.list_stations()}
+    assert {"08t", "16t", "17t", "18t", "19t", "bma-371"} <= ids
+    assert store.get_station("19t").district_code == "1106"  # Bang Sao Thong
+    latest = store.latest()
+    assert latest[("18t", "pm25_24h")][1] > 0
