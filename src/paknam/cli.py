@@ -369,6 +369,25 @@ def mqtt(
         store.close()
 
 
+# ---- science on the command line ----------------------------------------------------------
+
+
+@app.command(context_settings={"allow_extra_args": False})
+def aqi(
+    assignments: Annotated[
+        list[str], typer.Argument(help="POLLUTANT=VALUE, e.g. pm25=38.2 pm10=71 o3=40")
+    ],
+    date: Annotated[
+        str | None, typer.Option(help="YYYY-MM-DD: use the breakpoint table of that day")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
+) -> None:
+    """Thai AQI from concentrations (ดัชนีคุณภาพอากาศ): PM2.5/PM10 24 h, O3/CO 8 h, NO2/SO2 1 h."""
+    from paknam.environment.aqi_cli import aqi_command
+
+    raise typer.Exit(aqi_command(assignments, date, as_json))
+
+
 def main() -> None:
     """Entry point of the ``paknam`` command."""
     os.environ.setdefault("PYTHONUNBUFFERED", "1")

@@ -145,3 +145,12 @@ def test_reference_endpoints(client: TestClient) -> None:
     assert client.get("/api/v1/health").json()["status"] == "ok"
     assert client.get("/openapi.json").json()["paths"]["/api/v1/observations"]["post"]
     assert client.get("/docs").status_code == 200
+
+
+def test_home_page_names_six_districts_in_thai(client: TestClient, store: Store) -> None:
+    _seed(store)
+    r = client.get("/")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
+    for name in ("เมืองสมุทรปราการ", "บางบ่อ", "บางพลี", "พระประแดง", "พระสมุทรเจดีย์", "บางเสาธง"):
+        assert name in r.text
+    assert "สถานีทั้งหมด 1 แห่ง" in r.text

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 STATION_KINDS: dict[str, tuple[str, str]] = {
     "air": ("สถานีตรวจวัดคุณภาพอากาศ", "Air quality station"),
@@ -73,6 +73,16 @@ class StationUpdate(BaseModel):
     district_code: str | None = None
     meta: dict[str, Any] | None = None
     active: bool | None = None
+
+    @model_validator(mode="after")
+    def _no_null_for_required(self) -> StationUpdate:
+        nullable = {"district_code"}
+        nulls = sorted(
+            f for f in self.model_fields_set if f not in nullable and getattr(self, f) is None
+        )
+        if nulls:
+            raise ValueError(f"field(s) {', '.join(nulls)} may not be null")
+        return self
 
 
 class SeriesPublic(BaseModel):

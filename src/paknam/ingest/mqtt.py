@@ -117,6 +117,7 @@ class MqttIngestor:
         self.client.on_connect = self._on_connect
         self.client.on_message = self._on_message
         self.client.on_disconnect = self._on_disconnect
+        self.client.on_subscribe = self._on_subscribe
 
     # paho callbacks run on its network thread: keep them short
     def _on_connect(self, client: mqtt.Client, _u: Any, _f: Any, reason: Any, _p: Any) -> None:
@@ -124,7 +125,12 @@ class MqttIngestor:
             log.error("MQTT connection refused: %s", reason)
             return
         client.subscribe([(f"{self.prefix}/+", 1), (f"{self.prefix}/+/+", 1)])
-        log.info("connected to %s:%s, subscribed to %s/#", self.host, self.port, self.prefix)
+        log.info("connected to %s:%s, subscribing to %s/#", self.host, self.port, self.prefix)
+
+    def _on_subscribe(self, _c: Any, _u: Any, _mid: Any, reasons: Any, _p: Any) -> None:
+        if any(r.is_failure for r in reasons):
+            log.error("broker refused the subscription: %s", reasons)
+            return
         self.connected.set()
 
     def _on_disconnect(self, _c: Any, _u: Any, _f: Any, reason: Any, _p: Any) -> None:
