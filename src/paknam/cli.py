@@ -37,6 +37,8 @@ app.add_typer(station_app, name="station")
 app.add_typer(key_app, name="key")
 app.add_typer(user_app, name="user")
 app.add_typer(db_app, name="db")
+env_app = typer.Typer(help="Smart Environment (สิ่งแวดล้อม)", no_args_is_help=True)
+app.add_typer(env_app, name="environment")
 
 err = Console(stderr=True, soft_wrap=True, highlight=False)
 out = Console(soft_wrap=True, highlight=False)
@@ -367,6 +369,23 @@ def mqtt(
         ingestor.stop()
     finally:
         store.close()
+
+
+@env_app.command("check")
+@friendly
+def environment_check() -> None:
+    """Run the environment rules once: raise, update, clear warnings (ตรวจเกณฑ์)."""
+    from paknam.environment.checks import run_environment_checks
+
+    with _store() as store:
+        r = run_environment_checks(store)
+        active = store.list_warnings(domain="environment")
+    out.print(
+        f"environment warnings: {len(r.raised)} raised, {len(r.updated)} updated, "
+        f"{len(r.cleared)} cleared; {len(active)} active"
+    )
+    for w in active:
+        out.print(f"  [{w['severity']}] {w['headline_th']} / {w['headline_en']}")
 
 
 # ---- science on the command line ----------------------------------------------------------

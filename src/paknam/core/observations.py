@@ -145,6 +145,19 @@ def read_series(
     return [Point(int(t), float(v), int(c)) for t, v, c in rows]
 
 
+def last_points(conn: Connection, series_id: int, n: int) -> list[Point]:
+    """The ``n`` newest points of one series, oldest first."""
+    t = "extract(epoch FROM time)::bigint" if conn.dialect.name == "postgresql" else "time"
+    rows = conn.execute(
+        sa.text(
+            f"SELECT {t}, value FROM observations WHERE series_id = :sid "
+            "ORDER BY time DESC LIMIT :n"
+        ),
+        {"sid": series_id, "n": n},
+    ).all()
+    return [Point(int(tt), float(v), 1) for tt, v in reversed(rows)]
+
+
 def latest(conn: Connection) -> dict[int, tuple[int, float]]:
     """``series id -> (time, value)`` of the newest observation of every series."""
     pg = conn.dialect.name == "postgresql"
@@ -166,7 +179,7 @@ def revisions(conn: Connection, series_id: int, limit: int = 100) -> list[dict[s
         ),
         {"sid": series_id, "lim": limit},
     )
-    return [dict(r._mapping) for r in rows]
+    return [{str(k): v for k, v in r._mapping.items()} for r in rows]
 
 
 def count(conn: Connection, series_id: int | None = None) -> int:

@@ -80,7 +80,7 @@ def list_districts(conn: Connection) -> list[dict[str, Any]]:
             districts.c.code, districts.c.name_th, districts.c.name_en, districts.c.province_code
         ).order_by(districts.c.code)
     )
-    return [dict(r._mapping) for r in rows]
+    return [{str(k): v for k, v in r._mapping.items()} for r in rows]
 
 
 class DistrictLocator:

@@ -41,6 +41,7 @@ from paknam.core.models import (
 )
 from paknam.core.schema import districts
 from paknam.core.timeutil import now_s
+from paknam.core.warnings import Signal, SyncResult, list_warnings, sync_warnings
 
 DEFAULT_DISTRICTS = "samut_prakan_amphoe.geojson"
 
@@ -290,6 +291,24 @@ class Store:
             return observations.read_series(
                 conn, sid, start, end, bucket=bucket, agg=agg, limit=limit
             )
+
+    def last_points(self, station_id: str, quantity: str, n: int) -> list[observations.Point]:
+        """The ``n`` newest points of one series, oldest first."""
+        with self.read() as conn:
+            return observations.last_points(conn, stations.series_id(conn, station_id, quantity), n)
+
+    def sync_warnings(
+        self, domain: str, signals: list[Signal], *, evaluated: list[str | None], kinds: list[str]
+    ) -> SyncResult:
+        """Raise, update and clear the warnings of one rule set (see core.warnings)."""
+        with self.write() as conn:
+            return sync_warnings(conn, domain, signals, evaluated=evaluated, kinds=kinds)
+
+    def list_warnings(
+        self, *, status: str | None = "active", domain: str | None = None
+    ) -> list[dict[str, Any]]:
+        with self.read() as conn:
+            return list_warnings(conn, status=status, domain=domain)
 
     def latest(self) -> dict[tuple[str, str], tuple[int, float]]:
         """``(station id, quantity) -> (time, value)`` of the newest observation of each."""

@@ -1,0 +1,146 @@
+"""Smart Environment: AQI, warnings, citizens' pollution reports."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, File, Form, Query, UploadFile
+from fastapi.responses import Response
+
+from paknam.api.deps import OfficerDep, StoreDep
+from paknam.api.responses import ERROR_RESPONSES, FastJSONResponse
+from paknam.core.errors import InvalidInput
+from paknam.core.timeutil import TimeParseError, now_s, parse_time
+from paknam.environment import reports
+from paknam.environment.air_service import hourly_aqi, latest_aqi
+from paknam.environment.checks import run_environment_checks
+
+router = APIRouter(prefix="/api/v1", tags=["environment"], responses=ERROR_RESPONSES)
+
+
+def _time(value: str | None, name: str, default: int) -> int:
+    if value is None:
+        return default
+    try:
+        return parse_time(value)
+    except TimeParseError as exc:
+        raise InvalidInput(f"{name}: {exc}", field=name) from None
+
+
+@router.get("/environment/aqi", summary="Latest Thai AQI of every air station")
+def get_latest_aqi(store: StoreDep) -> FastJSONResponse:
+    """The newest hourly AQI per station with pollutant, level (1–5) and colour."""
+    return FastJSONResponse(latest_aqi(store))
+
+
+@router.get("/stations/{station_id}/aqi", summary="Hourly Thai AQI of a station")
+def get_station_aqi(
+    station_id: str,
+    store: StoreDep,
+    start: Annotated[str | None, Query(description="ISO 8601 with offset")] = None,
+    end: Annotated[str | None, Query(description="ISO 8601 with offset")] = None,
+) -> FastJSONResponse:
+    """Hourly AQI computed from the station's series (default: the last 7 days)."""
+    end_s = _time(end, "end", now_s())
+    start_s = _time(start, "start", end_s - 7 * 86400)
+    if not 0 < end_s - start_s <= 400 * 86400:
+        raise InvalidInput("start must be before end and at most 400 days earlier", field="start")
+    rows = hourly_aqi(store, station_id, start_s, end_s).rows()
+    return FastJSONResponse({"station": station_id, "points": rows})
+
+
+@router.get("/warnings", summary="Warnings raised by the rules (active by default)")
+def get_warnings(
+    store: StoreDep,
+    status: Literal["active", "cleared", "all"] = "active",
+    domain: Annotated[str | None, Query(description="environment, living, ...")] = None,
+) -> FastJSONResponse:
+    return FastJSONResponse(
+        store.list_warnings(status=None if status == "all" else status, domain=domain)
+    )
+
+
+@router.post("/environment/checks", summary="Run the environment rules now (officer)")
+def post_checks(store: StoreDep, _: OfficerDep) -> FastJSONResponse:
+    result = run_environment_checks(store)
+    return FastJSONResponse(
+        {"raised": result.raised, "updated": result.updated, "cleared": result.cleared}
+    )
+
+
+@router.get("/environment/report-topics")
+def report_topics() -> FastJSONResponse:
+    return FastJSONResponse(
+        [{"topic": k, "name_th": th, "name_en": en} for k, (th, en) in reports.TOPICS.items()]
+    )
+
+
+@router.post("/environment/reports", status_code=201, summary="A citizen reports pollution")
+async def post_report(
+    store: StoreDep,
+    topic: Annotated[str, Form(description="See /environment/report-topics")],
+    description: Annotated[str, Form(max_length=2000)],
+    lon: Annotated[float, Form(ge=-180, le=180)],
+    lat: Annotated[float, Form(ge=-90, le=90)],
+    observed_at: Annotated[str, Form(description="ISO 8601 with offset")],
+    photo: Annotated[UploadFile | None, File(description="JPEG, PNG or WebP ≤ 5 MB")] = None,
+) -> FastJSONResponse:
+    """Open to everyone (no personal data is asked). The report appears beside the
+    station data of its area."""
+    data = None
+    if photo is not None:
+        data = await photo.read(reports.MAX_PHOTO_BYTES + 1)
+        if not data:
+            data = None
+    report = reports.ReportIn(
+        topic=topic,
+        description=description,
+        lon=lon,
+        lat=lat,
+        observed_at=_time(observed_at, "observed_at", 0),
+        photo=data,
+    )
+    with store.write() as conn:
+        saved = reports.add_report(conn, report)
+    return FastJSONResponse(saved, status_code=201)
+
+
+@router.get("/environment/reports", summary="Citizens' reports, newest first")
+def get_reports(
+    store: StoreDep,
+    lon: float | None = None,
+    lat: float | None = None,
+    radius_km: Annotated[float, Query(gt=0, le=100)] = 5.0,
+    start: str | None = None,
+    end: str | None = None,
+) -> FastJSONResponse:
+    if (lon is None) != (lat is None):
+        raise InvalidInput("give both lon and lat, or neither", field="lon")
+    with store.read() as conn:
+        rows = reports.list_reports(
+            conn,
+            near=(lon, lat) if lon is not None and lat is not None else None,
+            radius_km=radius_km,
+            start=_time(start, "start", 0) if start else None,
+            end=_time(end, "end", 0) if end else None,
+        )
+    return FastJSONResponse(rows)
+
+
+@router.get("/environment/reports/{report_id}/photo", response_class=Response)
+def get_report_photo(report_id: int, store: StoreDep) -> Response:
+    with store.read() as conn:
+        kind, data = reports.get_photo(conn, report_id)
+    return Response(data, media_type=kind)
+
+
+@router.get("/stations/{station_id}/reports", summary="Citizens' reports near a station")
+def get_station_reports(
+    station_id: str,
+    store: StoreDep,
+    radius_km: Annotated[float, Query(gt=0, le=100)] = 5.0,
+) -> FastJSONResponse:
+    station = store.get_station(station_id)
+    with store.read() as conn:
+        rows = reports.list_reports(conn, near=(station.lon, station.lat), radius_km=radius_km)
+    return FastJSONResponse(rows)

@@ -1,0 +1,171 @@
+"""Citizens' pollution reports: what they saw, where, when, with an optional photo.
+
+Stored beside station data so an officer sees them next to the measurements of the
+area. No personal data is collected. Photos are checked by their content (JPEG, PNG or
+WebP magic bytes), not by the name or type the client claims, and limited in size.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from paknam.core.errors import InvalidInput, NotFound
+from paknam.core.schema import citizen_reports as table
+from paknam.core.stations import DistrictLocator
+from paknam.core.timeutil import now_s, to_local_iso, to_utc
+
+TOPICS: dict[str, tuple[str, str]] = {
+    "smoke": ("ควัน", "Smoke"),
+    "dust": ("ฝุ่น", "Dust"),
+    "odour": ("กลิ่นเหม็น", "Bad smell"),
+    "burning": ("การเผาในที่โล่ง", "Open burning"),
+    "water_colour": ("น้ำเปลี่ยนสี", "Discoloured water"),
+    "water_odour": ("น้ำเน่าเหม็น", "Foul-smelling water"),
+    "dead_fish": ("ปลาตาย", "Dead fish"),
+    "dumping": ("ลักลอบทิ้งขยะ/น้ำเสีย", "Illegal dumping or discharge"),
+    "other": ("อื่น ๆ", "Other"),
+}
+"""Report topics with Thai and English labels."""
+
+MAX_PHOTO_BYTES = 5 * 1024 * 1024
+PHOTO_SIGNATURES = {
+    b"\xff\xd8\xff": "image/jpeg",
+    b"\x89PNG\r\n\x1a\n": "image/png",
+}
+PROVINCE_BBOX = (100.40, 13.40, 101.00, 13.80)
+"""Samut Prakan and its immediate surroundings [lon min, lat min, lon max, lat max]."""
+
+
+def photo_type(data: bytes) -> str:
+    """The image type of ``data``, or :class:`InvalidInput` naming the problem."""
+    if len(data) > MAX_PHOTO_BYTES:
+        raise InvalidInput(
+            f"photo is {len(data)} bytes; the limit is {MAX_PHOTO_BYTES} bytes", field="photo"
+        )
+    for magic, kind in PHOTO_SIGNATURES.items():
+        if data.startswith(magic):
+            return kind
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "image/webp"
+    raise InvalidInput("photo is not a JPEG, PNG or WebP image", field="photo")
+
+
+@dataclass(frozen=True)
+class ReportIn:
+    topic: str
+    description: str
+    lon: float
+    lat: float
+    observed_at: int
+    photo: bytes | None = None
+
+
+def add_report(conn: Connection, report: ReportIn) -> dict[str, Any]:
+    if report.topic not in TOPICS:
+        raise InvalidInput(
+            f"unknown topic {report.topic!r}; use one of {', '.join(TOPICS)}", field="topic"
+        )
+    text = report.description.strip()
+    if not 3 <= len(text) <= 2000:
+        raise InvalidInput("description must be 3 to 2000 characters", field="description")
+    lo_min, la_min, lo_max, la_max = PROVINCE_BBOX
+    if not (lo_min <= report.lon <= lo_max and la_min <= report.lat <= la_max):
+        raise InvalidInput(
+            f"location {report.lon}, {report.lat} is outside Samut Prakan "
+            f"(lon {lo_min}–{lo_max}, lat {la_min}–{la_max})",
+            field="lon",
+        )
+    if report.observed_at > now_s() + 600:
+        raise InvalidInput("observed_at is in the future", field="observed_at")
+    kind = photo_type(report.photo) if report.photo else None
+    district = DistrictLocator(conn).locate(report.lon, report.lat)
+    rid = conn.execute(
+        table.insert().values(
+            topic=report.topic,
+            description=text,
+            lon=report.lon,
+            lat=report.lat,
+            district_code=district,
+            observed_at=to_utc(report.observed_at),
+            photo_type=kind,
+            photo=report.photo,
+            status="new",
+            created_at=datetime.now(UTC),
+        )
+    ).inserted_primary_key[0]
+    return get_report(conn, rid)
+
+
+def _public(r: Any) -> dict[str, Any]:
+    observed = r.observed_at if r.observed_at.tzinfo else r.observed_at.replace(tzinfo=UTC)
+    return {
+        "id": r.id,
+        "topic": r.topic,
+        "topic_th": TOPICS[r.topic][0],
+        "topic_en": TOPICS[r.topic][1],
+        "description": r.description,
+        "lon": r.lon,
+        "lat": r.lat,
+        "district_code": r.district_code,
+        "observed_at": to_local_iso(int(observed.timestamp())),
+        "photo_url": f"/api/v1/environment/reports/{r.id}/photo" if r.photo_type else None,
+        "status": r.status,
+    }
+
+
+_COLUMNS = [c for c in table.c if c.name != "photo"]
+
+
+def get_report(conn: Connection, report_id: int) -> dict[str, Any]:
+    row = conn.execute(sa.select(*_COLUMNS).where(table.c.id == report_id)).first()
+    if row is None:
+        raise NotFound(f"report {report_id} does not exist")
+    return _public(row)
+
+
+def get_photo(conn: Connection, report_id: int) -> tuple[str, bytes]:
+    row = conn.execute(
+        sa.select(table.c.photo_type, table.c.photo).where(table.c.id == report_id)
+    ).first()
+    if row is None or row.photo is None:
+        raise NotFound(f"report {report_id} has no photo")
+    return row.photo_type, row.photo
+
+
+def _km(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
+    """Great-circle distance [km] (haversine, mean Earth radius 6371 km)."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0 * math.asin(math.sqrt(a))
+
+
+def list_reports(
+    conn: Connection,
+    *,
+    near: tuple[float, float] | None = None,
+    radius_km: float = 5.0,
+    start: int | None = None,
+    end: int | None = None,
+    limit: int = 500,
+) -> list[dict[str, Any]]:
+    """Reports, newest first, optionally within ``radius_km`` of ``near`` (lon, lat)."""
+    query = sa.select(*_COLUMNS).order_by(table.c.observed_at.desc())
+    if start is not None:
+        query = query.where(table.c.observed_at >= to_utc(start))
+    if end is not None:
+        query = query.where(table.c.observed_at < to_utc(end))
+    out = []
+    for r in conn.execute(query):
+        if near and _km(near[0], near[1], r.lon, r.lat) > radius_km:
+            continue
+        out.append(_public(r))
+        if len(out) >= limit:
+            break
+    return out
