@@ -285,10 +285,40 @@ def import_file(
     report: Annotated[
         Path | None, typer.Option(help="Write every rejected line and reason to this CSV")
     ] = None,
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            help="auto, paknam (long/wide CSV) or air4thai (getAQI JSON, history CSV)",
+        ),
+    ] = "auto",
 ) -> None:
-    """Import observations from CSV (นำเข้าข้อมูลจากไฟล์ CSV)."""
+    """Import observations from CSV or air4thai files (นำเข้าข้อมูลจากไฟล์)."""
+    from paknam.core.errors import InvalidInput
+    from paknam.ingest.air4thai import import_air4thai, looks_like_air4thai
     from paknam.ingest.csv_file import import_csv
 
+    if fmt not in ("auto", "paknam", "air4thai"):
+        raise InvalidInput(f"--format {fmt!r}: use auto, paknam or air4thai")
+    if not file.is_file():
+        raise InvalidInput(f"{file}: no such file")
+    if fmt == "air4thai" or (fmt == "auto" and looks_like_air4thai(file)):
+        with _store() as store:
+            try:
+                rep4 = import_air4thai(store, file, skip_invalid=skip_invalid)
+            except BatchRejected as exc:
+                if report:
+                    _write_report(report, exc.errors)
+                raise
+        r = rep4.result
+        out.print(
+            f"{file.name} (air4thai): {r.received} observations, {r.stored} stored, "
+            f"{r.unchanged} unchanged, {r.rejected} rejected; stations created: "
+            f"{', '.join(rep4.stations_created) or 'none'}"
+        )
+        for note in rep4.notes:
+            err.print(f"  note: {note}", markup=False)
+        return
     with (
         _store() as store,
         Progress(

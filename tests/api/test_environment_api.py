@@ -121,3 +121,64 @@ def test_environment_api_citizen_report_bad_input(client: TestClient, store: Sto
         assert r.status_code == 422, (change, r.text)
         assert reason in r.json()["error"]["message"]
     assert client.get("/api/v1/environment/reports").json() == []
+
+
+def test_environment_api_ngsi_ld_air_quality_observed(client: TestClient, store: Store) -> None:
+    _seed(store)
+    r = client.get(
+        "/api/v1/environment/ngsi-ld",
+        params={
+            "station": "18t",
+            "start": "2026-01-01T00:00:00+07:00",
+            "end": "2026-01-01T02:00:00+07:00",
+        },
+    )
+    assert r.status_code == 200
+    assert r.headers["content-type"].startswith("application/ld+json")
+    first, second = r.json()
+    assert first["type"] == "AirQualityObserved"
+    assert first["id"] == "urn:ngsi-ld:AirQualityObserved:paknam:18t:2026-01-01T00:00:00+07:00"
+    assert first["location"]["value"]["coordinates"] == [100.597345, 13.599149]
+    assert first["pm25"] == {
+        "type": "Property",
+        "value": 50.8,
+        "unitCode": "GQ",
+        "averagingPeriod": {"type": "Property", "value": "PT24H"},
+    }
+    assert first["airQualityIndex"]["value"] == 136
+    assert second["airQualityLevel"]["value"] == "affects_health"
+    assert "@context" in first
+
+
+def test_environment_api_ngsi_ld_water_quality_measurand(client: TestClient, store: Store) -> None:
+    store.add_station(
+        StationCreate(
+            id="k1",
+            name_th="คลอง",
+            name_en="Canal",
+            kind="water_quality",
+            lon=100.6,
+            lat=13.6,
+            quantities=["do", "bod", "tcb"],
+        )
+    )
+    t = "2025-07-01T00:00:00+07:00"
+    store.ingest_items(
+        [
+            {"station": "k1", "quantity": "do", "time": t, "value": 1.5},
+            {"station": "k1", "quantity": "bod", "time": t, "value": 12.0},
+            {"station": "k1", "quantity": "tcb", "time": t, "value": 93000.0},
+        ]
+    )
+    (e,) = client.get(
+        "/api/v1/environment/ngsi-ld",
+        params={
+            "station": "k1",
+            "start": "2025-06-01T00:00:00+07:00",
+            "end": "2025-08-01T00:00:00+07:00",
+        },
+    ).json()
+    assert e["type"] == "WaterQualityObserved"
+    assert e["O2"]["value"] == 1.5 and e["O2"]["unitCode"] == "M1"
+    assert e["bod"]["value"] == 12.0
+    assert e["measurand"]["value"] == ["TCB, 93000, MPN/100mL, Total coliform bacteria"]

@@ -11,11 +11,13 @@ from paknam.api.deps import OfficerDep, StoreDep
 from paknam.api.responses import ERROR_RESPONSES, FastJSONResponse
 from paknam.core.errors import InvalidInput
 from paknam.core.timeutil import TimeParseError, now_s, parse_time
-from paknam.environment import reports
+from paknam.environment import fiware, reports
 from paknam.environment.air_service import hourly_aqi, latest_aqi
+from paknam.environment.aqi_levels import LEVELS
 from paknam.environment.checks import run_environment_checks
 
 router = APIRouter(prefix="/api/v1", tags=["environment"], responses=ERROR_RESPONSES)
+AQI_LEVEL_KEYS = {lv.number: lv.key for lv in LEVELS}
 
 
 def _time(value: str | None, name: str, default: int) -> int:
@@ -144,3 +146,44 @@ def get_station_reports(
     with store.read() as conn:
         rows = reports.list_reports(conn, near=(station.lon, station.lat), radius_km=radius_km)
     return FastJSONResponse(rows)
+
+
+@router.get(
+    "/environment/ngsi-ld",
+    summary="Observations as FIWARE AirQualityObserved / WaterQualityObserved (NGSI-LD)",
+)
+def get_ngsi_ld(
+    store: StoreDep,
+    station: Annotated[str, Query(description="Station id")],
+    start: Annotated[str | None, Query(description="ISO 8601 with offset")] = None,
+    end: Annotated[str | None, Query(description="ISO 8601 with offset")] = None,
+    limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
+) -> FastJSONResponse:
+    """NGSI-LD normalized entities, one per observation time (default: the last 7 days)."""
+    s = store.get_station(station)
+    entity_type = fiware.entity_type_for(x.quantity for x in s.series)
+    if entity_type is None:
+        raise InvalidInput(f"station {station!r} has no air or water quality series")
+    end_s = _time(end, "end", now_s() + 1)
+    start_s = _time(start, "start", end_s - 7 * 86400)
+    if end_s <= start_s:
+        raise InvalidInput("end must be after start", field="end")
+    by_time: dict[int, dict[str, float]] = {}
+    for series in s.series:
+        for p in store.read_series(station, series.quantity, start_s, end_s, limit=limit):
+            by_time.setdefault(p.time, {})[series.quantity] = p.value
+    extra: dict[int, dict[str, object]] = {}
+    if entity_type == "AirQualityObserved":
+        try:
+            for row in hourly_aqi(store, station, start_s, end_s).rows():
+                extra[parse_time(row["time"])] = {
+                    "airQualityIndex": row["aqi"],
+                    "airQualityLevel": AQI_LEVEL_KEYS[row["level"]],
+                }
+        except InvalidInput:
+            pass
+    entities = [
+        fiware.entity(entity_type, s.id, s.name_en, s.lon, s.lat, t, values, extra=extra.get(t))
+        for t, values in sorted(by_time.items())[:limit]
+    ]
+    return FastJSONResponse(entities, media_type="application/ld+json")
