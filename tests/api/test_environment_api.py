@@ -182,3 +182,12 @@ def test_environment_api_ngsi_ld_water_quality_measurand(client: TestClient, sto
     assert e["O2"]["value"] == 1.5 and e["O2"]["unitCode"] == "M1"
     assert e["bod"]["value"] == 12.0
     assert e["measurand"]["value"] == ["TCB, 93000, MPN/100mL, Total coliform bacteria"]
+
+
+def test_environment_api_indicators(client: TestClient, store: Store) -> None:
+    _seed(store)
+    (ind,) = client.get("/api/v1/environment/indicators", params={"year": 2026}).json()
+    assert ind["id"] == "env_good_air_time" and ind["baseline_period"] == "2025"
+    assert ind["value"] == 0.0  # both hours are level 4 and 5
+    assert ind["status"] == "insufficient_data"
+    assert client.get("/api/v1/environment/indicators").status_code == 422

@@ -15,6 +15,7 @@ from paknam.environment import fiware, reports
 from paknam.environment.air_service import hourly_aqi, latest_aqi
 from paknam.environment.aqi_levels import LEVELS
 from paknam.environment.checks import run_environment_checks
+from paknam.environment.indicators import good_air_indicator
 
 router = APIRouter(prefix="/api/v1", tags=["environment"], responses=ERROR_RESPONSES)
 AQI_LEVEL_KEYS = {lv.number: lv.key for lv in LEVELS}
@@ -187,3 +188,14 @@ def get_ngsi_ld(
         for t, values in sorted(by_time.items())[:limit]
     ]
     return FastJSONResponse(entities, media_type="application/ld+json")
+
+
+@router.get("/environment/indicators", summary="Smart Environment indicators of the proposal")
+def get_environment_indicators(
+    store: StoreDep,
+    year: Annotated[int, Query(ge=1990, le=2100)],
+    baseline_year: Annotated[int | None, Query(ge=1990, le=2100)] = None,
+) -> FastJSONResponse:
+    """Good-air time (share of hours with AQI ≤ 50) against the baseline year (default:
+    the year before), per station and month, with coverage and status."""
+    return FastJSONResponse([good_air_indicator(store, year, baseline_year or year - 1)])
