@@ -209,3 +209,19 @@ def test_cli_demo_no_serve_loads_real_sample_idempotent(store: Store, runs: int)
     assert store.get_station("19t").district_code == "1106"  # Bang Sao Thong
     latest = store.latest()
     assert latest[("18t", "pm25_24h")][1] > 0
+
+
+def test_cli_aqi_and_wqi_json_contract(store: Store) -> None:
+    import json
+
+    r = paknam(store, "aqi", "pm25=39.3", "pm10=100", "--json")
+    assert r.returncode == 0, r.stderr
+    body = json.loads(r.stdout)
+    assert (body["aqi"], body["pollutant"], body["level"]) == (106, "pm25", 4)
+    assert body["sub_indices"] == {"pm25": 106, "pm10": 75}
+    r = paknam(store, "wqi", "do=6.5", "bod=1", "tcb=1000", "fcb=200", "nh3n=0.2", "--json")
+    assert r.returncode == 0, r.stderr
+    body = json.loads(r.stdout)
+    assert {"wqi", "band", "method", "sub_indices"} <= set(body)
+    r = paknam(store, "wqi", "do=-1", "--json")
+    assert r.returncode == 2

@@ -437,6 +437,20 @@ def aqi(
     raise typer.Exit(aqi_command(assignments, date, as_json))
 
 
+@app.command(context_settings={"allow_extra_args": False})
+def wqi(
+    assignments: Annotated[
+        list[str],
+        typer.Argument(help="PARAMETER=VALUE, e.g. do=4.2 bod=2.5 tcb=5000 fcb=900 nh3n=0.4"),
+    ],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
+) -> None:
+    """Thai surface water WQI and class (ดัชนีคุณภาพน้ำ); Malaysia DOE WQI beside it."""
+    from paknam.environment.wqi_cli import wqi_command
+
+    raise typer.Exit(wqi_command(assignments, as_json))
+
+
 def main() -> None:
     """Entry point of the ``paknam`` command."""
     os.environ.setdefault("PYTHONUNBUFFERED", "1")

@@ -186,8 +186,39 @@ def test_environment_api_ngsi_ld_water_quality_measurand(client: TestClient, sto
 
 def test_environment_api_indicators(client: TestClient, store: Store) -> None:
     _seed(store)
-    (ind,) = client.get("/api/v1/environment/indicators", params={"year": 2026}).json()
+    ind, wqi = client.get("/api/v1/environment/indicators", params={"year": 2026}).json()
+    assert wqi["id"] == "env_wqi" and wqi["status"] == "no_data"
     assert ind["id"] == "env_good_air_time" and ind["baseline_period"] == "2025"
     assert ind["value"] == 0.0  # both hours are level 4 and 5
     assert ind["status"] == "insufficient_data"
     assert client.get("/api/v1/environment/indicators").status_code == 422
+
+
+def test_environment_api_wqi(client: TestClient, store: Store) -> None:
+    store.add_station(
+        StationCreate(
+            id="k1",
+            name_th="คลอง",
+            name_en="Canal",
+            kind="water_quality",
+            lon=100.6,
+            lat=13.6,
+            quantities=["do", "bod", "nh3n"],
+        )
+    )
+    t = "2025-07-01T00:00:00+07:00"
+    store.ingest_items(
+        [
+            {"station": "k1", "quantity": q, "time": t, "value": v}
+            for q, v in (("do", 1.5), ("bod", 12.0), ("nh3n", 4.0))
+        ]
+    )
+    (latest,) = client.get("/api/v1/environment/wqi").json()
+    assert latest["band"] == "very_poor" and latest["complete"] is False
+    body = client.get("/api/v1/stations/k1/wqi").json()
+    assert body["yearly"]["2025"]["wqi"] == latest["wqi"]
+    inds = {
+        i["id"]: i
+        for i in client.get("/api/v1/environment/indicators", params={"year": 2025}).json()
+    }
+    assert inds["env_wqi"]["status"] == "insufficient_data"  # no 2024 samples

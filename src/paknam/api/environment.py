@@ -16,6 +16,12 @@ from paknam.environment.air_service import hourly_aqi, latest_aqi
 from paknam.environment.aqi_levels import LEVELS
 from paknam.environment.checks import run_environment_checks
 from paknam.environment.indicators import good_air_indicator
+from paknam.environment.water_service import (
+    latest_wqi,
+    station_wqi_days,
+    station_wqi_periods,
+    wqi_indicator,
+)
 
 router = APIRouter(prefix="/api/v1", tags=["environment"], responses=ERROR_RESPONSES)
 AQI_LEVEL_KEYS = {lv.number: lv.key for lv in LEVELS}
@@ -196,6 +202,22 @@ def get_environment_indicators(
     year: Annotated[int, Query(ge=1990, le=2100)],
     baseline_year: Annotated[int | None, Query(ge=1990, le=2100)] = None,
 ) -> FastJSONResponse:
-    """Good-air time (share of hours with AQI ≤ 50) against the baseline year (default:
-    the year before), per station and month, with coverage and status."""
-    return FastJSONResponse([good_air_indicator(store, year, baseline_year or year - 1)])
+    """Good-air time (share of hours with AQI ≤ 50) and the mean yearly WQI, each against
+    the baseline year (default: the year before), with coverage and status."""
+    base = baseline_year or year - 1
+    return FastJSONResponse(
+        [good_air_indicator(store, year, base), wqi_indicator(store, year, base)]
+    )
+
+
+@router.get("/environment/wqi", summary="Latest Thai WQI of every water-quality station")
+def get_latest_wqi(store: StoreDep) -> FastJSONResponse:
+    """Newest daily WQI per station, with band, completeness and the curves' provenance."""
+    return FastJSONResponse(latest_wqi(store))
+
+
+@router.get("/stations/{station_id}/wqi", summary="Daily, monthly and yearly WQI of a station")
+def get_station_wqi(station_id: str, store: StoreDep) -> FastJSONResponse:
+    """Every sampled day's WQI; monthly = lowest day, yearly = lowest month (PCD rule)."""
+    days = station_wqi_days(store, station_id)
+    return FastJSONResponse({"station": station_id, "days": days, **station_wqi_periods(days)})

@@ -181,7 +181,7 @@ def get_revisions(station_id: str, quantity: str, store: StoreDep) -> FastJSONRe
     return FastJSONResponse(
         [
             {
-                "time": to_local_iso(int(r["time_s"])),
+                "time": to_local_iso(int(str(r["time_s"]))),
                 "old_value": r["old_value"],
                 "new_value": r["new_value"],
                 "changed_at": str(r["changed_at"]),

@@ -61,7 +61,7 @@ def add_user(conn: Connection, new: UserCreate) -> UserPublic:
             active=True,
             created_at=datetime.now(UTC),
         )
-    ).inserted_primary_key[0]
+    ).inserted_primary_key[0]  # type: ignore[index]
     return UserPublic(
         id=uid,
         username=new.username,
@@ -120,20 +120,20 @@ def principal_for_token(conn: Connection, token: str) -> Principal:
             raise AuthenticationFailed("session token unknown or expired; log in again")
         return Principal("user", row.username, role=row.role)
     if token.startswith(KEY_PREFIX):
-        row = conn.execute(
+        key_row = conn.execute(
             sa.select(device_keys.c.id, device_keys.c.prefix, device_keys.c.revoked_at).where(
                 device_keys.c.key_hash == digest
             )
         ).first()
-        if row is None or row.revoked_at is not None:
+        if key_row is None or key_row.revoked_at is not None:
             raise AuthenticationFailed("device key unknown or revoked")
         owned = conn.execute(
             sa.select(stations.c.id)
             .join(device_key_stations, device_key_stations.c.station_pk == stations.c.pk)
-            .where(device_key_stations.c.key_id == row.id)
+            .where(device_key_stations.c.key_id == key_row.id)
         )
         return Principal(
-            "device", row.prefix, key_id=row.id, stations=frozenset(r.id for r in owned)
+            "device", key_row.prefix, key_id=key_row.id, stations=frozenset(r.id for r in owned)
         )
     raise AuthenticationFailed("bearer token is neither a session token nor a device key")
 
@@ -162,7 +162,7 @@ def create_device_key(
             label=label or ",".join(station_ids),
             created_at=datetime.now(UTC),
         )
-    ).inserted_primary_key[0]
+    ).inserted_primary_key[0]  # type: ignore[index]
     for pk in sorted(set(pks)):
         conn.execute(device_key_stations.insert().values(key_id=key_id, station_pk=pk))
     return key_id, key, prefix

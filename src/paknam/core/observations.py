@@ -56,6 +56,7 @@ def write_rows(conn: Connection, rows: Sequence[Row]) -> int:
     if not rows:
         return 0
     raw = conn.connection.driver_connection
+    assert raw is not None, "write_rows needs a live DBAPI connection"
     if conn.dialect.name == "postgresql":
         with raw.cursor() as cur:
             cur.execute(_PG_STAGE)

@@ -139,7 +139,7 @@ def add_station(conn: Connection, new: StationCreate) -> StationPublic:
             active=True,
             created_at=datetime.now(UTC),
         )
-    ).inserted_primary_key[0]
+    ).inserted_primary_key[0]  # type: ignore[index]
     for spec in new.quantities:
         _add_series(conn, pk, new.id, spec)
     return get_station(conn, new.id)

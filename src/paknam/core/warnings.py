@@ -132,7 +132,7 @@ def sync_warnings(
                 raised_at=now,
                 **_values(s, now),
             )
-        ).inserted_primary_key[0]
+        ).inserted_primary_key[0]  # type: ignore[index]
         raised.append(wid)
     return SyncResult(raised, updated, cleared)
 

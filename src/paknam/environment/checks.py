@@ -6,9 +6,10 @@ from paknam.core.store import Store
 from paknam.core.timeutil import parse_time
 from paknam.core.warnings import Signal, SyncResult
 from paknam.environment.air_service import latest_aqi
-from paknam.environment.rules import DROP_WINDOW, aqi_signal, do_signals
+from paknam.environment.rules import DROP_WINDOW, aqi_signal, do_signals, wqi_signal
+from paknam.environment.water_service import latest_wqi
 
-KINDS = ["aqi", "do_low", "do_drop"]
+KINDS = ["aqi", "do_low", "do_drop", "wqi_poor"]
 
 
 def run_environment_checks(store: Store) -> SyncResult:
@@ -42,4 +43,17 @@ def run_environment_checks(store: Store) -> SyncResult:
             water_class=int(wc) if isinstance(wc, int | str) and str(wc).isdigit() else None,
             district_code=station.district_code,
         )
+    for row in latest_wqi(store):
+        if row["station"] not in evaluated:
+            evaluated.append(row["station"])
+        w = wqi_signal(
+            row["station"],
+            row["name_th"],
+            row["name_en"],
+            row,
+            parse_time(row["time"]),
+            district_code=row["district_code"],
+        )
+        if w:
+            signals.append(w)
     return store.sync_warnings("environment", signals, evaluated=evaluated, kinds=KINDS)

@@ -13,6 +13,8 @@ Rules and their defaults (module constants, change them per deployment):
   the Thai surface water standard (NEB 1994: class 2 ≥ 6, class 3 ≥ 4, class 4 ≥ 2 mg/L, as
   20th percentile). The target class comes from station metadata ``water_class``; default
   :data:`DEFAULT_WATER_CLASS` (4: the class of most urban canals, the loosest with a DO limit).
+- ``wqi_poor``: the latest daily WQI is in the band "poor" (31–60, ``moderate``) or "very
+  poor" (0–30, ``severe``); the text says when the WQI is partial or provisional.
 - ``do_drop``: the latest DO is less than half the median of the previous
   :data:`DROP_WINDOW` samples (a sudden drop: spill, dead fish risk), ``moderate``.
 """
@@ -149,3 +151,42 @@ def do_signals(
                 )
             )
     return out
+
+
+def wqi_signal(
+    station_id: str,
+    name_th: str,
+    name_en: str,
+    day: dict[str, object],
+    time_s: int,
+    *,
+    district_code: str | None = None,
+) -> Signal | None:
+    """A signal when the latest daily WQI (a row of ``station_wqi_days``) is poor or worse."""
+    band = str(day["band"])
+    if band not in ("poor", "very_poor"):
+        return None
+    wqi = int(str(day["wqi"]))
+    note_th = f" ({day['note_th']})" if day.get("note_th") else ""
+    note_en = f" ({day['note_en']})" if day.get("note_en") else ""
+    return Signal(
+        domain="environment",
+        kind="wqi_poor",
+        station_id=station_id,
+        severity="severe" if band == "very_poor" else "moderate",
+        headline_th=f"คุณภาพน้ำ{day['band_name_th']} ที่{name_th} (WQI {wqi})",
+        headline_en=f"Water quality {day['band_name_en']} at {name_en} (WQI {wqi})",
+        description_th=(
+            f"ดัชนีคุณภาพน้ำ {wqi} จากตัวอย่างวันที่ {day['date']}{note_th} "
+            "คำนวณด้วยเส้นคะแนนชั่วคราวของ paknam ไม่ใช่เส้นทางการของกรมควบคุมมลพิษ"
+        ),
+        description_en=(
+            f"WQI {wqi} from the samples of {day['date']}{note_en}; computed with paknam's "
+            "provisional score curves, not PCD's official ones."
+        ),
+        observed_at=time_s,
+        value=float(wqi),
+        threshold=60.0,
+        district_code=district_code,
+        details={"band": band, "complete": day.get("complete")},
+    )
