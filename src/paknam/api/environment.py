@@ -14,6 +14,7 @@ from paknam.core.timeutil import TimeParseError, now_s, parse_time
 from paknam.environment import fiware, reports
 from paknam.environment.air_service import hourly_aqi, latest_aqi
 from paknam.environment.aqi_levels import LEVELS
+from paknam.environment.attribution_service import air_attribution, canal_drops
 from paknam.environment.checks import run_environment_checks
 from paknam.environment.indicators import good_air_indicator
 from paknam.environment.water_service import (
@@ -221,3 +222,37 @@ def get_station_wqi(station_id: str, store: StoreDep) -> FastJSONResponse:
     """Every sampled day's WQI; monthly = lowest day, yearly = lowest month (PCD rule)."""
     days = station_wqi_days(store, station_id)
     return FastJSONResponse({"station": station_id, "days": days, **station_wqi_periods(days)})
+
+
+@router.get(
+    "/stations/{station_id}/attribution",
+    summary="Where high pollution at a station likely comes from (wind sectors, CPF)",
+)
+def get_attribution(
+    station_id: str,
+    store: StoreDep,
+    quantity: Annotated[str, Query(description="1-hour pollutant: pm25, pm10, o3, ...")] = "pm25",
+    start: Annotated[str | None, Query(description="ISO 8601 with offset")] = None,
+    end: Annotated[str | None, Query(description="ISO 8601 with offset")] = None,
+    neighbours: Annotated[
+        str | None, Query(description="Comma-separated nearby station ids (regional check)")
+    ] = None,
+) -> FastJSONResponse:
+    """Conditional probability by wind sector and speed, daily profile and, with
+    neighbours, regional agreement, explained in Thai and English (default: 90 days)."""
+    end_s = _time(end, "end", now_s())
+    start_s = _time(start, "start", end_s - 90 * 86400)
+    if not 0 < end_s - start_s <= 800 * 86400:
+        raise InvalidInput("start must be before end and at most 800 days earlier", field="start")
+    names = [n.strip() for n in (neighbours or "").split(",") if n.strip()]
+    return FastJSONResponse(air_attribution(store, station_id, quantity, start_s, end_s, names))
+
+
+@router.get("/environment/canal-drops", summary="Where along the canals quality first drops")
+def get_canal_drops(
+    store: StoreDep,
+    parameter: Literal["do", "bod", "nh3n"] = "do",
+    water_class: Annotated[int, Query(ge=2, le=4)] = 3,
+) -> FastJSONResponse:
+    """Uses the canal network of the stations' ``downstream`` metadata."""
+    return FastJSONResponse(canal_drops(store, parameter, water_class))

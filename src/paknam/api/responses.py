@@ -13,13 +13,26 @@ import orjson
 from fastapi.responses import Response
 
 
+def _default(obj: Any) -> Any:
+    """What orjson cannot encode itself: dates and pandas/numpy odds and ends."""
+    if hasattr(obj, "isoformat"):
+        return obj.isoformat()
+    if hasattr(obj, "tolist"):
+        return obj.tolist()
+    if isinstance(obj, set | frozenset | tuple):
+        return list(obj)
+    raise TypeError(f"cannot encode {type(obj).__name__} as JSON")
+
+
 class FastJSONResponse(Response):
     """JSON via orjson (much faster than the stdlib for large series)."""
 
     media_type = "application/json"
 
     def render(self, content: Any) -> bytes:
-        return orjson.dumps(content, option=orjson.OPT_SERIALIZE_NUMPY | orjson.OPT_NON_STR_KEYS)
+        return orjson.dumps(
+            content, default=_default, option=orjson.OPT_SERIALIZE_NUMPY | orjson.OPT_NON_STR_KEYS
+        )
 
 
 class GeoJSONResponse(FastJSONResponse):
