@@ -39,6 +39,10 @@ app.add_typer(user_app, name="user")
 app.add_typer(db_app, name="db")
 env_app = typer.Typer(help="Smart Environment (สิ่งแวดล้อม)", no_args_is_help=True)
 app.add_typer(env_app, name="environment")
+forecast_app = typer.Typer(help="Water-level forecasts (พยากรณ์ระดับน้ำ)", no_args_is_help=True)
+app.add_typer(forecast_app, name="forecast")
+tides_app = typer.Typer(help="Tides (น้ำขึ้นน้ำลง)", no_args_is_help=True)
+app.add_typer(tides_app, name="tides")
 
 err = Console(stderr=True, soft_wrap=True, highlight=False)
 out = Console(soft_wrap=True, highlight=False)
@@ -110,7 +114,7 @@ def demo(
     port: Annotated[int, typer.Option(help="Port")] = 8000,
 ) -> None:
     """Load the real sample data, then serve (โหลดข้อมูลตัวอย่างจริง แล้วเปิดบริการ)."""
-    from paknam.ingest.demo import load_demo
+    from paknam.ingest.demo import load_demo, load_simulated_water_level
 
     with _store() as store:
         added, result = load_demo(store)
@@ -118,6 +122,11 @@ def demo(
             f"demo data: {added} new station(s); {result.received} observations read, "
             f"{result.stored} stored, {result.unchanged} already there  "
             f"[{redact_url(store.url)}]"
+        )
+        sim = load_simulated_water_level(store)
+        out.print(
+            f"SIMULATED water level (sim-pomphrachun, labelled as such): {sim.stored} new "
+            "hourly values"
         )
     if not no_serve:
         _serve(host, port, 1)
@@ -416,6 +425,70 @@ def environment_check() -> None:
     )
     for w in active:
         out.print(f"  [{w['severity']}] {w['headline_th']} / {w['headline_en']}")
+
+
+@forecast_app.command("run")
+@friendly
+def forecast_run() -> None:
+    """Forecast every water-level station 72 h ahead once (run it hourly)."""
+    from paknam.core.timeutil import to_local_iso
+    from paknam.living.service import run_forecasts
+
+    with _store() as store:
+        report = run_forecasts(store)
+    for s in report.stations:
+        if s.skipped:
+            out.print(f"  {s.station}: skipped — {s.skipped}", markup=False)
+        else:
+            issued = to_local_iso(s.issued_at) if s.issued_at is not None else "-"
+            extra = f"; warning: {s.warning}" if s.warning else ""
+            trained = " (retrained)" if s.trained else ""
+            out.print(f"  {s.station}: forecast issued {issued}{trained}{extra}", markup=False)
+    out.print(
+        f"water-level warnings: {len(report.raised)} raised, {len(report.updated)} updated, "
+        f"{len(report.cleared)} cleared"
+    )
+
+
+@forecast_app.command("levels")
+@friendly
+def forecast_levels(
+    station: Annotated[str, typer.Option(help="Water-level station id")],
+    watch: Annotated[float | None, typer.Option(help="Watch level [m above datum]")] = None,
+    warning: Annotated[float | None, typer.Option(help="Warning level [m]")] = None,
+    danger: Annotated[float | None, typer.Option(help="Danger level [m]")] = None,
+) -> None:
+    """Set a station's warning levels (ตั้งระดับเตือนภัย)."""
+    from paknam.living import forecast_store
+
+    given = {
+        k: v
+        for k, v in (("watch", watch), ("warning", warning), ("danger", danger))
+        if v is not None
+    }
+    with _store() as store:
+        store.get_station(station)
+        with store.write() as conn:
+            levels = forecast_store.set_warning_levels(conn, station, given, "cli")
+    out.print(f"{station}: " + ", ".join(f"{k} {v:.2f} m" for k, v in levels.items()))
+
+
+@tides_app.command("backtest")
+def tides_backtest(
+    file: Annotated[str, typer.Argument(help="Water-level record (CSV, UHSLC, DIA, ...)")],
+    train_until: Annotated[str, typer.Option("--train-until", help="YYYY-MM-DD")],
+    latitude: Annotated[
+        float | None, typer.Option(help="Latitude [deg N] if the file does not say")
+    ] = None,
+    level: Annotated[
+        float | None, typer.Option(help="Exceedance level [m]; default the training P99")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
+) -> None:
+    """Replay the period after --train-until, forecasting every hour (no look-ahead)."""
+    from paknam.living.tides_cli import backtest_command
+
+    raise typer.Exit(backtest_command(file, train_until, as_json, latitude=latitude, level=level))
 
 
 # ---- science on the command line ----------------------------------------------------------

@@ -1,0 +1,149 @@
+"""The forecast service: for every water-level station, a 72 h hourly forecast.
+
+``run_forecasts`` (``paknam forecast run``; meant to run every hour) for each station
+with a ``water_level`` series:
+
+1. reads the station's observations; skips, with the reason, a station whose record is
+   too short for the harmonic analysis;
+2. trains the engine (harmonics + residual model + error quantiles per lead,
+   :mod:`paknam.living.forecast`) when there is none or it is older than
+   :data:`RETRAIN_DAYS`, and stores it;
+3. issues a forecast at the hour of the newest observation (no look-ahead) and stores it
+   with its issue time — earlier forecasts are kept for scoring;
+4. raises, updates or clears the station's ``water_level`` warning from the forecast and
+   the station's warning levels (:mod:`paknam.living.level_rules`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import numpy as np
+
+from paknam.core.errors import InvalidInput
+from paknam.core.store import Store
+from paknam.core.timeutil import now_s
+from paknam.core.warnings import Signal
+from paknam.living import forecast_store
+from paknam.living.level_rules import water_level_signal
+
+RETRAIN_DAYS = 7
+HORIZON_H = 72
+MAX_AGE_H = 24
+"""A station whose newest observation is older than this gets no new forecast."""
+
+
+@dataclass
+class StationRun:
+    station: str
+    issued_at: int | None = None
+    trained: bool = False
+    skipped: str | None = None
+    warning: str | None = None
+
+
+@dataclass
+class RunReport:
+    stations: list[StationRun] = field(default_factory=list)
+    raised: list[int] = field(default_factory=list)
+    updated: list[int] = field(default_factory=list)
+    cleared: list[int] = field(default_factory=list)
+
+
+def _observations(store: Store, station_id: str) -> tuple[np.ndarray, np.ndarray]:
+    points = store.read_series(station_id, "water_level", -(2**33), 2**33)
+    times = np.array([p.time for p in points], dtype=np.int64)
+    values = np.array([p.value for p in points], dtype=float)
+    return times, values
+
+
+def _columns(fc: Any) -> dict[str, np.ndarray]:
+    times = np.asarray(fc.times).astype("datetime64[s]").astype(np.int64)
+    return {
+        "time_s": times,
+        "value": np.asarray(fc.total, dtype=float),
+        "tide": np.asarray(fc.tide, dtype=float),
+        "residual": np.asarray(fc.residual, dtype=float),
+        "lo80": np.asarray(fc.lo80, dtype=float),
+        "hi80": np.asarray(fc.hi80, dtype=float),
+        "lo95": np.asarray(fc.lo95, dtype=float),
+        "hi95": np.asarray(fc.hi95, dtype=float),
+    }
+
+
+def forecast_station(
+    store: Store, station: Any, *, now: int | None = None
+) -> tuple[StationRun, Signal | None]:
+    """Train if needed, issue and store one forecast, and return its warning signal."""
+    from paknam.living.forecast import TideEngine, forecast, train
+
+    run = StationRun(station.id)
+    times, values = _observations(store, station.id)
+    if times.size == 0:
+        run.skipped = "no observations"
+        return run, None
+    now = now_s() if now is None else now
+    issue = int(times[-1] - times[-1] % 3600)
+    if now - issue > MAX_AGE_H * 3600:
+        run.skipped = f"newest observation is {(now - issue) // 3600} h old (limit {MAX_AGE_H} h)"
+        return run, None
+    dt64 = times.astype("datetime64[s]")
+    with store.read() as conn:
+        saved = forecast_store.load_engine(conn, station.id)
+        levels = forecast_store.get_warning_levels(conn, station.id)
+    fresh = saved is not None and datetime.now(UTC) - saved[2] < timedelta(days=RETRAIN_DAYS)
+    try:
+        if fresh and saved is not None:
+            engine = TideEngine.from_dict(saved[0])
+        else:
+            engine = train(dt64, values, latitude=station.lat)
+            with store.write() as conn:
+                forecast_store.save_engine(conn, station.id, engine.to_dict(), int(times[-1]))
+            run.trained = True
+        fc = forecast(engine, dt64, values, np.datetime64(issue, "s"), horizon_h=HORIZON_H)
+    except InvalidInput as exc:
+        run.skipped = str(exc)
+        return run, None
+    columns = _columns(fc)
+    with store.write() as conn:
+        forecast_store.save_forecast(conn, station.id, issue, engine_label(engine), columns)
+    run.issued_at = issue
+    datum = next((s.datum for s in station.series if s.quantity == "water_level"), "") or ""
+    signal = water_level_signal(
+        station.id,
+        station.name_th,
+        station.name_en,
+        issue,
+        columns,
+        levels,
+        datum=datum,
+        district_code=station.district_code,
+    )
+    if signal:
+        run.warning = signal.details["level"]
+    return run, signal
+
+
+def engine_label(engine: Any) -> str:
+    return str(getattr(engine, "label", None) or type(engine).__name__)
+
+
+def run_forecasts(store: Store, *, now: int | None = None) -> RunReport:
+    """Forecast every water-level station once and keep its warning in step."""
+    report = RunReport()
+    signals: list[Signal] = []
+    evaluated: list[str | None] = []
+    for station in store.list_stations():
+        if not station.active or not any(s.quantity == "water_level" for s in station.series):
+            continue
+        run, signal = forecast_station(store, station, now=now)
+        report.stations.append(run)
+        if run.issued_at is not None:
+            evaluated.append(station.id)
+            if signal:
+                signals.append(signal)
+    result = store.sync_warnings("living", signals, evaluated=evaluated, kinds=["water_level"])
+    report.raised, report.updated, report.cleared = result.raised, result.updated, result.cleared
+    return report
