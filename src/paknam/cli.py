@@ -66,6 +66,9 @@ def friendly(fn: F) -> F:
         except PaknamError as exc:
             err.print(f"[red]error:[/red] {exc}", highlight=False)
             raise typer.Exit(2) from None
+        except (ValueError, OSError) as exc:  # unreadable files, bad values in them
+            err.print(f"[red]error:[/red] {type(exc).__name__}: {exc}", highlight=False)
+            raise typer.Exit(2) from None
 
     return wrapper  # type: ignore[return-value]
 
@@ -327,6 +330,10 @@ def import_file(
         )
         for note in rep4.notes:
             err.print(f"  note: {note}", markup=False)
+        for e in rep4.errors[:20]:
+            err.print(f"  line {e.index}: {e.reason}", markup=False, highlight=False)
+        if report and rep4.errors:
+            _write_report(report, rep4.errors)
         return
     with (
         _store() as store,

@@ -78,6 +78,9 @@ def test_observations_post_malformed_bodies_422(client: TestClient, device_key: 
         headers=h,
     )
     assert r.status_code == 422
+    assert r.json()["error"]["items"] == [
+        {"index": 0, "reason": "value nan is not a finite number"}
+    ]
 
 
 def test_observations_post_batch_limit(client: TestClient, device_key: str) -> None:

@@ -287,3 +287,110 @@ def test_store_bulk_columns_skip_invalid(store: Store) -> None:
             np.array([np.nan]),
         )
     assert store.count_observations() == 1
+
+
+def test_store_missing_station_or_quantity_rejected_not_misfiled(store: Store) -> None:
+    add_air_station(store)
+    t0 = parse_time(T0)
+    with pytest.raises(BatchRejected) as info:
+        store.ingest_columns(
+            np.array(["18t", "18t", None], dtype=object),
+            np.array(["pm25", np.nan, "pm25"], dtype=object),
+            np.array([t0, t0, t0 + 60]),
+            np.array([1.0, 2.0, 3.0]),
+        )
+    assert [(e.index, e.reason) for e in info.value.errors] == [
+        (1, "quantity is missing"),
+        (2, "station is missing"),
+    ]
+    assert store.count_observations() == 0
+
+
+def test_store_times_before_1800_refused(store: Store) -> None:
+    add_air_station(store)
+    with pytest.raises(BatchRejected, match="before 1800-01-01"):
+        store.ingest_items([obs("18t", "pm10", "1482-07-03T01:06:56Z", 5.0)])
+
+
+def test_store_revision_time_has_offset(store: Store) -> None:
+    add_air_station(store)
+    store.ingest_items([obs("18t", "pm25", T0, 1.0)])
+    store.ingest_items([obs("18t", "pm25", T0, 2.0)])
+    (rev,) = store.revisions("18t", "pm25")
+    assert str(rev["changed_at"]).endswith("+07:00")
+
+
+def test_store_concurrent_batches_in_opposite_order(store: Store) -> None:
+    """Overlapping batches from two writers: no deadlock, no error, last value wins."""
+    import threading
+
+    add_air_station(store)
+    t0 = parse_time(T0)
+    times = t0 + 60 * np.arange(2000, dtype=np.int64)
+    errors: list[BaseException] = []
+
+    def writer(reverse: bool, value: float) -> None:
+        order = times[::-1] if reverse else times
+        try:
+            for _ in range(4):
+                store.ingest_columns(
+                    np.array(["18t"] * len(order), dtype=object),
+                    np.array(["pm25"] * len(order), dtype=object),
+                    order,
+                    np.full(len(order), value),
+                )
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=writer, args=(r, v)) for r, v in ((False, 1.0), (True, 2.0))]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert errors == []
+    assert store.count_observations() == 2000
+
+
+def test_store_concurrent_warning_sync_keeps_one_active(store: Store) -> None:
+    import threading
+
+    from paknam.core.warnings import Signal
+
+    signal = Signal("environment", "aqi", "18t", "severe", "ก", "x", "ก", "x", parse_time(T0))
+    errors: list[BaseException] = []
+
+    def sync() -> None:
+        try:
+            store.sync_warnings("environment", [signal], evaluated=["18t"], kinds=["aqi"])
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=sync) for _ in range(4)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert errors == []
+    assert len(store.list_warnings(domain="environment")) == 1
+
+
+def test_store_concurrent_user_creation_conflict_not_crash(store: Store) -> None:
+    import threading
+
+    outcomes: list[str] = []
+
+    def create() -> None:
+        try:
+            store.add_user(UserCreate(username="bob", password="a long password"))
+            outcomes.append("ok")
+        except Conflict:
+            outcomes.append("conflict")
+        except BaseException as exc:
+            outcomes.append(type(exc).__name__)
+
+    threads = [threading.Thread(target=create) for _ in range(4)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert sorted(outcomes) == ["conflict", "conflict", "conflict", "ok"]

@@ -48,7 +48,7 @@ def test_air4thai_json_skips_not_measured() -> None:
     }
     (station,), frame = parse_getaqi_json(doc)
     assert [q.quantity for q in station.quantities] == ["pm25_24h"]
-    assert frame.to_dict("records") == [
+    assert frame[["station", "quantity", "time", "value"]].to_dict("records") == [
         {
             "station": "x1",
             "quantity": "pm25_24h",
@@ -99,3 +99,22 @@ def test_air4thai_bad_value_rejects_file(store: Store, tmp_path: Path) -> None:
     with pytest.raises(BatchRejected, match="below 0"):
         import_air4thai(store, f)
     assert store.list_stations() == [] and store.count_observations() == 0
+
+
+def test_air4thai_unreadable_cell_named_by_line(store: Store, tmp_path: Path) -> None:
+    f = tmp_path / "x.csv"
+    f.write_text(
+        "station_id,datetime,PM25,PM10\n"
+        "29t,2023-12-01 00:00:00,40.8,-\n"
+        "29t,2023-12-01 01:00:00,N/A,66\n"
+        "29t,2023-12-01 02:00:00,1O,\n"
+    )
+    with pytest.raises(BatchRejected) as info:
+        import_air4thai(store, f)
+    assert [(e.index, e.reason) for e in info.value.errors] == [
+        (3, "PM25 'N/A' is not a number"),
+        (4, "PM25 '1O' is not a number"),
+    ]
+    assert store.list_stations() == []
+    rep = import_air4thai(store, f, skip_invalid=True)
+    assert (rep.result.stored, rep.result.rejected) == (2, 2)

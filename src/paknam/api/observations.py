@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import orjson
@@ -47,7 +48,12 @@ def _parse_batch(body: bytes) -> list[Any]:
     try:
         doc = orjson.loads(body)
     except orjson.JSONDecodeError as exc:
-        raise InvalidInput(f"body is not valid JSON: {exc}") from None
+        # NaN / Infinity are not JSON, but common (Python's json writes them): read them
+        # so that the batch is rejected item by item with a reason, not as a whole
+        try:
+            doc = json.loads(body)
+        except ValueError:
+            raise InvalidInput(f"body is not valid JSON: {exc}") from None
     if not isinstance(doc, dict) or not isinstance(doc.get("observations"), list):
         raise InvalidInput('body must be {"observations": [...]}', field="observations")
     items = doc["observations"]

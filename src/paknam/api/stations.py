@@ -93,7 +93,9 @@ def add_series(station_id: str, spec: SeriesSpec, store: StoreDep, _: OfficerDep
 def create_key(station_id: str, store: StoreDep, _: AdminDep) -> DeviceKeyCreated:
     """A new device key for this station (admin). The key is shown in this answer only."""
     key_id, key, prefix = store.create_device_key([station_id])
-    return DeviceKeyCreated(id=key_id, key=key, prefix=prefix, stations=[station_id], label="")
+    return DeviceKeyCreated(
+        id=key_id, key=key, prefix=prefix, stations=[station_id], label=station_id
+    )
 
 
 @router.delete("/keys/{key_id}", status_code=204)
@@ -184,7 +186,7 @@ def get_revisions(station_id: str, quantity: str, store: StoreDep) -> FastJSONRe
                 "time": to_local_iso(int(str(r["time_s"]))),
                 "old_value": r["old_value"],
                 "new_value": r["new_value"],
-                "changed_at": str(r["changed_at"]),
+                "changed_at": r["changed_at"],
             }
             for r in rows
         ]

@@ -17,7 +17,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.engine import Connection
 
-from paknam.core.errors import AuthenticationFailed, Conflict, NotFound
+from paknam.core.errors import AuthenticationFailed, Conflict, InvalidInput, NotFound
 from paknam.core.models import UserCreate, UserPublic
 from paknam.core.schema import device_key_stations, device_keys, sessions, stations, users
 
@@ -71,8 +71,8 @@ def add_user(conn: Connection, new: UserCreate) -> UserPublic:
     )
 
 
-def login(conn: Connection, username: str, password: str, hours: int) -> str:
-    """A new session token for valid credentials; :class:`AuthenticationFailed` otherwise."""
+def verify_credentials(conn: Connection, username: str, password: str) -> tuple[int, bool]:
+    """(user id, password needs rehash) for valid credentials; else AuthenticationFailed."""
     row = conn.execute(sa.select(users).where(users.c.username == username)).first()
     if row is None or not row.active:
         # hash anyway so that timing does not tell which usernames exist
@@ -82,16 +82,24 @@ def login(conn: Connection, username: str, password: str, hours: int) -> str:
         _hasher.verify(row.password_hash, password)
     except (VerificationError, InvalidHashError):
         raise AuthenticationFailed("wrong username or password") from None
-    if _hasher.check_needs_rehash(row.password_hash):
-        conn.execute(
-            users.update().where(users.c.id == row.id).values(password_hash=_hasher.hash(password))
-        )
+    return int(row.id), _hasher.check_needs_rehash(row.password_hash)
+
+
+def rehash_password(conn: Connection, user_id: int, password: str) -> None:
+    conn.execute(
+        users.update().where(users.c.id == user_id).values(password_hash=_hasher.hash(password))
+    )
+
+
+def create_session(conn: Connection, user_id: int, hours: int) -> str:
+    """A new session token for a verified user (stored as SHA-256)."""
     token = SESSION_PREFIX + secrets.token_urlsafe(32)
     now = datetime.now(UTC)
+    conn.execute(sessions.delete().where(sessions.c.expires_at < now))  # purge expired
     conn.execute(
         sessions.insert().values(
             token_hash=_sha256(token),
-            user_id=row.id,
+            user_id=user_id,
             created_at=now,
             expires_at=now + timedelta(hours=hours),
         )
@@ -146,7 +154,7 @@ def create_device_key(
 ) -> tuple[int, str, str]:
     """A new key for ``station_ids``: returns (key id, clear key shown once, prefix)."""
     if not station_ids:
-        raise NotFound("a device key needs at least one station")
+        raise InvalidInput("a device key needs at least one station")
     pks = []
     for sid in station_ids:
         pk = conn.execute(sa.select(stations.c.pk).where(stations.c.id == sid)).scalar()

@@ -34,6 +34,8 @@ ITEM_FIELDS = ("station", "quantity", "time", "value")
 _QUANTITY = {q.code: q for q in QUANTITIES}
 _TIME_OFFSET = 1 << 33  # keys cover 1698..2242
 _SERIES_SHIFT = 1 << 34
+MIN_TIME_S = -5_364_662_400
+"""1800-01-01T00:00:00Z: older times are refused (no instrument record is older)."""
 
 
 @dataclass
@@ -52,8 +54,17 @@ class Checked:
         return not self.errors
 
     def rows(self) -> list[tuple[int, int, float]]:
-        """The rows as tuples for the store's write path."""
-        cols = (self.series_ids.tolist(), self.times.tolist(), self.values.tolist())
+        """The rows as tuples for the store's write path, ordered by (series, time).
+
+        A fixed order keeps concurrent writers from locking rows in opposite orders
+        (PostgreSQL deadlocks) and makes B-tree inserts local.
+        """
+        order = np.lexsort((self.times, self.series_ids))
+        cols = (
+            self.series_ids[order].tolist(),
+            self.times[order].tolist(),
+            self.values[order].tolist(),
+        )
         return list(zip(*cols, strict=True))
 
     def __len__(self) -> int:
@@ -99,8 +110,14 @@ def check_columns(
 
     st_codes, st_uniques = pd.factorize(np.asarray(stations, dtype=object))
     qu_codes, qu_uniques = pd.factorize(np.asarray(quantities, dtype=object))
+    for mask, what in ((st_codes < 0, "station"), (qu_codes < 0, "quantity")):
+        for i in np.flatnonzero(mask & ~bad).tolist():
+            reasons[i] = f"{what} is missing"
+        bad |= mask
     nq = max(len(qu_uniques), 1)
-    pair = st_codes.astype(np.int64) * nq + qu_codes
+    pair = np.where(
+        bad & ((st_codes < 0) | (qu_codes < 0)), -1, st_codes.astype(np.int64) * nq + qu_codes
+    )
     pair_codes, pair_uniques = pd.factorize(pair)
     known_stations = {s for s, _ in catalog}
     sid_of_pair = np.empty(len(pair_uniques), dtype=np.int64)
@@ -108,6 +125,10 @@ def check_columns(
     hi_of_pair = np.empty(len(pair_uniques))
     reason_of_pair: list[str | None] = []
     for k, p in enumerate(pair_uniques.tolist()):
+        if p < 0:  # a row without station or quantity: already rejected
+            sid_of_pair[k], lo_of_pair[k], hi_of_pair[k] = -1, -math.inf, math.inf
+            reason_of_pair.append(None)
+            continue
         station = st_uniques[p // nq]
         quantity = qu_uniques[p % nq]
         sid = catalog.get((station, quantity))
@@ -142,6 +163,7 @@ def check_columns(
         return f"station {st_uniques[st_codes[i]]!r}: {reason}"
 
     flag((values < lo) | (values > hi), out_of_range)
+    flag(times < MIN_TIME_S, lambda i: "time is before 1800-01-01 (not accepted)")
     flag(
         times > now + max_future_s,
         lambda i: f"time is {int(times[i]) - now} s in the future (limit {max_future_s} s)",

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from paknam.core.errors import InvalidInput
-from paknam.core.timeutil import BANGKOK_OFFSET_S
+from paknam.core.timeutil import BANGKOK_OFFSET_S, to_local_iso
 
 Row = tuple[int, int, float]
 """A validated observation: (series id, UTC epoch seconds, value in canonical unit)."""
@@ -43,6 +43,7 @@ _PG_STAGE = (
 _PG_MERGE = (
     "INSERT INTO observations (series_id, time, value) "
     "SELECT series_id, to_timestamp(time_s), value FROM observations_stage "
+    "ORDER BY series_id, time_s "
     "ON CONFLICT (series_id, time) DO UPDATE SET value = EXCLUDED.value "
     "WHERE observations.value IS DISTINCT FROM EXCLUDED.value"
 )
@@ -67,7 +68,9 @@ def write_rows(conn: Connection, rows: Sequence[Row]) -> int:
                 for row in rows:
                     copy.write_row(row)
             cur.execute(_PG_MERGE)
-            return cur.rowcount
+            written = cur.rowcount
+            cur.execute("DELETE FROM observations_stage")
+            return written
     cur = raw.cursor()
     try:
         cur.executemany(_SQLITE_UPSERT, rows)
@@ -180,7 +183,24 @@ def revisions(conn: Connection, series_id: int, limit: int = 100) -> list[dict[s
         ),
         {"sid": series_id, "lim": limit},
     )
-    return [{str(k): v for k, v in r._mapping.items()} for r in rows]
+    out = []
+    for r in rows:
+        d = {str(k): v for k, v in r._mapping.items()}
+        d["changed_at"] = _utc_iso(d["changed_at"])
+        out.append(d)
+    return out
+
+
+def _utc_iso(value: object) -> str:
+    """A stored change time (SQLite text in UTC, PostgreSQL aware datetime) in Thai time."""
+    from datetime import UTC, datetime
+
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value.replace(" ", "T"))
+    assert isinstance(value, datetime)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return to_local_iso(int(value.timestamp()))
 
 
 def count(conn: Connection, series_id: int | None = None) -> int:

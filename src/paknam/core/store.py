@@ -15,6 +15,7 @@ Example
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -22,14 +23,21 @@ from importlib import resources
 from typing import Any
 
 import numpy as np
+import psycopg
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from paknam.core import auth, observations, stations
 from paknam.core.config import get_settings, redact_url
 from paknam.core.db import create_engine, migrate, schema_is_current, write_transaction
-from paknam.core.errors import BatchRejected, InvalidInput, PermissionDenied, StoreUnavailable
+from paknam.core.errors import (
+    BatchRejected,
+    Conflict,
+    InvalidInput,
+    PermissionDenied,
+    StoreUnavailable,
+)
 from paknam.core.ingest import Checked, check_columns, check_items
 from paknam.core.models import (
     SeriesSpec,
@@ -44,6 +52,8 @@ from paknam.core.timeutil import now_s
 from paknam.core.warnings import Signal, SyncResult, list_warnings, sync_warnings
 
 DEFAULT_DISTRICTS = "samut_prakan_amphoe.geojson"
+_UNAVAILABLE = (OperationalError, sqlite3.OperationalError, psycopg.OperationalError)
+"""Errors that mean "busy or unreachable, try again" (psycopg's covers deadlocks)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,9 +136,18 @@ class Store:
 
     @contextmanager
     def write(self) -> Iterator[Connection]:
-        """A connection in a write transaction, committed when the block ends."""
-        with write_transaction(self.engine) as conn:
-            yield conn
+        """A connection in a write transaction, committed when the block ends.
+
+        A unique-constraint race becomes :class:`Conflict`; a lock timeout, deadlock or lost
+        connection becomes :class:`StoreUnavailable` (try again); nothing is committed.
+        """
+        try:
+            with write_transaction(self.engine) as conn:
+                yield conn
+        except IntegrityError as exc:
+            raise Conflict(f"conflicting change, nothing stored: {exc.orig}") from None
+        except _UNAVAILABLE as exc:
+            raise StoreUnavailable(f"store busy or unreachable, nothing stored: {exc}") from None
 
     # ---- stations ------------------------------------------------------------------------
 
@@ -177,6 +196,8 @@ class Store:
     ) -> None:
         if principal is None:
             return
+        if principal.kind == "user" and principal.role not in ("admin", "officer"):
+            raise PermissionDenied(f"user {principal.name!r} ({principal.role}) may not write")
         known = {s for s, _ in catalog}
         denied = sorted(
             s for s in checked.stations if s in known and not principal.may_write_station(s)
@@ -333,8 +354,13 @@ class Store:
             return auth.add_user(conn, new)
 
     def login(self, username: str, password: str) -> str:
+        """A session token; the slow password check runs outside the write lock."""
+        with self.read() as conn:
+            user_id, rehash = auth.verify_credentials(conn, username, password)
         with self.write() as conn:
-            return auth.login(conn, username, password, get_settings().session_hours)
+            if rehash:
+                auth.rehash_password(conn, user_id, password)
+            return auth.create_session(conn, user_id, get_settings().session_hours)
 
     def logout(self, token: str) -> None:
         with self.write() as conn:

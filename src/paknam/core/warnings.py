@@ -94,6 +94,8 @@ def sync_warnings(
     now = datetime.now(UTC)
     kinds = set(kinds)
     evaluated = set(evaluated)
+    if conn.dialect.name == "postgresql":  # one sync per domain at a time (SQLite: one writer)
+        conn.execute(sa.text("SELECT pg_advisory_xact_lock(hashtext(:d))"), {"d": domain})
     wanted = {s.key: s for s in signals}
     for key in wanted:
         if key[0] != domain or key[1] not in kinds:

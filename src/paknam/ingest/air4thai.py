@@ -33,7 +33,7 @@ import pandas as pd
 from sqlalchemy.engine import Connection
 
 from paknam.core import observations, stations
-from paknam.core.errors import BatchRejected, InvalidInput
+from paknam.core.errors import BatchRejected, InvalidInput, ItemError
 from paknam.core.ingest import check_columns
 from paknam.core.models import SeriesSpec, StationCreate
 from paknam.core.store import IngestResult, Store
@@ -61,6 +61,8 @@ CSV_COLUMNS = {
     "RH": "relative_humidity",
 }
 MET_COLUMNS = ("WS", "WD", "TEMP", "RH")
+MISSING_MARKERS = ("", "-")
+"""Cells that mean "not measured" in air4thai exports; any other non-number is an error."""
 
 
 @dataclass
@@ -104,7 +106,7 @@ def parse_getaqi_json(doc: dict[str, Any]) -> tuple[list[StationCreate], pd.Data
             if value < 0 or not date or not time:
                 continue
             measured.append(code)
-            rows.append((sid, code, f"{date}T{time}:00+07:00", value))
+            rows.append((sid, code, f"{date}T{time}:00+07:00", value, i, ""))
         stations.append(
             StationCreate(
                 id=sid,
@@ -117,7 +119,7 @@ def parse_getaqi_json(doc: dict[str, Any]) -> tuple[list[StationCreate], pd.Data
                 quantities=measured,
             )
         )
-    frame = pd.DataFrame(rows, columns=["station", "quantity", "time", "value"])
+    frame = pd.DataFrame(rows, columns=["station", "quantity", "time", "value", "line", "bad"])
     return stations, frame
 
 
@@ -140,20 +142,25 @@ def parse_history_csv(text: str) -> tuple[pd.DataFrame, list[str]]:
         line = int(np.flatnonzero(bad.to_numpy())[0]) + 2
         raise InvalidInput(f"line {line}: time is not in the air4thai layout")
     times = stamp.dt.strftime("%Y-%m-%dT%H:%M:%S+07:00")
+    lines = np.arange(len(raw)) + 2
     notes, parts = [], []
     for col, code in CSV_COLUMNS.items():
         if col not in raw.columns:
             continue
-        values = pd.to_numeric(raw[col].str.strip(), errors="coerce")
+        text = raw[col].str.strip()
+        values = pd.to_numeric(text, errors="coerce")
+        unreadable = values.isna() & ~text.isin(MISSING_MARKERS)
         frame = pd.DataFrame(
             {
                 "station": raw["station_id"].str.strip(),
                 "quantity": code,
                 "time": times,
-                "value": values,
+                "value": values.where(~unreadable, np.nan),
+                "line": lines,
+                "bad": np.where(unreadable, col + " " + text.map(repr), ""),
             }
         )
-        frame = frame[frame["value"].notna()]
+        frame = frame[frame["value"].notna() | unreadable]
         if col in MET_COLUMNS:
             zero = frame.groupby("station")["value"].agg(lambda v: bool((v == 0).all()))
             for sid in zero[zero].index:
@@ -232,6 +239,11 @@ def import_air4thai(store: Store, path: Path, *, skip_invalid: bool = False) -> 
     wanted: dict[str, set[str]] = {}
     for sid, code in frame[["station", "quantity"]].drop_duplicates().itertuples(index=False):
         wanted.setdefault(sid, set()).add(code)
+    unreadable = (frame["bad"] != "").to_numpy()
+    early = [
+        ItemError(int(line), f"{bad} is not a number")
+        for line, bad in zip(frame["line"][unreadable], frame["bad"][unreadable], strict=True)
+    ]
     times = np.fromiter((parse_time(t) for t in frame["time"]), dtype=np.int64, count=len(frame))
     with store.write() as conn:
         _ensure(conn, wanted, known, rep, skip_unknown=skip_invalid)
@@ -239,13 +251,16 @@ def import_air4thai(store: Store, path: Path, *, skip_invalid: bool = False) -> 
             frame["station"].to_numpy(dtype=object),
             frame["quantity"].to_numpy(dtype=object),
             times,
-            frame["value"].to_numpy(dtype=float),
+            np.where(unreadable, 0.0, frame["value"].to_numpy(dtype=float)),
             stations.series_catalog(conn),
             now=now_s(),
             max_future_s=store.max_future_s,
+            skip=unreadable,
+            index_base=frame["line"].tolist(),
         )
-        if checked.errors and not skip_invalid:
-            raise BatchRejected(checked.errors, len(frame))
+        errors = sorted(early + checked.errors, key=lambda e: e.index)
+        if errors and not skip_invalid:
+            raise BatchRejected(errors, len(frame))
         rows = checked.rows()
         stored = observations.write_rows(conn, rows)
     rep.result = IngestResult(
@@ -253,9 +268,9 @@ def import_air4thai(store: Store, path: Path, *, skip_invalid: bool = False) -> 
         stored=stored,
         unchanged=len(rows) - stored,
         duplicates=checked.duplicates,
-        rejected=len(checked.errors),
+        rejected=len(errors),
     )
-    rep.errors = checked.errors
+    rep.errors = errors
     return rep
 
 

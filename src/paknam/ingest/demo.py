@@ -10,6 +10,7 @@ from importlib import resources
 import numpy as np
 import pandas as pd
 
+from paknam.core import stations
 from paknam.core.models import StationCreate
 from paknam.core.store import IngestResult, Store
 from paknam.core.timeutil import parse_time
@@ -38,24 +39,25 @@ def load_simulated_water_level(store: Store, now: int | None = None) -> IngestRe
     from paknam.living.simulate import POM_PHRACHUN, simulate
 
     if SIMULATED_ID not in {s.id for s in store.list_stations()}:
-        store.add_station(
-            StationCreate(
-                id=SIMULATED_ID,
-                name_th="(จำลอง) ระดับน้ำป้อมพระจุลจอมเกล้า",
-                name_en="(SIMULATED) Pom Phrachun water level",
-                kind="water_level",
-                lon=POM_PHRACHUN["lon"],
-                lat=POM_PHRACHUN["lat"],
-                meta={
-                    "simulated": True,
-                    "sample": True,
-                    "source": "SIMULATED: Ko Lak TICON-4 tide + PSMSL Pom Phrachun seasonal "
-                    "cycle + AR residual (paknam.living.simulate); never report skill on it",
-                },
-                quantities=[SeriesSpec(quantity="water_level", datum="MSL (simulated)")],
+        with store.write() as conn:  # the station and its levels together, or neither
+            stations.add_station(
+                conn,
+                StationCreate(
+                    id=SIMULATED_ID,
+                    name_th="(จำลอง) ระดับน้ำป้อมพระจุลจอมเกล้า",
+                    name_en="(SIMULATED) Pom Phrachun water level",
+                    kind="water_level",
+                    lon=POM_PHRACHUN["lon"],
+                    lat=POM_PHRACHUN["lat"],
+                    meta={
+                        "simulated": True,
+                        "sample": True,
+                        "source": "SIMULATED: Ko Lak TICON-4 tide + PSMSL Pom Phrachun seasonal "
+                        "cycle + AR residual (paknam.living.simulate); never report skill on it",
+                    },
+                    quantities=[SeriesSpec(quantity="water_level", datum="MSL (simulated)")],
+                ),
             )
-        )
-        with store.write() as conn:
             forecast_store.set_warning_levels(conn, SIMULATED_ID, DEMO_LEVELS, "demo")
     now = now_s() if now is None else now
     hours = max((now - SIMULATION_ORIGIN_S) // 3600 + 1, 1)
