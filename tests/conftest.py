@@ -27,6 +27,8 @@ MQTT_HOST = os.environ.get("PAKNAM_TEST_MQTT_HOST", "127.0.0.1")
 MQTT_PORT = int(os.environ.get("PAKNAM_TEST_MQTT_PORT", "1883"))
 
 _RESET_TABLES = (
+    "observations_hourly",
+    "hourly_dirty",
     "forecast_points",
     "forecasts",
     "tide_engines",

@@ -394,3 +394,30 @@ def test_store_concurrent_user_creation_conflict_not_crash(store: Store) -> None
     for th in threads:
         th.join()
     assert sorted(outcomes) == ["conflict", "conflict", "conflict", "ok"]
+
+
+def test_store_hourly_rollup_follows_corrections_and_appends(store: Store) -> None:
+    """Bucketed reads come from the hourly roll-up; it must never go stale."""
+    add_air_station(store)
+    t0 = _minute_series(store, "2025-03-01T00:00:00+07:00", 120)  # values 0..99,0..19
+    first = store.read_series("18t", "pm25", t0, t0 + 7200, bucket="hour", agg="max")
+    assert [p.value for p in first] == [59.0, 99.0]
+    store.ingest_items([obs("18t", "pm25", "2025-03-01T00:10:00+07:00", 500.0)])  # correction
+    store.ingest_items([obs("18t", "pm25", "2025-03-01T01:59:30+07:00", 7.0)])  # append
+    again = store.read_series("18t", "pm25", t0, t0 + 7200, bucket="hour", agg="max")
+    assert [p.value for p in again] == [500.0, 99.0]
+    counts = store.read_series("18t", "pm25", t0, t0 + 7200, bucket="hour", agg="count")
+    assert [p.count for p in counts] == [60, 61]
+    raw = [p.value for p in store.read_series("18t", "pm25", t0, t0 + 7200)]
+    day = store.read_series("18t", "pm25", t0, t0 + 7200, bucket="day", agg="sum")
+    assert day[0].value == pytest.approx(sum(raw))
+
+
+def test_store_bucketed_partial_edge_hours_from_raw(store: Store) -> None:
+    add_air_station(store)
+    t0 = _minute_series(store, "2025-03-01T00:00:00+07:00", 180)
+    # from 00:30 to 02:15: the first and last hours are partial
+    got = store.read_series("18t", "pm25", t0 + 1800, t0 + 8100, bucket="hour", agg="count")
+    assert [(p.time - t0, p.count) for p in got] == [(0, 30), (3600, 60), (7200, 15)]
+    mean = store.read_series("18t", "pm25", t0 + 1800, t0 + 3600, bucket="hour", agg="mean")
+    assert mean[0].value == pytest.approx(np.arange(30, 60).mean())

@@ -21,7 +21,13 @@ from paknam.core.models import (
     StationUpdate,
 )
 from paknam.core.quantities import get_quantity
-from paknam.core.timeutil import TimeParseError, now_s, parse_time, to_local_iso
+from paknam.core.timeutil import (
+    TimeParseError,
+    now_s,
+    parse_time,
+    to_local_iso,
+    to_local_iso_many,
+)
 
 router = APIRouter(prefix="/api/v1", tags=["stations"], responses=ERROR_RESPONSES)
 
@@ -170,7 +176,8 @@ def get_series(
             "start": to_local_iso(start_s),
             "end": to_local_iso(end_s),
             "points": [
-                {"time": to_local_iso(p.time), "value": p.value, "count": p.count} for p in points
+                {"time": t, "value": p.value, "count": p.count}
+                for t, p in zip(to_local_iso_many([p.time for p in points]), points, strict=True)
             ],
         }
     )

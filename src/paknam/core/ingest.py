@@ -221,6 +221,7 @@ def check_items(
     skip = np.zeros(n, dtype=bool)
     early: list[ItemError] = []
     defaults = defaults or {}
+    time_cache: dict[str, int] = {}  # a batch often repeats its times across series
     for i, item in enumerate(items):
         reason = None
         if not isinstance(item, Mapping):
@@ -242,11 +243,18 @@ def check_items(
             elif isinstance(value, bool) or not isinstance(value, int | float):
                 reason = f"value {value!r} is not a number"
             else:
-                try:
-                    times[i] = parse_time(item["time"])
-                except TimeParseError as exc:
-                    reason = str(exc)
-                else:
+                raw_time = item["time"]
+                cached = time_cache.get(raw_time) if isinstance(raw_time, str) else None
+                if cached is None:
+                    try:
+                        cached = parse_time(raw_time)
+                    except TimeParseError as exc:
+                        reason = str(exc)
+                    else:
+                        if isinstance(raw_time, str):
+                            time_cache[raw_time] = cached
+                if cached is not None:
+                    times[i] = cached
                     stations[i], quantities[i] = station, quantity
                     values[i] = (
                         float(value)

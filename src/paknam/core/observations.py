@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
@@ -49,10 +50,34 @@ _PG_MERGE = (
 )
 
 
-def write_rows(conn: Connection, rows: Sequence[Row]) -> int:
+_SQLITE_MARK_DIRTY = "INSERT OR IGNORE INTO hourly_dirty (series_id, hour) VALUES (?, ?)"
+_PG_MARK_DIRTY = (
+    "INSERT INTO hourly_dirty (series_id, hour) "
+    "SELECT DISTINCT series_id, time_s - mod(mod(time_s, 3600) + 3600, 3600) "
+    "FROM observations_stage ON CONFLICT DO NOTHING"
+)
+
+
+def dirty_hours_of(series_ids: np.ndarray, times: np.ndarray) -> list[tuple[int, int]]:
+    """Distinct (series id, UTC hour start) of rows, fast (numpy)."""
+    if len(times) == 0:
+        return []
+    hours = times - np.mod(times, 3600)
+    key = series_ids.astype(np.int64) * (1 << 34) + (hours + (1 << 33))
+    uniq = np.unique(key)
+    sids = uniq // (1 << 34)
+    hrs = uniq - sids * (1 << 34) - (1 << 33)
+    return list(zip(sids.tolist(), hrs.tolist(), strict=True))
+
+
+def write_rows(
+    conn: Connection, rows: Sequence[Row], dirty_hours: Sequence[tuple[int, int]] | None = None
+) -> int:
     """Upsert validated rows inside the caller's transaction; returns rows new or changed.
 
     Rows must be unique on (series id, time) within one call (validation ensures it).
+    The hours they fall in are marked for the hourly roll-up (``dirty_hours`` may give
+    them, already computed, on SQLite; PostgreSQL derives them from the stage table).
     """
     if not rows:
         return 0
@@ -69,12 +94,20 @@ def write_rows(conn: Connection, rows: Sequence[Row]) -> int:
                     copy.write_row(row)
             cur.execute(_PG_MERGE)
             written = cur.rowcount
+            cur.execute(_PG_MARK_DIRTY)
             cur.execute("DELETE FROM observations_stage")
             return written
     cur = raw.cursor()
     try:
         cur.executemany(_SQLITE_UPSERT, rows)
-        return cur.rowcount
+        written = cur.rowcount
+        cur.executemany(
+            _SQLITE_MARK_DIRTY,
+            dirty_hours
+            if dirty_hours is not None
+            else sorted({(sid, t - t % 3600) for sid, t, _ in rows}),
+        )
+        return written
     finally:
         cur.close()
 
@@ -129,24 +162,131 @@ def read_series(
             raise InvalidInput(
                 f"unknown aggregate {agg!r}; use {', '.join(AGGREGATES)}", field="agg"
             )
-        fn = AGGREGATES[agg]
-        width = BUCKETS[bucket]
-        if pg:
-            b = (
-                f"extract(epoch FROM date_bin('{width} seconds', time, "
-                "TIMESTAMPTZ '2000-01-01 00:00:00+07'))::bigint"
-            )
-            where = "time >= to_timestamp(:start) AND time < to_timestamp(:end)"
-        else:
-            off = BANGKOK_OFFSET_S
-            b = f"time - (((time + {off}) % {width}) + {width}) % {width}"
-            where = "time >= :start AND time < :end"
-        sql = (
-            f"SELECT {b} AS b, {fn}(value), count(*) FROM observations "
-            f"WHERE series_id = :sid AND {where} GROUP BY b ORDER BY b"
-        )
+        return _bucketed(conn, series_id, start, end, BUCKETS[bucket], agg)
     rows = conn.execute(sa.text(sql), params)
     return [Point(int(t), float(v), int(c)) for t, v, c in rows]
+
+
+def _bucket_expr(column: str, width: int) -> str:
+    off = BANGKOK_OFFSET_S
+    return f"{column} - ((({column} + {off}) % {width}) + {width}) % {width}"
+
+
+def _raw_sums(
+    conn: Connection, sid: int, width: int, lo: int, hi: int
+) -> list[tuple[int, int, float, float, float]]:
+    """(bucket, n, sum, min, max) from raw observations in [lo, hi)."""
+    if hi <= lo:
+        return []
+    if conn.dialect.name == "postgresql":
+        t = "extract(epoch FROM time)::bigint"
+        where = "time >= to_timestamp(:lo) AND time < to_timestamp(:hi)"
+    else:
+        t, where = "time", "time >= :lo AND time < :hi"
+    sql = (
+        f"SELECT {_bucket_expr(t, width)} AS b, count(*), sum(value), min(value), max(value) "
+        f"FROM observations WHERE series_id = :sid AND {where} GROUP BY b"
+    )
+    return [tuple(r) for r in conn.execute(sa.text(sql), {"sid": sid, "lo": lo, "hi": hi})]
+
+
+def _rollup_sums(
+    conn: Connection, sid: int, width: int, lo: int, hi: int
+) -> list[tuple[int, int, float, float, float]]:
+    """(bucket, n, sum, min, max) from the hourly roll-up for whole hours in [lo, hi)."""
+    if hi <= lo:
+        return []
+    sql = (
+        f"SELECT {_bucket_expr('hour', width)} AS b, sum(n), sum(total), min(vmin), max(vmax) "
+        "FROM observations_hourly WHERE series_id = :sid AND hour >= :lo AND hour < :hi "
+        "GROUP BY b"
+    )
+    return [tuple(r) for r in conn.execute(sa.text(sql), {"sid": sid, "lo": lo, "hi": hi})]
+
+
+def _bucketed(
+    conn: Connection, sid: int, start: int, end: int, width: int, agg: str
+) -> list[Point]:
+    """Buckets from the hourly roll-up (whole hours) plus raw data (partial edge hours).
+
+    The roll-up must be fresh for the range: :func:`refresh_rollup` first.
+    """
+    first_hour = start + (-start) % 3600
+    last_hour = end - end % 3600
+    parts: list[tuple[int, int, float, float, float]] = []
+    if first_hour >= last_hour:
+        parts += _raw_sums(conn, sid, width, start, end)
+    else:
+        parts += _raw_sums(conn, sid, width, start, first_hour)
+        parts += _rollup_sums(conn, sid, width, first_hour, last_hour)
+        parts += _raw_sums(conn, sid, width, last_hour, end)
+    merged: dict[int, list[float]] = {}
+    for b, n, total, lo, hi in parts:
+        if not n:
+            continue
+        m = merged.get(int(b))
+        if m is None:
+            merged[int(b)] = [int(n), float(total), float(lo), float(hi)]
+        else:
+            m[0] += int(n)
+            m[1] += float(total)
+            m[2] = min(m[2], float(lo))
+            m[3] = max(m[3], float(hi))
+    out = []
+    for b in sorted(merged):
+        n, total, lo, hi = merged[b]
+        value = {"mean": total / n, "sum": total, "min": lo, "max": hi, "count": float(n)}[agg]
+        out.append(Point(b, value, int(n)))
+    return out
+
+
+def has_dirty_hours(conn: Connection, series_id: int, start: int, end: int) -> bool:
+    """True when the hourly roll-up of the series is stale somewhere in [start, end)."""
+    row = conn.execute(
+        sa.text(
+            "SELECT 1 FROM hourly_dirty WHERE series_id = :sid AND hour >= :h0 AND hour < :end "
+            "LIMIT 1"
+        ),
+        {"sid": series_id, "h0": start - start % 3600, "end": end},
+    ).first()
+    return row is not None
+
+
+def refresh_rollup(conn: Connection, series_id: int, start: int, end: int) -> int:
+    """Recompute the stale hours of a series in [start, end) (in a write transaction).
+
+    The dirty marks are taken (deleted) first, then the hours recomputed from the
+    observations: a writer that commits meanwhile leaves a new mark, never a lost one.
+    Returns the number of hours that were stale.
+    """
+    taken = conn.execute(
+        sa.text(
+            "DELETE FROM hourly_dirty WHERE series_id = :sid AND hour >= :h0 AND hour < :end "
+            "RETURNING hour"
+        ),
+        {"sid": series_id, "h0": start - start % 3600, "end": end},
+    ).all()
+    if not taken:
+        return 0
+    lo = min(int(h) for (h,) in taken)
+    hi = max(int(h) for (h,) in taken) + 3600
+    if conn.dialect.name == "postgresql":
+        hour = "(floor(extract(epoch FROM time) / 3600) * 3600)::bigint"
+        where = "time >= to_timestamp(:lo) AND time < to_timestamp(:hi)"
+    else:
+        hour = "time - (((time % 3600) + 3600) % 3600)"
+        where = "time >= :lo AND time < :hi"
+    conn.execute(
+        sa.text(
+            "INSERT INTO observations_hourly (series_id, hour, n, total, vmin, vmax) "
+            f"SELECT :sid, {hour} AS h, count(*), sum(value), min(value), max(value) "
+            f"FROM observations WHERE series_id = :sid AND {where} GROUP BY h "
+            "ON CONFLICT (series_id, hour) DO UPDATE SET n = excluded.n, "
+            "total = excluded.total, vmin = excluded.vmin, vmax = excluded.vmax"
+        ),
+        {"sid": series_id, "lo": lo, "hi": hi},
+    )
+    return len(taken)
 
 
 def last_points(conn: Connection, series_id: int, n: int) -> list[Point]:

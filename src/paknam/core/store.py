@@ -52,6 +52,11 @@ from paknam.core.timeutil import now_s
 from paknam.core.warnings import Signal, SyncResult, list_warnings, sync_warnings
 
 DEFAULT_DISTRICTS = "samut_prakan_amphoe.geojson"
+_CATALOG_FINGERPRINT = sa.text(
+    "SELECT (SELECT count(*) FROM series), (SELECT coalesce(max(id), 0) FROM series), "
+    "(SELECT count(*) FROM stations WHERE active), "
+    "(SELECT coalesce(sum(pk), 0) FROM stations WHERE active)"
+)
 _UNAVAILABLE = (OperationalError, sqlite3.OperationalError, psycopg.OperationalError)
 """Errors that mean "busy or unreachable, try again" (psycopg's covers deadlocks)."""
 
@@ -85,6 +90,7 @@ class Store:
         self.dialect = self.engine.dialect.name
         settings = get_settings()
         self.max_future_s = settings.max_future_seconds
+        self._catalog_cache: tuple[tuple[object, ...], dict[tuple[str, str], int]] | None = None
 
     @classmethod
     def open(cls, url: str | None = None, *, migrate: bool = True) -> Store:
@@ -182,9 +188,19 @@ class Store:
             return stations.load_districts(conn, geojson)
 
     def catalog(self) -> dict[tuple[str, str], int]:
-        """``(station id, quantity) -> series id`` of every active series."""
+        """``(station id, quantity) -> series id`` of every active series.
+
+        Cached per process; a cheap fingerprint query (series count and newest id, active
+        station count and ids' checksum) tells when another process changed it.
+        """
         with self.read() as conn:
-            return stations.series_catalog(conn)
+            mark = tuple(conn.execute(_CATALOG_FINGERPRINT).one())
+            cached = self._catalog_cache
+            if cached is not None and cached[0] == mark:
+                return cached[1]
+            catalog = stations.series_catalog(conn)
+        self._catalog_cache = (mark, catalog)
+        return catalog
 
     # ---- observations --------------------------------------------------------------------
 
@@ -210,8 +226,13 @@ class Store:
 
     def _commit(self, checked: Checked, received: int, rejected: int = 0) -> IngestResult:
         rows = checked.rows()
+        dirty = (
+            observations.dirty_hours_of(checked.series_ids, checked.times)
+            if self.dialect == "sqlite"
+            else None
+        )
         with self.write() as conn:
-            stored = observations.write_rows(conn, rows)
+            stored = observations.write_rows(conn, rows, dirty)
         return IngestResult(
             received=received,
             stored=stored,
@@ -309,6 +330,11 @@ class Store:
         """Points of one series in ``[start, end)`` (UTC epoch seconds)."""
         with self.read() as conn:
             sid = stations.series_id(conn, station_id, quantity)
+            stale = bucket != "raw" and observations.has_dirty_hours(conn, sid, start, end)
+        if stale:
+            with self.write() as conn:
+                observations.refresh_rollup(conn, sid, start, end)
+        with self.read() as conn:
             return observations.read_series(
                 conn, sid, start, end, bucket=bucket, agg=agg, limit=limit
             )
