@@ -41,12 +41,21 @@ _PG_STAGE = (
     "CREATE TEMP TABLE IF NOT EXISTS observations_stage "
     "(series_id integer, time_s bigint, value double precision) ON COMMIT DELETE ROWS"
 )
-_PG_MERGE = (
+_PG_LOCK = "LOCK TABLE observations IN SHARE ROW EXCLUSIVE MODE"
+"""Writers of observations queue here (readers are not blocked): with one writer at a
+time the merge below needs no ON CONFLICT, which costs PostgreSQL a speculative insertion
+per row (the bulk path ran at 0.45 of a plain COPY with it)."""
+_PG_UPDATE = (
+    "UPDATE observations o SET value = s.value FROM observations_stage s "
+    "WHERE o.series_id = s.series_id AND o.time = to_timestamp(s.time_s) "
+    "AND o.value IS DISTINCT FROM s.value"
+)
+_PG_INSERT = (
     "INSERT INTO observations (series_id, time, value) "
-    "SELECT series_id, to_timestamp(time_s), value FROM observations_stage "
-    "ORDER BY series_id, time_s "
-    "ON CONFLICT (series_id, time) DO UPDATE SET value = EXCLUDED.value "
-    "WHERE observations.value IS DISTINCT FROM EXCLUDED.value"
+    "SELECT s.series_id, to_timestamp(s.time_s), s.value FROM observations_stage s "
+    "WHERE NOT EXISTS (SELECT 1 FROM observations o "
+    "WHERE o.series_id = s.series_id AND o.time = to_timestamp(s.time_s)) "
+    "ORDER BY s.series_id, s.time_s"
 )
 
 
@@ -92,8 +101,16 @@ def write_rows(
                 copy.set_types(["int4", "int8", "float8"])
                 for row in rows:
                     copy.write_row(row)
-            cur.execute(_PG_MERGE)
+            # probe the primary key per staged row: a hash or merge join would read the
+            # whole (growing) table for every batch
+            cur.execute("ANALYZE observations_stage")
+            cur.execute("SET LOCAL enable_hashjoin = off")
+            cur.execute("SET LOCAL enable_mergejoin = off")
+            cur.execute(_PG_LOCK)
+            cur.execute(_PG_UPDATE)
             written = cur.rowcount
+            cur.execute(_PG_INSERT)
+            written += cur.rowcount
             cur.execute(_PG_MARK_DIRTY)
             cur.execute("DELETE FROM observations_stage")
             return written
