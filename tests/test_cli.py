@@ -225,3 +225,39 @@ def test_cli_aqi_and_wqi_json_contract(store: Store) -> None:
     assert {"wqi", "band", "method", "sub_indices"} <= set(body)
     r = paknam(store, "wqi", "do=-1", "--json")
     assert r.returncode == 2
+
+
+def test_cli_tides_backtest_json_contract(store: Store, tmp_path: Path) -> None:
+    """`paknam tides backtest FILE --train-until DATE --json` answers in the contract shape."""
+    import json
+
+    import pandas as pd
+
+    src = pd.read_csv(Path(__file__).parent / "data" / "tides_honolulu_hourly_2010.csv")
+    part = src.iloc[: 24 * 120]  # January to April 2010
+    f = tmp_path / "honolulu.csv"
+    with f.open("w") as fh:
+        fh.write("# Honolulu 2010 (UHSLC 057), metres above station zero\n")
+        for t, mm in zip(part.iloc[:, 0], part.iloc[:, 1], strict=True):
+            fh.write(f"{t},{mm / 1000:.3f}\n")
+    r = paknam(
+        store,
+        "tides",
+        "backtest",
+        str(f),
+        "--train-until",
+        "2010-03-15",
+        "--latitude",
+        "21.307",
+        "--json",
+    )
+    assert r.returncode == 0, r.stderr
+    body = json.loads(r.stdout)
+    fields = {"rmse_m", "mae_m", "central_frequency", "pod", "far", "csi", "n"}
+    for block in (body, body["baselines"]["harmonic"], body["baselines"]["persistence"]):
+        assert set(block["leads"]) >= {"24", "48", "72"}
+        for lead in ("24", "48", "72"):
+            assert fields <= set(block["leads"][lead])
+            assert 0 <= block["leads"][lead]["central_frequency"] <= 1
+    r = paknam(store, "tides", "backtest", str(f), "--train-until", "2030-01-01", "--json")
+    assert r.returncode == 2

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, File, Form, Query, UploadFile
+from fastapi import APIRouter, File, Form, Path, Query, UploadFile
 from fastapi.responses import Response
 
 from paknam.api.deps import OfficerDep, StoreDep
@@ -138,7 +138,9 @@ def get_reports(
 
 
 @router.get("/environment/reports/{report_id}/photo", response_class=Response)
-def get_report_photo(report_id: int, store: StoreDep) -> Response:
+def get_report_photo(
+    report_id: Annotated[int, Path(ge=1, le=2**31 - 1)], store: StoreDep
+) -> Response:
     with store.read() as conn:
         kind, data = reports.get_photo(conn, report_id)
     return Response(data, media_type=kind)

@@ -6,7 +6,7 @@ import csv
 import io
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
 
 from paknam.api.deps import AdminDep, OfficerDep, StoreDep
@@ -105,7 +105,9 @@ def create_key(station_id: str, store: StoreDep, _: AdminDep) -> DeviceKeyCreate
 
 
 @router.delete("/keys/{key_id}", status_code=204)
-def revoke_key(key_id: int, store: StoreDep, _: AdminDep) -> Response:
+def revoke_key(
+    key_id: Annotated[int, Path(ge=1, le=2**31 - 1)], store: StoreDep, _: AdminDep
+) -> Response:
     store.revoke_device_key(key_id)
     return Response(status_code=204)
 
