@@ -100,6 +100,26 @@ class DistrictLocator:
         return None
 
 
+_LOCATORS: dict[tuple[str, tuple[object, ...]], DistrictLocator] = {}
+
+
+def district_locator(conn: Connection) -> DistrictLocator:
+    """A cached :class:`DistrictLocator`, rebuilt when the districts change."""
+    mark = tuple(
+        conn.execute(
+            sa.select(
+                sa.func.count(),
+                sa.func.coalesce(sa.func.sum(sa.func.length(districts.c.geojson)), 0),
+            )
+        ).one()
+    )
+    key = (str(conn.engine.url), mark)
+    if key not in _LOCATORS:
+        _LOCATORS.clear()
+        _LOCATORS[key] = DistrictLocator(conn)
+    return _LOCATORS[key]
+
+
 def _check_district(conn: Connection, code: str) -> None:
     found = conn.execute(sa.select(districts.c.code).where(districts.c.code == code)).first()
     if not found:
@@ -125,7 +145,7 @@ def add_station(conn: Connection, new: StationCreate) -> StationPublic:
     if district is not None:
         _check_district(conn, district)
     else:
-        district = DistrictLocator(conn).locate(new.lon, new.lat)
+        district = district_locator(conn).locate(new.lon, new.lat)
     pk = conn.execute(
         stations.insert().values(
             id=new.id,

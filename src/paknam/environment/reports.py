@@ -17,7 +17,7 @@ from sqlalchemy.engine import Connection
 
 from paknam.core.errors import InvalidInput, NotFound
 from paknam.core.schema import citizen_reports as table
-from paknam.core.stations import DistrictLocator
+from paknam.core.stations import district_locator
 from paknam.core.timeutil import now_s, to_local_iso, to_utc
 
 TOPICS: dict[str, tuple[str, str]] = {
@@ -84,7 +84,7 @@ def add_report(conn: Connection, report: ReportIn) -> dict[str, Any]:
     if report.observed_at > now_s() + 600:
         raise InvalidInput("observed_at is in the future", field="observed_at")
     kind = photo_type(report.photo) if report.photo else None
-    district = DistrictLocator(conn).locate(report.lon, report.lat)
+    district = district_locator(conn).locate(report.lon, report.lat)
     rid = conn.execute(
         table.insert().values(
             topic=report.topic,
