@@ -251,9 +251,9 @@ def _bucketed(
             m[3] = max(m[3], float(hi))
     out = []
     for b in sorted(merged):
-        n, total, lo, hi = merged[b]
-        value = {"mean": total / n, "sum": total, "min": lo, "max": hi, "count": float(n)}[agg]
-        out.append(Point(b, value, int(n)))
+        cnt, tot, vlo, vhi = merged[b]
+        value = {"mean": tot / cnt, "sum": tot, "min": vlo, "max": vhi, "count": float(cnt)}[agg]
+        out.append(Point(b, value, int(cnt)))
     return out
 
 

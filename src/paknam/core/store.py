@@ -54,6 +54,7 @@ from paknam.core.warnings import Signal, SyncResult, list_warnings, sync_warning
 DEFAULT_DISTRICTS = "samut_prakan_amphoe.geojson"
 _CATALOG_FINGERPRINT = sa.text(
     "SELECT (SELECT count(*) FROM series), (SELECT coalesce(max(id), 0) FROM series), "
+    "(SELECT max(created_at) FROM series), (SELECT max(created_at) FROM stations), "
     "(SELECT count(*) FROM stations WHERE active), "
     "(SELECT coalesce(sum(pk), 0) FROM stations WHERE active)"
 )
