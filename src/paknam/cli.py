@@ -436,8 +436,25 @@ def environment_check() -> None:
 
 @forecast_app.command("run")
 @friendly
-def forecast_run() -> None:
-    """Forecast every water-level station 72 h ahead once (run it hourly)."""
+def forecast_run(
+    every: Annotated[
+        int | None,
+        typer.Option(help="Repeat every N seconds (e.g. 3600) instead of running once"),
+    ] = None,
+) -> None:
+    """Forecast every water-level station 72 h ahead (once, or --every 3600 as the job)."""
+    import time
+
+    if every is not None and every < 60:
+        raise typer.BadParameter("--every must be at least 60 seconds")
+    while True:
+        _forecast_once()
+        if every is None:
+            return
+        time.sleep(every)
+
+
+def _forecast_once() -> None:
     from paknam.core.timeutil import to_local_iso
     from paknam.living.service import run_forecasts
 

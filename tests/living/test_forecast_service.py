@@ -19,6 +19,7 @@ def test_forecast_service_issues_stores_and_warns(store: Store) -> None:
     report = run_forecasts(store, now=NOW)
     (run,) = report.stations
     assert run.skipped is None and run.trained
+    assert run.seasonal_prior  # 200 days at a Samut Prakan station: the PSMSL prior is used
     issue = NOW - NOW % 3600
     assert run.issued_at == issue
     with store.read() as conn:

@@ -8,6 +8,10 @@ with a ``water_level`` series:
 2. trains the engine (harmonics + residual model + error quantiles per lead,
    :mod:`paknam.living.forecast`) when there is none or it is older than
    :data:`RETRAIN_DAYS`, and stores it;
+   A record shorter than a year (no annual tide) at a Samut Prakan station (district
+   code 11xx, or station metadata ``seasonal_prior``) has the upper Gulf's seasonal
+   cycle (:mod:`paknam.living.seasonal`) removed before training and added back to the
+   forecast, which then reports it in the ``tide`` part;
 3. issues a forecast at the hour of the newest observation (no look-ahead) and stores it
    with its issue time — earlier forecasts are kept for scoring;
 4. raises, updates or clears the station's ``water_level`` warning from the forecast and
@@ -28,6 +32,7 @@ from paknam.core.timeutil import now_s
 from paknam.core.warnings import Signal
 from paknam.living import forecast_store
 from paknam.living.level_rules import water_level_signal
+from paknam.living.seasonal import SHORT_RECORD_DAYS, seasonal_prior_m
 
 RETRAIN_DAYS = 7
 HORIZON_H = 72
@@ -42,6 +47,7 @@ class StationRun:
     trained: bool = False
     skipped: str | None = None
     warning: str | None = None
+    seasonal_prior: bool = False
 
 
 @dataclass
@@ -94,6 +100,13 @@ def forecast_station(
         saved = forecast_store.load_engine(conn, station.id)
         levels = forecast_store.get_warning_levels(conn, station.id)
     fresh = saved is not None and datetime.now(UTC) - saved[2] < timedelta(days=RETRAIN_DAYS)
+    # a record too short for the annual tides borrows the upper Gulf's seasonal cycle
+    span_days = (times[-1] - times[0]) / 86400
+    use_prior = span_days < SHORT_RECORD_DAYS and (
+        bool(station.meta.get("seasonal_prior")) or (station.district_code or "").startswith("11")
+    )
+    if use_prior:
+        values = values - seasonal_prior_m(times)
     try:
         if fresh and saved is not None:
             engine = TideEngine.from_dict(saved[0])
@@ -107,6 +120,11 @@ def forecast_station(
         run.skipped = str(exc)
         return run, None
     columns = _columns(fc)
+    if use_prior:
+        prior = seasonal_prior_m(columns["time_s"])
+        for key in ("value", "tide", "lo80", "hi80", "lo95", "hi95"):
+            columns[key] = columns[key] + prior
+        run.seasonal_prior = True
     with store.write() as conn:
         forecast_store.save_forecast(conn, station.id, issue, engine_label(engine), columns)
     run.issued_at = issue

@@ -31,13 +31,12 @@ import numpy as np
 
 from paknam.living.constituents import BY_NAME
 from paknam.living.harmonics import HarmonicFit, predict
+from paknam.living.seasonal import POM_PHRACHUN_MONTHLY_MM, seasonal_prior_m
 
 POM_PHRACHUN = {"lon": 100.583, "lat": 13.550}
 """PSMSL station 444 position [deg]."""
 
-SEASONAL_MM = (113.0, 104.0, 68.0, -13.0, -68.0, -143.0, -140.0, -132.0, -71.0, 37.0, 126.0, 127.0)
-"""Pom Phrachun monthly mean sea level minus its year's mean, Jan..Dec [mm]; PSMSL id 444,
-1985–2017 (31–32 years a month), computed from ``psmsl_monthly_thailand.csv``."""
+SEASONAL_MM = POM_PHRACHUN_MONTHLY_MM
 
 TICON_ALIASES = {"LAMBDA2": "LDA2", "SGM": "SIG1", "M1": "NO1"}
 LEFT_OUT = ("SA", "SSA")
@@ -82,15 +81,8 @@ def ko_lak_fit() -> HarmonicFit:
 
 
 def seasonal_m(times_s: np.ndarray) -> np.ndarray:
-    """Seasonal sea-level anomaly [m] at UTC epoch seconds (periodic, mid-month anchors)."""
-    year_s = 365.2425 * 86400
-    phase = ((times_s / year_s) % 1.0) * 12.0 - 0.5  # 0 at mid-January
-    months = np.array(SEASONAL_MM + SEASONAL_MM[:1]) / 1000.0
-    base = np.floor(phase).astype(int) % 12
-    frac = phase - np.floor(phase)
-    # periodic cosine interpolation between mid-month anchors
-    w = (1 - np.cos(np.pi * frac)) / 2
-    return months[base] * (1 - w) + months[base + 1] * w
+    """Seasonal sea-level anomaly [m] (the PSMSL Pom Phrachun prior)."""
+    return seasonal_prior_m(times_s)
 
 
 def _ar1(innov: np.ndarray, first: float, phi: float, std: float) -> np.ndarray:
