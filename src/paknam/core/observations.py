@@ -45,20 +45,41 @@ _PG_LOCK = "LOCK TABLE observations IN SHARE ROW EXCLUSIVE MODE"
 """Writers of observations queue here (readers are not blocked): with one writer at a
 time the merge below needs no ON CONFLICT, which costs PostgreSQL a speculative insertion
 per row (the bulk path ran at 0.45 of a plain COPY with it)."""
+_PG_FRONTIER = (
+    "CREATE TEMP TABLE IF NOT EXISTS observations_frontier "
+    "(series_id integer PRIMARY KEY, last_s bigint, first_staged_s bigint) "
+    "ON COMMIT DELETE ROWS"
+)
+_PG_FILL_FRONTIER = (
+    "INSERT INTO observations_frontier (series_id, last_s, first_staged_s) "
+    "SELECT d.series_id, (SELECT extract(epoch FROM max(o.time))::bigint FROM observations o "
+    "WHERE o.series_id = d.series_id), d.first_s "
+    "FROM (SELECT series_id, min(time_s) AS first_s FROM observations_stage "
+    "GROUP BY series_id) d"
+)
+"""Per staged series, its newest stored time: rows after it are new for certain, so only
+rows at or before it need an index probe (appending streams skip the probes entirely)."""
 _PG_UPDATE = (
     "UPDATE observations o SET value = s.value FROM observations_stage s "
-    "WHERE o.series_id = s.series_id AND o.time = to_timestamp(s.time_s) "
+    "JOIN observations_frontier f ON f.series_id = s.series_id "
+    "WHERE s.time_s <= f.last_s "
+    "AND o.series_id = s.series_id AND o.time = to_timestamp(s.time_s) "
     "AND o.value IS DISTINCT FROM s.value"
+)
+_PG_OVERLAP = "SELECT EXISTS (SELECT 1 FROM observations_frontier WHERE first_staged_s <= last_s)"
+_PG_APPEND = (
+    "INSERT INTO observations (series_id, time, value) "
+    "SELECT series_id, to_timestamp(time_s), value FROM observations_stage "
+    "ORDER BY series_id, time_s"
 )
 _PG_INSERT = (
     "INSERT INTO observations (series_id, time, value) "
     "SELECT s.series_id, to_timestamp(s.time_s), s.value FROM observations_stage s "
-    "WHERE NOT EXISTS (SELECT 1 FROM observations o "
+    "JOIN observations_frontier f ON f.series_id = s.series_id "
+    "WHERE f.last_s IS NULL OR s.time_s > f.last_s OR NOT EXISTS (SELECT 1 FROM observations o "
     "WHERE o.series_id = s.series_id AND o.time = to_timestamp(s.time_s)) "
     "ORDER BY s.series_id, s.time_s"
 )
-
-
 _SQLITE_MARK_DIRTY = "INSERT OR IGNORE INTO hourly_dirty (series_id, hour) VALUES (?, ?)"
 _PG_MARK_DIRTY = (
     "INSERT INTO hourly_dirty (series_id, hour) "
@@ -101,18 +122,26 @@ def write_rows(
                 copy.set_types(["int4", "int8", "float8"])
                 for row in rows:
                     copy.write_row(row)
-            # probe the primary key per staged row: a hash or merge join would read the
-            # whole (growing) table for every batch
-            cur.execute("ANALYZE observations_stage")
-            cur.execute("SET LOCAL enable_hashjoin = off")
-            cur.execute("SET LOCAL enable_mergejoin = off")
             cur.execute(_PG_LOCK)
-            cur.execute(_PG_UPDATE)
-            written = cur.rowcount
-            cur.execute(_PG_INSERT)
-            written += cur.rowcount
+            cur.execute(_PG_FRONTIER)
+            cur.execute(_PG_FILL_FRONTIER)
+            cur.execute(_PG_OVERLAP)
+            overlap = cur.fetchone()
+            if overlap is not None and overlap[0]:  # some rows may exist: update, then add
+                # probe the primary key per staged row: a hash or merge join would read the
+                # whole (growing) table for every batch
+                cur.execute("ANALYZE observations_stage")
+                cur.execute("SET LOCAL enable_hashjoin = off")
+                cur.execute("SET LOCAL enable_mergejoin = off")
+                cur.execute(_PG_UPDATE)
+                written = cur.rowcount
+                cur.execute(_PG_INSERT)
+                written += cur.rowcount
+            else:  # all rows are after what is stored (appending): plain insert
+                cur.execute(_PG_APPEND)
+                written = cur.rowcount
             cur.execute(_PG_MARK_DIRTY)
-            cur.execute("DELETE FROM observations_stage")
+            cur.execute("TRUNCATE observations_stage, observations_frontier")
             return written
     cur = raw.cursor()
     try:
