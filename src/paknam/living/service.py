@@ -107,13 +107,18 @@ def forecast_station(
     )
     if use_prior:
         values = values - seasonal_prior_m(times)
+    if saved is not None and bool(saved[0].get("paknam_seasonal_prior")) != use_prior:
+        fresh = False  # trained with the other convention: retrain
     try:
         if fresh and saved is not None:
-            engine = TideEngine.from_dict(saved[0])
+            engine = TideEngine.from_dict(
+                {k: v for k, v in saved[0].items() if k != "paknam_seasonal_prior"}
+            )
         else:
             engine = train(dt64, values, latitude=station.lat)
             with store.write() as conn:
-                forecast_store.save_engine(conn, station.id, engine.to_dict(), int(times[-1]))
+                params = {**engine.to_dict(), "paknam_seasonal_prior": use_prior}
+                forecast_store.save_engine(conn, station.id, params, int(times[-1]))
             run.trained = True
         fc = forecast(engine, dt64, values, np.datetime64(issue, "s"), horizon_h=HORIZON_H)
     except InvalidInput as exc:
