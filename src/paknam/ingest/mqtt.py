@@ -192,7 +192,7 @@ class MqttIngestor:
                 outcomes.append((parsed, _error_body("batch rejected", checked.errors)))
             else:
                 outcomes.append((parsed, _error_body(parsed.error, [])))
-        rows = [(sid, t, v) for (sid, t), v in merged.items()]
+        rows = [(sid, t, v) for (sid, t), v in sorted(merged.items())]
         if rows:
             with self.store.write() as conn:
                 self.stored += observations.write_rows(conn, rows)
