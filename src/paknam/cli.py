@@ -131,6 +131,16 @@ def demo(
             f"SIMULATED water level (sim-pomphrachun, labelled as such): {sim.stored} new "
             "hourly values"
         )
+        from paknam.environment.checks import run_environment_checks
+        from paknam.living.service import run_forecasts
+
+        fc = run_forecasts(store)
+        env = run_environment_checks(store)
+        issued = sum(1 for r in fc.stations if r.issued_at is not None)
+        out.print(
+            f"forecasts issued: {issued}; warnings: {len(fc.raised) + len(env.raised)} raised, "
+            f"{len(fc.updated) + len(env.updated)} updated"
+        )
     if not no_serve:
         _serve(host, port, 1)
 
