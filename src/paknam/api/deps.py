@@ -8,10 +8,21 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from paknam.core.auth import Principal
-from paknam.core.errors import AuthenticationFailed, PermissionDenied
+from paknam.core.errors import AuthenticationFailed, InvalidInput, PermissionDenied
 from paknam.core.store import Store
+from paknam.core.timeutil import TimeParseError, parse_time
 
 _bearer = HTTPBearer(auto_error=False, description="Device key (pkd_...) or session (pks_...)")
+
+
+def time_param(value: str | None, name: str, default: int) -> int:
+    """Epoch seconds of an ISO 8601 query parameter, or ``default`` when absent."""
+    if value is None:
+        return default
+    try:
+        return parse_time(value)
+    except TimeParseError as exc:
+        raise InvalidInput(f"{name}: {exc}", field=name) from None
 
 
 def get_store(request: Request) -> Store:

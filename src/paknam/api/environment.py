@@ -7,10 +7,10 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, File, Form, Path, Query, UploadFile
 from fastapi.responses import Response
 
-from paknam.api.deps import OfficerDep, StoreDep
+from paknam.api.deps import OfficerDep, StoreDep, time_param
 from paknam.api.responses import ERROR_RESPONSES, FastJSONResponse
 from paknam.core.errors import InvalidInput
-from paknam.core.timeutil import TimeParseError, now_s, parse_time
+from paknam.core.timeutil import now_s, parse_time
 from paknam.environment import fiware, reports
 from paknam.environment.air_service import hourly_aqi, latest_aqi
 from paknam.environment.aqi_levels import LEVELS
@@ -28,15 +28,6 @@ router = APIRouter(prefix="/api/v1", tags=["environment"], responses=ERROR_RESPO
 AQI_LEVEL_KEYS = {lv.number: lv.key for lv in LEVELS}
 
 
-def _time(value: str | None, name: str, default: int) -> int:
-    if value is None:
-        return default
-    try:
-        return parse_time(value)
-    except TimeParseError as exc:
-        raise InvalidInput(f"{name}: {exc}", field=name) from None
-
-
 @router.get("/environment/aqi", summary="Latest Thai AQI of every air station")
 def get_latest_aqi(store: StoreDep) -> FastJSONResponse:
     """The newest hourly AQI per station with pollutant, level (1–5) and colour."""
@@ -51,8 +42,8 @@ def get_station_aqi(
     end: Annotated[str | None, Query(description="ISO 8601 with offset")] = None,
 ) -> FastJSONResponse:
     """Hourly AQI computed from the station's series (default: the last 7 days)."""
-    end_s = _time(end, "end", now_s())
-    start_s = _time(start, "start", end_s - 7 * 86400)
+    end_s = time_param(end, "end", now_s())
+    start_s = time_param(start, "start", end_s - 7 * 86400)
     if not 0 < end_s - start_s <= 400 * 86400:
         raise InvalidInput("start must be before end and at most 400 days earlier", field="start")
     rows = hourly_aqi(store, station_id, start_s, end_s).rows()
@@ -107,7 +98,7 @@ async def post_report(
         description=description,
         lon=lon,
         lat=lat,
-        observed_at=_time(observed_at, "observed_at", 0),
+        observed_at=time_param(observed_at, "observed_at", 0),
         photo=data,
     )
     with store.write() as conn:
@@ -131,8 +122,8 @@ def get_reports(
             conn,
             near=(lon, lat) if lon is not None and lat is not None else None,
             radius_km=radius_km,
-            start=_time(start, "start", 0) if start else None,
-            end=_time(end, "end", 0) if end else None,
+            start=time_param(start, "start", 0) if start else None,
+            end=time_param(end, "end", 0) if end else None,
         )
     return FastJSONResponse(rows)
 
@@ -174,8 +165,8 @@ def get_ngsi_ld(
     entity_type = fiware.entity_type_for(x.quantity for x in s.series)
     if entity_type is None:
         raise InvalidInput(f"station {station!r} has no air or water quality series")
-    end_s = _time(end, "end", now_s() + 1)
-    start_s = _time(start, "start", end_s - 7 * 86400)
+    end_s = time_param(end, "end", now_s() + 1)
+    start_s = time_param(start, "start", end_s - 7 * 86400)
     if end_s <= start_s:
         raise InvalidInput("end must be after start", field="end")
     by_time: dict[int, dict[str, float]] = {}
@@ -242,8 +233,8 @@ def get_attribution(
 ) -> FastJSONResponse:
     """Conditional probability by wind sector and speed, daily profile and, with
     neighbours, regional agreement, explained in Thai and English (default: 90 days)."""
-    end_s = _time(end, "end", now_s())
-    start_s = _time(start, "start", end_s - 90 * 86400)
+    end_s = time_param(end, "end", now_s())
+    start_s = time_param(start, "start", end_s - 90 * 86400)
     if not 0 < end_s - start_s <= 800 * 86400:
         raise InvalidInput("start must be before end and at most 800 days earlier", field="start")
     names = [n.strip() for n in (neighbours or "").split(",") if n.strip()]

@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
 
-from paknam.api.deps import AdminDep, OfficerDep, StoreDep
+from paknam.api.deps import AdminDep, OfficerDep, StoreDep, time_param
 from paknam.api.responses import ERROR_RESPONSES, FastJSONResponse, GeoJSONResponse
 from paknam.core.config import get_settings
 from paknam.core.errors import InvalidInput
@@ -22,9 +22,7 @@ from paknam.core.models import (
 )
 from paknam.core.quantities import get_quantity
 from paknam.core.timeutil import (
-    TimeParseError,
     now_s,
-    parse_time,
     to_local_iso,
     to_local_iso_many,
 )
@@ -112,15 +110,6 @@ def revoke_key(
     return Response(status_code=204)
 
 
-def _time_param(value: str | None, name: str, default: int) -> int:
-    if value is None:
-        return default
-    try:
-        return parse_time(value)
-    except TimeParseError as exc:
-        raise InvalidInput(f"{name}: {exc}", field=name) from None
-
-
 @router.get("/stations/{station_id}/series", summary="A time series, raw or in buckets")
 def get_series(
     station_id: str,
@@ -139,8 +128,8 @@ def get_series(
     the answer are Thai time with offset; ``count`` is the number of samples per bucket.
     ``format=csv`` downloads the same points as CSV.
     """
-    end_s = _time_param(end, "end", now_s() + 1)
-    start_s = _time_param(start, "start", end_s - DEFAULT_SPAN_S[bucket])
+    end_s = time_param(end, "end", now_s() + 1)
+    start_s = time_param(start, "start", end_s - DEFAULT_SPAN_S[bucket])
     if end_s <= start_s:
         raise InvalidInput("end must be after start", field="end")
     if end_s - start_s > 20 * 366 * 86400:

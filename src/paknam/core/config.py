@@ -8,7 +8,6 @@ use :func:`redact_url` when printing a URL.
 from __future__ import annotations
 
 from functools import lru_cache
-from pathlib import Path
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -35,8 +34,6 @@ class Settings(BaseSettings):
     max_future_seconds: int = 600
     max_raw_points: int = 200_000
     session_hours: int = 12
-    data_dir: Path = Path(".")
-    environment: str = Field(default="development", pattern="^(development|production)$")
 
 
 @lru_cache(maxsize=1)

@@ -1,8 +1,8 @@
 """Database engines: SQLite (embedded default) and PostgreSQL (production), one code path.
 
 SQLite runs in WAL mode with ``synchronous=NORMAL``: a committed transaction survives a
-crash of the process (kill -9); only a power loss can lose the last transactions (set
-``PAKNAM_SQLITE_SYNCHRONOUS=FULL`` semantics by using PostgreSQL for production).
+crash of the process (kill -9); only a power loss can lose the last transactions (use
+PostgreSQL where that matters; see docs/deploy.md).
 Write transactions on SQLite start with ``BEGIN IMMEDIATE`` so concurrent writers queue
 on the busy timeout instead of failing on a lock upgrade.
 """
@@ -17,8 +17,6 @@ from pathlib import Path
 import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine, make_url
 
@@ -97,11 +95,3 @@ def migrate(engine: Engine) -> None:
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
-
-
-def schema_is_current(engine: Engine) -> bool:
-    """True when the database has the newest schema revision."""
-    script = ScriptDirectory.from_config(_alembic_config())
-    with engine.connect() as conn:
-        current = MigrationContext.configure(conn).get_current_revision()
-    return current == script.get_current_head()

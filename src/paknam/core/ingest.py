@@ -27,11 +27,10 @@ import numpy as np
 import pandas as pd
 
 from paknam.core.errors import ItemError
-from paknam.core.quantities import QUANTITIES
+from paknam.core.quantities import QUANTITY_BY_CODE
 from paknam.core.timeutil import TimeParseError, parse_time
 
 ITEM_FIELDS = ("station", "quantity", "time", "value")
-_QUANTITY = {q.code: q for q in QUANTITIES}
 _TIME_OFFSET = 1 << 33  # keys cover 1698..2242
 _SERIES_SHIFT = 1 << 34
 MIN_TIME_S = -5_364_662_400
@@ -132,7 +131,7 @@ def check_columns(
         station = st_uniques[p // nq]
         quantity = qu_uniques[p % nq]
         sid = catalog.get((station, quantity))
-        q = _QUANTITY.get(quantity)
+        q = QUANTITY_BY_CODE.get(quantity)
         sid_of_pair[k] = -1 if sid is None else sid
         lo_of_pair[k] = -math.inf if q is None or q.minimum is None else q.minimum
         hi_of_pair[k] = math.inf if q is None or q.maximum is None else q.maximum
@@ -158,7 +157,7 @@ def check_columns(
     flag(~np.isfinite(values), lambda i: f"value {values[i]} is not a finite number")
 
     def out_of_range(i: int) -> str:
-        q = _QUANTITY[qu_uniques[qu_codes[i]]]
+        q = QUANTITY_BY_CODE[qu_uniques[qu_codes[i]]]
         reason = q.check(float(values[i]))
         return f"station {st_uniques[st_codes[i]]!r}: {reason}"
 

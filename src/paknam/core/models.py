@@ -17,9 +17,6 @@ STATION_KINDS: dict[str, tuple[str, str]] = {
 }
 """Kinds of station with Thai and English labels."""
 
-ROLES = ("admin", "officer", "viewer")
-"""Officer account roles: admin manages everything, officer operates, viewer reads."""
-
 STATION_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"
 
 

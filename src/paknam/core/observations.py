@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 import numpy as np
 import sqlalchemy as sa
@@ -379,8 +380,6 @@ def revisions(conn: Connection, series_id: int, limit: int = 100) -> list[dict[s
 
 def _utc_iso(value: object) -> str:
     """A stored change time (SQLite text in UTC, PostgreSQL aware datetime) in Thai time."""
-    from datetime import UTC, datetime
-
     if isinstance(value, str):
         value = datetime.fromisoformat(value.replace(" ", "T"))
     assert isinstance(value, datetime)

@@ -162,19 +162,20 @@ QUANTITIES: tuple[Quantity, ...] = (
     ),
 )
 
-_BY_CODE: dict[str, Quantity] = {q.code: q for q in QUANTITIES}
+QUANTITY_BY_CODE: dict[str, Quantity] = {q.code: q for q in QUANTITIES}
+"""The registry by code (read-only by convention)."""
 
 
 def get_quantity(code: str) -> Quantity:
     """The registered quantity ``code``; :class:`NotFound` names the valid codes."""
     try:
-        return _BY_CODE[code]
+        return QUANTITY_BY_CODE[code]
     except KeyError:
         raise NotFound(
-            f"unknown quantity {code!r}; known quantities: {', '.join(sorted(_BY_CODE))}"
+            f"unknown quantity {code!r}; known quantities: {', '.join(sorted(QUANTITY_BY_CODE))}"
         ) from None
 
 
 def quantity_codes() -> list[str]:
     """All registered codes, sorted."""
-    return sorted(_BY_CODE)
+    return sorted(QUANTITY_BY_CODE)

@@ -30,11 +30,10 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from paknam.core import auth, observations, stations
 from paknam.core.config import get_settings, redact_url
-from paknam.core.db import create_engine, migrate, schema_is_current, write_transaction
+from paknam.core.db import create_engine, migrate, write_transaction
 from paknam.core.errors import (
     BatchRejected,
     Conflict,
-    InvalidInput,
     PermissionDenied,
     StoreUnavailable,
 )
@@ -128,9 +127,6 @@ class Store:
             if conn.execute(sa.select(sa.func.count()).select_from(districts)).scalar() == 0:
                 data = resources.files("paknam") / "data" / "geo" / DEFAULT_DISTRICTS
                 stations.load_districts(conn, json.loads(data.read_text(encoding="utf-8")))
-
-    def is_current(self) -> bool:
-        return schema_is_current(self.engine)
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
@@ -404,11 +400,3 @@ class Store:
     def revoke_device_key(self, key_id: int) -> None:
         with self.write() as conn:
             auth.revoke_device_key(conn, key_id)
-
-
-def require_range(start: int, end: int, max_days: int = 3660) -> None:
-    """Refuse a time range that is inverted or absurdly long."""
-    if end <= start:
-        raise InvalidInput("end must be after start", field="end")
-    if end - start > max_days * 86400:
-        raise InvalidInput(f"range longer than {max_days} days", field="start")

@@ -103,14 +103,16 @@ def latest_wqi(store: Store) -> list[dict[str, Any]]:
     return out
 
 
-def _year_values(store: Store, year: int) -> tuple[dict[str, float], bool]:
+def _year_values(
+    days_by_station: dict[str, list[dict[str, Any]]], year: int
+) -> tuple[dict[str, float], bool]:
     values, complete = {}, True
-    for s in _water_stations(store):
-        days = [d for d in station_wqi_days(store, s.id) if d["date"].startswith(f"{year}-")]
+    for sid, all_days in days_by_station.items():
+        days = [d for d in all_days if d["date"].startswith(f"{year}-")]
         if not days:
             continue
         complete &= all(d["complete"] for d in days)
-        values[s.id] = station_wqi_periods(days)["yearly"][str(year)]["wqi"]
+        values[sid] = station_wqi_periods(days)["yearly"][str(year)]["wqi"]
     return values, complete
 
 
@@ -120,8 +122,9 @@ def wqi_indicator(store: Store, year: int, baseline_year: int) -> dict[str, Any]
     Only stations with a WQI in both years are compared, so a new station does not move
     the figure. Target: +20 % on the baseline.
     """
-    now, complete_now = _year_values(store, year)
-    base, complete_base = _year_values(store, baseline_year)
+    days = {s.id: station_wqi_days(store, s.id) for s in _water_stations(store)}
+    now, complete_now = _year_values(days, year)
+    base, complete_base = _year_values(days, baseline_year)
     both = sorted(set(now) & set(base))
     value = sum(now[s] for s in both) / len(both) if both else None
     baseline = sum(base[s] for s in both) / len(both) if both else None

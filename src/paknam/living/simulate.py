@@ -80,9 +80,8 @@ def ko_lak_fit() -> HarmonicFit:
     )
 
 
-def seasonal_m(times_s: np.ndarray) -> np.ndarray:
-    """Seasonal sea-level anomaly [m] (the PSMSL Pom Phrachun prior)."""
-    return seasonal_prior_m(times_s)
+seasonal_m = seasonal_prior_m
+"""The seasonal part of the simulation: the PSMSL Pom Phrachun prior."""
 
 
 def _ar1(innov: np.ndarray, first: float, phi: float, std: float) -> np.ndarray:
