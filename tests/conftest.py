@@ -26,24 +26,8 @@ PG_URL = os.environ.get("PAKNAM_TEST_POSTGRES_URL")
 MQTT_HOST = os.environ.get("PAKNAM_TEST_MQTT_HOST", "127.0.0.1")
 MQTT_PORT = int(os.environ.get("PAKNAM_TEST_MQTT_PORT", "1883"))
 
-_RESET_TABLES = (
-    "observations_hourly",
-    "hourly_dirty",
-    "forecast_points",
-    "forecasts",
-    "tide_engines",
-    "warning_levels",
-    "warnings",
-    "citizen_reports",
-    "observation_revisions",
-    "observations",
-    "device_key_stations",
-    "device_keys",
-    "sessions",
-    "users",
-    "series",
-    "stations",
-)
+_KEEP_TABLES = frozenset({"alembic_version", "quantities", "districts", "spatial_ref_sys"})
+"""Tables seeded by the migrations: everything else is emptied between tests."""
 
 
 def _skip_or_fail(reason: str) -> None:
@@ -84,10 +68,11 @@ def _pg_store(pg_url: str) -> Iterator[Store]:
 
 def _reset(store: Store) -> None:
     with store.write() as conn:
+        tables = [t for t in sa.inspect(conn).get_table_names() if t not in _KEEP_TABLES]
         if store.dialect == "postgresql":
-            conn.exec_driver_sql(f"TRUNCATE {', '.join(_RESET_TABLES)} RESTART IDENTITY CASCADE")
+            conn.exec_driver_sql(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
         else:
-            for table in _RESET_TABLES:
+            for table in tables:
                 conn.exec_driver_sql(f"DELETE FROM {table}")
 
 

@@ -34,6 +34,33 @@ class Settings(BaseSettings):
     max_future_seconds: int = 600
     max_raw_points: int = 200_000
     session_hours: int = 12
+    model_dir: str = Field(
+        default="paknam-models",
+        description="Folder for trained models (e.g. the complaint text classifier)",
+    )
+    public_base_url: str = Field(
+        default="http://127.0.0.1:8000",
+        description="The address citizens reach the platform at (links in feeds and messages)",
+    )
+    secret_key_file: str = Field(
+        default="paknam-secret.key",
+        description="Key for personal data encrypted at rest; created (mode 0600) if absent",
+    )
+    secret_key: str | None = Field(
+        default=None, description="The key itself (Fernet, base64); overrides secret_key_file"
+    )
+    line_api_base: str = "https://api.line.me"
+    line_channel_secret: str | None = None
+    line_channel_access_token: str | None = None
+    sms_gateway_url: str | None = None
+    sms_api_key: str | None = None
+    sms_sender: str = "SamutPrakan"
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_starttls: bool = False
+    smtp_from: str = "alerts@samutprakan.example"
 
 
 @lru_cache(maxsize=1)
