@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from cryptography.fernet import Fernet
 
 from paknam.core.models import StationCreate
 from paknam.core.store import Store
@@ -25,6 +26,8 @@ IN_CI = os.environ.get("CI", "").lower() == "true"
 PG_URL = os.environ.get("PAKNAM_TEST_POSTGRES_URL")
 MQTT_HOST = os.environ.get("PAKNAM_TEST_MQTT_HOST", "127.0.0.1")
 MQTT_PORT = int(os.environ.get("PAKNAM_TEST_MQTT_PORT", "1883"))
+# personal data in tests is encrypted with a throw-away key (never a key file in the repo)
+os.environ.setdefault("PAKNAM_SECRET_KEY", Fernet.generate_key().decode())
 
 _KEEP_TABLES = frozenset({"alembic_version", "quantities", "districts", "spatial_ref_sys"})
 """Tables seeded by the migrations: everything else is emptied between tests."""

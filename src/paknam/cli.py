@@ -43,6 +43,10 @@ forecast_app = typer.Typer(help="Water-level forecasts (พยากรณ์ร
 app.add_typer(forecast_app, name="forecast")
 tides_app = typer.Typer(help="Tides (น้ำขึ้นน้ำลง)", no_args_is_help=True)
 app.add_typer(tides_app, name="tides")
+from paknam.governance.cli import alerts_app, notify_app  # noqa: E402
+
+app.add_typer(alerts_app, name="alerts")
+app.add_typer(notify_app, name="notify")
 
 err = Console(stderr=True, soft_wrap=True, highlight=False)
 out = Console(soft_wrap=True, highlight=False)

@@ -133,6 +133,8 @@ class AreaSpec:
     geometry: BaseGeometry | None = None
     circle: tuple[float, float, float] | None = None
     district_code: str | None = None
+    district_codes: tuple[str, ...] = ()
+    """More district codes (one ``geocode`` each) beside ``district_code``."""
 
 
 def area_from_district(feature: Mapping[str, Any]) -> AreaSpec:
@@ -167,11 +169,16 @@ def build_alert(
     instruction_th: str | None = None,
     instruction_en: str | None = None,
     sender_name: str | None = None,
+    event: CapEvent | None = None,
+    urgency: str | None = None,
+    certainty: str | None = None,
 ) -> str:
     """CAP 1.2 XML (UTF-8 text with declaration) for one warning; validated before return.
 
     ``references`` are entries made by :func:`reference`. An Update or a Cancel needs at
-    least one. Raises :class:`CapInvalid` that names the field and the value.
+    least one. ``event``, ``urgency`` and ``certainty`` override what the warning's kind,
+    ``expected_at`` and ``probability`` give (an officer's own alert states them).
+    Raises :class:`CapInvalid` that names the field and the value.
     """
     _check_id("sender", sender)
     _check_id("identifier", identifier)
@@ -186,7 +193,7 @@ def build_alert(
     for ref in references:
         _check_reference(ref)
     sent_local = _local(sent, "sent")
-    codes = _codes(warning, sent_local, expires)
+    codes = _codes(warning, sent_local, expires, event, urgency, certainty)
 
     root = _el(None, "alert")
     _el(root, "identifier", identifier)
@@ -241,9 +248,33 @@ class _Codes:
     expires: datetime
 
 
-def _codes(w: Mapping[str, Any], sent: datetime, expires: datetime | None) -> _Codes:
+URGENCIES = ("Immediate", "Expected", "Future", "Past", "Unknown")
+CERTAINTIES = ("Observed", "Likely", "Possible", "Unlikely", "Unknown")
+CATEGORIES = (
+    "Geo", "Met", "Safety", "Security", "Rescue", "Fire", "Health", "Env", "Transport",
+    "Infra", "CBRNE", "Other",
+)  # fmt: skip
+
+
+def _codes(
+    w: Mapping[str, Any],
+    sent: datetime,
+    expires: datetime | None,
+    event: CapEvent | None = None,
+    urgency_override: str | None = None,
+    certainty_override: str | None = None,
+) -> _Codes:
     kind = w.get("kind")
-    if kind not in EVENTS:
+    if event is not None:
+        bad = [c for c in event.categories if c not in CATEGORIES]
+        if not event.categories or bad:
+            raise CapInvalid(
+                f"category {bad or '(none)'} is not a CAP category ({', '.join(CATEGORIES)})",
+                field="category",
+            )
+        if not event.event_th.strip() or not event.event_en.strip():
+            raise CapInvalid("event needs a Thai and an English name", field="event")
+    elif kind not in EVENTS:
         raise CapInvalid(
             f"warning kind {kind!r} is not in table EVENTS ({', '.join(EVENTS)})", field="kind"
         )
@@ -278,7 +309,21 @@ def _codes(w: Mapping[str, Any], sent: datetime, expires: datetime | None) -> _C
         expires = sent + EXPIRES_AFTER_SENT
     if expires <= sent:
         raise CapInvalid(f"expires {_iso(expires, 'expires')} is not after sent", field="expires")
-    return _Codes(EVENTS[kind], urgency, severity.capitalize(), certainty, expires)
+    if urgency_override is not None:
+        if urgency_override not in URGENCIES:
+            raise CapInvalid(
+                f"urgency {urgency_override!r} is not one of {', '.join(URGENCIES)}",
+                field="urgency",
+            )
+        urgency = urgency_override
+    if certainty_override is not None:
+        if certainty_override not in CERTAINTIES:
+            raise CapInvalid(
+                f"certainty {certainty_override!r} is not one of {', '.join(CERTAINTIES)}",
+                field="certainty",
+            )
+        certainty = certainty_override
+    return _Codes(event or EVENTS[kind], urgency, severity.capitalize(), certainty, expires)
 
 
 def _info(
@@ -325,8 +370,9 @@ def _parameter(parent: ET.Element, name: str, value: str) -> None:
 def _area(info: ET.Element, area: AreaSpec, desc: str, district: str | None) -> None:
     if not desc or not desc.strip():
         raise CapInvalid("area description (areaDesc) is empty", field="area")
-    district = area.district_code or district
-    if area.geometry is None and area.circle is None and not district:
+    codes = [c for c in (area.district_code or district, *area.district_codes) if c]
+    codes = list(dict.fromkeys(codes))
+    if area.geometry is None and area.circle is None and not codes:
         raise CapInvalid("area has no polygon, circle or district code", field="area")
     a = _el(info, "area")
     _el(a, "areaDesc", desc.strip())
@@ -335,10 +381,10 @@ def _area(info: ET.Element, area: AreaSpec, desc: str, district: str | None) -> 
             _el(a, "polygon", " ".join(f"{lat},{lon}" for lat, lon in ring))
     if area.circle is not None:
         _el(a, "circle", _circle(area.circle))
-    if district:
+    for code in codes:
         g = _el(a, "geocode")
         _el(g, "valueName", GEOCODE_NAME)
-        _el(g, "value", str(district))
+        _el(g, "value", str(code))
 
 
 def polygon_rings(

@@ -1,0 +1,552 @@
+"""CAP alerts: issued by officers or from the warnings the tide and environment rules
+raise, kept with their lifecycle (Alert → Update… → Cancel) and published as CAP 1.2.
+
+Messages about one event form a *thread* (``thread_id`` = id of its first Alert). Each
+Update or Cancel references every earlier message of its thread (CAP ``references``:
+``sender,identifier,sent``). A thread is **active** while its newest message is not a
+Cancel and has not expired.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from shapely.geometry import shape
+from shapely.ops import unary_union
+from sqlalchemy.engine import Connection
+
+from paknam.core.errors import InvalidInput, NotFound
+from paknam.core.schema import districts as districts_table
+from paknam.core.schema import stations as stations_table
+from paknam.core.schema import warnings as warnings_table
+from paknam.core.timeutil import to_local_iso
+from paknam.core.warnings import SEVERITIES
+from paknam.governance.cap import EVENTS, AreaSpec, CapEvent, CapInvalid, build_alert, reference
+from paknam.governance.schema import alerts
+from paknam.governance.subscribers import TOPICS
+
+SENDER = "paknam@samutprakan.go.th"
+"""CAP ``sender``: the province's alerting address (no spaces, commas, < or &)."""
+SENDER_NAME = "จังหวัดสมุทรปราการ / Samut Prakan Province"
+KIND_TOPIC = {"water_level": "flood", "aqi": "air", "do_low": "water", "do_drop": "water",
+              "wqi_poor": "water"}  # fmt: skip
+"""Subscriber topic of the warnings each rule raises."""
+TOPIC_EVENT = {
+    "flood": CapEvent(("Met",), "น้ำท่วม", "Flood"),
+    "air": CapEvent(("Env", "Health"), "คุณภาพอากาศ", "Air quality"),
+    "water": CapEvent(("Env",), "คุณภาพน้ำ", "Water quality"),
+    "news": CapEvent(("Other",), "ประกาศจากจังหวัด", "Provincial notice"),
+}
+"""Default CAP category and event of an officer's alert by topic."""
+STATION_RADIUS_KM = 3.0
+"""Circle drawn around the station when a warning has no district."""
+
+
+@dataclass
+class AlertSpec:
+    """An officer's alert (or update): the CAP info fields, Thai and English."""
+
+    topic: str
+    severity: str
+    headline_th: str
+    headline_en: str
+    description_th: str
+    description_en: str
+    districts: list[str] = field(default_factory=list)
+    urgency: str = "Immediate"
+    certainty: str = "Observed"
+    event_th: str | None = None
+    event_en: str | None = None
+    categories: list[str] | None = None
+    instruction_th: str | None = None
+    instruction_en: str | None = None
+    expires: datetime | None = None
+    polygon: dict[str, Any] | None = None  # GeoJSON Polygon/MultiPolygon (lon, lat)
+    circle: tuple[float, float, float] | None = None  # lat, lon, radius km
+    status: str = "Actual"
+
+
+def _aware(value: Any) -> Any:
+    """SQLite hands back naive datetimes (stored in UTC): make them aware."""
+    if isinstance(value, datetime) and value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value
+
+
+def _row_dict(row: Any) -> dict[str, Any]:
+    return {str(k): _aware(v) for k, v in row._mapping.items()}
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+def _district_area(conn: Connection, codes: list[str]) -> tuple[str, str, Any]:
+    rows = {
+        r.code: r
+        for r in conn.execute(sa.select(districts_table).where(districts_table.c.code.in_(codes)))
+    }
+    unknown = [c for c in codes if c not in rows]
+    if unknown:
+        known = sorted(r[0] for r in conn.execute(sa.select(districts_table.c.code)))
+        raise InvalidInput(
+            f"unknown district code(s) {unknown}; known: {', '.join(known)}", field="districts"
+        )
+    geoms = [shape(json.loads(rows[c].geojson)) for c in codes if rows[c].geojson]
+    th = ", ".join(f"อำเภอ{rows[c].name_th}" for c in codes) + " จังหวัดสมุทรปราการ"
+    en = ", ".join(f"{rows[c].name_en} District" for c in codes) + ", Samut Prakan"
+    return th, en, unary_union(geoms) if geoms else None
+
+
+def _area(conn: Connection, spec: AlertSpec) -> tuple[AreaSpec, dict[str, Any]]:
+    if not spec.districts and spec.polygon is None and spec.circle is None:
+        raise InvalidInput("an alert needs districts, a polygon or a circle", field="districts")
+    desc_th, desc_en, geom = "พื้นที่ที่กำหนด", "The area shown", None
+    if spec.districts:
+        desc_th, desc_en, geom = _district_area(conn, spec.districts)
+    if spec.polygon is not None:
+        try:
+            geom = shape(spec.polygon)
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise InvalidInput(f"polygon is not GeoJSON geometry: {exc}", field="polygon") from None
+        if geom.geom_type not in ("Polygon", "MultiPolygon") or not geom.is_valid:
+            raise InvalidInput(
+                "polygon must be a valid GeoJSON Polygon or MultiPolygon", field="polygon"
+            )
+    area = AreaSpec(
+        desc_th=desc_th,
+        desc_en=desc_en,
+        geometry=geom,
+        circle=spec.circle,
+        district_codes=tuple(spec.districts),
+    )
+    stored = {"districts": spec.districts, "polygon": spec.polygon, "circle": spec.circle}
+    return area, stored
+
+
+def _check_spec(spec: AlertSpec) -> None:
+    if spec.topic not in TOPICS:
+        raise InvalidInput(f"topic {spec.topic!r} is not one of {', '.join(TOPICS)}", field="topic")
+    if spec.severity not in SEVERITIES:
+        raise InvalidInput(
+            f"severity {spec.severity!r} is not one of {', '.join(SEVERITIES)}", field="severity"
+        )
+
+
+def _identifier(sent: datetime) -> str:
+    return f"TH-SPK-{sent.astimezone(UTC):%Y%m%d%H%M%S}-{uuid.uuid4().hex[:8]}"
+
+
+def _issue(
+    conn: Connection,
+    spec: AlertSpec,
+    *,
+    msg_type: str,
+    thread_id: int | None,
+    references: list[str],
+    created_by: str,
+    kind: str | None = None,
+    warning: Mapping[str, Any] | None = None,
+    simulated: bool = False,
+    raised_at: datetime | None = None,
+) -> int:
+    _check_spec(spec)
+    sent = _now()
+    area, stored_area = _area(conn, spec)
+    default = TOPIC_EVENT[spec.topic] if kind is None else EVENTS[kind]
+    event = CapEvent(
+        tuple(spec.categories or default.categories),
+        spec.event_th or default.event_th,
+        spec.event_en or default.event_en,
+    )
+    w = dict(warning or {})
+    w.update(
+        kind=kind,
+        severity=spec.severity,
+        headline_th=spec.headline_th,
+        headline_en=spec.headline_en,
+        description_th=spec.description_th,
+        description_en=spec.description_en,
+    )
+    identifier = _identifier(sent)
+    xml = build_alert(
+        w,
+        sender=SENDER,
+        identifier=identifier,
+        sent=sent,
+        area=area,
+        msg_type=msg_type,
+        references=references,
+        status=spec.status,
+        expires=spec.expires,
+        instruction_th=spec.instruction_th,
+        instruction_en=spec.instruction_en,
+        sender_name=SENDER_NAME,
+        event=event if kind is None else None,
+        urgency=spec.urgency if kind is None else None,
+        certainty=spec.certainty if kind is None else None,
+    )
+    info = _first_info(xml)
+    new_id = conn.execute(
+        alerts.insert().values(
+            thread_id=thread_id,
+            identifier=identifier,
+            sender=SENDER,
+            sent=sent,
+            status=spec.status,
+            msg_type=msg_type,
+            references=" ".join(references) or None,
+            topic=spec.topic,
+            kind=kind,
+            event_th=event.event_th,
+            event_en=event.event_en,
+            severity=spec.severity,
+            urgency=info["urgency"],
+            certainty=info["certainty"],
+            headline_th=spec.headline_th,
+            headline_en=spec.headline_en,
+            description_th=spec.description_th,
+            description_en=spec.description_en,
+            instruction_th=spec.instruction_th,
+            instruction_en=spec.instruction_en,
+            expires=datetime.fromisoformat(info["expires"]),
+            districts=list(spec.districts),
+            area=stored_area,
+            warning_id=(warning or {}).get("id"),
+            raised_at=raised_at or sent,
+            simulated=simulated,
+            cap_xml=xml,
+            created_by=created_by,
+            created_at=sent,
+        )
+    ).inserted_primary_key[0]
+    if thread_id is None:
+        conn.execute(alerts.update().where(alerts.c.id == new_id).values(thread_id=new_id))
+    return int(new_id)
+
+
+def _first_info(xml: str) -> dict[str, str]:
+    from xml.etree import ElementTree as ET
+
+    from paknam.governance.cap import CAP_NS
+
+    info = ET.fromstring(xml).find(f"{{{CAP_NS}}}info")
+    assert info is not None
+    return {
+        k: (info.findtext(f"{{{CAP_NS}}}{k}") or "") for k in ("urgency", "certainty", "expires")
+    }
+
+
+def create_alert(conn: Connection, spec: AlertSpec, created_by: str) -> int:
+    """Issue a new CAP Alert; returns its id (also its thread id)."""
+    return _issue(
+        conn, spec, msg_type="Alert", thread_id=None, references=[], created_by=created_by
+    )
+
+
+def _thread(conn: Connection, alert_id: int) -> list[Any]:
+    row = conn.execute(sa.select(alerts.c.thread_id).where(alerts.c.id == alert_id)).first()
+    if row is None:
+        raise NotFound(f"alert {alert_id} does not exist")
+    return list(
+        conn.execute(
+            sa.select(alerts).where(alerts.c.thread_id == row.thread_id).order_by(alerts.c.id)
+        )
+    )
+
+
+def _refs(thread: list[Any]) -> list[str]:
+    return [reference(m.sender, m.identifier, _aware(m.sent)) for m in thread]
+
+
+def _spec_of(row: Any) -> AlertSpec:
+    area = row.area or {}
+    return AlertSpec(
+        topic=row.topic,
+        severity=row.severity,
+        headline_th=row.headline_th,
+        headline_en=row.headline_en,
+        description_th=row.description_th,
+        description_en=row.description_en,
+        districts=list(area.get("districts") or []),
+        urgency=row.urgency,
+        certainty=row.certainty,
+        event_th=row.event_th,
+        event_en=row.event_en,
+        instruction_th=row.instruction_th,
+        instruction_en=row.instruction_en,
+        polygon=area.get("polygon"),
+        circle=tuple(area["circle"]) if area.get("circle") else None,  # type: ignore[arg-type]
+        status=row.status,
+    )
+
+
+def _open_thread(conn: Connection, alert_id: int) -> list[Any]:
+    thread = _thread(conn, alert_id)
+    if thread[-1].msg_type == "Cancel":
+        raise InvalidInput(f"alert {alert_id} was cancelled; issue a new alert instead")
+    return thread
+
+
+def update_alert(
+    conn: Connection, alert_id: int, changes: Mapping[str, Any], created_by: str
+) -> int:
+    """Issue a CAP Update of ``alert_id``'s thread with ``changes`` applied; returns its id."""
+    thread = _open_thread(conn, alert_id)
+    last = thread[-1]
+    spec = _spec_of(last)
+    unknown = sorted(set(changes) - set(AlertSpec.__dataclass_fields__))
+    if unknown:
+        raise InvalidInput(f"cannot change {unknown}", field=unknown[0])
+    for key, value in changes.items():
+        setattr(spec, key, value)
+    if "expires" not in changes:
+        spec.expires = None
+    return _issue(
+        conn,
+        spec,
+        msg_type="Update",
+        thread_id=last.thread_id,
+        references=_refs(thread),
+        created_by=created_by,
+        kind=last.kind,
+        warning=_warning_dict(conn, last.warning_id),
+        simulated=last.simulated,
+        raised_at=_aware(thread[0].raised_at),
+    )
+
+
+def cancel_alert(
+    conn: Connection,
+    alert_id: int,
+    created_by: str,
+    note_th: str | None = None,
+    note_en: str | None = None,
+) -> int:
+    """Issue a CAP Cancel of ``alert_id``'s thread; returns its id."""
+    thread = _open_thread(conn, alert_id)
+    last = thread[-1]
+    spec = _spec_of(last)
+    spec.headline_th = f"ยกเลิก: {last.headline_th}"
+    spec.headline_en = f"Cancelled: {last.headline_en}"
+    spec.description_th = note_th or "สถานการณ์คลี่คลายแล้ว ประกาศนี้ยกเลิกประกาศก่อนหน้า"
+    spec.description_en = note_en or "The situation is over. This cancels the earlier alert."
+    spec.instruction_th = spec.instruction_en = None
+    spec.expires = None
+    return _issue(
+        conn,
+        spec,
+        msg_type="Cancel",
+        thread_id=last.thread_id,
+        references=_refs(thread),
+        created_by=created_by,
+        kind=last.kind,
+        warning=_warning_dict(conn, last.warning_id) if last.warning_id else None,
+        simulated=last.simulated,
+        raised_at=_aware(thread[0].raised_at),
+    )
+
+
+def _warning_dict(conn: Connection, warning_id: int | None) -> dict[str, Any] | None:
+    if warning_id is None:
+        return None
+    row = conn.execute(sa.select(warnings_table).where(warnings_table.c.id == warning_id)).first()
+    return None if row is None else _row_dict(row)
+
+
+# --- warnings → alerts -----------------------------------------------------------------
+
+
+def _warning_spec(conn: Connection, w: Mapping[str, Any]) -> tuple[AlertSpec, bool]:
+    topic = KIND_TOPIC.get(w["kind"], "news")
+    station = None
+    if w.get("station_id"):
+        station = conn.execute(
+            sa.select(stations_table).where(stations_table.c.id == w["station_id"])
+        ).first()
+    meta = (station.meta or {}) if station is not None else {}
+    simulated = bool(meta.get("simulated"))
+    district = w.get("district_code") or (station.district_code if station is not None else None)
+    circle = None
+    if station is not None and not district:
+        circle = (float(station.lat), float(station.lon), STATION_RADIUS_KM)
+    spec = AlertSpec(
+        topic=topic,
+        severity=w["severity"],
+        headline_th=("(จำลอง) " if simulated else "") + w["headline_th"],
+        headline_en=("(SIMULATED) " if simulated else "") + w["headline_en"],
+        description_th=w["description_th"],
+        description_en=w["description_en"],
+        districts=[district] if district else [],
+        circle=circle,
+        status="Exercise" if simulated else "Actual",
+    )
+    return spec, simulated
+
+
+_SAME = ("severity", "headline_th", "headline_en", "description_th", "description_en")
+
+
+def sync_from_warnings(conn: Connection, created_by: str = "rules") -> dict[str, list[int]]:
+    """Bring alerts in line with the warnings: new warning → Alert, changed → Update,
+    cleared → Cancel. Returns the new alert ids by message type."""
+    result: dict[str, list[int]] = {"Alert": [], "Update": [], "Cancel": []}
+    latest = {}
+    for row in conn.execute(
+        sa.select(alerts).where(alerts.c.warning_id.is_not(None)).order_by(alerts.c.id)
+    ):
+        latest[row.thread_id] = row
+    by_warning = {row.warning_id: row for row in latest.values()}
+    active = conn.execute(sa.select(warnings_table).where(warnings_table.c.status == "active"))
+    seen = set()
+    for wr in active:
+        w = _row_dict(wr)
+        if w["kind"] not in EVENTS:
+            continue
+        seen.add(w["id"])
+        spec, simulated = _warning_spec(conn, w)
+        last = by_warning.get(w["id"])
+        common = {
+            "created_by": created_by,
+            "kind": w["kind"],
+            "warning": w,
+            "simulated": simulated,
+            "raised_at": w["raised_at"],
+        }
+        if last is None or last.msg_type == "Cancel":
+            result["Alert"].append(
+                _issue(conn, spec, msg_type="Alert", thread_id=None, references=[], **common)
+            )
+        elif any(getattr(last, k) != getattr(spec, k) for k in _SAME):
+            thread = _thread(conn, last.id)
+            result["Update"].append(
+                _issue(
+                    conn,
+                    spec,
+                    msg_type="Update",
+                    thread_id=last.thread_id,
+                    references=_refs(thread),
+                    **{**common, "raised_at": _aware(thread[0].raised_at)},
+                )
+            )
+    for wid, last in by_warning.items():
+        if wid not in seen and last.msg_type != "Cancel":
+            result["Cancel"].append(cancel_alert(conn, last.id, created_by))
+    return result
+
+
+# --- reading ---------------------------------------------------------------------------
+
+
+def _iso(dt: datetime) -> str:
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=UTC)
+    return to_local_iso(int(dt.timestamp()))
+
+
+def _public(row: Any, state: str, base_url: str) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "thread_id": row.thread_id,
+        "identifier": row.identifier,
+        "sender": row.sender,
+        "status": row.status,
+        "msg_type": row.msg_type,
+        "references": row.references.split(" ") if row.references else [],
+        "topic": row.topic,
+        "kind": row.kind,
+        "event_th": row.event_th,
+        "event_en": row.event_en,
+        "headline_th": row.headline_th,
+        "headline_en": row.headline_en,
+        "description_th": row.description_th,
+        "description_en": row.description_en,
+        "instruction_th": row.instruction_th,
+        "instruction_en": row.instruction_en,
+        "severity": row.severity,
+        "urgency": row.urgency,
+        "certainty": row.certainty,
+        "sent": _iso(row.sent),
+        "expires": _iso(row.expires),
+        "districts": list((row.area or {}).get("districts") or []),
+        "area": row.area,
+        "warning_id": row.warning_id,
+        "raised_at": _iso(row.raised_at),
+        "state": state,
+        "simulated": bool(row.simulated),
+        "cap_url": f"{base_url}/api/v1/alerts/{row.id}.xml",
+    }
+
+
+def _state(row: Any, now: datetime) -> str:
+    expires = row.expires if row.expires.tzinfo else row.expires.replace(tzinfo=UTC)
+    if row.msg_type == "Cancel":
+        return "cancelled"
+    return "active" if expires > now else "expired"
+
+
+def list_alerts(
+    conn: Connection, *, state: str = "active", base_url: str = "", limit: int = 200
+) -> list[dict[str, Any]]:
+    """Newest message of each thread, newest first; ``state``: active, past or all."""
+    if state not in ("active", "past", "all"):
+        raise InvalidInput("state must be active, past or all", field="state")
+    newest = sa.select(sa.func.max(alerts.c.id)).group_by(alerts.c.thread_id).scalar_subquery()
+    rows = conn.execute(
+        sa.select(alerts).where(alerts.c.id.in_(newest)).order_by(alerts.c.id.desc())
+    )
+    now = datetime.now(UTC)
+    out = []
+    for row in rows:
+        s = _state(row, now)
+        public_state = "active" if s == "active" else "past"
+        if state in ("all", public_state):
+            out.append(_public(row, public_state, base_url))
+        if len(out) >= limit:
+            break
+    return out
+
+
+def get_alert(conn: Connection, alert_id: int, base_url: str = "") -> dict[str, Any]:
+    """One CAP message with its thread's other messages."""
+    thread = _thread(conn, alert_id)
+    row = next(m for m in thread if m.id == alert_id)
+    now = datetime.now(UTC)
+    state = "active" if thread[-1].id == alert_id and _state(row, now) == "active" else "past"
+    d = _public(row, state, base_url)
+    d["thread"] = [
+        {"id": m.id, "msg_type": m.msg_type, "sent": _iso(m.sent), "identifier": m.identifier}
+        for m in thread
+    ]
+    return d
+
+
+def get_cap_xml(conn: Connection, alert_id: int) -> str:
+    xml = conn.execute(sa.select(alerts.c.cap_xml).where(alerts.c.id == alert_id)).scalar()
+    if xml is None:
+        raise NotFound(f"alert {alert_id} does not exist")
+    return str(xml)
+
+
+def expires_in(hours: float) -> datetime:
+    """A convenience for callers: now + ``hours``."""
+    return _now() + timedelta(hours=hours)
+
+
+__all__ = [
+    "AlertSpec",
+    "CapInvalid",
+    "cancel_alert",
+    "create_alert",
+    "get_alert",
+    "get_cap_xml",
+    "list_alerts",
+    "sync_from_warnings",
+    "update_alert",
+]

@@ -1,0 +1,54 @@
+"""Delivery channels: LINE Messaging API, an SMS gateway over HTTP, SMTP e-mail.
+
+Every channel takes a :class:`Batch` (one text to up to ``batch_size`` recipients, with a
+key that stays the same on every retry of that batch) and answers an :class:`Outcome`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+
+@dataclass(frozen=True)
+class Batch:
+    key: str  # UUID; the channel's idempotency key (LINE X-Line-Retry-Key ...)
+    channel: str
+    language: str
+    texts: dict[str, str]  # line / sms / email_subject / email_body
+    recipients: list[tuple[int, str]]  # (delivery id, address)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    status: str  # "sent", "retry" or "failed"
+    response: str
+    retry_after: float | None = None
+    failed_ids: frozenset[int] = field(default_factory=frozenset)
+    """Deliveries in the batch the channel refused for good (e.g. an invalid number)."""
+
+
+class Channel(Protocol):
+    name: str
+    batch_size: int
+
+    def send(self, batch: Batch) -> Outcome: ...
+
+    def close(self) -> None: ...
+
+
+def status_outcome(code: int, body: str, retry_after: str | None) -> Outcome:
+    """The usual reading of an HTTP answer: 2xx sent; 429, 5xx and 408 retried; 401/403
+    retried (a key being rotated must not lose messages); other 4xx failed for good."""
+    wait = None
+    if retry_after:
+        try:
+            wait = max(float(retry_after), 0.0)
+        except ValueError:
+            wait = None
+    text = f"HTTP {code}: {body[:500]}"
+    if 200 <= code < 300:
+        return Outcome("sent", text)
+    if code in (401, 403, 408, 425, 429) or code >= 500:
+        return Outcome("retry", text, wait)
+    return Outcome("failed", text)

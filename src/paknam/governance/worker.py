@@ -1,0 +1,141 @@
+"""The delivery worker: claims due batches from the outbox, sends them on their channels
+in parallel threads, records each answer as soon as it arrives.
+
+Run one worker per store (``paknam notify worker``). On start it takes over every batch a
+dead worker left in ``sending`` at once (same batch keys, so nothing goes out twice); with
+several workers pass ``recover=False`` and the leases expire instead.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Mapping
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from typing import Any
+
+import sqlalchemy as sa
+
+from paknam.core.config import Settings, get_settings
+from paknam.core.store import Store
+from paknam.governance.channels import Batch, Channel, Outcome
+from paknam.governance.channels.email import EmailChannel
+from paknam.governance.channels.line import LineChannel
+from paknam.governance.channels.sms import SmsChannel
+from paknam.governance.outbox import claim, record
+from paknam.governance.schema import deliveries
+
+log = logging.getLogger(__name__)
+
+
+def channels_from_settings(settings: Settings | None = None) -> dict[str, Channel]:
+    """The channels the settings configure (a channel without settings is left out: its
+    deliveries wait in the queue until it is configured)."""
+    s = settings or get_settings()
+    out: dict[str, Channel] = {}
+    if s.line_channel_access_token:
+        out["line"] = LineChannel(s.line_channel_access_token, s.line_api_base)
+    if s.sms_gateway_url:
+        out["sms"] = SmsChannel(s.sms_gateway_url, s.sms_api_key, s.sms_sender)
+    if s.smtp_host:
+        out["email"] = EmailChannel(
+            s.smtp_host,
+            s.smtp_port,
+            s.smtp_from,
+            username=s.smtp_username,
+            password=s.smtp_password,
+            starttls=s.smtp_starttls,
+        )
+    return out
+
+
+class Worker:
+    """Sends what the outbox holds. ``threads`` requests are in flight at most."""
+
+    def __init__(
+        self,
+        store: Store,
+        channels: Mapping[str, Channel],
+        *,
+        threads: int = 16,
+        batches_per_claim: int = 32,
+    ) -> None:
+        self.store = store
+        self.channels = dict(channels)
+        self.threads = threads
+        self.batches_per_claim = batches_per_claim
+        self.sent_batches = 0
+
+    def recover(self) -> int:
+        """Make every ``sending`` batch due now (their worker is gone); returns how many
+        deliveries."""
+        with self.store.write() as conn:
+            return int(
+                conn.execute(
+                    deliveries.update()
+                    .where(deliveries.c.state == "sending")
+                    .values(next_attempt_s=0)
+                ).rowcount
+            )
+
+    def _send(self, channel: Channel, batch: Batch) -> tuple[Batch, Outcome]:
+        try:
+            return batch, channel.send(batch)
+        except Exception as exc:  # a bug or an odd answer must not kill the worker
+            log.exception("channel %s failed on batch %s", channel.name, batch.key)
+            return batch, Outcome("retry", f"{type(exc).__name__}: {exc}")
+
+    def run_once(self) -> int:
+        """Send everything due now; returns the number of deliveries attempted."""
+        attempted = 0
+        with ThreadPoolExecutor(self.threads) as pool:
+            futures: set[Future[tuple[Batch, Outcome]]] = set()
+            for name, channel in self.channels.items():
+                while True:
+                    with self.store.write() as conn:
+                        batches = claim(conn, name, channel.batch_size, self.batches_per_claim)
+                    if not batches:
+                        break
+                    for b in batches:
+                        futures.add(pool.submit(self._send, channel, b))
+                        attempted += len(b.recipients)
+                    # record what is done while the rest is in flight
+                    while len(futures) > self.threads:
+                        futures = self._record_done(futures)
+            while futures:
+                futures = self._record_done(futures)
+        return attempted
+
+    def _record_done(self, futures: set[Future[tuple[Batch, Outcome]]]) -> set[Future[Any]]:
+        done, rest = wait(futures, return_when=FIRST_COMPLETED)
+        results = [f.result() for f in done]
+        with self.store.write() as conn:
+            record(conn, results)
+        self.sent_batches += len(results)
+        return rest
+
+    def next_due(self) -> float | None:
+        with self.store.read() as conn:
+            due = conn.execute(
+                sa.select(sa.func.min(deliveries.c.next_attempt_s)).where(
+                    deliveries.c.state.in_(("queued", "sending")),
+                    deliveries.c.channel.in_(list(self.channels)),
+                )
+            ).scalar()
+        return None if due is None else float(due)
+
+    def run(self, stop: threading.Event | None = None, idle: float = 1.0) -> None:
+        """Loop until ``stop`` is set: send what is due, then sleep until the next due time
+        (at most ``idle`` seconds, so new messages go out promptly)."""
+        stop = stop or threading.Event()
+        self.recover()
+        while not stop.is_set():
+            self.run_once()
+            due = self.next_due()
+            pause = idle if due is None else min(idle, max(due - time.time(), 0.05))
+            stop.wait(pause)
+
+    def close(self) -> None:
+        for channel in self.channels.values():
+            channel.close()

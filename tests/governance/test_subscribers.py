@@ -1,0 +1,137 @@
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from paknam.core.errors import InvalidInput, NotFound
+from paknam.core.store import Store
+from paknam.governance.schema import consents, subscribers
+from paknam.governance.subscribers import (
+    Audience,
+    Subscription,
+    audience_size,
+    find_by_token,
+    get_subscriber,
+    normalise_address,
+    reachable,
+    subscribe,
+    withdraw,
+)
+
+LINE_USER = "U" + "4af4980629" * 3 + "ab"
+
+
+@pytest.mark.parametrize(
+    ("channel", "given", "canonical"),
+    [
+        ("sms", "081-234-5678", "+66812345678"),
+        ("sms", "+66 81 234 5678", "+66812345678"),
+        ("sms", "0912345678", "+66912345678"),
+        ("email", "Somchai@Example.CO.TH", "Somchai@example.co.th"),
+        ("line", LINE_USER, LINE_USER),
+    ],
+)
+def test_addresses_are_normalised(channel: str, given: str, canonical: str) -> None:
+    assert normalise_address(channel, given) == canonical
+
+
+@pytest.mark.parametrize(
+    ("channel", "given", "word"),
+    [
+        ("sms", "02-123-4567", "phone"),  # Bangkok landline: no SMS
+        ("sms", "+661234", "phone"),
+        ("sms", "+66212345678", "Thai mobile"),
+        ("email", "no-at-sign", "e-mail"),
+        ("line", "U123", "LINE user id"),
+        ("fax", "123", "channel"),
+    ],
+)
+def test_bad_addresses_are_named(channel: str, given: str, word: str) -> None:
+    with pytest.raises(InvalidInput, match=word):
+        normalise_address(channel, given)
+
+
+def test_subscribe_encrypts_and_records_consent(store: Store) -> None:
+    with store.write() as conn:
+        sid, token = subscribe(
+            conn, Subscription("sms", "081-234-5678", ["1101", "1103"], ["flood", "air"])
+        )
+    with store.read() as conn:
+        row = conn.execute(sa.select(subscribers).where(subscribers.c.id == sid)).one()
+        # nothing in the row shows the number
+        assert b"812345678" not in bytes(row.address_enc)
+        assert "812345678" not in row.address_hash
+        assert row.status == "active"
+        info = get_subscriber(conn, sid)
+        assert find_by_token(conn, token) == sid
+    assert info["address"] == "+668*****678"
+    assert info["districts"] == ["1101", "1103"]
+    assert info["consents"][0]["purpose"] == "alerts"
+    assert info["consents"][0]["withdrawn_at"] is None
+
+
+def test_subscribing_again_updates_not_duplicates(store: Store) -> None:
+    with store.write() as conn:
+        a, _ = subscribe(conn, Subscription("sms", "0812345678", ["1101"], ["flood"]))
+        b, _ = subscribe(conn, Subscription("sms", "+66812345678", ["1102"], ["air"], "en"))
+    assert a == b
+    with store.read() as conn:
+        info = get_subscriber(conn, a)
+        assert conn.execute(sa.select(sa.func.count()).select_from(subscribers)).scalar() == 1
+        assert conn.execute(sa.select(sa.func.count()).select_from(consents)).scalar() == 1
+    assert info["districts"] == ["1102"] and info["topics"] == ["air"] and info["language"] == "en"
+
+
+def test_bad_choices_store_nothing(store: Store) -> None:
+    for sub, field in [
+        (Subscription("sms", "0812345678", ["9999"], ["flood"]), "district"),
+        (Subscription("sms", "0812345678", ["1101"], ["weather"]), "topic"),
+        (Subscription("sms", "0812345678", ["1101"], ["flood"], "fr"), "language"),
+        (Subscription("sms", "0812345678", [], ["flood"]), "district"),
+    ]:
+        with pytest.raises(InvalidInput, match=field), store.write() as conn:
+            subscribe(conn, sub)
+    with store.read() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(subscribers)).scalar() == 0
+
+
+def test_withdraw_and_erase(store: Store) -> None:
+    with store.write() as conn:
+        sid, token = subscribe(conn, Subscription("email", "a@b.th", ["1101"], ["news"]))
+        withdraw(conn, sid)
+    with store.read() as conn:
+        info = get_subscriber(conn, sid)
+        assert reachable(conn)["total"] == 0
+        with pytest.raises(NotFound):
+            find_by_token(conn, token)  # the token died with the consent
+    assert info["status"] == "withdrawn"
+    assert info["consents"][0]["withdrawn_at"] is not None
+    with store.write() as conn:
+        withdraw(conn, sid, erase=True)
+    with store.read() as conn:
+        row = conn.execute(sa.select(subscribers).where(subscribers.c.id == sid)).one()
+        assert bytes(row.address_enc) == b""
+        assert get_subscriber(conn, sid)["districts"] == []
+
+
+def test_audience_resolution(store: Store) -> None:
+    with store.write() as conn:
+        a, _ = subscribe(conn, Subscription("sms", "0810000001", ["1101"], ["flood"]))
+        subscribe(conn, Subscription("sms", "0810000002", ["1101", "1102"], ["air"]))
+        subscribe(conn, Subscription("email", "c@d.th", ["1102"], ["flood", "air"], "en"))
+        d, _ = subscribe(conn, Subscription("line", LINE_USER, ["1104"], ["news"]))
+        gone, _ = subscribe(conn, Subscription("sms", "0810000009", ["1101"], ["flood"]))
+        withdraw(conn, gone)
+    with store.read() as conn:
+        size = audience_size(conn, Audience(districts=("1101",), topics=("flood",)))
+        assert size == {"line": 0, "sms": 1, "email": 0}
+        size = audience_size(conn, Audience(districts=("1101", "1102")))
+        assert size == {"line": 0, "sms": 2, "email": 1}
+        size = audience_size(conn, Audience(topics=("air",), channels=("email",)))
+        assert size == {"line": 0, "sms": 0, "email": 1}
+        size = audience_size(conn, Audience(districts=("1106",), subscriber_ids=(d, a)))
+        assert size == {"line": 1, "sms": 1, "email": 0}
+        r = reachable(conn)
+    assert r["total"] == 4
+    assert r["by_channel"] == {"line": 1, "sms": 2, "email": 1}
+    assert r["by_district"] == {"1101": 2, "1102": 2, "1104": 1}
