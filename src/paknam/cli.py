@@ -47,6 +47,14 @@ from paknam.governance.cli import alerts_app, notify_app  # noqa: E402
 
 app.add_typer(alerts_app, name="alerts")
 app.add_typer(notify_app, name="notify")
+from paknam.economy.cli import economy_app  # noqa: E402
+from paknam.people.cli import people_app  # noqa: E402
+
+app.add_typer(economy_app, name="economy")
+app.add_typer(people_app, name="people")
+from paknam.energy.cli import energy_app  # noqa: E402
+
+app.add_typer(energy_app, name="energy")
 
 err = Console(stderr=True, soft_wrap=True, highlight=False)
 out = Console(soft_wrap=True, highlight=False)
@@ -135,6 +143,17 @@ def demo(
             f"SIMULATED water level (sim-pomphrachun, labelled as such): {sim.stored} new "
             "hourly values"
         )
+        from paknam.energy.demo import load_demo_energy
+        from paknam.energy.service import run_energy_checks
+
+        en = load_demo_energy(store)
+        out.print(
+            f"energy: sites added {', '.join(en.sites_added) or 'none'}; "
+            f"{en.observations_stored} observations (sim-* sites are SIMULATED)"
+        )
+        for note in en.notes:
+            err.print(f"  note: {note}", markup=False)
+        run_energy_checks(store)
         from paknam.environment.checks import run_environment_checks
         from paknam.living.service import run_forecasts
 
@@ -144,6 +163,17 @@ def demo(
         out.print(
             f"forecasts issued: {issued}; warnings: {len(fc.raised) + len(env.raised)} raised, "
             f"{len(fc.updated) + len(env.updated)} updated"
+        )
+        _alerts_from_warnings(store)
+        from paknam.economy.demo import load_demo_economy
+        from paknam.people.demo import load_demo_people
+
+        eco = load_demo_economy(store)
+        ppl = load_demo_people(store)
+        out.print(
+            f"economy: {eco['places_changed']} SAMPLE places, {eco['visits']['stored']} MOTS "
+            f"months; people (SAMPLE/SIMULATED): {ppl['schools']} schools, "
+            f"{ppl['statements']} statements"
         )
     if not no_serve:
         _serve(host, port, 1)
@@ -440,12 +470,26 @@ def environment_check() -> None:
     with _store() as store:
         r = run_environment_checks(store)
         active = store.list_warnings(domain="environment")
-    out.print(
-        f"environment warnings: {len(r.raised)} raised, {len(r.updated)} updated, "
-        f"{len(r.cleared)} cleared; {len(active)} active"
-    )
+        out.print(
+            f"environment warnings: {len(r.raised)} raised, {len(r.updated)} updated, "
+            f"{len(r.cleared)} cleared; {len(active)} active"
+        )
+        _alerts_from_warnings(store)
     for w in active:
         out.print(f"  [{w['severity']}] {w['headline_th']} / {w['headline_en']}")
+
+
+def _alerts_from_warnings(store: Any) -> None:
+    """Issue CAP alerts for the warnings just raised, updated or cleared (and queue the
+    severe ones for delivery)."""
+    from paknam.governance.dispatch import alerts_from_warnings
+
+    with store.write() as conn:
+        r = alerts_from_warnings(conn)
+    out.print(
+        f"CAP alerts: {len(r['Alert'])} new, {len(r['Update'])} updated, "
+        f"{len(r['Cancel'])} cancelled; {len(r['queued'])} queued for delivery"
+    )
 
 
 @forecast_app.command("run")
@@ -474,6 +518,7 @@ def _forecast_once() -> None:
 
     with _store() as store:
         report = run_forecasts(store)
+        _alerts_from_warnings(store)
     for s in report.stations:
         if s.skipped:
             out.print(f"  {s.station}: skipped — {s.skipped}", markup=False)

@@ -99,6 +99,21 @@ class _Base:
                 with server.lock:
                     server.statuses.append(status)
 
+            def do_GET(self) -> None:
+                if self.path != "/_stats":
+                    self._answer(404, {"message": "Not found"}, {})
+                    return
+                with server.lock:
+                    counts = [len(v) for v in server.received.values()]
+                    stats = {
+                        "requests": server.requests,
+                        "deliveries": sum(counts),
+                        "recipients": len(counts),
+                        "max_per_recipient": max(counts, default=0),
+                        "status_409": server.statuses.count(409),
+                    }
+                self._answer(200, stats, {})
+
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length", "0"))
                 raw = self.rfile.read(length)
@@ -209,3 +224,12 @@ class SmsServer(_Base):
                     rejected.append({"to": number, "reason": "destination not allowed"})
             self.bodies.append(body)
         return 202, {"accepted": accepted, "rejected": rejected}, {}
+
+
+if __name__ == "__main__":  # a server in its own process, for benchmarks
+    import sys
+
+    srv = LineServer() if sys.argv[1:] == ["line"] else SmsServer()
+    srv.start()
+    print(srv.url, flush=True)
+    srv.thread.join()

@@ -21,7 +21,13 @@ from paknam.governance.channels.sms import SmsChannel
 from paknam.governance.outbox import enqueue, message_stats, pending
 from paknam.governance.render import render_alert
 from paknam.governance.schema import deliveries
-from paknam.governance.subscribers import Audience, Subscription, subscribe, withdraw
+from paknam.governance.subscribers import (
+    Audience,
+    Subscription,
+    bulk_subscribe,
+    subscribe,
+    withdraw,
+)
 from paknam.governance.worker import Worker
 from tests.governance.conftest import line_user
 from tests.governance.loopback import LineServer, SmsServer
@@ -60,9 +66,10 @@ def _queue(store: Store, alert: dict[str, Any], audience: Audience | None = None
 def _subscribe_line(
     store: Store, n: int, district: str = "1101", lang: str = "th", first: int = 0
 ) -> None:
+    subs = [Subscription("line", line_user(i), [district], ["flood"], lang)
+            for i in range(first, first + n)]  # fmt: skip
     with store.write() as conn:
-        for i in range(first, first + n):
-            subscribe(conn, Subscription("line", line_user(i), [district], ["flood"], lang))
+        bulk_subscribe(conn, subs)
 
 
 def _drain(worker: Worker, store: Store, timeout: float = 30) -> None:

@@ -10,6 +10,7 @@ from paknam.governance.subscribers import (
     Audience,
     Subscription,
     audience_size,
+    bulk_subscribe,
     find_by_token,
     get_subscriber,
     normalise_address,
@@ -135,3 +136,38 @@ def test_audience_resolution(store: Store) -> None:
     assert r["total"] == 4
     assert r["by_channel"] == {"line": 1, "sms": 2, "email": 1}
     assert r["by_district"] == {"1101": 2, "1102": 2, "1104": 1}
+
+
+def test_bulk_import_is_all_or_nothing(store: Store) -> None:
+    subs = [Subscription("sms", f"081{i:07d}", ["1101"], ["flood"]) for i in range(20)]
+    with store.write() as conn:
+        assert bulk_subscribe(conn, subs) == 20
+    again = [Subscription("sms", "0899999999", ["1101"], ["air"]), subs[3]]
+    with pytest.raises(InvalidInput, match="already subscribed"), store.write() as conn:
+        bulk_subscribe(conn, again)
+    with pytest.raises(InvalidInput, match="twice"), store.write() as conn:
+        bulk_subscribe(conn, [again[0], again[0]])
+    with store.read() as conn:
+        r = reachable(conn)
+        assert audience_size(conn, Audience(topics=("flood",)))["sms"] == 20
+        assert conn.execute(sa.select(sa.func.count()).select_from(consents)).scalar() == 20
+    assert r["total"] == 20 and r["by_district"] == {"1101": 20}
+
+
+def test_cipher_round_trip_and_tamper(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from paknam.governance.crypto import AddressCipher, load_key
+
+    key_file = tmp_path / "k.key"
+    key = load_key(key_file)
+    assert load_key(key_file) == key  # created once, then read
+    assert oct(key_file.stat().st_mode & 0o777) == "0o600"
+    c = AddressCipher(key)
+    token = c.encrypt("+66812345678")
+    assert c.encrypt("+66812345678") != token  # a fresh nonce each time
+    assert c.decrypt(token) == "+66812345678"
+    assert c.digest("+66812345678") == c.digest("+66812345678")
+    bad = token[:-1] + bytes([token[-1] ^ 1])
+    with pytest.raises(InvalidInput, match="cannot be decrypted"):
+        c.decrypt(bad)
+    with pytest.raises(InvalidInput, match="32 random bytes"):
+        AddressCipher(b"short")

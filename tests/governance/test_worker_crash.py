@@ -18,7 +18,7 @@ from paknam.governance.alerts import AlertSpec, create_alert, get_alert
 from paknam.governance.outbox import enqueue
 from paknam.governance.render import render_alert
 from paknam.governance.schema import deliveries
-from paknam.governance.subscribers import Audience, Subscription, subscribe
+from paknam.governance.subscribers import Audience, Subscription, bulk_subscribe
 from tests.governance.conftest import line_user
 from tests.governance.loopback import LineServer
 
@@ -44,8 +44,9 @@ def test_kill_9_mid_send_neither_loses_nor_doubles(
 ) -> None:
     n = 3000  # six multicast batches of 500
     with store.write() as conn:
-        for i in range(n):
-            subscribe(conn, Subscription("line", line_user(i), ["1105"], ["flood"]))
+        bulk_subscribe(
+            conn, [Subscription("line", line_user(i), ["1105"], ["flood"]) for i in range(n)]
+        )
         spec = AlertSpec(
             topic="flood",
             severity="severe",

@@ -7,7 +7,20 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from paknam import __version__
-from paknam.api import alerts, auth, environment, home, living, meta, observations, stations
+from paknam.api import (
+    alerts,
+    auth,
+    economy,
+    energy,
+    environment,
+    home,
+    indicators,
+    living,
+    meta,
+    observations,
+    people,
+    stations,
+)
 from paknam.api.responses import FastJSONResponse, error_body
 from paknam.core.errors import (
     AuthenticationFailed,
@@ -93,6 +106,19 @@ def create_app(store: Store | None = None) -> FastAPI:
     app.add_exception_handler(PaknamError, _paknam_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
-    for module in (observations, stations, environment, living, alerts, meta, auth, home):
+    for module in (
+        observations,
+        stations,
+        environment,
+        living,
+        alerts,
+        economy,
+        energy,
+        people,
+        indicators,
+        meta,
+        auth,
+        home,
+    ):
         app.include_router(module.router)
     return app

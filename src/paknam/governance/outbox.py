@@ -114,14 +114,14 @@ def claim(
         d.c.next_attempt_s <= int(now),
     )
     limit = batch_size * max_batches
+    s = subscribers
+    cols = (d.c.id, d.c.message_id, d.c.language, d.c.batch_key, s.c.address_enc, s.c.status)
+    joined = d.join(s, s.c.id == d.c.subscriber_id)
     query = (
-        sa.select(d.c.id, d.c.message_id, d.c.language, d.c.batch_key, d.c.subscriber_id)
-        .where(due)
-        .order_by(d.c.next_attempt_s, d.c.id)
-        .limit(limit)
-    )
+        sa.select(*cols).select_from(joined).where(due).order_by(d.c.next_attempt_s, d.c.id)
+    ).limit(limit)
     if conn.dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True)
+        query = query.with_for_update(skip_locked=True, of=d)
     rows = conn.execute(query).all()
     if not rows:
         return []
@@ -129,7 +129,8 @@ def claim(
     if keys:  # a keyed batch is always retried whole, never a part of it under its key
         rows = [r for r in rows if not r.batch_key] + list(
             conn.execute(
-                sa.select(d.c.id, d.c.message_id, d.c.language, d.c.batch_key, d.c.subscriber_id)
+                sa.select(*cols)
+                .select_from(joined)
                 .where(d.c.batch_key.in_(keys), d.c.state.in_(("queued", "sending")))
                 .order_by(d.c.id)
             )
@@ -146,20 +147,11 @@ def claim(
                 keyed.append((str(uuid.uuid4()), members[i : i + batch_size]))
     keyed = keyed[:max_batches]
     lease = int(now) + LEASE_S
-    for key, members in keyed:
-        conn.execute(
-            d.update()
-            .where(d.c.id.in_([m.id for m in members]))
-            .values(state="sending", batch_key=key, next_attempt_s=lease)
-        )
-    # addresses and texts
-    sub_ids = [m.subscriber_id for ms in (x[1] for x in keyed) for m in ms]
-    enc = dict(
-        conn.execute(
-            sa.select(subscribers.c.id, subscribers.c.address_enc).where(
-                subscribers.c.id.in_(sub_ids), subscribers.c.status == "active"
-            )
-        ).all()
+    conn.execute(
+        d.update()
+        .where(d.c.id == sa.bindparam("b_id"))
+        .values(state="sending", batch_key=sa.bindparam("b_key"), next_attempt_s=lease),
+        [{"b_id": m.id, "b_key": key} for key, members in keyed for m in members],
     )
     msg_ids = {m.message_id for _, ms in keyed for m in ms}
     content = dict(
@@ -171,12 +163,15 @@ def claim(
     batches = []
     for key, members in keyed:
         first = members[0]
-        recipients = [
-            (m.id, c.decrypt(enc[m.subscriber_id])) for m in members if enc.get(m.subscriber_id)
-        ]
+        live = [m for m in members if m.status == "active" and m.address_enc]
         batches.append(
             Batch(
-                key, channel, first.language, content[first.message_id][first.language], recipients
+                key,
+                channel,
+                first.language,
+                content[first.message_id][first.language],
+                [(m.id, c.decrypt(m.address_enc)) for m in live],
+                skipped=[m.id for m in members if m.status != "active" or not m.address_enc],
             )
         )
     return batches
@@ -197,23 +192,26 @@ def record(
     now = time.time() if now is None else now
     d = deliveries
     for batch, outcome in results:
-        ids = [did for did, _ in batch.recipients]
-        in_batch = d.c.batch_key == batch.key
+        in_batch = sa.and_(d.c.batch_key == batch.key, d.c.state == "sending")
+        if batch.skipped:  # consent withdrawn between queueing and sending
+            conn.execute(
+                d.update()
+                .where(in_batch, d.c.id.in_(batch.skipped))
+                .values(state="failed", response="consent withdrawn before sending: not sent")
+            )
+        if outcome.failed_ids:
+            conn.execute(
+                d.update()
+                .where(in_batch, d.c.id.in_(list(outcome.failed_ids)))
+                .values(state="failed", response=outcome.response, attempts=d.c.attempts + 1)
+            )
         if outcome.status == "sent":
-            ok = [i for i in ids if i not in outcome.failed_ids]
-            if ok:
-                conn.execute(
-                    d.update()
-                    .where(in_batch, d.c.id.in_(ok))
-                    .values(state="sent", sent_s=now, response=outcome.response,
-                            attempts=d.c.attempts + 1)
-                )  # fmt: skip
-            if outcome.failed_ids:
-                conn.execute(
-                    d.update()
-                    .where(in_batch, d.c.id.in_(list(outcome.failed_ids)))
-                    .values(state="failed", response=outcome.response, attempts=d.c.attempts + 1)
-                )
+            conn.execute(
+                d.update()
+                .where(in_batch)
+                .values(state="sent", sent_s=now, response=outcome.response,
+                        attempts=d.c.attempts + 1)
+            )  # fmt: skip
         elif outcome.status == "failed":
             conn.execute(
                 d.update()
@@ -233,16 +231,9 @@ def record(
                 }
             conn.execute(
                 d.update()
-                .where(in_batch, d.c.state == "sending")
+                .where(in_batch)
                 .values(attempts=attempts, response=outcome.response, **values)
             )
-        # deliveries whose subscriber withdrew consent between enqueue and send
-        missing = d.c.id.notin_(ids) if ids else sa.true()
-        conn.execute(
-            d.update()
-            .where(in_batch, d.c.state == "sending", missing)
-            .values(state="failed", response="consent withdrawn before sending: not sent")
-        )
 
 
 def message_stats(conn: Connection, message_id: int) -> dict[str, Any]:

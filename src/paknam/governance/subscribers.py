@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 import secrets
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -395,10 +395,76 @@ def reachable(conn: Connection) -> dict[str, Any]:
     return {"total": sum(by_channel.values()), "by_channel": by_channel, "by_district": by_district}
 
 
-def bulk_subscribe(conn: Connection, subs: Iterable[Subscription]) -> int:
-    """Subscribe many at once (imports, benchmarks); returns how many."""
-    n = 0
-    for sub in subs:
-        subscribe(conn, sub)
-        n += 1
-    return n
+def bulk_subscribe(conn: Connection, subs: Sequence[Subscription], chunk: int = 5000) -> int:
+    """Subscribe many *new* addresses at once (an import of an existing list, a benchmark),
+    each with consent recorded; returns how many. An address already subscribed (or twice
+    in ``subs``) rejects the whole import with :class:`InvalidInput`, nothing stored."""
+    if not subs:
+        return 0
+    for sub in {(s.language, tuple(s.topics), tuple(s.districts), tuple(s.groups)): s
+                for s in subs}.values():  # fmt: skip
+        _check(conn, sub)
+    c = cipher()
+    now = datetime.now(UTC)
+    rows = []
+    for i, sub in enumerate(subs):
+        address = normalise_address(sub.channel, sub.address)
+        rows.append((sub, address, c.digest(address), i))
+    digests = [(sub.channel, d) for sub, _, d, _ in rows]
+    if len(set(digests)) != len(digests):
+        raise InvalidInput("the same address appears twice in the import", field="address")
+    for i in range(0, len(rows), chunk):
+        part = rows[i : i + chunk]
+        existing = conn.execute(
+            sa.select(sa.func.count()).where(
+                subscribers.c.address_hash.in_([d for _, _, d, _ in part])
+            )
+        ).scalar()
+        if existing:
+            raise InvalidInput(
+                f"{existing} address(es) in rows {i + 1}..{i + len(part)} are already "
+                "subscribed; subscribe those one by one to change their choices",
+                field="address",
+            )
+        ids = (
+            conn.execute(
+                subscribers.insert().returning(subscribers.c.id, sort_by_parameter_order=True),
+                [
+                    {
+                        "channel": sub.channel,
+                        "address_enc": c.encrypt(address),
+                        "address_hash": digest,
+                        "language": sub.language,
+                        "status": "active",
+                        "manage_hash": None,
+                        "created_at": now,
+                        "updated_at": now,
+                    }
+                    for sub, address, digest, _ in part
+                ],
+            )
+            .scalars()
+            .all()
+        )
+        pairs = list(zip(ids, (r[0] for r in part), strict=True))
+        conn.execute(
+            subscriber_districts.insert(),
+            [{"subscriber_id": sid, "district_code": d} for sid, s in pairs
+             for d in sorted(set(s.districts))],
+        )  # fmt: skip
+        conn.execute(
+            subscriber_topics.insert(),
+            [{"subscriber_id": sid, "topic": t} for sid, s in pairs for t in sorted(set(s.topics))],
+        )
+        groups = [{"subscriber_id": sid, "group_code": g} for sid, s in pairs for g in s.groups]
+        if groups:
+            conn.execute(subscriber_groups.insert(), groups)
+        conn.execute(
+            consents.insert(),
+            [
+                {"subscriber_id": sid, "purpose": PURPOSE, "notice_version": NOTICE_VERSION,
+                 "source": s.source, "granted_at": now, "withdrawn_at": None}
+                for sid, s in pairs
+            ],
+        )  # fmt: skip
+    return len(rows)

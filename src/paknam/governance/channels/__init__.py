@@ -17,6 +17,8 @@ class Batch:
     language: str
     texts: dict[str, str]  # line / sms / email_subject / email_body
     recipients: list[tuple[int, str]]  # (delivery id, address)
+    skipped: list[int] = field(default_factory=list)
+    """Deliveries of the batch not sent (the subscriber withdrew consent since queueing)."""
 
 
 @dataclass(frozen=True)

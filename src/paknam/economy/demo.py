@@ -1,0 +1,40 @@
+"""Demo data of the Smart Economy: the sample catalogue and the real MOTS monthly figures."""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from typing import Any
+
+from paknam.core.store import Store
+from paknam.economy.catalogue import upsert_place
+from paknam.economy.imports import import_visits
+from paknam.economy.models import PlaceCreate
+from paknam.economy.tabular import parse_csv
+
+PLACES_FILE = "places_sample.json"
+MOTS_FILE = "mots_samut_prakan_monthly_2019-01_2023-02.csv"
+MOTS_SOURCE = (
+    "Ministry of Tourism and Sports provincial statistics via Kaggle "
+    "thaweewatboy/thailand-domestic-tourism-statistics"
+)
+
+
+def _data(name: str) -> bytes:
+    return (resources.files("paknam") / "data" / "economy" / name).read_bytes()
+
+
+def sample_places() -> list[PlaceCreate]:
+    """The hand-made sample catalogue (every entry marked sample)."""
+    doc = json.loads(_data(PLACES_FILE))
+    return [PlaceCreate(**p) for p in doc["places"]]
+
+
+def load_demo_economy(store: Store) -> dict[str, Any]:
+    """Load the sample catalogue and the province's real monthly figures. Idempotent."""
+    with store.write() as conn:
+        changed = sum(upsert_place(conn, p) for p in sample_places())
+        report = import_visits(
+            conn, parse_csv(_data(MOTS_FILE)), scope="province", source=MOTS_SOURCE
+        )
+    return {"places_changed": changed, "visits": report.as_dict()}

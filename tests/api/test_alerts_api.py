@@ -1,0 +1,199 @@
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+from xml.etree import ElementTree as ET
+
+import pytest
+from fastapi.testclient import TestClient
+
+from paknam.core.config import get_settings
+from paknam.core.store import Store
+from paknam.governance.cap import CAP_NS, validate
+from paknam.governance.subscribers import NOTICE_VERSION, reachable
+from tests.api.conftest import login
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+ALERT = {
+    "topic": "flood",
+    "severity": "severe",
+    "urgency": "Expected",
+    "certainty": "Likely",
+    "headline_th": "น้ำทะเลหนุนสูง อำเภอพระสมุทรเจดีย์",
+    "headline_en": "High tide flooding, Phra Samut Chedi",
+    "description_th": "คาดว่าระดับน้ำสูงสุด 1.3 ม. เวลา 18:00 น.",
+    "description_en": "Water expected to peak at 1.3 m at 18:00.",
+    "districts": ["1105"],
+}
+
+
+def _subscribe(client: TestClient, address: str, channel: str = "sms", **kw: object) -> dict:
+    body = {
+        "channel": channel,
+        "address": address,
+        "districts": ["1105"],
+        "topics": ["flood"],
+        "consent": True,
+        "notice_version": NOTICE_VERSION,
+        **kw,
+    }
+    r = client.post("/api/v1/subscriptions", json=body)
+    assert r.status_code == 201, r.text
+    return r.json()
+
+
+def test_officer_alert_feed_cap_preview_send(client: TestClient, store: Store) -> None:
+    officer = login(client, store, "officer")
+    assert client.post("/api/v1/alerts", json=ALERT).status_code == 401
+    r = client.post("/api/v1/alerts", json=ALERT, headers=officer)
+    assert r.status_code == 201, r.text
+    alert = r.json()
+    assert alert["msg_type"] == "Alert" and alert["state"] == "active"
+
+    cap = client.get(f"/api/v1/alerts/{alert['id']}.xml")
+    assert cap.headers["content-type"].startswith("application/cap+xml")
+    validate(cap.content)
+    root = ET.fromstring(cap.content)
+    assert root.findtext(f"{{{CAP_NS}}}identifier") == alert["identifier"]
+
+    feed = ET.fromstring(client.get("/api/v1/alerts.atom").content)
+    entries = feed.findall(f"{ATOM}entry")
+    assert len(entries) == 1
+    link = entries[0].find(f"{ATOM}link")
+    assert link.get("type") == "application/cap+xml"
+    assert link.get("href").endswith(f"/api/v1/alerts/{alert['id']}.xml")
+    assert "น้ำทะเลหนุนสูง" in entries[0].findtext(f"{ATOM}title")
+
+    _subscribe(client, "081-234-5678")
+    _subscribe(client, "somchai@example.th", channel="email", language="en")
+    _subscribe(client, "0899999999", districts=["1101"])  # elsewhere: not in the audience
+    p = client.post(f"/api/v1/alerts/{alert['id']}/preview", json={}, headers=officer)
+    assert p.status_code == 200, p.text
+    preview = p.json()
+    assert preview["recipients"] == {"line": 0, "sms": 1, "email": 1}
+    sms = preview["messages"]["th"]["sms"]
+    assert sms["encoding"] == "UCS-2" and sms["segments"] == 2
+    assert preview["messages"]["en"]["email"]["subject"] == "[Danger] " + ALERT["headline_en"]
+
+    s = client.post(f"/api/v1/alerts/{alert['id']}/send", json={}, headers=officer)
+    assert s.status_code == 202 and s.json()["recipients"] == 2
+    stats = client.get(f"/api/v1/messages/{s.json()['message_id']}", headers=officer).json()
+    assert stats["by_channel"] == {"sms": {"queued": 1}, "email": {"queued": 1}}
+
+    u = client.post(
+        f"/api/v1/alerts/{alert['id']}/update", json={"severity": "extreme"}, headers=officer
+    )
+    assert u.status_code == 201 and u.json()["msg_type"] == "Update"
+    assert u.json()["references"][0].split(",")[1] == alert["identifier"]
+    c = client.post(f"/api/v1/alerts/{u.json()['id']}/cancel", json={}, headers=officer)
+    assert c.status_code == 201 and c.json()["msg_type"] == "Cancel"
+    assert len(c.json()["references"]) == 2
+    feed = ET.fromstring(client.get("/api/v1/alerts.atom").content)
+    assert feed.findall(f"{ATOM}entry") == []
+    past = client.get("/api/v1/alerts", params={"state": "past"}).json()["alerts"]
+    assert [a["msg_type"] for a in past] == ["Cancel"]
+
+
+@pytest.mark.parametrize(
+    ("change", "word"),
+    [
+        ({"districts": ["9999"]}, "district"),
+        ({"districts": []}, "districts, a polygon or a circle"),
+        ({"severity": "apocalyptic"}, "severity"),
+        ({"topic": "weather"}, "topic"),
+        ({"expires": "2020-01-01T00:00:00+07:00"}, "expires"),
+        ({"expires": "2030-01-01T00:00:00"}, "offset"),
+        ({"polygon": {"type": "Point", "coordinates": [100.6, 13.6]}}, "polygon"),
+        ({"circle": {"lat": 13.6, "lon": 100.6, "radius_km": -1}}, "radius_km"),
+        ({"colour": "red"}, "colour"),
+    ],
+)
+def test_bad_alerts_are_422_and_nothing_stored(
+    client: TestClient, store: Store, change: dict, word: str
+) -> None:
+    officer = login(client, store, "officer")
+    r = client.post("/api/v1/alerts", json={**ALERT, **change}, headers=officer)
+    assert r.status_code == 422, r.text
+    assert word in json.dumps(r.json(), ensure_ascii=False)
+    assert client.get("/api/v1/alerts", params={"state": "all"}).json()["alerts"] == []
+
+
+def test_unknown_alert_is_404(client: TestClient) -> None:
+    assert client.get("/api/v1/alerts/999.xml").status_code == 404
+    assert client.get("/api/v1/alerts/999").json()["error"]["code"] == "not_found"
+
+
+def test_subscription_consent_token_and_withdrawal(client: TestClient, store: Store) -> None:
+    body = {"channel": "sms", "address": "0812345678", "districts": ["1101"],
+            "topics": ["air"], "notice_version": NOTICE_VERSION}  # fmt: skip
+    r = client.post("/api/v1/subscriptions", json={**body, "consent": False})
+    assert r.status_code == 422 and "consent" in r.json()["error"]["message"]
+    r = client.post("/api/v1/subscriptions", json={**body, "consent": True, "notice_version": "1"})
+    assert r.status_code == 422 and "notice" in r.json()["error"]["message"]
+    r = client.post("/api/v1/subscriptions", json={**body, "consent": True, "address": "12345"})
+    assert r.status_code == 422 and "phone" in r.json()["error"]["message"]
+    sub = _subscribe(client, "0812345678", districts=["1101"], topics=["air"])
+    assert sub["address"] == "+668*****678" and "0812345678" not in json.dumps(sub)
+    token = {"X-Manage-Token": sub["manage_token"]}
+    me = client.get("/api/v1/subscriptions/me", headers=token).json()
+    assert me["topics"] == ["air"] and me["consents"][0]["withdrawn_at"] is None
+    gone = client.delete("/api/v1/subscriptions/me", headers=token).json()
+    assert gone["status"] == "withdrawn" and gone["consents"][0]["withdrawn_at"]
+    assert client.get("/api/v1/subscriptions/me", headers=token).status_code == 404
+    with store.read() as conn:
+        assert reachable(conn)["total"] == 0
+
+
+def _signed(body: bytes, secret: str) -> dict[str, str]:
+    sig = base64.b64encode(hmac.new(secret.encode(), body, hashlib.sha256).digest()).decode()
+    return {"X-Line-Signature": sig, "Content-Type": "application/json"}
+
+
+def test_line_webhook_signature_follow_consent_redelivery(
+    client: TestClient, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    secret = "0123456789abcdef0123456789abcdef"
+    monkeypatch.setattr(get_settings(), "line_channel_secret", secret)
+    monkeypatch.setattr(get_settings(), "line_channel_access_token", None)
+    user = "U" + "0" * 31 + "7"
+
+    def event(kind: str, eid: str, **extra: object) -> dict:
+        return {"type": kind, "webhookEventId": eid, "replyToken": "r" + eid,
+                "source": {"type": "user", "userId": user},
+                "deliveryContext": {"isRedelivery": False}, **extra}  # fmt: skip
+
+    follow = json.dumps({"destination": "x", "events": [event("follow", "E1")]}).encode()
+    assert client.post("/api/v1/line/webhook", content=follow).status_code == 401
+    bad = _signed(follow, "another secret")
+    assert client.post("/api/v1/line/webhook", content=follow, headers=bad).status_code == 401
+    r = client.post("/api/v1/line/webhook", content=follow, headers=_signed(follow, secret))
+    assert r.status_code == 200, r.text
+    with store.read() as conn:
+        assert reachable(conn)["total"] == 0  # following is not consent
+    agree = json.dumps(
+        {"events": [event("message", "E2", message={"type": "text", "text": "ยินยอม"})]}
+    ).encode()
+    for _ in range(2):  # LINE redelivers: handled once
+        r = client.post("/api/v1/line/webhook", content=agree, headers=_signed(agree, secret))
+        assert r.status_code == 200
+    with store.read() as conn:
+        r = reachable(conn)
+    assert r["by_channel"]["line"] == 1 and r["by_district"]["1105"] == 1
+    unfollow = json.dumps({"events": [event("unfollow", "E3")]}).encode()
+    client.post("/api/v1/line/webhook", content=unfollow, headers=_signed(unfollow, secret))
+    with store.read() as conn:
+        assert reachable(conn)["total"] == 0
+    junk = b"not json"
+    r = client.post("/api/v1/line/webhook", content=junk, headers=_signed(junk, secret))
+    assert r.status_code == 422
+
+
+def test_governance_indicators(client: TestClient) -> None:
+    _subscribe(client, "0812345678")
+    board = client.get("/api/v1/governance/indicators").json()
+    reach = next(i for i in board if i["id"] == "gov_people_reachable")
+    assert reach["value"] == 1 and reach["target"] == 50_000 and reach["status"] == "off_track"
+    delivery = next(i for i in board if i["id"] == "gov_alert_delivery_time")
+    assert delivery["value"] is None and delivery["status"] == "no_data"
