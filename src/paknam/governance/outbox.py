@@ -108,21 +108,26 @@ def claim(
     """
     now = time.time() if now is None else now
     d = deliveries
-    due = sa.and_(
-        d.c.channel == channel,
-        d.c.state.in_(("queued", "sending")),
-        d.c.next_attempt_s <= int(now),
-    )
     limit = batch_size * max_batches
     s = subscribers
     cols = (d.c.id, d.c.message_id, d.c.language, d.c.batch_key, s.c.address_enc, s.c.status)
     joined = d.join(s, s.c.id == d.c.subscriber_id)
-    query = (
-        sa.select(*cols).select_from(joined).where(due).order_by(d.c.next_attempt_s, d.c.id)
-    ).limit(limit)
-    if conn.dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True, of=d)
-    rows = conn.execute(query).all()
+    rows: list[Any] = []
+    # batches whose worker died (lease over) first, then the queue in id order; each read
+    # walks the (state, channel, id) index, so claiming stays cheap however long the queue
+    for state in ("sending", "queued"):
+        query = (
+            sa.select(*cols)
+            .select_from(joined)
+            .where(d.c.state == state, d.c.channel == channel, d.c.next_attempt_s <= int(now))
+            .order_by(d.c.id)
+            .limit(limit - len(rows))
+        )
+        if conn.dialect.name == "postgresql":
+            query = query.with_for_update(skip_locked=True, of=d)
+        rows.extend(conn.execute(query).all())
+        if len(rows) >= limit:
+            break
     if not rows:
         return []
     keys = {r.batch_key for r in rows if r.batch_key}

@@ -139,6 +139,7 @@ deliveries = sa.Table(
     sa.UniqueConstraint("message_id", "subscriber_id", name="uq_delivery_recipient"),
     sa.Index("ix_deliveries_due", "state", "channel", "next_attempt_s"),
     sa.Index("ix_deliveries_batch", "batch_key"),
+    sa.Index("ix_deliveries_queue", "state", "channel", "id"),
 )
 
 webhook_events = sa.Table(

@@ -115,6 +115,7 @@ def upgrade() -> None:
     )
     op.create_index("ix_deliveries_due", "deliveries", ["state", "channel", "next_attempt_s"])
     op.create_index("ix_deliveries_batch", "deliveries", ["batch_key"])
+    op.create_index("ix_deliveries_queue", "deliveries", ["state", "channel", "id"])
     op.create_table(
         "webhook_events",
         sa.Column("event_id", sa.String(64), primary_key=True),
