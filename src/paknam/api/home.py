@@ -1,40 +1,61 @@
-"""``GET /``: the home page. A plain landing page until the dashboard (issue 8) replaces it."""
+"""``GET /``: the dashboard home page — the city map and the six districts named in Thai.
+
+The district list is made on the server (it reads well without JavaScript and is the
+contract of ``GET /``); the page module ``static/js/pages/home.js`` then draws the map,
+colours the stations and fills in what is happening in each district. This router also
+carries the other dashboard pages (:mod:`paknam.api.web`), so registering it registers the
+whole dashboard.
+"""
 
 from __future__ import annotations
 
 from html import escape
 
-from fastapi import APIRouter
+import sqlalchemy as sa
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
+from paknam.api import web
 from paknam.api.deps import StoreDep
+from paknam.api.web_pages import PAGES, render_page
+from paknam.core.schema import stations
 
 router = APIRouter(tags=["pages"])
+router.include_router(web.router)
+
+HOME = next(p for p in PAGES if p.name == "home")
+
+
+def _home_main(districts: list[dict[str, object]], n_stations: int) -> str:
+    items = "".join(
+        f'<li class="district" data-district="{escape(str(d["code"]))}">'
+        f'<h3><span class="name-th" lang="th">{escape(str(d["name_th"]))}</span> '
+        f'<span class="name-en" lang="en">{escape(str(d["name_en"]))}</span></h3>'
+        f'<div class="district-body"></div></li>'
+        for d in districts
+    )
+    return f"""<section class="home">
+  <div class="home-map">
+    <div id="map" class="map" role="img" aria-label="แผนที่จังหวัดสมุทรปราการ / map of Samut Prakan"
+      data-ready="false"></div>
+    <div id="legend" class="legend"></div>
+  </div>
+  <aside class="home-side">
+    <h2 data-i18n="home.districts">อำเภอ</h2>
+    <p class="muted" id="station-count" data-count="{n_stations}">สถานีทั้งหมด {n_stations} แห่ง</p>
+    <ul id="districts" class="districts">{items}</ul>
+  </aside>
+</section>
+<section class="home-lower">
+  <div><h2 data-i18n="home.alerts">การแจ้งเตือนที่มีผลอยู่</h2><div id="home-alerts"></div></div>
+  <div><h2 data-i18n="home.indicators">ตัวชี้วัด</h2><div id="home-indicators"></div></div>
+</section>"""
 
 
 @router.get("/", response_class=HTMLResponse, include_in_schema=False)
-def home(store: StoreDep) -> HTMLResponse:
-    districts = store.list_districts()
-    stations = store.list_stations()
-    counts: dict[str | None, int] = {}
-    for s in stations:
-        counts[s.district_code] = counts.get(s.district_code, 0) + 1
-    rows = "".join(
-        f"<li lang='th'>{escape(d['name_th'])} <span lang='en'>({escape(d['name_en'])})</span>"
-        f" — สถานี {counts.get(d['code'], 0)} แห่ง / {counts.get(d['code'], 0)} station(s)</li>"
-        for d in districts
-    )
-    page = f"""<!doctype html>
-<html lang="th"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>paknam — แพลตฟอร์มข้อมูลเมืองสมุทรปราการ</title></head>
-<body style="font-family: sans-serif; max-width: 48rem; margin: 2rem auto; line-height: 1.5">
-<h1>แพลตฟอร์มข้อมูลเมืองสมุทรปราการ<br><small>Samut Prakan city data platform</small></h1>
-<p>สถานีทั้งหมด {len(stations)} แห่ง / {len(stations)} stations.
- <a href="/docs">API docs</a> · <a href="/api/v1/stations">stations (GeoJSON)</a> ·
- <a href="/api/v1/districts">districts (GeoJSON)</a></p>
-<h2>อำเภอ / Districts</h2><ul>{rows}</ul>
-<p><small>Administrative boundaries: Royal Thai Survey Department via OCHA/HDX COD-AB
-(CC BY-IGO). The full dashboard (map, charts) is being built.</small></p>
-</body></html>"""
-    return HTMLResponse(page)
+def home(request: Request, store: StoreDep) -> HTMLResponse:
+    """The city: map, the six districts named in Thai, active alerts and indicators."""
+    with store.read() as conn:
+        n_stations = conn.execute(sa.select(sa.func.count()).select_from(stations)).scalar_one()
+    main = _home_main(store.list_districts(), int(n_stations))
+    return HTMLResponse(render_page(request.app, HOME, main))

@@ -1,0 +1,81 @@
+"""Dashboard pages and their static files (all vendored: the dashboard works offline).
+
+Every page is the same HTML shell with a different ES module; the module reads the public
+API. Static files come from ``paknam/web/static``; paths outside it are refused.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+
+from paknam.api.web_pages import PAGES, Page, render_page
+from paknam.core.errors import NotFound
+
+router = APIRouter(tags=["pages"], include_in_schema=False)
+
+STATIC_ROOT = Path(str(resources.files("paknam") / "web" / "static")).resolve()
+MEDIA_TYPES = {
+    ".js": "text/javascript; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".svg": "image/svg+xml",
+    ".png": "image/png",
+    ".json": "application/json",
+}
+"""Content types of the files the dashboard ships; anything else is refused."""
+
+
+def static_file(path: str) -> Path:
+    """The file under :data:`STATIC_ROOT` named by ``path``; NotFound outside it."""
+    target = (STATIC_ROOT / path).resolve()
+    if (
+        not target.is_relative_to(STATIC_ROOT)
+        or not target.is_file()
+        or (target.suffix not in MEDIA_TYPES and target.name not in {"LICENSE", "VERSION"})
+    ):
+        raise NotFound(f"no static file {path!r}")
+    return target
+
+
+@lru_cache(maxsize=256)
+def _read(target: Path, mtime_ns: int, size: int) -> tuple[bytes, str]:
+    """File bytes and ETag, cached per (path, modification time, size)."""
+    data = target.read_bytes()
+    return data, f'"{hashlib.sha256(data).hexdigest()[:20]}"'
+
+
+@router.get("/static/{path:path}")
+async def get_static(path: str, request: Request) -> Response:
+    """A dashboard file, from memory after the first read; 304 when the ETag matches."""
+    target = static_file(path)
+    stat = target.stat()
+    data, etag = _read(target, stat.st_mtime_ns, stat.st_size)
+    vendored = target.is_relative_to(STATIC_ROOT / "vendor")
+    headers = {
+        "ETag": etag,
+        # Vendored libraries change only with a release; our own files are revalidated.
+        "Cache-Control": "public, max-age=86400" if vendored else "no-cache",
+    }
+    if request.headers.get("if-none-match") == etag:
+        return Response(status_code=304, headers=headers)
+    media_type = MEDIA_TYPES.get(target.suffix, "text/plain; charset=utf-8")
+    return Response(data, media_type=media_type, headers=headers)
+
+
+def _add_page(page: Page) -> None:
+    def show(request: Request, station_id: str | None = None) -> HTMLResponse:
+        params = {"station_id": station_id} if station_id is not None else {}
+        return HTMLResponse(render_page(request.app, page, **params))
+
+    show.__name__ = f"page_{page.name}_{len(router.routes)}"
+    router.add_api_route(page.path, show, methods=["GET"], response_class=HTMLResponse)
+
+
+for _page in PAGES:
+    if _page.name != "home":  # "/" lives in paknam.api.home (server-made district list)
+        _add_page(_page)

@@ -1,0 +1,166 @@
+// The officer desk (after login): who is logged in, the water-level warning levels of each
+// gauge (editable), running the environment rules and the forecasts now, and links to the
+// officer tasks of the other domains as their APIs land (complaints inbox, sending alerts).
+import { getJSON, has, officerToken, send, setOfficerToken } from "../api.js";
+import { addMessages, pick, t } from "../i18n.js";
+import { waterLevelName } from "../states.js";
+import { errorBox, fill, h, notAvailable } from "../ui.js";
+
+addMessages({
+  "off.title": ["งานเจ้าหน้าที่", "Officer desk"],
+  "off.login": ["กรุณาเข้าสู่ระบบเจ้าหน้าที่", "Please log in as an officer"],
+  "off.who": ["เข้าสู่ระบบเป็น", "Logged in as"],
+  "off.logout": ["ออกจากระบบ", "Log out"],
+  "off.levels": [
+    "ระดับเตือนภัยของสถานีวัดระดับน้ำ (ม. เหนือระดับอ้างอิง)",
+    "Warning levels of the water-level gauges (m above datum)",
+  ],
+  "off.save": ["บันทึก", "Save"],
+  "off.saved": ["บันทึกแล้ว", "Saved"],
+  "off.run": ["ประมวลผลทันที", "Run now"],
+  "off.run_env": ["ตรวจกฎคุณภาพอากาศและน้ำ", "Run the air and water rules"],
+  "off.run_fc": ["ออกพยากรณ์ระดับน้ำ", "Issue the water-level forecasts"],
+  "off.done": ["เสร็จ: เพิ่ม {r} ปรับ {u} ยกเลิก {c}", "Done: {r} raised, {u} updated, {c} cleared"],
+  "off.inbox": ["กล่องเรื่องร้องเรียน", "Complaints inbox"],
+  "off.send_alert": ["ส่งการแจ้งเตือน", "Send alerts"],
+  "off.role": ["บทบาท", "role"],
+});
+
+function levelsForm(station, levels) {
+  const status = h("span", { class: "muted" });
+  const inputs = ["watch", "warning", "danger"].map((k) =>
+    h(
+      "label",
+      {},
+      `${waterLevelName(k)} `,
+      h("input", { name: k, type: "number", step: "0.01", value: levels[k] ?? "" }),
+    ),
+  );
+  const form = h(
+    "form",
+    { class: "levels", "data-station": station.id },
+    h("b", {}, pick(station.properties, "name")),
+    " ",
+    inputs,
+    " ",
+    h("button", { type: "submit", class: "primary" }, t("off.save")),
+    " ",
+    status,
+  );
+  form.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    const body = {};
+    for (const [k, v] of new FormData(form)) if (v !== "") body[k] = Number(v);
+    try {
+      await send("PUT", `/api/v1/stations/${encodeURIComponent(station.id)}/warning-levels`, body);
+      status.textContent = t("off.saved");
+    } catch (err) {
+      status.textContent = err.message;
+    }
+  });
+  return form;
+}
+
+function runButton(labelKey, path) {
+  const out = h("span", { class: "muted" });
+  const button = h("button", { type: "button", class: "primary" }, t(labelKey));
+  button.addEventListener("click", async () => {
+    button.disabled = true;
+    try {
+      const r = await send("POST", path);
+      out.textContent = t("off.done", {
+        r: r.raised.length ?? r.raised,
+        u: r.updated.length ?? r.updated,
+        c: r.cleared.length ?? r.cleared,
+      });
+    } catch (err) {
+      out.textContent = err.message;
+    } finally {
+      button.disabled = false;
+    }
+  });
+  return h("p", {}, button, " ", out);
+}
+
+export default async function start(ctx) {
+  if (!officerToken()) {
+    fill(
+      ctx.app,
+      h("h1", {}, t("off.title")),
+      h("p", {}, h("a", { href: "/login", id: "login-link" }, t("off.login"))),
+    );
+    ctx.app.dataset.ready = "true";
+    return;
+  }
+  let me;
+  let gauges;
+  try {
+    me = await getJSON("/api/v1/auth/me");
+    gauges = (await getJSON("/api/v1/stations", { kind: "water_level" })).features;
+  } catch (err) {
+    if (err.status === 401) {
+      setOfficerToken(null);
+      window.location.assign("/login");
+      return;
+    }
+    fill(ctx.app, errorBox(err));
+    return;
+  }
+  const levels = await Promise.all(
+    gauges.map((g) => getJSON(`/api/v1/stations/${encodeURIComponent(g.id)}/warning-levels`)),
+  );
+  const draw = () => {
+    const logout = h("button", { type: "button" }, t("off.logout"));
+    logout.addEventListener("click", async () => {
+      try {
+        await send("POST", "/api/v1/auth/logout");
+      } finally {
+        setOfficerToken(null);
+        window.location.assign("/");
+      }
+    });
+    fill(
+      ctx.app,
+      h("h1", {}, t("off.title")),
+      h(
+        "p",
+        { id: "officer-who" },
+        `${t("off.who")} `,
+        h("b", {}, me.name),
+        ` (${t("off.role")}: ${me.role})`,
+        " ",
+        logout,
+      ),
+      h(
+        "section",
+        { class: "panel", id: "levels" },
+        h("h2", {}, t("off.levels")),
+        gauges.map((g, i) => levelsForm(g, levels[i])),
+      ),
+      h(
+        "section",
+        { class: "panel" },
+        h("h2", {}, t("off.run")),
+        runButton("off.run_env", "/api/v1/environment/checks"),
+        runButton("off.run_fc", "/api/v1/living/forecasts/run"),
+      ),
+      h(
+        "section",
+        { class: "panel" },
+        h("h2", {}, t("off.inbox")),
+        has("/open311/v2/requests.json")
+          ? h("a", { href: "/complaints" }, t("nav.complaints"))
+          : notAvailable(),
+      ),
+      h(
+        "section",
+        { class: "panel" },
+        h("h2", {}, t("off.send_alert")),
+        has("/api/v1/alerts") ? h("a", { href: "/alerts" }, t("nav.alerts")) : notAvailable(),
+      ),
+    );
+  };
+  draw();
+  ctx.onLang(draw);
+  ctx.app.dataset.ready = "true";
+}

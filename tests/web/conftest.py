@@ -1,0 +1,128 @@
+"""A real paknam server on the demo data, and headless Chromium (Debian ``chromium``).
+
+The server runs in a thread (uvicorn) on an SQLite store loaded like ``paknam demo``: the
+real sample, the SIMULATED water-level station, forecasts and the environment rules. The
+browser is the system Chromium at :data:`CHROMIUM`; Playwright never downloads one. Without
+it the browser tests skip (fail in CI, like the other services).
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import uvicorn
+
+from paknam.api.app import create_app
+from paknam.core.store import Store
+from tests.conftest import _skip_or_fail
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class Server:
+    url: str
+    store: Store
+
+    def get(self, path: str, **params: Any) -> Any:
+        r = httpx.get(self.url + path, params=params, timeout=30)
+        r.raise_for_status()
+        return r.json()
+
+
+def load_like_demo(store: Store) -> None:
+    """What ``paknam demo --no-serve`` loads."""
+    from paknam.environment.checks import run_environment_checks
+    from paknam.ingest.demo import load_demo, load_simulated_water_level
+    from paknam.living.service import run_forecasts
+
+    load_demo(store)
+    load_simulated_water_level(store)
+    run_forecasts(store)
+    run_environment_checks(store)
+
+
+def serve(store: Store) -> Iterator[str]:
+    """Serve the paknam app on ``store`` in a thread; yields the base URL."""
+    port = _free_port()
+    config = uvicorn.Config(
+        create_app(store),
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
+        ws="none",
+        lifespan="off",
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("the test server did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(10)
+
+
+@pytest.fixture(scope="session")
+def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    store = Store.open(f"sqlite:///{tmp_path_factory.mktemp('web') / 'demo.sqlite3'}")
+    load_like_demo(store)
+    for url in serve(store):
+        yield Server(url, store)
+    store.close()
+
+
+@dataclass
+class Browser:
+    """A headless Chromium; :meth:`open` gives a fresh page that records console errors."""
+
+    browser: Any
+    pages: list[Any] = field(default_factory=list)
+
+    def open(self, url: str, *, lang: str | None = None, wait: str = "body[data-loaded=true]"):  # type: ignore[no-untyped-def]
+        context = self.browser.new_context(viewport={"width": 1400, "height": 1000})
+        if lang:
+            context.add_init_script(f"localStorage.setItem('paknam.lang', '{lang}')")
+        page = context.new_page()
+        page.console_errors = []  # type: ignore[attr-defined]
+        page.on(
+            "console",
+            lambda m: (
+                page.console_errors.append(f"console {m.type}: {m.text}")  # type: ignore[attr-defined]
+                if m.type == "error"
+                else None
+            ),
+        )
+        page.on("pageerror", lambda e: page.console_errors.append(f"page error: {e}"))  # type: ignore[attr-defined]
+        page.goto(url)
+        page.wait_for_selector(wait, timeout=30_000)
+        return page
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        _skip_or_fail(f"{CHROMIUM} is absent (apt-get install chromium): browser tests skipped")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM))
+        yield Browser(browser)
+        browser.close()
