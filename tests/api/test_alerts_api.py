@@ -197,3 +197,28 @@ def test_governance_indicators(client: TestClient) -> None:
     assert reach["value"] == 1 and reach["target"] == 50_000 and reach["status"] == "off_track"
     delivery = next(i for i in board if i["id"] == "gov_alert_delivery_time")
     assert delivery["value"] is None and delivery["status"] == "no_data"
+
+
+def test_groups_make_an_audience(client: TestClient, store: Store) -> None:
+    officer = login(client, store, "officer")
+    a = _subscribe(client, "0811111111")
+    _subscribe(client, "0822222222")
+    r = client.put(
+        f"/api/v1/subscribers/{a['id']}/groups", json={"groups": ["village-heads"]}, headers=officer
+    )
+    assert r.status_code == 200 and r.json()["groups"] == ["village-heads"]
+    bad = client.put(f"/api/v1/subscribers/{a['id']}/groups", json={"groups": ["Bad Group"]},
+                     headers=officer)  # fmt: skip
+    assert bad.status_code == 422
+    assert client.put("/api/v1/subscribers/999/groups", json={"groups": []},
+                      headers=officer).status_code == 404  # fmt: skip
+    alert = client.post("/api/v1/alerts", json=ALERT, headers=officer).json()
+    p = client.post(
+        f"/api/v1/alerts/{alert['id']}/preview",
+        json={"audience": {"groups": ["village-heads"]}},
+        headers=officer,
+    ).json()
+    assert p["recipients"]["sms"] == 1
+    stats = client.get("/api/v1/subscribers/stats", headers=officer).json()
+    assert stats["total"] == 2 and stats["by_district"] == {"1105": 2}
+    assert client.get("/api/v1/subscribers/stats").status_code == 401

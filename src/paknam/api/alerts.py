@@ -277,6 +277,32 @@ def get_message(message_id: int, store: StoreDep, _: OfficerDep) -> FastJSONResp
         return FastJSONResponse(message_stats(conn, message_id))
 
 
+class GroupsIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    groups: list[str] = Field(max_length=50)
+
+
+@router.get("/subscribers/stats", summary="People reachable, by channel and district (officer)")
+def subscriber_stats(store: StoreDep, _: OfficerDep) -> FastJSONResponse:
+    with store.read() as conn:
+        return FastJSONResponse(subscribers.reachable(conn))
+
+
+@router.get("/subscribers/{subscriber_id}", summary="One subscriber, address masked (officer)")
+def get_subscriber(subscriber_id: int, store: StoreDep, _: OfficerDep) -> FastJSONResponse:
+    with store.read() as conn:
+        return FastJSONResponse(subscribers.get_subscriber(conn, subscriber_id))
+
+
+@router.put("/subscribers/{subscriber_id}/groups", summary="Set a subscriber's groups (officer)")
+def set_groups(
+    subscriber_id: int, body: GroupsIn, store: StoreDep, _: OfficerDep
+) -> FastJSONResponse:
+    with store.write() as conn:
+        subscribers.set_groups(conn, subscriber_id, body.groups)
+        return FastJSONResponse(subscribers.get_subscriber(conn, subscriber_id))
+
+
 @router.get("/governance/indicators", summary="Smart Governance alerting indicators")
 def governance_indicators(store: StoreDep) -> FastJSONResponse:
     return FastJSONResponse([people_reachable_indicator(store), delivery_time_indicator(store)])

@@ -468,3 +468,23 @@ def bulk_subscribe(conn: Connection, subs: Sequence[Subscription], chunk: int = 
             ],
         )  # fmt: skip
     return len(rows)
+
+
+def set_groups(conn: Connection, subscriber_id: int, groups: Sequence[str]) -> list[str]:
+    """Put a subscriber in exactly ``groups`` (e.g. ``village-heads``, ``schools``)."""
+    bad = [g for g in groups if not _GROUP.match(g)]
+    if bad:
+        raise InvalidInput(f"group codes {bad} must be lower-case a-z0-9_-", field="groups")
+    exists = conn.execute(sa.select(subscribers.c.id).where(subscribers.c.id == subscriber_id))
+    if exists.first() is None:
+        raise NotFound(f"subscriber {subscriber_id} does not exist")
+    conn.execute(
+        subscriber_groups.delete().where(subscriber_groups.c.subscriber_id == subscriber_id)
+    )
+    wanted = sorted(set(groups))
+    if wanted:
+        conn.execute(
+            subscriber_groups.insert(),
+            [{"subscriber_id": subscriber_id, "group_code": g} for g in wanted],
+        )
+    return wanted
