@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 import orjson
-from fastapi import APIRouter, Header, Query, Request
+from fastapi import APIRouter, Header, Path, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -29,6 +29,7 @@ from paknam.governance.subscribers import Audience
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/api/v1", tags=["alerts"], responses=ERROR_RESPONSES)
 
+RowId = Annotated[int, Path(ge=1, le=2_147_483_647, description="numeric id")]
 Severity = Literal["minor", "moderate", "severe", "extreme"]
 Topic = Literal["flood", "air", "water", "news"]
 
@@ -42,7 +43,9 @@ class AudienceIn(BaseModel):
     districts: list[str] = Field(default_factory=list, description="DOPA amphoe codes")
     topics: list[Topic] = Field(default_factory=list)
     groups: list[str] = Field(default_factory=list)
-    subscriber_ids: list[int] = Field(default_factory=list, max_length=10_000)
+    subscriber_ids: list[Annotated[int, Field(ge=1, le=2_147_483_647)]] = Field(
+        default_factory=list, max_length=10_000
+    )
     channels: list[Literal["line", "sms", "email"]] = Field(default_factory=list)
 
     def audience(self) -> Audience:
@@ -161,14 +164,14 @@ def list_alerts(
 
 
 @router.get("/alerts/{alert_id}.xml", summary="One alert as a CAP 1.2 document")
-def alert_cap(alert_id: int, store: StoreDep) -> Response:
+def alert_cap(alert_id: RowId, store: StoreDep) -> Response:
     with store.read() as conn:
         xml = svc.get_cap_xml(conn, alert_id)
     return Response(xml.encode("utf-8"), media_type="application/cap+xml; charset=utf-8")
 
 
 @router.get("/alerts/{alert_id}", summary="One alert message with its thread")
-def get_alert(alert_id: int, request: Request, store: StoreDep) -> FastJSONResponse:
+def get_alert(alert_id: RowId, request: Request, store: StoreDep) -> FastJSONResponse:
     with store.read() as conn:
         return FastJSONResponse(svc.get_alert(conn, alert_id, _base(request)))
 
@@ -188,7 +191,7 @@ def create_alert(
 
 @router.post("/alerts/{alert_id}/update", status_code=201, summary="Issue a CAP Update")
 def update_alert(
-    alert_id: int, body: AlertChange, request: Request, store: StoreDep, who: OfficerDep
+    alert_id: RowId, body: AlertChange, request: Request, store: StoreDep, who: OfficerDep
 ) -> FastJSONResponse:
     changes = body.model_dump(exclude_unset=True)
     if not changes:
@@ -203,7 +206,7 @@ def update_alert(
 
 @router.post("/alerts/{alert_id}/cancel", status_code=201, summary="Issue a CAP Cancel")
 def cancel_alert(
-    alert_id: int, body: CancelIn, request: Request, store: StoreDep, who: OfficerDep
+    alert_id: RowId, body: CancelIn, request: Request, store: StoreDep, who: OfficerDep
 ) -> FastJSONResponse:
     with store.write() as conn:
         new_id = svc.cancel_alert(conn, alert_id, who.name, body.note_th, body.note_en)
@@ -212,7 +215,9 @@ def cancel_alert(
 
 
 @router.post("/alerts/{alert_id}/preview", summary="What each channel would send, to whom")
-def preview_alert(alert_id: int, body: SendIn, store: StoreDep, _: OfficerDep) -> FastJSONResponse:
+def preview_alert(
+    alert_id: RowId, body: SendIn, store: StoreDep, _: OfficerDep
+) -> FastJSONResponse:
     with store.read() as conn:
         alert = svc.get_alert(conn, alert_id)
         audience = body.audience.audience() if body.audience else _default_audience(alert)
@@ -229,7 +234,7 @@ def preview_alert(alert_id: int, body: SendIn, store: StoreDep, _: OfficerDep) -
 
 
 @router.post("/alerts/{alert_id}/send", status_code=202, summary="Queue an alert for delivery")
-def send_alert(alert_id: int, body: SendIn, store: StoreDep, who: OfficerDep) -> FastJSONResponse:
+def send_alert(alert_id: RowId, body: SendIn, store: StoreDep, who: OfficerDep) -> FastJSONResponse:
     with store.write() as conn:
         alert = svc.get_alert(conn, alert_id)
         if alert["state"] != "active" and alert["msg_type"] != "Cancel":
@@ -272,7 +277,7 @@ def send_news(body: NewsIn, store: StoreDep, who: OfficerDep) -> FastJSONRespons
 
 
 @router.get("/messages/{message_id}", summary="Delivery progress of a message (officer)")
-def get_message(message_id: int, store: StoreDep, _: OfficerDep) -> FastJSONResponse:
+def get_message(message_id: RowId, store: StoreDep, _: OfficerDep) -> FastJSONResponse:
     with store.read() as conn:
         return FastJSONResponse(message_stats(conn, message_id))
 
@@ -289,14 +294,14 @@ def subscriber_stats(store: StoreDep, _: OfficerDep) -> FastJSONResponse:
 
 
 @router.get("/subscribers/{subscriber_id}", summary="One subscriber, address masked (officer)")
-def get_subscriber(subscriber_id: int, store: StoreDep, _: OfficerDep) -> FastJSONResponse:
+def get_subscriber(subscriber_id: RowId, store: StoreDep, _: OfficerDep) -> FastJSONResponse:
     with store.read() as conn:
         return FastJSONResponse(subscribers.get_subscriber(conn, subscriber_id))
 
 
 @router.put("/subscribers/{subscriber_id}/groups", summary="Set a subscriber's groups (officer)")
 def set_groups(
-    subscriber_id: int, body: GroupsIn, store: StoreDep, _: OfficerDep
+    subscriber_id: RowId, body: GroupsIn, store: StoreDep, _: OfficerDep
 ) -> FastJSONResponse:
     with store.write() as conn:
         subscribers.set_groups(conn, subscriber_id, body.groups)
