@@ -45,15 +45,29 @@ class Server:
 
 
 def load_like_demo(store: Store) -> None:
-    """What ``paknam demo --no-serve`` loads."""
+    """What ``paknam demo --no-serve`` loads: the environment and living data, the energy
+    sites (the shipped sample; ``sim-*`` sites are SIMULATED), the CAP alerts made from the
+    warnings, the SAMPLE economy catalogue with the real MOTS figures, and the SAMPLE /
+    SIMULATED schools."""
+    from paknam.economy.demo import load_demo_economy
+    from paknam.energy.demo import load_demo_energy
+    from paknam.energy.service import run_energy_checks
     from paknam.environment.checks import run_environment_checks
+    from paknam.governance.dispatch import alerts_from_warnings
     from paknam.ingest.demo import load_demo, load_simulated_water_level
     from paknam.living.service import run_forecasts
+    from paknam.people.demo import load_demo_people
 
     load_demo(store)
     load_simulated_water_level(store)
+    load_demo_energy(store)
+    run_energy_checks(store)
     run_forecasts(store)
     run_environment_checks(store)
+    with store.write() as conn:
+        alerts_from_warnings(conn)
+    load_demo_economy(store)
+    load_demo_people(store)
 
 
 def serve(store: Store) -> Iterator[str]:

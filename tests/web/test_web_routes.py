@@ -103,3 +103,23 @@ def test_static_files_revalidate_with_their_etag(web: TestClient) -> None:
     assert again.content == b""
     vendored = web.get("/static/vendor/uplot/uPlot.iife.min.js")
     assert "max-age=86400" in vendored.headers["cache-control"]
+
+
+def test_districts_carry_an_etag_and_answer_304_when_unchanged(store: Store) -> None:
+    from paknam.ingest.demo import load_demo
+
+    load_demo(store)
+    web = TestClient(create_app(store))
+    first = web.get("/api/v1/districts")
+    assert first.status_code == 200
+    etag = first.headers["etag"]
+    assert etag.startswith('"') and etag.endswith('"')
+    assert first.headers["cache-control"] == "public, max-age=300, must-revalidate"
+    assert len(first.json()["features"]) >= 6
+    again = web.get("/api/v1/districts", headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.content == b""
+    assert again.headers["etag"] == etag
+    weak = web.get("/api/v1/districts", headers={"If-None-Match": f'"other", W/{etag}'})
+    assert weak.status_code == 304
+    other = web.get("/api/v1/districts", headers={"If-None-Match": '"something-else"'})
+    assert other.status_code == 200 and other.headers["etag"] == etag

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 
 import sqlalchemy as sa
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
 
 from paknam import __version__
 from paknam.api.deps import StoreDep
@@ -15,6 +17,19 @@ from paknam.core.quantities import QUANTITIES
 from paknam.core.schema import districts
 
 router = APIRouter(prefix="/api/v1", tags=["reference"])
+
+DISTRICTS_CACHE_CONTROL = "public, max-age=300, must-revalidate"
+"""Boundaries change almost never: a browser reuses them for 5 minutes, then revalidates
+with ``If-None-Match`` and gets a 304 (no body) while they are unchanged."""
+
+
+def _etag_matches(header: str | None, etag: str) -> bool:
+    """Whether an ``If-None-Match`` header names ``etag`` (weak comparison, RFC 9110)."""
+    if not header:
+        return False
+    if header.strip() == "*":
+        return True
+    return any(tag.strip().removeprefix("W/") == etag for tag in header.split(","))
 
 
 @router.get("/quantities", summary="The quantity registry: units and valid ranges")
@@ -29,11 +44,18 @@ def station_kinds() -> FastJSONResponse:
     )
 
 
-@router.get("/districts", response_class=GeoJSONResponse, summary="Districts (amphoe) GeoJSON")
-def list_districts(store: StoreDep) -> GeoJSONResponse:
+@router.get(
+    "/districts",
+    response_class=GeoJSONResponse,
+    summary="Districts (amphoe) GeoJSON",
+    responses={304: {"description": "Not modified (the ETag matched If-None-Match)"}},
+)
+def list_districts(request: Request, store: StoreDep) -> Response:
     """Districts with Thai and English names, as a GeoJSON FeatureCollection.
 
-    Boundaries: Royal Thai Survey Department via OCHA/HDX COD-AB (CC BY-IGO).
+    Boundaries: Royal Thai Survey Department via OCHA/HDX COD-AB (CC BY-IGO). The answer
+    carries an ``ETag`` and ``Cache-Control: public, max-age=300, must-revalidate``; send
+    ``If-None-Match`` to get ``304 Not Modified`` while the boundaries are unchanged.
     """
     with store.read() as conn:
         rows = conn.execute(sa.select(districts).order_by(districts.c.code)).all()
@@ -51,7 +73,7 @@ def list_districts(store: StoreDep) -> GeoJSONResponse:
         }
         for r in rows
     ]
-    return GeoJSONResponse(
+    response = GeoJSONResponse(
         {
             "type": "FeatureCollection",
             "attribution": "Administrative boundaries: Royal Thai Survey Department via "
@@ -59,6 +81,12 @@ def list_districts(store: StoreDep) -> GeoJSONResponse:
             "features": features,
         }
     )
+    etag = f'"{hashlib.sha256(response.body).hexdigest()[:24]}"'
+    headers = {"ETag": etag, "Cache-Control": DISTRICTS_CACHE_CONTROL}
+    if _etag_matches(request.headers.get("if-none-match"), etag):
+        return Response(status_code=304, headers=headers)
+    response.headers.update(headers)
+    return response
 
 
 @router.get("/health", summary="Liveness and store check")

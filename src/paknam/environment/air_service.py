@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from paknam.core.errors import InvalidInput
+from paknam.core.models import StationPublic
 from paknam.core.store import Store
 from paknam.core.timeutil import BANGKOK, to_local_iso
 from paknam.environment.aqi_array import MISSING, aqi_array, sub_index_array, sub_index_units
@@ -95,11 +96,23 @@ def _table_dates(times: np.ndarray) -> np.ndarray:
     return times >= change
 
 
-def hourly_aqi(store: Store, station_id: str, start: int, end: int) -> HourlyAQI:
-    """Hourly AQI of a station for hours starting in ``[start, end)`` (UTC epoch s)."""
+def hourly_aqi(
+    store: Store,
+    station_id: str,
+    start: int,
+    end: int,
+    *,
+    station: StationPublic | None = None,
+) -> HourlyAQI:
+    """Hourly AQI of a station for hours starting in ``[start, end)`` (UTC epoch s).
+
+    ``station`` is the already loaded station (with its series) when the caller has it, so
+    a loop over all stations does not reload the catalogue of every station each time.
+    """
     start -= start % 3600
     end += (-end) % 3600
-    station = store.get_station(station_id)
+    if station is None or station.id != station_id:
+        station = store.get_station(station_id)
     codes = aqi_series_codes([s.quantity for s in station.series])
     if not codes:
         raise_no_aqi(station_id, [s.quantity for s in station.series])
@@ -140,7 +153,7 @@ def latest_aqi(store: Store) -> list[dict[str, Any]]:
         if not times:
             continue
         end = max(times) + 1
-        row = hourly_aqi(store, station.id, end - 2 * 3600, end).last()
+        row = hourly_aqi(store, station.id, end - 2 * 3600, end, station=station).last()
         if row is None:
             continue
         out.append(

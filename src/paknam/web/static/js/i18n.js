@@ -53,6 +53,7 @@ const MESSAGES = {
   "status.off_track": ["ไม่ถึงเป้าหมาย", "off track"],
   "status.insufficient_data": ["ข้อมูลไม่พอ", "insufficient data"],
   "status.no_data": ["ไม่มีข้อมูล", "no data"],
+  "status.error": ["คำนวณไม่สำเร็จ", "could not compute"],
 };
 
 const LANGS = ["th", "en"];

@@ -245,11 +245,22 @@ function renderAlerts(el, data) {
   fill(el, parts);
 }
 
+const STATUS_ORDER = ["on_track", "off_track", "insufficient_data", "no_data", "error"];
+
 function renderIndicators(el, ind) {
   if (!ind.source) return fill(el, notAvailable());
+  const counts = new Map();
+  for (const i of ind.items) counts.set(i.status || "no_data", (counts.get(i.status || "no_data") || 0) + 1);
   fill(
     el,
     ind.source === "environment" ? h("p", { class: "muted" }, t("ind.env_only")) : null,
+    h(
+      "p",
+      { class: "home-ind-summary", id: "ind-summary", "data-source": ind.source, "data-count": ind.items.length },
+      STATUS_ORDER.filter((s) => counts.has(s)).map((s) =>
+        h("span", { "data-status": s, "data-count": counts.get(s) }, badge(`status-${s}`, `${t(`status.${s}`)} ${counts.get(s)}`)),
+      ),
+    ),
     h(
       "div",
       { class: "indicators compact" },

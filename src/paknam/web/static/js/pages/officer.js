@@ -2,6 +2,8 @@
 // gauge (editable), running the environment rules and the forecasts now, and links to the
 // officer tasks of the other domains as their APIs land (complaints inbox, sending alerts).
 import { getJSON, has, officerToken, send, setOfficerToken } from "../api.js";
+import { alertDesk } from "../officer_alerts.js";
+import { complaintsInbox } from "../officer_complaints.js";
 import { addMessages, pick, t } from "../i18n.js";
 import { waterLevelName } from "../states.js";
 import { errorBox, fill, h, notAvailable } from "../ui.js";
@@ -109,6 +111,16 @@ export default async function start(ctx) {
   const levels = await Promise.all(
     gauges.map((g) => getJSON(`/api/v1/stations/${encodeURIComponent(g.id)}/warning-levels`)),
   );
+  const districts = (await getJSON("/api/v1/districts")).features.map((f) => f.properties);
+  // Each officer task appears only when its API is on this server.
+  const canAlert = has("/api/v1/alerts") && has("/api/v1/messages/{message_id}");
+  const desk = canAlert ? alertDesk(districts, (await getJSON("/api/v1/alerts")).alerts) : null;
+  let inbox;
+  try {
+    inbox = await complaintsInbox(districts);
+  } catch (err) {
+    inbox = { root: errorBox(err), draw: () => {} };
+  }
   const draw = () => {
     const logout = h("button", { type: "button" }, t("off.logout"));
     logout.addEventListener("click", async () => {
@@ -144,22 +156,16 @@ export default async function start(ctx) {
         runButton("off.run_env", "/api/v1/environment/checks"),
         runButton("off.run_fc", "/api/v1/living/forecasts/run"),
       ),
-      h(
-        "section",
-        { class: "panel" },
-        h("h2", {}, t("off.inbox")),
-        has("/open311/v2/requests.json")
-          ? h("a", { href: "/complaints" }, t("nav.complaints"))
-          : notAvailable(),
-      ),
-      h(
-        "section",
-        { class: "panel" },
-        h("h2", {}, t("off.send_alert")),
-        has("/api/v1/alerts") ? h("a", { href: "/alerts" }, t("nav.alerts")) : notAvailable(),
-      ),
+      inbox.root,
+      desk
+        ? desk.root
+        : h("section", { class: "panel" }, h("h2", {}, t("off.send_alert")), notAvailable()),
     );
   };
+  ctx.onLang(() => {
+    inbox.draw();
+    if (desk) desk.draw();
+  });
   draw();
   ctx.onLang(draw);
   ctx.app.dataset.ready = "true";
