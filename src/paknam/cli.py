@@ -55,6 +55,9 @@ app.add_typer(people_app, name="people")
 from paknam.energy.cli import energy_app  # noqa: E402
 
 app.add_typer(energy_app, name="energy")
+from paknam.complaints.cli import complaints_app  # noqa: E402
+
+app.add_typer(complaints_app, name="complaints")
 
 err = Console(stderr=True, soft_wrap=True, highlight=False)
 out = Console(soft_wrap=True, highlight=False)
@@ -165,9 +168,11 @@ def demo(
             f"{len(fc.updated) + len(env.updated)} updated"
         )
         _alerts_from_warnings(store)
+        from paknam.complaints.demo import load_demo_complaints
         from paknam.economy.demo import load_demo_economy
         from paknam.people.demo import load_demo_people
 
+        load_demo_complaints(store)
         eco = load_demo_economy(store)
         ppl = load_demo_people(store)
         out.print(

@@ -10,6 +10,7 @@ from paknam import __version__
 from paknam.api import (
     alerts,
     auth,
+    complaints,
     economy,
     energy,
     environment,
@@ -18,6 +19,7 @@ from paknam.api import (
     living,
     meta,
     observations,
+    open311,
     people,
     stations,
 )
@@ -112,6 +114,8 @@ def create_app(store: Store | None = None) -> FastAPI:
         environment,
         living,
         alerts,
+        open311,
+        complaints,
         economy,
         energy,
         people,

@@ -94,4 +94,4 @@ def migrate(engine: Engine) -> None:
     cfg = _alembic_config()
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "heads")
+        command.upgrade(cfg, "head")

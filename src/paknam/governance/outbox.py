@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Connection
 
 from paknam.core.errors import InvalidInput
@@ -152,12 +153,21 @@ def claim(
                 keyed.append((str(uuid.uuid4()), members[i : i + batch_size]))
     keyed = keyed[:max_batches]
     lease = int(now) + LEASE_S
-    conn.execute(
-        d.update()
-        .where(d.c.id == sa.bindparam("b_id"))
-        .values(state="sending", batch_key=sa.bindparam("b_key"), next_attempt_s=lease),
-        [{"b_id": m.id, "b_key": key} for key, members in keyed for m in members],
-    )
+    if conn.dialect.name == "postgresql":  # one statement per batch: id = ANY(array)
+        for key, members in keyed:
+            conn.execute(
+                d.update()
+                .where(d.c.id == sa.any_(sa.bindparam("ids", type_=ARRAY(sa.Integer))))
+                .values(state="sending", batch_key=key, next_attempt_s=lease),
+                {"ids": [m.id for m in members]},
+            )
+    else:  # SQLite: executemany by primary key is the fastest it has
+        conn.execute(
+            d.update()
+            .where(d.c.id == sa.bindparam("b_id"))
+            .values(state="sending", batch_key=sa.bindparam("b_key"), next_attempt_s=lease),
+            [{"b_id": m.id, "b_key": key} for key, members in keyed for m in members],
+        )
     msg_ids = {m.message_id for _, ms in keyed for m in ms}
     content = dict(
         conn.execute(

@@ -137,7 +137,6 @@ deliveries = sa.Table(
     sa.Column("response", sa.Text, nullable=True),
     sa.Column("sent_s", sa.Float, nullable=True),
     sa.UniqueConstraint("message_id", "subscriber_id", name="uq_delivery_recipient"),
-    sa.Index("ix_deliveries_due", "state", "channel", "next_attempt_s"),
     sa.Index("ix_deliveries_batch", "batch_key"),
     sa.Index("ix_deliveries_queue", "state", "channel", "id"),
 )

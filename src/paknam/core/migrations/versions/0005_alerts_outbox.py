@@ -113,7 +113,6 @@ def upgrade() -> None:
         sa.Column("sent_s", sa.Float, nullable=True),
         sa.UniqueConstraint("message_id", "subscriber_id", name="uq_delivery_recipient"),
     )
-    op.create_index("ix_deliveries_due", "deliveries", ["state", "channel", "next_attempt_s"])
     op.create_index("ix_deliveries_batch", "deliveries", ["batch_key"])
     op.create_index("ix_deliveries_queue", "deliveries", ["state", "channel", "id"])
     op.create_table(

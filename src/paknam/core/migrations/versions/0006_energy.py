@@ -4,14 +4,14 @@ The ledger and the settlement runs refuse UPDATE on both engines (a trigger) and
 PostgreSQL: a correction is a new settlement run whose entries reverse the old ones.
 
 Revision ID: 0006
-Revises: 0004
+Revises: 0005
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0006"
-down_revision = "0004"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,69 @@
+"""The trained classifier at run time: suggestions of service (and agency) for a text.
+
+The model is read from ``get_settings().model_dir`` (``PAKNAM_MODEL_DIR``) on first use and
+re-read when the file changes. Without a model, :func:`suggest_for_text` returns ``None``
+and complaints are still accepted (the citizen's chosen service decides the routing).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from pathlib import Path
+from typing import Any
+
+from paknam.complaints.classifier import MODEL_FILE, ComplaintClassifier
+from paknam.complaints.services import service_for_label
+from paknam.core.config import get_settings
+
+log = logging.getLogger(__name__)
+_lock = threading.Lock()
+_cache: dict[str, tuple[float, ComplaintClassifier]] = {}
+
+
+def model_path() -> Path:
+    return Path(get_settings().model_dir) / MODEL_FILE
+
+
+def current_model() -> ComplaintClassifier | None:
+    """The trained model, or ``None`` when none has been built."""
+    path = model_path()
+    try:
+        mtime = path.stat().st_mtime
+    except FileNotFoundError:
+        return None
+    key = str(path)
+    with _lock:
+        hit = _cache.get(key)
+        if hit is None or hit[0] != mtime:
+            _cache.clear()
+            _cache[key] = (mtime, ComplaintClassifier.load(path.parent))
+        return _cache[key][1]
+
+
+def suggestions(model: ComplaintClassifier, text: str, k: int = 3) -> list[dict[str, Any]]:
+    """Top-``k`` services for ``text``: code, Thai/English names, score."""
+    out = []
+    for label, score in model.rank([text], k)[0]:
+        service = service_for_label(label)
+        out.append(
+            {
+                "label": label,
+                "service_code": service.code if service else None,
+                "name_th": service.name_th if service else label,
+                "name_en": service.name_en if service else label,
+                "role": service.role if service else None,
+                "score": round(score, 4),
+            }
+        )
+    return out
+
+
+def suggest_for_text(text: str, k: int = 3) -> list[dict[str, Any]] | None:
+    """Suggestions for a complaint text, or ``None`` without a model (never raises)."""
+    try:
+        model = current_model()
+        return suggestions(model, text, k) if model is not None else None
+    except Exception:  # a broken model file must not block complaints
+        log.exception("complaint classifier failed; complaint accepted without suggestion")
+        return None

@@ -1,0 +1,184 @@
+"""The complaints service: store-level operations (one transaction each, hooks after commit).
+
+The API and the CLI call these; the modules they use (:mod:`intake`, :mod:`handling`,
+:mod:`citizen`, :mod:`sla`) work inside a caller's transaction.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+
+from paknam.complaints import citizen, handling, intake, sla
+from paknam.complaints.classifier_runtime import suggest_for_text
+from paknam.complaints.hooks import emit
+from paknam.complaints.records import PUBLIC_COLUMNS, event_dicts, fetch_row, officer_views
+from paknam.complaints.schema import complaints as table
+from paknam.complaints.services import get_service
+from paknam.complaints.workflow import CLOSED, OPEN, check_state
+from paknam.core.store import Store
+from paknam.core.timeutil import now_s
+
+
+def submit(store: Store, c: intake.ComplaintIn, *, now: int | None = None) -> dict[str, Any]:
+    """Store a complaint; returns ``{"id", "token", "complaint"}`` (token shown once)."""
+    suggested = suggest_for_text(c.description) if c.description else None
+    with store.write() as conn:
+        done = intake.submit(conn, c, now=now, suggested=suggested)
+        view = officer_views(conn, [fetch_row(conn, done.complaint_id)], now or now_s())[0]
+    emit(done.changes)
+    return {"id": done.complaint_id, "token": done.token, "complaint": view}
+
+
+def get(store: Store, complaint_id: int, *, now: int | None = None) -> dict[str, Any]:
+    with store.read() as conn:
+        view = officer_views(conn, [fetch_row(conn, complaint_id)], now or now_s())[0]
+        view["events"] = event_dicts(conn, complaint_id, public_only=False)
+    return view
+
+
+def inbox(
+    store: Store,
+    *,
+    status: str | None = None,
+    agency_code: str | None = None,
+    district_code: str | None = None,
+    service_code: str | None = None,
+    overdue: bool | None = None,
+    limit: int = 100,
+    offset: int = 0,
+    now: int | None = None,
+) -> dict[str, Any]:
+    """Officer inbox, oldest due first. ``status``: a state, ``open`` or ``closed``."""
+    now = now or now_s()
+    query = sa.select(*PUBLIC_COLUMNS)
+    if status in ("open", "closed"):
+        query = query.where(table.c.status.in_(sorted(OPEN if status == "open" else CLOSED)))
+    elif status is not None:
+        query = query.where(table.c.status == check_state(status))
+    if agency_code:
+        query = query.where(table.c.agency_code == agency_code)
+    if district_code:
+        query = query.where(table.c.district_code == district_code)
+    if service_code:
+        query = query.where(table.c.service_code == get_service(service_code).code)
+    if overdue is not None:
+        late = sa.and_(table.c.status.in_(sorted(OPEN)), table.c.due_s < now)
+        query = query.where(late if overdue else sa.not_(late))
+    with store.read() as conn:
+        total = conn.execute(sa.select(sa.func.count()).select_from(query.subquery())).scalar()
+        rows = conn.execute(
+            query.order_by(table.c.due_s, table.c.id).limit(limit).offset(offset)
+        ).all()
+        items = officer_views(conn, list(rows), now)
+    return {"total": int(total or 0), "items": items}
+
+
+def change_status(
+    store: Store,
+    complaint_id: int,
+    new: str,
+    actor: str,
+    *,
+    note: str | None = None,
+    agency_code: str | None = None,
+    now: int | None = None,
+) -> dict[str, Any]:
+    with store.write() as conn:
+        changes = handling.change_status(
+            conn, complaint_id, new, actor, now or now_s(), note=note, agency_code=agency_code
+        )
+    emit(changes)
+    return get(store, complaint_id)
+
+
+def assign(
+    store: Store,
+    complaint_id: int,
+    actor: str,
+    *,
+    agency_code: str | None = None,
+    assignee: str | None = None,
+    note: str | None = None,
+    now: int | None = None,
+) -> dict[str, Any]:
+    with store.write() as conn:
+        changes = handling.assign(
+            conn,
+            complaint_id,
+            actor,
+            now or now_s(),
+            agency_code=agency_code,
+            assignee=assignee,
+            note=note,
+        )
+    emit(changes)
+    return get(store, complaint_id)
+
+
+def add_note(
+    store: Store,
+    complaint_id: int,
+    actor: str,
+    note: str,
+    *,
+    public: bool,
+    now: int | None = None,
+) -> dict[str, Any]:
+    with store.write() as conn:
+        changes = handling.add_note(conn, complaint_id, actor, now or now_s(), note, public=public)
+    emit(changes)
+    return get(store, complaint_id)
+
+
+def add_photo(
+    store: Store,
+    complaint_id: int,
+    stage: str,
+    data: bytes,
+    actor: str,
+    *,
+    now: int | None = None,
+) -> int:
+    with store.write() as conn:
+        pid, changes = handling.add_photo(conn, complaint_id, stage, data, actor, now or now_s())
+    emit(changes)
+    return pid
+
+
+def follow(store: Store, token: str) -> dict[str, Any]:
+    with store.read() as conn:
+        return citizen.follow(conn, token)
+
+
+def reopen(store: Store, token: str, reason: str, *, now: int | None = None) -> dict[str, Any]:
+    with store.write() as conn:
+        changes = citizen.reopen(conn, token, reason, now or now_s())
+    emit(changes)
+    return follow(store, token)
+
+
+def rate(
+    store: Store, token: str, stars: int, comment: str | None = None, *, now: int | None = None
+) -> dict[str, Any]:
+    with store.write() as conn:
+        changes = citizen.rate(conn, token, stars, comment, now or now_s())
+    emit(changes)
+    return follow(store, token)
+
+
+def support(
+    store: Store, complaint_id: int, supporter: str, *, now: int | None = None
+) -> dict[str, Any]:
+    with store.write() as conn:
+        added, count, changes = citizen.support(conn, complaint_id, supporter, now or now_s())
+    emit(changes)
+    return {"id": complaint_id, "added": added, "supporters": count}
+
+
+def run_sla_checks(store: Store, *, now: int | None = None) -> dict[str, list[int]]:
+    with store.write() as conn:
+        result = sla.run_sla_checks(conn, now or now_s())
+    emit(result.changes)
+    return result.as_dict()
