@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import gzip
 import json
+import os
 import random
 from pathlib import Path
 
@@ -156,7 +157,12 @@ def test_multi_label_training_counts_each_label(tmp_path: Path) -> None:
 @pytest.mark.slow
 @pytest.mark.shared_data
 def test_real_traffy_tickets_meet_the_targets(shared_data: Path, tmp_path: Path) -> None:
-    """Opt-in: train on May–Aug 2022, score Sep–Oct 2022 (about 3–5 minutes)."""
+    """Opt-in: train on May–Aug 2022, score Sep–Oct 2022 (about 3–5 minutes, 2.7 GB).
+
+    Too long for every run of the suite: set PAKNAM_RUN_SLOW=1 (or run
+    ``benchmarks/complaints.py``, which reports the same figures)."""
+    if os.environ.get("PAKNAM_RUN_SLOW") != "1":
+        pytest.skip("trains on 91k real tickets (3–5 min): set PAKNAM_RUN_SLOW=1 to run it")
     path = shared_data / "complaints" / "traffy_fondue_bangkok_2022.csv.gz"
     if not path.is_file():
         pytest.skip(f"{path} is absent")
