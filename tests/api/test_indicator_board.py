@@ -28,7 +28,7 @@ STATUSES = {"on_track", "off_track", "insufficient_data", "no_data"}
 
 
 def test_board_lists_every_indicator_in_one_shape(client: TestClient) -> None:
-    r = client.get("/api/v1/indicators", params={"year": 2026})
+    r = client.get("/api/v1/indicators", params={"year": 2026, "fresh": True})
     assert r.status_code == 200, r.text
     records = r.json()
     assert {i["id"] for i in records} == EXPECTED
@@ -48,7 +48,18 @@ def test_a_failing_domain_does_not_take_the_board_down(client: TestClient, monke
 
     sources = [(d, broken if d == "economy" else f) for d, f in board_module.SOURCES]
     monkeypatch.setattr(board_module, "SOURCES", sources)
-    records = client.get("/api/v1/indicators").json()
+    records = client.get("/api/v1/indicators", params={"fresh": True}).json()
     err = next(i for i in records if i["domain"] == "economy")
     assert err["status"] == "error" and "tourism table missing" in err["details"]["error"]
     assert any(i["id"] == "people_teachers_trained" for i in records)
+
+
+def test_board_is_cached_unless_fresh(client: TestClient, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    calls = []
+    real = board_module.board
+    monkeypatch.setattr(board_module, "board", lambda s, y: calls.append(y) or real(s, y))
+    client.get("/api/v1/indicators", params={"year": 2025, "fresh": True})
+    client.get("/api/v1/indicators", params={"year": 2025})
+    assert calls == [2025]
+    client.get("/api/v1/indicators", params={"year": 2025, "fresh": True})
+    assert calls == [2025, 2025]

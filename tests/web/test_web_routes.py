@@ -123,3 +123,17 @@ def test_districts_carry_an_etag_and_answer_304_when_unchanged(store: Store) -> 
     assert weak.status_code == 304
     other = web.get("/api/v1/districts", headers={"If-None-Match": '"something-else"'})
     assert other.status_code == 200 and other.headers["etag"] == etag
+
+
+def test_districts_simplified_for_maps(web: TestClient) -> None:
+    from shapely.geometry import shape
+
+    full = web.get("/api/v1/districts")
+    thin = web.get("/api/v1/districts", params={"simplify": 0.0002})
+    assert thin.status_code == 200 and len(thin.content) < len(full.content) / 4
+    assert thin.headers["ETag"] != full.headers["ETag"]
+    for a, b in zip(full.json()["features"], thin.json()["features"], strict=True):
+        assert a["properties"] == b["properties"]
+        ga, gb = shape(a["geometry"]), shape(b["geometry"])
+        assert gb.is_valid and abs(gb.area - ga.area) / ga.area < 0.01  # same shape
+    assert web.get("/api/v1/districts", params={"simplify": 1}).status_code == 422

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import threading
+import time
 from collections.abc import Callable
 from typing import Annotated, Any
 
@@ -103,14 +105,36 @@ def board(store: Store, year: int | None = None) -> list[dict[str, Any]]:
     return records
 
 
+CACHE_SECONDS = 300.0
+"""The board is recomputed at most every 5 minutes (a year of hourly AQI for every station
+is seconds of work; indicators move over months)."""
+_cache: dict[tuple[str, int | None], tuple[float, list[dict[str, Any]]]] = {}
+_cache_lock = threading.Lock()
+
+
+def cached_board(store: Store, year: int | None, *, fresh: bool = False) -> list[dict[str, Any]]:
+    key = (store.url, year)
+    now = time.monotonic()
+    with _cache_lock:
+        hit = _cache.get(key)
+    if hit is not None and not fresh and now - hit[0] < CACHE_SECONDS:
+        return hit[1]
+    records = board(store, year)
+    with _cache_lock:
+        _cache[key] = (now, records)
+    return records
+
+
 @router.get("/indicators", summary="Every indicator of the proposal, with target and status")
 def get_indicators(
     store: StoreDep,
     year: Annotated[
         int | None, Query(ge=1990, le=2100, description="default: current / newest complete")
     ] = None,
+    fresh: Annotated[bool, Query(description="recompute now instead of the ≤ 5 min copy")] = False,
 ) -> FastJSONResponse:
     """One record per indicator: ``id``, ``domain``, Thai and English names, ``unit``,
     ``value`` (null without data), ``target``, ``baseline``, ``period``, ``status``
-    (on_track, off_track, insufficient_data, no_data) and ``details``."""
-    return FastJSONResponse(board(store, year))
+    (on_track, off_track, insufficient_data, no_data) and ``details``. Computed at most
+    every 5 minutes (``fresh=true`` forces it)."""
+    return FastJSONResponse(cached_board(store, year, fresh=fresh))

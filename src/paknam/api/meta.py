@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+from typing import Annotated, Any
 
 import sqlalchemy as sa
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
+from shapely import set_precision
+from shapely.geometry import mapping, shape
 
 from paknam import __version__
 from paknam.api.deps import StoreDep
@@ -32,6 +35,16 @@ def _etag_matches(header: str | None, etag: str) -> bool:
     return any(tag.strip().removeprefix("W/") == etag for tag in header.split(","))
 
 
+def _geometry(geojson: str | None, tolerance: float) -> dict[str, Any] | None:
+    if not geojson:
+        return None
+    geometry = json.loads(geojson)
+    if tolerance <= 0:
+        return geometry
+    thin = shape(geometry).simplify(tolerance, preserve_topology=True)
+    return dict(mapping(set_precision(thin, 1e-6)))
+
+
 @router.get("/quantities", summary="The quantity registry: units and valid ranges")
 def list_quantities() -> FastJSONResponse:
     return FastJSONResponse([q.as_dict() for q in QUANTITIES])
@@ -50,8 +63,19 @@ def station_kinds() -> FastJSONResponse:
     summary="Districts (amphoe) GeoJSON",
     responses={304: {"description": "Not modified (the ETag matched If-None-Match)"}},
 )
-def list_districts(request: Request, store: StoreDep) -> Response:
+def list_districts(
+    request: Request,
+    store: StoreDep,
+    simplify: Annotated[
+        float,
+        Query(ge=0, le=0.01, description="tolerance [deg] to simplify outlines for display"),
+    ] = 0.0,
+) -> Response:
     """Districts with Thai and English names, as a GeoJSON FeatureCollection.
+
+    ``simplify`` (degrees; 0.0002 ≈ 22 m) thins the outlines for maps: the dashboard asks
+    for it, which makes the answer ~10× smaller and the map draw faster. Without it the
+    stored outlines come whole.
 
     Boundaries: Royal Thai Survey Department via OCHA/HDX COD-AB (CC BY-IGO). The answer
     carries an ``ETag`` and ``Cache-Control: public, max-age=300, must-revalidate``; send
@@ -63,7 +87,7 @@ def list_districts(request: Request, store: StoreDep) -> Response:
         {
             "type": "Feature",
             "id": r.code,
-            "geometry": json.loads(r.geojson) if r.geojson else None,
+            "geometry": _geometry(r.geojson, simplify),
             "properties": {
                 "code": r.code,
                 "name_th": r.name_th,

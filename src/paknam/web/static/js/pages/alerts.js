@@ -34,7 +34,7 @@ export default async function start(ctx) {
     [alerts, warnings, districts, stations] = await Promise.all([
       loadAlerts(),
       loadWarnings("all"),
-      getJSON("/api/v1/districts"),
+      getJSON("/api/v1/districts?simplify=0.0002"),
       getJSON("/api/v1/stations"),
     ]);
   } catch (err) {

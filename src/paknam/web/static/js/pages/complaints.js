@@ -25,7 +25,7 @@ addMessages({
 export const REQUESTS = "/open311/v2/requests.json";
 
 async function render() {
-  const [requests, districts] = await Promise.all([getJSON(REQUESTS), getJSON("/api/v1/districts")]);
+  const [requests, districts] = await Promise.all([getJSON(REQUESTS), getJSON("/api/v1/districts?simplify=0.0002")]);
   const mapEl = h("div", { class: "map small", id: "complaints-map" });
   requestAnimationFrame(() => {
     const map = createMap(mapEl);

@@ -80,7 +80,7 @@ function visitsCharts(months, visitorsEl, revenueEl) {
 async function render(ctx) {
   const [categories, districts, visits, growthReport, indicators] = await Promise.all([
     has("/api/v1/economy/categories") ? getJSON("/api/v1/economy/categories") : [],
-    getJSON("/api/v1/districts"),
+    getJSON("/api/v1/districts?simplify=0.0002"),
     has(VISITS) ? getJSON(VISITS) : null,
     has("/api/v1/economy/growth") ? getJSON("/api/v1/economy/growth") : null,
     has("/api/v1/economy/indicators") ? getJSON("/api/v1/economy/indicators") : null,

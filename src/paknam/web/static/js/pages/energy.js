@@ -206,7 +206,7 @@ function detailView(detail, charts) {
 }
 
 async function render(ctx) {
-  const [sites, districts] = await Promise.all([getJSON(SITES), getJSON("/api/v1/districts")]);
+  const [sites, districts] = await Promise.all([getJSON(SITES), getJSON("/api/v1/districts?simplify=0.0002")]);
   const features = sites.features;
   const mapEl = h("div", { class: "map small", id: "energy-map" });
   const listEl = h("div", { id: "sites" });

@@ -277,7 +277,7 @@ export default async function start(ctx) {
   // one-process server. The markers take their colours when the AQI, WQI and warning
   // levels arrive; the AQI, computed per station, is the slowest answer.
   const [districts, stations] = await Promise.all([
-    getJSON("/api/v1/districts"),
+    getJSON("/api/v1/districts?simplify=0.0002"),
     getJSON("/api/v1/stations"),
   ]);
   const cheap = Promise.all([loadWarnings("active"), loadAlerts()]);

@@ -111,7 +111,7 @@ export default async function start(ctx) {
   const levels = await Promise.all(
     gauges.map((g) => getJSON(`/api/v1/stations/${encodeURIComponent(g.id)}/warning-levels`)),
   );
-  const districts = (await getJSON("/api/v1/districts")).features.map((f) => f.properties);
+  const districts = (await getJSON("/api/v1/districts?simplify=0.0002")).features.map((f) => f.properties);
   // Each officer task appears only when its API is on this server.
   const canAlert = has("/api/v1/alerts") && has("/api/v1/messages/{message_id}");
   const desk = canAlert ? alertDesk(districts, (await getJSON("/api/v1/alerts")).alerts) : null;

@@ -40,7 +40,7 @@ async function render() {
   const [body, indicators, districts] = await Promise.all([
     getJSON(SCHOOLS),
     has(INDICATORS) ? getJSON(INDICATORS) : null,
-    getJSON("/api/v1/districts"),
+    getJSON("/api/v1/districts?simplify=0.0002"),
   ]);
   const names = new Map(districts.features.map((d) => [d.properties.code, d.properties]));
   const schools = body.schools || [];
