@@ -222,3 +222,61 @@ def test_groups_make_an_audience(client: TestClient, store: Store) -> None:
     stats = client.get("/api/v1/subscribers/stats", headers=officer).json()
     assert stats["total"] == 2 and stats["by_district"] == {"1105": 2}
     assert client.get("/api/v1/subscribers/stats").status_code == 401
+
+
+def test_review_fixes_send_once_audience_nulls_takeover(client: TestClient, store: Store) -> None:
+    officer = login(client, store, "officer")
+    victim = _subscribe(client, "0812345678")  # district 1105, flood
+    again = client.post(
+        "/api/v1/subscriptions",
+        json={"channel": "sms", "address": "081-234-5678", "districts": ["1101"],
+              "topics": ["air"], "consent": True, "notice_version": NOTICE_VERSION},
+    )  # fmt: skip
+    assert again.status_code == 200 and again.json()["manage_token"] is None
+    me = client.get("/api/v1/subscriptions/me", headers={"X-Manage-Token": victim["manage_token"]})
+    assert me.status_code == 200 and me.json()["districts"] == ["1105"]  # untouched
+
+    alert = client.post("/api/v1/alerts", json=ALERT, headers=officer).json()
+    url = f"/api/v1/alerts/{alert['id']}"
+    bad = client.post(f"{url}/send", json={"audience": {"districts": ["9999"]}}, headers=officer)
+    assert bad.status_code == 422 and "9999" in bad.json()["error"]["message"]
+    assert client.post(f"{url}/send", json={}, headers=officer).status_code == 202
+    twice = client.post(f"{url}/send", json={}, headers=officer)
+    assert twice.status_code == 409 and "already sent" in twice.json()["error"]["message"]
+    preview = client.post(f"{url}/preview", json={}, headers=officer).json()
+    assert len(preview["already_sent"]) == 1
+    assert client.post(f"{url}/send", json={"force": True}, headers=officer).status_code == 202
+    null = client.post(f"{url}/update", json={"districts": None}, headers=officer)
+    assert null.status_code == 422 and "districts" in null.json()["error"]["message"]
+    exercise = client.post("/api/v1/alerts", json={**ALERT, "status": "Exercise"}, headers=officer)
+    r = client.post(f"/api/v1/alerts/{exercise.json()['id']}/send", json={}, headers=officer)
+    assert r.status_code == 422 and "Exercise" in r.json()["error"]["message"]
+
+
+def test_webhook_bad_event_does_not_undo_the_others(
+    client: TestClient, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    secret = "s3cret"
+    monkeypatch.setattr(get_settings(), "line_channel_secret", secret)
+    monkeypatch.setattr(get_settings(), "line_channel_access_token", None)
+    a, b = "U" + "a" * 32, "U" + "b" * 32
+
+    def ev(user: str, eid: str, **kw: object) -> dict:
+        return {"webhookEventId": eid, "source": {"type": "user", "userId": user}, **kw}
+
+    agree = {"type": "message", "message": {"type": "text", "text": "agree"}}
+    body = json.dumps({"events": [ev(a, "A1", **agree)]}).encode()
+    client.post("/api/v1/line/webhook", content=body, headers=_signed(body, secret))
+    mixed = {"events": [
+        ev(a, "A2", type="unfollow"),
+        ev(b, "B1", type="postback", postback={"data": "action=subscribe&lang=fr&districts=9999"}),
+        {"type": "follow", "source": "not an object"},
+        "not an event",
+    ]}  # fmt: skip
+    body = json.dumps(mixed).encode()
+    r = client.post("/api/v1/line/webhook", content=body, headers=_signed(body, secret))
+    assert r.status_code == 200
+    with store.read() as conn:
+        assert reachable(conn)["total"] == 0  # A's unfollow stood; B's bad postback skipped
+    odd = {"X-Line-Signature": "ไม่ใช่ลายเซ็น".encode(), "Content-Type": b"application/json"}
+    assert client.post("/api/v1/line/webhook", content=body, headers=odd).status_code == 401

@@ -221,3 +221,48 @@ def test_email_over_smtp(store: Store) -> None:
         body = msg.get_payload(decode=True).decode("utf-8")
         assert ("High tide" in msg["Subject"]) == (rcpt[0] == "jane@example.org")
         assert "http://paknam.test/a" in body
+
+
+def test_cancelled_alert_is_not_sent_and_numbers_are_not_kept(
+    store: Store, sms_server: SmsServer
+) -> None:
+    from paknam.governance.alerts import cancel_alert
+
+    with store.write() as conn:
+        for i in range(3):
+            subscribe(conn, Subscription("sms", f"081{i:07d}", ["1103"], ["flood"]))
+    first = _alert(store, ["1103"])
+    _queue(store, first)
+    with store.write() as conn:
+        cancel_alert(conn, first["id"], "officer1")
+    second = _alert(store, ["1103"])
+    mid = _queue(store, second)
+    channel = SmsChannel(sms_server.url, sms_server.token, "SamutPrakan")
+    _drain(Worker(store, {"sms": channel}), store)
+    assert {len(t) for t in sms_server.received.values()} == {1}  # only the second alert
+    with store.read() as conn:
+        rows = conn.execute(sa.select(deliveries.c.message_id, deliveries.c.state,
+                                      deliveries.c.response)).all()  # fmt: skip
+    assert {r.state for r in rows if r.message_id != mid} == {"failed"}
+    assert all("cancelled" in r.response for r in rows if r.message_id != mid)
+    assert all("+66" not in (r.response or "") for r in rows)  # no number outside the cipher
+
+
+def test_an_answer_after_the_lease_was_taken_over_is_ignored(
+    store: Store, line_server: LineServer
+) -> None:
+    from paknam.governance.channels import Outcome
+    from paknam.governance.outbox import claim, record
+
+    _subscribe_line(store, 3)
+    _queue(store, _alert(store, ["1101"]))
+    with store.write() as conn:
+        (old,) = claim(conn, "line", 500, 1, now=time.time())
+    with store.write() as conn:  # the lease ran out; another claim took the batch over
+        (new,) = claim(conn, "line", 500, 1, now=time.time() + 120)
+    assert new.key == old.key and new.lease != old.lease
+    with store.write() as conn:
+        record(conn, [(old, Outcome("retry", "HTTP 503"))])  # the stale answer
+        record(conn, [(new, Outcome("sent", "HTTP 200"))])
+    with store.read() as conn:
+        assert {r[0] for r in conn.execute(sa.select(deliveries.c.state))} == {"sent"}

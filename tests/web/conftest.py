@@ -1,9 +1,9 @@
 """A real paknam server on the demo data, and headless Chromium (Debian ``chromium``).
 
 The server runs in a thread (uvicorn) on an SQLite store loaded like ``paknam demo``: the
-real sample, the SIMULATED water-level station, forecasts and the environment rules. The
-browser is the system Chromium at :data:`CHROMIUM`; Playwright never downloads one. Without
-it the browser tests skip (fail in CI, like the other services).
+real sample, the SIMULATED water-level station, forecasts, the environment rules and the
+SAMPLE complaints. The browser is the system Chromium at :data:`CHROMIUM`; Playwright never
+downloads one. Without it the browser tests skip (fail in CI, like the other services).
 """
 
 from __future__ import annotations
@@ -47,8 +47,9 @@ class Server:
 def load_like_demo(store: Store) -> None:
     """What ``paknam demo --no-serve`` loads: the environment and living data, the energy
     sites (the shipped sample; ``sim-*`` sites are SIMULATED), the CAP alerts made from the
-    warnings, the SAMPLE economy catalogue with the real MOTS figures, and the SAMPLE /
-    SIMULATED schools."""
+    warnings, the SAMPLE complaints (spread over the workflow's states), the SAMPLE economy
+    catalogue with the real MOTS figures, and the SAMPLE / SIMULATED schools."""
+    from paknam.complaints.demo import load_demo_complaints
     from paknam.economy.demo import load_demo_economy
     from paknam.energy.demo import load_demo_energy
     from paknam.energy.service import run_energy_checks
@@ -66,6 +67,7 @@ def load_like_demo(store: Store) -> None:
     run_environment_checks(store)
     with store.write() as conn:
         alerts_from_warnings(conn)
+    load_demo_complaints(store)
     load_demo_economy(store)
     load_demo_people(store)
 

@@ -1,4 +1,6 @@
-"""Domain pages (a clean pattern until their APIs land) and the officer login."""
+"""Domain pages (a clean pattern until their APIs land) and the officer login.
+
+The complaints page has its own view now: see ``test_complaints_pages.py``."""
 
 from __future__ import annotations
 
@@ -10,7 +12,6 @@ from paknam.core.models import UserCreate
 from tests.web.conftest import Browser, Server
 
 DOMAIN_PREFIXES = {
-    "complaints": ("/open311/", "/api/v1/complaints"),
     "energy": ("/api/v1/energy",),
     "economy": ("/api/v1/economy",),
     "people": ("/api/v1/people",),

@@ -9,20 +9,22 @@ from typing import Annotated, Any, Literal
 
 import orjson
 from fastapi import APIRouter, Header, Path, Query, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from paknam.api.deps import OfficerDep, StoreDep
 from paknam.api.responses import ERROR_RESPONSES, FastJSONResponse
 from paknam.core.config import get_settings
-from paknam.core.errors import InvalidInput
+from paknam.core.errors import Conflict, InvalidInput
+from paknam.core.store import Store
 from paknam.core.timeutil import now_s, to_local_iso
 from paknam.governance import alerts as svc
 from paknam.governance import line_webhook, subscribers
 from paknam.governance.atom import alerts_feed
 from paknam.governance.channels.line import LineChannel
 from paknam.governance.indicators import delivery_time_indicator, people_reachable_indicator
-from paknam.governance.outbox import enqueue, message_stats
+from paknam.governance.outbox import enqueue, message_stats, sent_messages
 from paknam.governance.render import preview, render_alert, render_news
 from paknam.governance.subscribers import Audience
 
@@ -105,8 +107,8 @@ class AlertChange(BaseModel):
     headline_en: str | None = Field(default=None, min_length=1, max_length=160)
     description_th: str | None = Field(default=None, min_length=1, max_length=4000)
     description_en: str | None = Field(default=None, min_length=1, max_length=4000)
-    instruction_th: str | None = None
-    instruction_en: str | None = None
+    instruction_th: str | None = Field(default=None, max_length=2000)
+    instruction_en: str | None = Field(default=None, max_length=2000)
     districts: list[str] | None = None
     expires: datetime | None = None
 
@@ -122,6 +124,7 @@ class SendIn(BaseModel):
     audience: AudienceIn | None = Field(
         default=None, description="default: the alert's districts and topic"
     )
+    force: bool = Field(default=False, description="send again although already sent")
 
 
 class NewsIn(BaseModel):
@@ -196,6 +199,9 @@ def update_alert(
     changes = body.model_dump(exclude_unset=True)
     if not changes:
         raise InvalidInput("an update needs at least one changed field")
+    nulls = sorted(k for k, v in changes.items() if v is None and not k.startswith("instruction"))
+    if nulls:
+        raise InvalidInput(f"{', '.join(nulls)} cannot be null", field=nulls[0])
     if changes.get("expires") is not None and changes["expires"].tzinfo is None:
         raise InvalidInput("expires needs a UTC offset (+07:00)", field="expires")
     with store.write() as conn:
@@ -222,9 +228,11 @@ def preview_alert(
         alert = svc.get_alert(conn, alert_id)
         audience = body.audience.audience() if body.audience else _default_audience(alert)
         size = subscribers.audience_size(conn, audience)
+        already = sent_messages(conn, alert_id)
     content = render_alert(alert, _alert_link(alert_id))
     return FastJSONResponse(
         {
+            "already_sent": already,
             "alert_id": alert_id,
             "audience": audience.as_dict(),
             "recipients": size,
@@ -239,6 +247,17 @@ def send_alert(alert_id: RowId, body: SendIn, store: StoreDep, who: OfficerDep) 
         alert = svc.get_alert(conn, alert_id)
         if alert["state"] != "active" and alert["msg_type"] != "Cancel":
             raise InvalidInput(f"alert {alert_id} is not active (it is {alert['state']})")
+        earlier = sent_messages(conn, alert_id)
+        if earlier and not body.force:
+            raise Conflict(
+                f"alert {alert_id} was already sent (message {', '.join(map(str, earlier))}); "
+                "send with force: true to send it again"
+            )
+        if alert["status"] != "Actual" and not body.force:
+            raise InvalidInput(
+                f"alert {alert_id} has status {alert['status']}: not for the public "
+                "(send with force: true if that is meant)"
+            )
         audience = body.audience.audience() if body.audience else _default_audience(alert)
         raised = datetime.fromisoformat(alert["raised_at"])
         mid, n = enqueue(
@@ -355,8 +374,20 @@ def subscribe(body: SubscriptionIn, store: StoreDep) -> FastJSONResponse:
         body.channel, body.address, body.districts, body.topics, body.language, (), "web"
     )
     with store.write() as conn:
-        sid, token = subscribers.subscribe(conn, sub)
+        sid, token = subscribers.subscribe_public(conn, sub)
         out = subscribers.get_subscriber(conn, sid)
+    if token is None:  # already subscribed: nothing changed, nothing of it shown
+        return FastJSONResponse(
+            {
+                "status": "already_subscribed",
+                "channel": out["channel"],
+                "address": out["address"],
+                "manage_token": None,
+                "message": "This address is already subscribed; use its manage token to "
+                "change or withdraw (ที่อยู่นี้ลงทะเบียนไว้แล้ว ใช้รหัสจัดการเพื่อแก้ไขหรือยกเลิก)",
+            },
+            status_code=200,
+        )
     return FastJSONResponse({**out, "manage_token": token}, status_code=201)
 
 
@@ -407,6 +438,13 @@ async def line_webhook_endpoint(
         raise InvalidInput(f"webhook body is not JSON: {exc}") from None
     if not isinstance(payload, dict):
         raise InvalidInput("webhook body is not a JSON object")
+    await run_in_threadpool(_handle_webhook, store, payload)
+    return FastJSONResponse({"handled": len(payload.get("events") or [])})
+
+
+def _handle_webhook(store: Store, payload: dict[str, Any]) -> None:
+    """The database work and the replies, off the event loop."""
+    settings = get_settings()
     with store.write() as conn:
         replies = line_webhook.handle(conn, payload)
     if replies and settings.line_channel_access_token:
@@ -418,4 +456,3 @@ async def line_webhook_endpoint(
             log.warning("LINE reply failed", exc_info=True)
         finally:
             line.close()
-    return FastJSONResponse({"handled": len(payload.get("events") or [])})

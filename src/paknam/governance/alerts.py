@@ -419,7 +419,9 @@ def sync_from_warnings(conn: Connection, created_by: str = "rules") -> dict[str,
             "simulated": simulated,
             "raised_at": w["raised_at"],
         }
-        if last is None or last.msg_type == "Cancel":
+        if last is not None and last.created_by != created_by:
+            continue  # an officer updated or cancelled this warning's alert: theirs now
+        if last is None:
             result["Alert"].append(
                 _issue(conn, spec, msg_type="Alert", thread_id=None, references=[], **common)
             )

@@ -55,6 +55,9 @@ def alerts_list(
 def notify_worker(
     once: Annotated[bool, typer.Option(help="send what is due, then stop")] = False,
     threads: Annotated[int, typer.Option(min=1, max=128, help="requests in flight")] = 16,
+    recover: Annotated[
+        bool, typer.Option(help="take over batches left in 'sending' (only worker of the store)")
+    ] = True,
 ) -> None:
     """Send queued deliveries on the configured channels (PAKNAM_LINE_*, SMS_*, SMTP_*)."""
     from paknam.governance.worker import Worker, channels_from_settings
@@ -70,14 +73,15 @@ def notify_worker(
     err.print(f"worker: channels {', '.join(channels)}; {threads} requests in flight")
     try:
         if once:
-            worker.recover()
+            if recover:
+                worker.recover()
             n = worker.run_once()
             err.print(f"worker: {n} deliveries attempted")
         else:
             stop = threading.Event()
             signal.signal(signal.SIGTERM, lambda *_: stop.set())
             try:
-                worker.run(stop)
+                worker.run(stop, recover=recover)
             except KeyboardInterrupt:
                 stop.set()
     finally:

@@ -21,6 +21,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import logging
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qs
@@ -42,6 +43,7 @@ from paknam.governance.subscribers import (
     withdraw,
 )
 
+log = logging.getLogger(__name__)
 AGREE = {"ยินยอม": "th", "agree": "en"}
 STOP = {"หยุด", "stop", "ยกเลิก", "unsubscribe"}
 REPLIES = {
@@ -68,7 +70,7 @@ def verify_signature(channel_secret: str, body: bytes, signature: str | None) ->
     expected = base64.b64encode(
         hmac.new(channel_secret.encode("utf-8"), body, hashlib.sha256).digest()
     ).decode("ascii")
-    if not hmac.compare_digest(expected, signature.strip()):
+    if not hmac.compare_digest(expected.encode(), signature.strip().encode("utf-8", "replace")):
         raise AuthenticationFailed("X-Line-Signature does not match the body")
 
 
@@ -111,57 +113,73 @@ def handle(conn: Connection, payload: dict[str, Any]) -> list[tuple[str, list[st
     now = datetime.now(UTC)
     for ev in events:
         if not isinstance(ev, dict):
-            raise InvalidInput("a webhook event is not an object", field="events")
-        event_id = ev.get("webhookEventId")
-        if event_id:
-            seen = conn.execute(
-                sa.select(webhook_events.c.event_id).where(webhook_events.c.event_id == event_id)
-            ).first()
-            if seen:
-                continue
-            conn.execute(webhook_events.insert().values(event_id=str(event_id), received_at=now))
-        source = ev.get("source") or {}
-        user_id = source.get("userId")
-        if source.get("type") != "user" or not user_id:
-            continue  # groups and rooms are not subscribers
-        token = ev.get("replyToken")
-        kind = ev.get("type")
-        text = None
-        if kind == "follow":
-            _pending(conn, user_id)
-            text = REPLIES["welcome"]["th"].format(notice=PRIVACY_NOTICE["th"])
-        elif kind == "unfollow":
+            log.warning("LINE webhook: an event is not an object; skipped")
+            continue
+        # one bad event must not undo the others (another citizen's unfollow, say)
+        try:
+            with conn.begin_nested():
+                reply = _handle_event(conn, ev, now)
+        except InvalidInput as exc:
+            log.warning("LINE webhook event %s skipped: %s", ev.get("webhookEventId"), exc)
+            continue
+        if reply is not None:
+            replies.append(reply)
+    return replies
+
+
+def _handle_event(
+    conn: Connection, ev: dict[str, Any], now: datetime
+) -> tuple[str, list[str]] | None:
+    event_id = ev.get("webhookEventId")
+    if event_id:
+        seen = conn.execute(
+            sa.select(webhook_events.c.event_id).where(webhook_events.c.event_id == event_id)
+        ).first()
+        if seen:
+            return None
+        conn.execute(webhook_events.insert().values(event_id=str(event_id), received_at=now))
+    source = ev.get("source")
+    user_id = source.get("userId") if isinstance(source, dict) else None
+    if not isinstance(source, dict) or source.get("type") != "user" or not user_id:
+        return None  # groups and rooms are not subscribers
+    token = ev.get("replyToken")
+    kind = ev.get("type")
+    text = None
+    if kind == "follow":
+        _pending(conn, user_id)
+        text = REPLIES["welcome"]["th"].format(notice=PRIVACY_NOTICE["th"])
+    elif kind == "unfollow":
+        sid = find_by_address(conn, "line", user_id)
+        if sid is not None:
+            withdraw(conn, sid)
+    elif kind == "message" and (ev.get("message") or {}).get("type") == "text":
+        said = str(ev["message"].get("text", "")).strip().lower()
+        if said in AGREE:
+            lang = AGREE[said]
+            districts, topics = _all_districts(conn), list(TOPICS)
+            subscribe(conn, Subscription("line", user_id, districts, topics, lang, (), "line"))
+            text = _subscribed_text(lang, topics, districts)
+        elif said in STOP:
             sid = find_by_address(conn, "line", user_id)
             if sid is not None:
                 withdraw(conn, sid)
-        elif kind == "message" and (ev.get("message") or {}).get("type") == "text":
-            said = str(ev["message"].get("text", "")).strip().lower()
-            if said in AGREE:
-                lang = AGREE[said]
-                districts, topics = _all_districts(conn), list(TOPICS)
-                subscribe(conn, Subscription("line", user_id, districts, topics, lang, (), "line"))
-                text = _subscribed_text(lang, topics, districts)
-            elif said in STOP:
-                sid = find_by_address(conn, "line", user_id)
-                if sid is not None:
-                    withdraw(conn, sid)
-                text = REPLIES["stopped"]["en" if said.isascii() else "th"]
-        elif kind == "postback":
-            data = parse_qs(str((ev.get("postback") or {}).get("data", "")))
-            action = (data.get("action") or [""])[0]
-            if action in ("consent", "subscribe"):
-                lang = (data.get("lang") or ["th"])[0]
-                districts = [d for d in ",".join(data.get("districts", [])).split(",") if d]
-                topics = [t for t in ",".join(data.get("topics", [])).split(",") if t]
-                districts = districts or _all_districts(conn)
-                topics = topics or list(TOPICS)
-                subscribe(conn, Subscription("line", user_id, districts, topics, lang, (), "line"))
-                text = _subscribed_text(lang if lang in ("th", "en") else "th", topics, districts)
-            elif action == "stop":
-                sid = find_by_address(conn, "line", user_id)
-                if sid is not None:
-                    withdraw(conn, sid)
-                text = REPLIES["stopped"]["th"]
-        if text and token:
-            replies.append((str(token), [text]))
-    return replies
+            text = REPLIES["stopped"]["en" if said.isascii() else "th"]
+    elif kind == "postback":
+        data = parse_qs(str((ev.get("postback") or {}).get("data", "")))
+        action = (data.get("action") or [""])[0]
+        if action in ("consent", "subscribe"):
+            lang = (data.get("lang") or ["th"])[0]
+            districts = [d for d in ",".join(data.get("districts", [])).split(",") if d]
+            topics = [t for t in ",".join(data.get("topics", [])).split(",") if t]
+            districts = districts or _all_districts(conn)
+            topics = topics or list(TOPICS)
+            subscribe(conn, Subscription("line", user_id, districts, topics, lang, (), "line"))
+            text = _subscribed_text(lang if lang in ("th", "en") else "th", topics, districts)
+        elif action == "stop":
+            sid = find_by_address(conn, "line", user_id)
+            if sid is not None:
+                withdraw(conn, sid)
+            text = REPLIES["stopped"]["th"]
+    if text and token:
+        return (str(token), [text])
+    return None

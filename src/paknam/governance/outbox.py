@@ -26,8 +26,8 @@ from sqlalchemy.engine import Connection
 from paknam.core.errors import InvalidInput
 from paknam.governance.channels import Batch, Outcome
 from paknam.governance.crypto import cipher
-from paknam.governance.schema import deliveries, messages, subscribers
-from paknam.governance.subscribers import Audience, audience_query
+from paknam.governance.schema import alerts, deliveries, messages, subscribers
+from paknam.governance.subscribers import Audience, audience_query, check_audience
 
 LEASE_S = 60
 """How long a claimed batch is the claimer's; after that another worker may retry it."""
@@ -55,6 +55,7 @@ def enqueue(
     """
     if kind not in ("alert", "news"):
         raise InvalidInput("message kind must be alert or news", field="kind")
+    check_audience(conn, audience)
     now = datetime.now(UTC)
     mid = conn.execute(
         messages.insert().values(
@@ -141,6 +142,9 @@ def claim(
                 .order_by(d.c.id)
             )
         )
+    rows = _drop_stale(conn, rows, now)
+    if not rows:
+        return []
     groups: dict[Any, list[Any]] = defaultdict(list)
     for r in rows:
         groups[r.batch_key or (r.message_id, r.language)].append(r)
@@ -176,20 +180,91 @@ def claim(
     )
     c = cipher()
     batches = []
+    unreadable = []
     for key, members in keyed:
         first = members[0]
-        live = [m for m in members if m.status == "active" and m.address_enc]
+        recipients = []
+        for m in members:
+            if m.status == "active" and m.address_enc:
+                try:
+                    recipients.append((m.id, c.decrypt(m.address_enc)))
+                except InvalidInput:
+                    unreadable.append(m.id)
         batches.append(
             Batch(
                 key,
                 channel,
                 first.language,
                 content[first.message_id][first.language],
-                [(m.id, c.decrypt(m.address_enc)) for m in live],
+                recipients,
                 skipped=[m.id for m in members if m.status != "active" or not m.address_enc],
+                lease=lease,
             )
         )
+    if unreadable:  # a changed PAKNAM_SECRET_KEY: say so per delivery, keep sending others
+        conn.execute(
+            d.update()
+            .where(d.c.id.in_(unreadable))
+            .values(state="failed", response="address cannot be decrypted: wrong secret key?")
+        )
     return batches
+
+
+RETRY_WINDOW_S = 23 * 3600
+"""A batch first claimed more than this long ago is not sent again: LINE keeps a retry key
+for 24 h, after which a repeat of an accepted request would be delivered twice."""
+
+
+def _drop_stale(conn: Connection, rows: list[Any], now: float) -> list[Any]:
+    """Mark failed (and leave out) the deliveries that must not go out any more: of an
+    alert that expired or was cancelled since it was queued (a Cancel itself still goes),
+    or already attempted longer ago than :data:`RETRY_WINDOW_S` (outcome unknown)."""
+    msg_ids = {r.message_id for r in rows}
+    m, a = messages, alerts
+    later = a.alias("later")
+    later_cancel = (
+        sa.select(later.c.id)
+        .where(
+            later.c.thread_id == a.c.thread_id,
+            later.c.id > a.c.id,
+            later.c.msg_type == "Cancel",
+        )
+        .exists()
+    )
+    info = conn.execute(
+        sa.select(m.c.id, m.c.created_at, a.c.msg_type, a.c.expires, later_cancel.label("cx"))
+        .select_from(m.outerjoin(a, a.c.id == m.c.alert_id))
+        .where(m.c.id.in_(msg_ids))
+    ).all()
+    reasons: dict[int, str] = {}
+    for r in info:
+        created = r.created_at if r.created_at.tzinfo else r.created_at.replace(tzinfo=UTC)
+        if r.msg_type is not None and r.msg_type != "Cancel":
+            expires = r.expires if r.expires.tzinfo else r.expires.replace(tzinfo=UTC)
+            if r.cx:
+                reasons[r.id] = "alert cancelled before sending: not sent"
+            elif expires.timestamp() <= now:
+                reasons[r.id] = "alert expired before sending: not sent"
+        if r.id not in reasons and now - created.timestamp() > RETRY_WINDOW_S:
+            reasons[r.id] = "retry window (23 h) over: outcome unknown, not sent again"
+    stale = [
+        r.id
+        for r in rows
+        if r.message_id in reasons
+        and (not reasons[r.message_id].startswith("retry") or r.batch_key)
+    ]
+    if not stale:
+        return rows
+    for mid, why in reasons.items():
+        ids = [r.id for r in rows if r.message_id == mid and r.id in set(stale)]
+        if ids:
+            conn.execute(
+                deliveries.update()
+                .where(deliveries.c.id.in_(ids))
+                .values(state="failed", response=why)
+            )
+    gone = set(stale)
+    return [r for r in rows if r.id not in gone]
 
 
 def backoff(attempts: int, retry_after: float | None = None) -> float:
@@ -197,7 +272,7 @@ def backoff(attempts: int, retry_after: float | None = None) -> float:
     least what the channel asked for in ``Retry-After``."""
     wait = min(BACKOFF_MAX_S, BACKOFF_BASE_S * 2 ** max(attempts - 1, 0))
     wait = random.uniform(wait / 2, wait)
-    return max(wait, retry_after or 0.0)
+    return max(wait, min(retry_after or 0.0, 4 * BACKOFF_MAX_S))
 
 
 def record(
@@ -207,7 +282,9 @@ def record(
     now = time.time() if now is None else now
     d = deliveries
     for batch, outcome in results:
-        in_batch = sa.and_(d.c.batch_key == batch.key, d.c.state == "sending")
+        in_batch = sa.and_(
+            d.c.batch_key == batch.key, d.c.state == "sending", d.c.next_attempt_s == batch.lease
+        )
         if batch.skipped:  # consent withdrawn between queueing and sending
             conn.execute(
                 d.update()
@@ -301,3 +378,13 @@ def pending(conn: Connection) -> int:
         ).scalar()
         or 0
     )
+
+
+def sent_messages(conn: Connection, alert_id: int) -> list[int]:
+    """Ids of the messages that already carried this alert."""
+    return [
+        int(r[0])
+        for r in conn.execute(
+            sa.select(messages.c.id).where(messages.c.alert_id == alert_id).order_by(messages.c.id)
+        )
+    ]

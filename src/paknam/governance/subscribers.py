@@ -168,6 +168,19 @@ def _grant(conn: Connection, sid: int, source: str, now: datetime) -> None:
         )
 
 
+def subscribe_public(conn: Connection, sub: Subscription) -> tuple[int, str | None]:
+    """Subscribe from the public web form. An address already active is left exactly as
+    it is and no token is issued (anyone may type anyone's number: only its owner, with
+    their manage token, may change its choices)."""
+    _check(conn, sub)
+    sid = find_by_address(conn, sub.channel, sub.address)
+    if sid is not None:
+        status = conn.execute(sa.select(subscribers.c.status).where(subscribers.c.id == sid))
+        if status.scalar() == "active":
+            return sid, None
+    return subscribe(conn, sub)
+
+
 def subscribe(conn: Connection, sub: Subscription) -> tuple[int, str]:
     """Add or update a subscriber with live consent; returns (id, manage token).
 
@@ -363,8 +376,33 @@ def audience_query(audience: Audience) -> sa.Select[Any]:
     return q
 
 
+def check_audience(conn: Connection, audience: Audience) -> None:
+    """Unknown districts or groups are an error (a typo must not send to nobody)."""
+    audience.check()
+    known = {r[0] for r in conn.execute(sa.select(districts_table.c.code))}
+    unknown = sorted(set(audience.districts) - known)
+    if unknown:
+        raise InvalidInput(
+            f"unknown district code(s) {unknown}; known: {', '.join(sorted(known))}",
+            field="audience.districts",
+        )
+    if audience.groups:
+        have = {
+            r[0]
+            for r in conn.execute(
+                sa.select(subscriber_groups.c.group_code)
+                .where(subscriber_groups.c.group_code.in_(list(audience.groups)))
+                .distinct()
+            )
+        }
+        missing = sorted(set(audience.groups) - have)
+        if missing:
+            raise InvalidInput(f"no subscriber is in group(s) {missing}", field="audience.groups")
+
+
 def audience_size(conn: Connection, audience: Audience) -> dict[str, int]:
     """Recipients per channel."""
+    check_audience(conn, audience)
     q = audience_query(audience).subquery()
     rows = conn.execute(sa.select(q.c.channel, sa.func.count()).group_by(q.c.channel))
     counts = {c: 0 for c in CHANNELS}

@@ -59,7 +59,7 @@ class Worker:
         channels: Mapping[str, Channel],
         *,
         threads: int = 16,
-        batches_per_claim: int = 32,
+        batches_per_claim: int = 16,
     ) -> None:
         self.store = store
         self.channels = dict(channels)
@@ -80,6 +80,8 @@ class Worker:
             )
 
     def _send(self, channel: Channel, batch: Batch) -> tuple[Batch, Outcome]:
+        if not batch.recipients:  # everyone in it withdrew: nothing to send
+            return batch, Outcome("sent", "no recipient left in the batch")
         try:
             return batch, channel.send(batch)
         except Exception as exc:  # a bug or an odd answer must not kill the worker
@@ -87,22 +89,27 @@ class Worker:
             return batch, Outcome("retry", f"{type(exc).__name__}: {exc}")
 
     def run_once(self) -> int:
-        """Send everything due now; returns the number of deliveries attempted."""
+        """Send everything due now; returns the number of deliveries attempted.
+
+        A batch is claimed only when a thread is free to send it at once, so no claimed
+        batch waits long enough for its lease to run out while this worker lives.
+        """
         attempted = 0
         with ThreadPoolExecutor(self.threads) as pool:
             futures: set[Future[tuple[Batch, Outcome]]] = set()
             for name, channel in self.channels.items():
                 while True:
+                    free = min(self.threads - len(futures), self.batches_per_claim)
+                    if free <= 0:
+                        futures = self._record_done(futures)
+                        continue
                     with self.store.write() as conn:
-                        batches = claim(conn, name, channel.batch_size, self.batches_per_claim)
+                        batches = claim(conn, name, channel.batch_size, free)
                     if not batches:
                         break
                     for b in batches:
                         futures.add(pool.submit(self._send, channel, b))
                         attempted += len(b.recipients)
-                    # record what is done while the rest is in flight
-                    while len(futures) > self.threads:
-                        futures = self._record_done(futures)
             while futures:
                 futures = self._record_done(futures)
         return attempted
@@ -130,11 +137,16 @@ class Worker:
             ).scalar()
         return None if due is None else float(due)
 
-    def run(self, stop: threading.Event | None = None, idle: float = 1.0) -> None:
+    def run(
+        self, stop: threading.Event | None = None, idle: float = 1.0, *, recover: bool = True
+    ) -> None:
         """Loop until ``stop`` is set: send what is due, then sleep until the next due time
-        (at most ``idle`` seconds, so new messages go out promptly)."""
+        (at most ``idle`` seconds, so new messages go out promptly). ``recover`` takes over
+        every batch left in ``sending`` at once (right for the only worker of a store;
+        with several workers pass False and the leases expire instead)."""
         stop = stop or threading.Event()
-        self.recover()
+        if recover:
+            self.recover()
         while not stop.is_set():
             self.run_once()
             due = self.next_due()

@@ -18,6 +18,9 @@ class Batch:
     texts: dict[str, str]  # line / sms / email_subject / email_body
     recipients: list[tuple[int, str]]  # (delivery id, address)
     skipped: list[int] = field(default_factory=list)
+    lease: int = 0
+    """``next_attempt_s`` written by the claim: an answer is recorded only while the batch
+    still carries it (a claim that lost its lease to another must not overwrite)."""
     """Deliveries of the batch not sent (the subscriber withdrew consent since queueing)."""
 
 
@@ -48,7 +51,7 @@ def status_outcome(code: int, body: str, retry_after: str | None) -> Outcome:
             wait = max(float(retry_after), 0.0)
         except ValueError:
             wait = None
-    text = f"HTTP {code}: {body[:500]}"
+    text = f"HTTP {code}: {body[:500]}" if body else f"HTTP {code}"
     if 200 <= code < 300:
         return Outcome("sent", text)
     if code in (401, 403, 408, 425, 429) or code >= 500:

@@ -59,7 +59,7 @@ class EmailChannel:
                         if all(500 <= c < 600 for c in codes):
                             failed.add(did)
                         else:
-                            return Outcome("retry", f"SMTP recipient refused: {exc.recipients}")
+                            return Outcome("retry", f"SMTP recipient refused: codes {codes}")
         except smtplib.SMTPResponseException as exc:
             kind = "failed" if 500 <= exc.smtp_code < 600 else "retry"
             return Outcome(kind, f"SMTP {exc.smtp_code}: {exc.smtp_error!r}")

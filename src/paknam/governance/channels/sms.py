@@ -47,12 +47,19 @@ class SmsChannel:
             return Outcome("retry", f"{type(exc).__name__}: {exc}")
         if r.status_code == 409:
             return Outcome("sent", f"HTTP 409: batch {batch.key} already accepted")
-        outcome = status_outcome(r.status_code, r.text, r.headers.get("retry-after"))
+        # the gateway's answer lists phone numbers: keep only counts (no address is stored
+        # outside the encrypted column)
+        outcome = status_outcome(r.status_code, "", r.headers.get("retry-after"))
         if outcome.status == "sent":
             try:
                 rejected = r.json().get("rejected") or []
             except ValueError:
                 rejected = []
+            outcome = Outcome(
+                "sent",
+                f"HTTP {r.status_code}: {len(by_number) - len(rejected)} accepted, "
+                f"{len(rejected)} rejected",
+            )
             failed = frozenset(
                 by_number[x["to"]]
                 for x in rejected

@@ -1,7 +1,8 @@
-// The officers' complaints inbox (GET /api/v1/complaints): list with status, SLA due time
-// and overdue flag, filters (status, district, category, overdue), status changes with a
-// note, and assignment (agency, officer). Every part checks that its endpoint is on this
-// server first; the page never requests a path the server does not have.
+// The officers' complaints inbox (GET /api/v1/complaints): list with status, latest public
+// note, SLA due time and overdue flag, filters (status, district, category, overdue), status
+// changes with a note, assignment (agency, officer) and each complaint's event log
+// (GET /api/v1/complaints/{id}). Every part checks that its endpoint is on this server
+// first; the page never requests a path the server does not have.
 import { getJSON, has, send } from "./api.js";
 import { fmtTime } from "./format.js";
 import { addMessages, pick, t } from "./i18n.js";
@@ -27,6 +28,20 @@ addMessages({
   "oc.total": ["ทั้งหมด {n} เรื่อง", "{n} complaints"],
   "oc.none": ["ไม่มีเรื่องตามเงื่อนไข", "No complaint matches"],
   "oc.saved": ["บันทึกแล้ว", "saved"],
+  "oc.choose": ["— เลือกสถานะใหม่ —", "— choose the new status —"],
+  "oc.log": ["ประวัติการดำเนินการ", "event log"],
+  "oc.by": ["โดย", "by"],
+  "oc.internal": ["ภายใน", "internal"],
+  "oc.kind.created": ["รับแจ้ง", "filed"],
+  "oc.kind.status": ["เปลี่ยนสถานะ", "status"],
+  "oc.kind.assigned": ["มอบหมาย", "assigned"],
+  "oc.kind.note": ["บันทึก", "note"],
+  "oc.kind.photo": ["รูปภาพ", "photo"],
+  "oc.kind.rated": ["ให้คะแนน", "rated"],
+  "oc.kind.supported": ["+1 จากประชาชน", "+1 from a citizen"],
+  "oc.kind.reopened": ["เปิดเรื่องใหม่", "reopened"],
+  "oc.kind.reminder": ["เตือนหน่วยงาน", "reminder"],
+  "oc.kind.escalated": ["ยกระดับเรื่อง", "escalated"],
 });
 
 const INBOX = "/api/v1/complaints";
@@ -48,8 +63,19 @@ export async function complaintsInbox(districts) {
   let body = { total: 0, items: [] };
   let error = null;
   const messages = new Map();
+  const logs = new Map(); // complaint id -> its events, for the logs the officer opened
+  const canLog = has(`${INBOX}/{complaint_id}`);
+
+  const fetchLog = async (id) => {
+    try {
+      logs.set(id, (await getJSON(`${INBOX}/${id}`)).events);
+    } catch (err) {
+      logs.set(id, err);
+    }
+  };
 
   const load = async () => {
+    root.dataset.ready = "false";
     try {
       body = await getJSON(INBOX, {
         status: filters.status || undefined,
@@ -58,6 +84,7 @@ export async function complaintsInbox(districts) {
         overdue: filters.overdue ? "true" : undefined,
       });
       error = null;
+      await Promise.all([...logs.keys()].map(fetchLog));
     } catch (err) {
       error = err;
     }
@@ -67,7 +94,12 @@ export async function complaintsInbox(districts) {
 
   const row = (c) => {
     const next = stateBy.get(c.status)?.next || [];
-    const statusSel = h("select", { name: "status" }, next.map((s) => h("option", { value: s }, pick(stateBy.get(s), "name") || s)));
+    const statusSel = h(
+      "select",
+      { name: "status" },
+      h("option", { value: "" }, t("oc.choose")),
+      next.map((s) => h("option", { value: s }, pick(stateBy.get(s), "name") || s)),
+    );
     const note = h("input", { name: "note", placeholder: t("oc.note"), maxlength: 2000 });
     const agencySel = h(
       "select",
@@ -86,7 +118,11 @@ export async function complaintsInbox(districts) {
       }
       await load();
     };
-    const changeBtn = h("button", { type: "button", class: "change", disabled: !next.length }, t("oc.change"));
+    // Nothing changes until the officer has chosen the new status.
+    const changeBtn = h("button", { type: "button", class: "change", disabled: true }, t("oc.change"));
+    statusSel.addEventListener("change", () => {
+      changeBtn.disabled = !statusSel.value;
+    });
     changeBtn.addEventListener("click", () =>
       act(() =>
         send("POST", `${INBOX}/${c.id}/status`, {
@@ -106,18 +142,71 @@ export async function complaintsInbox(districts) {
         }),
       ),
     );
-    return h(
+    // The status note is worth a line only when it says more than the state's label.
+    const notes = c.status_notes && c.status_notes !== `${c.status_th} / ${c.status_en}` ? c.status_notes : null;
+    const main = h(
       "tr",
-      { "data-complaint": c.id, "data-status": c.status, class: c.overdue ? "overdue" : null },
-      h("td", {}, `#${c.id}`),
-      h("td", {}, pick(c, "service_name"), h("br"), h("small", { class: "muted" }, c.description || "")),
-      h("td", { class: "status" }, pick(c, "status")),
+      {
+        "data-complaint": c.id,
+        "data-status": c.status,
+        "data-overdue": String(Boolean(c.overdue)),
+        class: c.overdue ? "overdue" : null,
+      },
+      h("td", { class: "id" }, `#${c.id}`),
+      h(
+        "td",
+        {},
+        pick(c, "service_name"),
+        h("br"),
+        h("small", { class: "muted" }, c.description || ""),
+        canLog ? [h("br"), logToggle(c.id)] : null,
+      ),
+      h(
+        "td",
+        { class: "status" },
+        h("span", { class: "status-name" }, pick(c, "status")),
+        notes ? [h("br"), h("small", { class: "muted status-notes" }, notes)] : null,
+      ),
       h("td", { class: "due", "data-due": c.due }, fmtTime(c.due), c.overdue ? [" ", badge("warning", t("oc.overdue"))] : null),
       h("td", {}, fmtTime(c.requested)),
       h("td", {}, c.agency ? pick(c.agency, "name") : "–", c.assignee ? ` · ${c.assignee}` : ""),
       h("td", { class: "actions" }, statusSel, " ", note, " ", changeBtn, h("br"), agencySel, " ", who, " ", assignBtn, " ", out),
     );
+    if (!logs.has(c.id)) return [main];
+    return [main, h("tr", { class: "log-row", "data-log": c.id }, h("td", {}), h("td", { colspan: 6 }, logList(c.id)))];
   };
+
+  function logToggle(id) {
+    const open = logs.has(id);
+    const button = h("button", { type: "button", class: "log-toggle", "aria-expanded": String(open) }, `${open ? "▾" : "▸"} ${t("oc.log")}`);
+    button.addEventListener("click", async () => {
+      if (logs.has(id)) logs.delete(id);
+      else await fetchLog(id);
+      draw();
+    });
+    return button;
+  }
+
+  /** The complaint's event log (GET /api/v1/complaints/{id}), fetched again after each change. */
+  function logList(id) {
+    const events = logs.get(id);
+    if (events instanceof Error) return errorBox(events);
+    return h(
+      "ol",
+      { class: "events" },
+      events.map((e) =>
+        h(
+          "li",
+          { "data-kind": e.kind, "data-to": e.to_status || "", "data-event": e.id },
+          `${fmtTime(e.at)} · ${t(`oc.kind.${e.kind}`)}`,
+          e.to_status ? ` → ${pick(stateBy.get(e.to_status), "name") || e.to_status}` : "",
+          ` · ${t("oc.by")} ${e.actor}`,
+          e.public ? "" : ` (${t("oc.internal")})`,
+          e.note ? [h("br"), h("span", { class: "note" }, e.note)] : null,
+        ),
+      ),
+    );
+  }
 
   function filterForm() {
     const status = h(
@@ -172,7 +261,7 @@ export async function complaintsInbox(districts) {
       body.items.length
         ? table(
             ["", t("oc.service"), t("oc.status"), t("oc.due"), t("oc.requested"), `${t("oc.agency")} / ${t("oc.assignee")}`, ""],
-            body.items.map(row),
+            body.items.flatMap(row),
             { id: "inbox" },
           )
         : h("p", { class: "quiet" }, t("oc.none")),

@@ -1,10 +1,11 @@
-// Complaints (Open311 GeoReport v2): the public list and map of requests. The officer
-// inbox (status changes) is on the officer page.
+// Complaints (Open311 GeoReport v2): the public map and list of the requests of the last 90
+// days (the specification's default window of GET requests.json), with each one's status
+// and latest public note. The officer inbox (status changes) is on the officer page.
 import { getJSON } from "../api.js";
 import { domainPage } from "../domain.js";
-import { fmtTime } from "../format.js";
+import { fmtNum, fmtTime } from "../format.js";
 import { addMessages, t } from "../i18n.js";
-import { createMap, drawDistricts } from "../map.js";
+import { createMap, drawDistricts, relabelDistricts } from "../map.js";
 import { h, table } from "../ui.js";
 
 addMessages({
@@ -13,40 +14,85 @@ addMessages({
     "เรื่องร้องเรียนจากประชาชน ส่งต่อถึงหน่วยงานที่รับผิดชอบ (มาตรฐาน Open311 GeoReport v2)",
     "Citizens' complaints routed to the responsible office (Open311 GeoReport v2)",
   ],
+  "complaints.total": [
+    "{n} เรื่องใน 90 วันที่ผ่านมา: ยังไม่ปิด {open} ปิดแล้ว {closed}",
+    "{n} requests in the last 90 days: {open} open, {closed} closed",
+  ],
   "complaints.requested": ["แจ้งเมื่อ", "requested"],
   "complaints.service": ["ประเภท", "service"],
   "complaints.status": ["สถานะ", "status"],
   "complaints.agency": ["หน่วยงาน", "agency"],
   "complaints.where": ["สถานที่", "where"],
-  "complaints.open": ["กำลังดำเนินการ", "open"],
+  "complaints.open": ["ยังไม่ปิดเรื่อง", "open"],
   "complaints.closed": ["ปิดเรื่องแล้ว", "closed"],
 });
 
 export const REQUESTS = "/open311/v2/requests.json";
+const COLOURS = { open: "#F26522", closed: "#00A651" };
 
-async function render() {
+function statusKey(r) {
+  return r.status === "closed" ? "closed" : "open";
+}
+
+function where(r) {
+  if (r.address) return r.address;
+  if (typeof r.lat === "number" && typeof r.long === "number") {
+    return `${fmtNum(r.lat, 4, 4)}, ${fmtNum(r.long, 4, 4)}`;
+  }
+  return "–";
+}
+
+/** The popup of a request: built as DOM nodes (the description is a citizen's text). */
+function popup(r) {
+  return h(
+    "div",
+    { class: "complaint-popup" },
+    h("b", {}, r.service_name || r.service_code || ""),
+    h("br"),
+    `${t(`complaints.${statusKey(r)}`)} · ${fmtTime(r.requested_datetime)}`,
+    r.status_notes ? [h("br"), h("small", {}, r.status_notes)] : null,
+    r.description ? [h("br"), h("span", {}, r.description)] : null,
+  );
+}
+
+async function render(ctx) {
   const [requests, districts] = await Promise.all([getJSON(REQUESTS), getJSON("/api/v1/districts?simplify=0.0002")]);
   const mapEl = h("div", { class: "map small", id: "complaints-map" });
+  let drawn = null;
   requestAnimationFrame(() => {
     const map = createMap(mapEl);
-    drawDistricts(map, districts);
+    drawn = drawDistricts(map, districts);
+    let markers = 0;
     for (const r of requests) {
       if (typeof r.lat === "number" && typeof r.long === "number") {
-        window.L.circleMarker([r.lat, r.long], {
+        const marker = window.L.circleMarker([r.lat, r.long], {
           radius: 6,
-          fillColor: r.status === "closed" ? "#00A651" : "#F26522",
+          fillColor: COLOURS[statusKey(r)],
           fillOpacity: 0.9,
           color: "#222",
           weight: 1,
+          className: "complaint-marker",
         })
-          .bindPopup(`${r.service_name || r.service_code}`)
+          .bindPopup(() => popup(r))
           .addTo(map);
+        marker.getElement()?.setAttribute("data-request", r.service_request_id);
+        markers += 1;
       }
     }
+    mapEl.dataset.markers = String(markers);
     mapEl.dataset.ready = "true";
   });
+  ctx.onLang(() => {
+    if (drawn) relabelDistricts(drawn);
+  });
+  const closed = requests.filter((r) => statusKey(r) === "closed").length;
   return () => [
     mapEl,
+    h(
+      "p",
+      { id: "complaints-total", "data-total": requests.length, "data-open": requests.length - closed, "data-closed": closed },
+      t("complaints.total", { n: requests.length, open: requests.length - closed, closed }),
+    ),
     table(
       [
         t("complaints.requested"),
@@ -55,13 +101,22 @@ async function render() {
         t("complaints.agency"),
         t("complaints.where"),
       ],
-      requests.map((r) => [
-        fmtTime(r.requested_datetime),
-        r.service_name || r.service_code || "",
-        t(`complaints.${r.status === "closed" ? "closed" : "open"}`),
-        r.agency_responsible || "",
-        r.address || "",
-      ]),
+      requests.map((r) =>
+        h(
+          "tr",
+          { "data-request": r.service_request_id, "data-status": r.status },
+          h("td", { "data-time": r.requested_datetime }, fmtTime(r.requested_datetime)),
+          h("td", {}, r.service_name || r.service_code || ""),
+          h(
+            "td",
+            { class: "status" },
+            h("span", { class: "status-name" }, t(`complaints.${statusKey(r)}`)),
+            r.status_notes ? [h("br"), h("small", { class: "muted status-notes" }, r.status_notes)] : null,
+          ),
+          h("td", {}, r.agency_responsible || "–"),
+          h("td", {}, where(r)),
+        ),
+      ),
       { id: "complaints-list" },
     ),
   ];
