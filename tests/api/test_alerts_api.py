@@ -91,7 +91,8 @@ def test_officer_alert_feed_cap_preview_send(client: TestClient, store: Store) -
     assert c.status_code == 201 and c.json()["msg_type"] == "Cancel"
     assert len(c.json()["references"]) == 2
     feed = ET.fromstring(client.get("/api/v1/alerts.atom").content)
-    assert feed.findall(f"{ATOM}entry") == []
+    (entry,) = feed.findall(f"{ATOM}entry")  # the Cancel, so pollers see the end
+    assert entry.find(f"{ATOM}link").get("href").endswith(f"/api/v1/alerts/{c.json()['id']}.xml")
     past = client.get("/api/v1/alerts", params={"state": "past"}).json()["alerts"]
     assert [a["msg_type"] for a in past] == ["Cancel"]
 

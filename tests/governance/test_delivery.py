@@ -266,3 +266,28 @@ def test_an_answer_after_the_lease_was_taken_over_is_ignored(
         record(conn, [(new, Outcome("sent", "HTTP 200"))])
     with store.read() as conn:
         assert {r[0] for r in conn.execute(sa.select(deliveries.c.state))} == {"sent"}
+
+
+def test_delivery_time_indicator_counts_each_alert_once_and_misses(
+    store: Store, line_server: LineServer
+) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from paknam.governance.indicators import delivery_time_indicator
+
+    _subscribe_line(store, 4)
+    alert = _alert(store, ["1101"])
+    _queue(store, alert)
+    _queue(store, alert)  # sent again: still one alert
+    _drain(Worker(store, {"line": LineChannel(line_server.token, line_server.url)}), store)
+    ind = delivery_time_indicator(store)
+    assert ind["details"]["alerts_sent"] == 1
+    assert ind["status"] == "on_track" and 0 <= ind["value"] < 1  # minutes
+    late = _alert(store, ["1101"])
+    with store.write() as conn:  # raised an hour ago, never delivered
+        enqueue(conn, kind="alert", content=render_alert(late, "http://x"),
+                audience=Audience(districts=("1101",)), created_by="o", alert_id=late["id"],
+                raised_at=datetime.now(UTC) - timedelta(hours=1))  # fmt: skip
+    ind = delivery_time_indicator(store)
+    assert ind["details"]["alerts_never_reaching_95"] == 1
+    assert ind["status"] == "off_track" and ind["value"] is None

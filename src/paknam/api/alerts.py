@@ -147,9 +147,10 @@ def _alert_link(alert_id: int) -> str:
 
 @router.get("/alerts.atom", summary="Atom feed of the active CAP alerts", tags=["alerts"])
 def alerts_atom(request: Request, store: StoreDep) -> Response:
-    """RFC 4287 Atom; each entry links to its CAP 1.2 document (≤ 900 KB)."""
+    """RFC 4287 Atom; each entry links to its CAP 1.2 document (≤ 900 KB). A cancelled
+    alert stays in the feed for a day as its Cancel message, so pollers see it end."""
     with store.read() as conn:
-        active = svc.list_alerts(conn, state="active", base_url=_base(request))
+        active = svc.feed_alerts(conn, base_url=_base(request))
     body = alerts_feed(active, base_url=_base(request), updated=to_local_iso(now_s()))
     return Response(body, media_type="application/atom+xml; charset=utf-8")
 

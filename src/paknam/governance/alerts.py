@@ -515,6 +515,21 @@ def list_alerts(
     return out
 
 
+CANCEL_IN_FEED = timedelta(hours=24)
+"""How long a Cancel stays in the Atom feed, so aggregators that poll it see the end."""
+
+
+def feed_alerts(conn: Connection, *, base_url: str = "") -> list[dict[str, Any]]:
+    """What the Atom feed lists: the active alerts and, for a day, the Cancels."""
+    now = datetime.now(UTC)
+    out = []
+    for a in list_alerts(conn, state="all", base_url=base_url, limit=1000):
+        sent = datetime.fromisoformat(a["sent"])
+        if a["state"] == "active" or (a["msg_type"] == "Cancel" and now - sent < CANCEL_IN_FEED):
+            out.append(a)
+    return out
+
+
 def get_alert(conn: Connection, alert_id: int, base_url: str = "") -> dict[str, Any]:
     """One CAP message with its thread's other messages."""
     thread = _thread(conn, alert_id)

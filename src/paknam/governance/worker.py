@@ -100,7 +100,9 @@ class Worker:
             for name, channel in self.channels.items():
                 while True:
                     free = min(self.threads - len(futures), self.batches_per_claim)
-                    if free <= 0:
+                    if futures and free < max(self.threads // 2, 1):
+                        # claim in groups (a claim is one transaction), never more than
+                        # the threads that are free to send at once
                         futures = self._record_done(futures)
                         continue
                     with self.store.write() as conn:
