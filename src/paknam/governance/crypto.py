@@ -17,6 +17,7 @@ import base64
 import binascii
 import hashlib
 import hmac
+import logging
 import os
 from functools import lru_cache
 from pathlib import Path
@@ -26,6 +27,8 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from paknam.core.config import get_settings
 from paknam.core.errors import InvalidInput
+
+log = logging.getLogger(__name__)
 
 
 class AddressCipher:
@@ -62,6 +65,11 @@ def load_key(path: Path) -> bytes:
     if path.exists():
         return path.read_bytes().strip()
     key = base64.urlsafe_b64encode(os.urandom(32))
+    log.warning(
+        "created a new secret key for personal data at %s: back it up; a process started "
+        "elsewhere must use the same key (PAKNAM_SECRET_KEY or PAKNAM_SECRET_KEY_FILE)",
+        path.resolve(),
+    )
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "wb") as f:
         f.write(key + b"\n")
