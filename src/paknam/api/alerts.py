@@ -254,11 +254,6 @@ def send_alert(alert_id: RowId, body: SendIn, store: StoreDep, who: OfficerDep) 
                 f"alert {alert_id} was already sent (message {', '.join(map(str, earlier))}); "
                 "send with force: true to send it again"
             )
-        if alert["status"] != "Actual" and not body.force:
-            raise InvalidInput(
-                f"alert {alert_id} has status {alert['status']}: not for the public "
-                "(send with force: true if that is meant)"
-            )
         audience = body.audience.audience() if body.audience else _default_audience(alert)
         raised = datetime.fromisoformat(alert["raised_at"])
         mid, n = enqueue(
