@@ -20,6 +20,7 @@ from sqlalchemy.engine import Connection
 from paknam.core.errors import AuthenticationFailed, Conflict, InvalidInput, NotFound
 from paknam.core.models import UserCreate, UserPublic
 from paknam.core.schema import device_key_stations, device_keys, sessions, stations, users
+from paknam.core.timeutil import as_utc
 
 _hasher = PasswordHasher()
 KEY_PREFIX = "pkd_"
@@ -111,10 +112,6 @@ def logout(conn: Connection, token: str) -> None:
     conn.execute(sessions.delete().where(sessions.c.token_hash == _sha256(token)))
 
 
-def _aware(dt: datetime) -> datetime:
-    return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
-
-
 def principal_for_token(conn: Connection, token: str) -> Principal:
     """Resolve a bearer token (session or device key) to its principal."""
     digest = _sha256(token)
@@ -124,7 +121,7 @@ def principal_for_token(conn: Connection, token: str) -> Principal:
             .join(users, users.c.id == sessions.c.user_id)
             .where(sessions.c.token_hash == digest)
         ).first()
-        if row is None or not row.active or _aware(row.expires_at) < datetime.now(UTC):
+        if row is None or not row.active or as_utc(row.expires_at) < datetime.now(UTC):
             raise AuthenticationFailed("session token unknown or expired; log in again")
         return Principal("user", row.username, role=row.role)
     if token.startswith(KEY_PREFIX):

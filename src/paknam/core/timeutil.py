@@ -66,6 +66,16 @@ def to_utc(epoch_s: int) -> datetime:
     return datetime.fromtimestamp(epoch_s, UTC)
 
 
+def as_utc(dt: datetime) -> datetime:
+    """A stored time as an aware datetime (SQLite hands back naive ones, kept in UTC)."""
+    return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
+
+
+def local_iso(dt: datetime) -> str:
+    """Thai-time ISO 8601 (+07:00) of a stored datetime."""
+    return to_local_iso(int(as_utc(dt).timestamp()))
+
+
 def now_s() -> int:
     """Current epoch seconds."""
     return int(datetime.now(UTC).timestamp())

@@ -21,7 +21,7 @@ from sqlalchemy.engine import Connection
 
 from paknam.core.errors import InvalidInput
 from paknam.core.schema import warnings as table
-from paknam.core.timeutil import to_local_iso, to_utc
+from paknam.core.timeutil import local_iso, to_utc
 
 SEVERITIES = ("minor", "moderate", "severe", "extreme")
 """CAP 1.2 severities, mildest first."""
@@ -140,11 +140,7 @@ def sync_warnings(
 
 
 def _iso(dt: datetime | None) -> str | None:
-    if dt is None:
-        return None
-    if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=UTC)
-    return to_local_iso(int(dt.timestamp()))
+    return None if dt is None else local_iso(dt)
 
 
 def list_warnings(

@@ -18,7 +18,7 @@ from sqlalchemy.engine import Connection
 from paknam.core.errors import InvalidInput, NotFound
 from paknam.core.schema import citizen_reports as table
 from paknam.core.stations import district_locator
-from paknam.core.timeutil import now_s, to_local_iso, to_utc
+from paknam.core.timeutil import as_utc, now_s, to_local_iso, to_utc
 
 TOPICS: dict[str, tuple[str, str]] = {
     "smoke": ("ควัน", "Smoke"),
@@ -103,7 +103,7 @@ def add_report(conn: Connection, report: ReportIn) -> dict[str, Any]:
 
 
 def _public(r: Any) -> dict[str, Any]:
-    observed = r.observed_at if r.observed_at.tzinfo else r.observed_at.replace(tzinfo=UTC)
+    observed = as_utc(r.observed_at)
     return {
         "id": r.id,
         "topic": r.topic,

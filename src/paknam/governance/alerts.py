@@ -25,7 +25,7 @@ from paknam.core.errors import InvalidInput, NotFound
 from paknam.core.schema import districts as districts_table
 from paknam.core.schema import stations as stations_table
 from paknam.core.schema import warnings as warnings_table
-from paknam.core.timeutil import to_local_iso
+from paknam.core.timeutil import as_utc, local_iso
 from paknam.core.warnings import SEVERITIES
 from paknam.governance.cap import EVENTS, AreaSpec, CapEvent, CapInvalid, build_alert, reference
 from paknam.governance.schema import alerts
@@ -73,10 +73,7 @@ class AlertSpec:
 
 
 def _aware(value: Any) -> Any:
-    """SQLite hands back naive datetimes (stored in UTC): make them aware."""
-    if isinstance(value, datetime) and value.tzinfo is None:
-        return value.replace(tzinfo=UTC)
-    return value
+    return as_utc(value) if isinstance(value, datetime) else value
 
 
 def _row_dict(row: Any) -> dict[str, Any]:
@@ -262,7 +259,7 @@ def _thread(conn: Connection, alert_id: int) -> list[Any]:
 
 
 def _refs(thread: list[Any]) -> list[str]:
-    return [reference(m.sender, m.identifier, _aware(m.sent)) for m in thread]
+    return [reference(m.sender, m.identifier, as_utc(m.sent)) for m in thread]
 
 
 def _spec_of(row: Any) -> AlertSpec:
@@ -318,7 +315,7 @@ def update_alert(
         kind=last.kind,
         warning=_warning_dict(conn, last.warning_id),
         simulated=last.simulated,
-        raised_at=_aware(thread[0].raised_at),
+        raised_at=as_utc(thread[0].raised_at),
     )
 
 
@@ -349,7 +346,7 @@ def cancel_alert(
         kind=last.kind,
         warning=_warning_dict(conn, last.warning_id) if last.warning_id else None,
         simulated=last.simulated,
-        raised_at=_aware(thread[0].raised_at),
+        raised_at=as_utc(thread[0].raised_at),
     )
 
 
@@ -434,7 +431,7 @@ def sync_from_warnings(conn: Connection, created_by: str = "rules") -> dict[str,
                     msg_type="Update",
                     thread_id=last.thread_id,
                     references=_refs(thread),
-                    **{**common, "raised_at": _aware(thread[0].raised_at)},
+                    **{**common, "raised_at": as_utc(thread[0].raised_at)},
                 )
             )
     for wid, last in by_warning.items():
@@ -444,12 +441,6 @@ def sync_from_warnings(conn: Connection, created_by: str = "rules") -> dict[str,
 
 
 # --- reading ---------------------------------------------------------------------------
-
-
-def _iso(dt: datetime) -> str:
-    if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=UTC)
-    return to_local_iso(int(dt.timestamp()))
 
 
 def _public(row: Any, state: str, base_url: str) -> dict[str, Any]:
@@ -474,12 +465,12 @@ def _public(row: Any, state: str, base_url: str) -> dict[str, Any]:
         "severity": row.severity,
         "urgency": row.urgency,
         "certainty": row.certainty,
-        "sent": _iso(row.sent),
-        "expires": _iso(row.expires),
+        "sent": local_iso(row.sent),
+        "expires": local_iso(row.expires),
         "districts": list((row.area or {}).get("districts") or []),
         "area": row.area,
         "warning_id": row.warning_id,
-        "raised_at": _iso(row.raised_at),
+        "raised_at": local_iso(row.raised_at),
         "state": state,
         "simulated": bool(row.simulated),
         "cap_url": f"{base_url}/api/v1/alerts/{row.id}.xml",
@@ -487,7 +478,7 @@ def _public(row: Any, state: str, base_url: str) -> dict[str, Any]:
 
 
 def _state(row: Any, now: datetime) -> str:
-    expires = row.expires if row.expires.tzinfo else row.expires.replace(tzinfo=UTC)
+    expires = as_utc(row.expires)
     if row.msg_type == "Cancel":
         return "cancelled"
     return "active" if expires > now else "expired"
@@ -538,7 +529,7 @@ def get_alert(conn: Connection, alert_id: int, base_url: str = "") -> dict[str, 
     state = "active" if thread[-1].id == alert_id and _state(row, now) == "active" else "past"
     d = _public(row, state, base_url)
     d["thread"] = [
-        {"id": m.id, "msg_type": m.msg_type, "sent": _iso(m.sent), "identifier": m.identifier}
+        {"id": m.id, "msg_type": m.msg_type, "sent": local_iso(m.sent), "identifier": m.identifier}
         for m in thread
     ]
     return d
@@ -549,11 +540,6 @@ def get_cap_xml(conn: Connection, alert_id: int) -> str:
     if xml is None:
         raise NotFound(f"alert {alert_id} does not exist")
     return str(xml)
-
-
-def expires_in(hours: float) -> datetime:
-    """A convenience for callers: now + ``hours``."""
-    return _now() + timedelta(hours=hours)
 
 
 __all__ = [

@@ -24,6 +24,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Connection
 
 from paknam.core.errors import InvalidInput
+from paknam.core.timeutil import as_utc
 from paknam.governance.channels import Batch, Outcome
 from paknam.governance.crypto import cipher
 from paknam.governance.schema import alerts, deliveries, messages, subscribers
@@ -238,9 +239,9 @@ def _drop_stale(conn: Connection, rows: list[Any], now: float) -> list[Any]:
     ).all()
     reasons: dict[int, str] = {}
     for r in info:
-        created = r.created_at if r.created_at.tzinfo else r.created_at.replace(tzinfo=UTC)
+        created = as_utc(r.created_at)
         if r.msg_type is not None and r.msg_type != "Cancel":
-            expires = r.expires if r.expires.tzinfo else r.expires.replace(tzinfo=UTC)
+            expires = as_utc(r.expires)
             if r.cx:
                 reasons[r.id] = "alert cancelled before sending: not sent"
             elif expires.timestamp() <= now:
@@ -345,7 +346,7 @@ def message_stats(conn: Connection, message_id: int) -> dict[str, Any]:
     ):
         counts[ch][state] = int(n)
     total = int(msg.recipients)
-    raised = msg.raised_at if msg.raised_at.tzinfo else msg.raised_at.replace(tzinfo=UTC)
+    raised = as_utc(msg.raised_at)
     t95 = None
     need = int(-(-0.95 * total // 1))  # ceil
     if total and need:

@@ -350,8 +350,8 @@ class Audience:
 
 
 def audience_query(audience: Audience) -> sa.Select[Any]:
-    """SELECT id, channel, language of the subscribers in ``audience``."""
-    audience.check()
+    """SELECT id, channel, language of the subscribers in ``audience`` (checked by
+    :func:`check_audience` first)."""
     s = subscribers
     conds: list[Any] = []
     for table, col, values in (

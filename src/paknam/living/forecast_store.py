@@ -14,7 +14,7 @@ from sqlalchemy.engine import Connection
 from paknam.core.errors import InvalidInput, NotFound
 from paknam.core.quantities import get_quantity
 from paknam.core.schema import forecast_points, forecasts, tide_engines, warning_levels
-from paknam.core.timeutil import to_local_iso, to_utc
+from paknam.core.timeutil import as_utc, to_local_iso, to_utc
 
 LEVELS = ("watch", "warning", "danger")
 """Warning levels, mildest first, with CAP severities minor, moderate, severe."""
@@ -91,7 +91,7 @@ def load_engine(conn: Connection, station_id: str) -> tuple[dict[str, Any], int,
     ).first()
     if row is None:
         return None
-    trained = row.trained_at if row.trained_at.tzinfo else row.trained_at.replace(tzinfo=UTC)
+    trained = as_utc(row.trained_at)
     return row.params, int(row.data_end_s), trained
 
 
@@ -145,7 +145,7 @@ def latest_forecast(conn: Connection, station_id: str) -> dict[str, Any]:
         .where(forecast_points.c.forecast_id == row.id)
         .order_by(forecast_points.c.time_s)
     ).all()
-    issued = row.issued_at if row.issued_at.tzinfo else row.issued_at.replace(tzinfo=UTC)
+    issued = as_utc(row.issued_at)
     return {
         "station": station_id,
         "quantity": QUANTITY,
