@@ -6,7 +6,6 @@ exit with status 2; nothing is half-written.
 
 from __future__ import annotations
 
-import functools
 import json
 import logging
 import os
@@ -14,14 +13,14 @@ import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
 
+from paknam.core.cli_support import err, friendly, out
 from paknam.core.config import get_settings, redact_url
-from paknam.core.errors import BatchRejected, PaknamError
+from paknam.core.errors import BatchRejected
 from paknam.core.models import SeriesSpec, StationCreate, UserCreate
 
 app = typer.Typer(
@@ -37,55 +36,6 @@ app.add_typer(station_app, name="station")
 app.add_typer(key_app, name="key")
 app.add_typer(user_app, name="user")
 app.add_typer(db_app, name="db")
-env_app = typer.Typer(help="Smart Environment (สิ่งแวดล้อม)", no_args_is_help=True)
-app.add_typer(env_app, name="environment")
-forecast_app = typer.Typer(help="Water-level forecasts (พยากรณ์ระดับน้ำ)", no_args_is_help=True)
-app.add_typer(forecast_app, name="forecast")
-tides_app = typer.Typer(help="Tides (น้ำขึ้นน้ำลง)", no_args_is_help=True)
-app.add_typer(tides_app, name="tides")
-from paknam.governance.cli import alerts_app, notify_app  # noqa: E402
-
-app.add_typer(alerts_app, name="alerts")
-app.add_typer(notify_app, name="notify")
-from paknam.economy.cli import economy_app  # noqa: E402
-from paknam.people.cli import people_app  # noqa: E402
-
-app.add_typer(economy_app, name="economy")
-app.add_typer(people_app, name="people")
-from paknam.energy.cli import energy_app  # noqa: E402
-
-app.add_typer(energy_app, name="energy")
-from paknam.complaints.cli import complaints_app  # noqa: E402
-
-app.add_typer(complaints_app, name="complaints")
-
-err = Console(stderr=True, soft_wrap=True, highlight=False)
-out = Console(soft_wrap=True, highlight=False)
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def friendly(fn: F) -> F:
-    """Turn paknam errors into a clear message and exit status 2."""
-
-    @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return fn(*args, **kwargs)
-        except BatchRejected as exc:
-            err.print(f"[red]error:[/red] {len(exc.errors)} bad row(s); nothing stored")
-            for e in exc.errors[:20]:
-                err.print(f"  item/line {e.index}: {e.reason}", markup=False, highlight=False)
-            if len(exc.errors) > 20:
-                err.print(f"  ... and {len(exc.errors) - 20} more (use --report FILE)")
-            raise typer.Exit(2) from None
-        except PaknamError as exc:
-            err.print(f"[red]error:[/red] {exc}", highlight=False)
-            raise typer.Exit(2) from None
-        except (ValueError, OSError) as exc:  # unreadable files, bad values in them
-            err.print(f"[red]error:[/red] {type(exc).__name__}: {exc}", highlight=False)
-            raise typer.Exit(2) from None
-
-    return wrapper  # type: ignore[return-value]
 
 
 def _store():  # type: ignore[no-untyped-def]
@@ -132,54 +82,10 @@ def demo(
     port: Annotated[int, typer.Option(help="Port")] = 8000,
 ) -> None:
     """Load the real sample data, then serve (โหลดข้อมูลตัวอย่างจริง แล้วเปิดบริการ)."""
-    from paknam.ingest.demo import load_demo, load_simulated_water_level
+    from paknam.pipeline.demo import run_demo
 
     with _store() as store:
-        added, result = load_demo(store)
-        out.print(
-            f"demo data: {added} new station(s); {result.received} observations read, "
-            f"{result.stored} stored, {result.unchanged} already there  "
-            f"[{redact_url(store.url)}]"
-        )
-        sim = load_simulated_water_level(store)
-        out.print(
-            f"SIMULATED water level (sim-pomphrachun, labelled as such): {sim.stored} new "
-            "hourly values"
-        )
-        from paknam.energy.demo import load_demo_energy
-        from paknam.energy.service import run_energy_checks
-
-        en = load_demo_energy(store)
-        out.print(
-            f"energy: sites added {', '.join(en.sites_added) or 'none'}; "
-            f"{en.observations_stored} observations (sim-* sites are SIMULATED)"
-        )
-        for note in en.notes:
-            err.print(f"  note: {note}", markup=False)
-        run_energy_checks(store)
-        from paknam.environment.checks import run_environment_checks
-        from paknam.living.service import run_forecasts
-
-        fc = run_forecasts(store)
-        env = run_environment_checks(store)
-        issued = sum(1 for r in fc.stations if r.issued_at is not None)
-        out.print(
-            f"forecasts issued: {issued}; warnings: {len(fc.raised) + len(env.raised)} raised, "
-            f"{len(fc.updated) + len(env.updated)} updated"
-        )
-        _alerts_from_warnings(store)
-        from paknam.complaints.demo import load_demo_complaints
-        from paknam.economy.demo import load_demo_economy
-        from paknam.people.demo import load_demo_people
-
-        load_demo_complaints(store)
-        eco = load_demo_economy(store)
-        ppl = load_demo_people(store)
-        out.print(
-            f"economy: {eco['places_changed']} SAMPLE places, {eco['visits']['stored']} MOTS "
-            f"months; people (SAMPLE/SIMULATED): {ppl['schools']} schools, "
-            f"{ppl['statements']} statements"
-        )
+        run_demo(store, say=lambda line: out.print(line, markup=False))
     if not no_serve:
         _serve(host, port, 1)
 
@@ -356,8 +262,8 @@ def import_file(
 ) -> None:
     """Import observations from CSV or air4thai files (นำเข้าข้อมูลจากไฟล์)."""
     from paknam.core.errors import InvalidInput
-    from paknam.ingest.air4thai import import_air4thai, looks_like_air4thai
-    from paknam.ingest.csv_file import import_csv
+    from paknam.sources.air4thai import import_air4thai, looks_like_air4thai
+    from paknam.sources.csv_file import import_csv
 
     if fmt not in ("auto", "paknam", "air4thai"):
         raise InvalidInput(f"--format {fmt!r}: use auto, paknam or air4thai")
@@ -442,7 +348,7 @@ def mqtt(
     ),
 ) -> None:
     """Subscribe to the MQTT broker and store observations (รับข้อมูลผ่าน MQTT)."""
-    from paknam.ingest.mqtt import MqttIngestor
+    from paknam.sources.mqtt import MqttIngestor
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     s = get_settings()
@@ -466,150 +372,82 @@ def mqtt(
         store.close()
 
 
-@env_app.command("check")
-@friendly
-def environment_check() -> None:
-    """Run the environment rules once: raise, update, clear warnings (ตรวจเกณฑ์)."""
-    from paknam.environment.checks import run_environment_checks
-
-    with _store() as store:
-        r = run_environment_checks(store)
-        active = store.list_warnings(domain="environment")
-        out.print(
-            f"environment warnings: {len(r.raised)} raised, {len(r.updated)} updated, "
-            f"{len(r.cleared)} cleared; {len(active)} active"
-        )
-        _alerts_from_warnings(store)
-    for w in active:
-        out.print(f"  [{w['severity']}] {w['headline_th']} / {w['headline_en']}")
+# ---- domains, rules and the alert pipeline ------------------------------------------------
 
 
-def _alerts_from_warnings(store: Any) -> None:
-    """Issue CAP alerts for the warnings just raised, updated or cleared (and queue the
-    severe ones for delivery)."""
-    from paknam.governance.dispatch import alerts_from_warnings
+def _group(name: str, help_text: str) -> typer.Typer:
+    """The sub-command group ``name`` (made if no domain added it)."""
+    for info in app.registered_groups:
+        if info.name == name and info.typer_instance is not None:
+            return info.typer_instance
+    group = typer.Typer(help=help_text, no_args_is_help=True)
+    app.add_typer(group, name=name)
+    return group
 
-    with store.write() as conn:
-        r = alerts_from_warnings(conn)
-    out.print(
-        f"CAP alerts: {len(r['Alert'])} new, {len(r['Update'])} updated, "
-        f"{len(r['Cancel'])} cancelled; {len(r['queued'])} queued for delivery"
+
+def _print_run(run: Any) -> None:
+    for rule_run in run.rules.values():
+        for line in rule_run.lines:
+            out.print(line, markup=False)
+    out.print(run.alerts.summary(), markup=False)
+
+
+def _rule_command(rule: Any) -> Callable[..., None]:
+    @friendly
+    def command(
+        every: Annotated[
+            int | None,
+            typer.Option(help="Repeat every N seconds (e.g. 3600) instead of running once"),
+        ] = None,
+    ) -> None:
+        import time
+
+        from paknam.pipeline import run_rules
+
+        if every is not None and every < 60:
+            raise typer.BadParameter("--every must be at least 60 seconds")
+        while True:
+            with _store() as store:
+                _print_run(run_rules(store, [rule]))
+            if every is None:
+                return
+            time.sleep(every)
+
+    command.__doc__ = (
+        f"{rule.summary or rule.name}: run it once, then issue CAP alerts and queue "
+        "deliveries by the one policy (--every N repeats)."
     )
+    return command
 
 
-@forecast_app.command("run")
+def _install_domains() -> None:
+    from paknam.core.notify.cli import notify_app
+    from paknam.core.registry import domains
+
+    for d in domains():
+        d.install_cli(app)
+    for d in domains():
+        for rule in d.rules:
+            if rule.command is not None:
+                group, name = rule.command
+                _group(group, d.title_en).command(name)(_rule_command(rule))
+    app.add_typer(notify_app, name="notify")
+    _group("alerts", "CAP alerts (ประกาศเตือนภัย)").command("sync")(alerts_sync)
+
+
 @friendly
-def forecast_run(
-    every: Annotated[
-        int | None,
-        typer.Option(help="Repeat every N seconds (e.g. 3600) instead of running once"),
-    ] = None,
-) -> None:
-    """Forecast every water-level station 72 h ahead (once, or --every 3600 as the job)."""
-    import time
-
-    if every is not None and every < 60:
-        raise typer.BadParameter("--every must be at least 60 seconds")
-    while True:
-        _forecast_once()
-        if every is None:
-            return
-        time.sleep(every)
-
-
-def _forecast_once() -> None:
-    from paknam.core.timeutil import to_local_iso
-    from paknam.living.service import run_forecasts
+def alerts_sync() -> None:
+    """Issue CAP Alerts/Updates/Cancels for the current warnings and queue what goes out by
+    itself (severe and extreme Actual alerts; changes to alerts already sent)."""
+    from paknam.pipeline import issue_alerts
 
     with _store() as store:
-        report = run_forecasts(store)
-        _alerts_from_warnings(store)
-    for s in report.stations:
-        if s.skipped:
-            out.print(f"  {s.station}: skipped — {s.skipped}", markup=False)
-        else:
-            issued = to_local_iso(s.issued_at) if s.issued_at is not None else "-"
-            extra = f"; warning: {s.warning}" if s.warning else ""
-            trained = " (retrained)" if s.trained else ""
-            out.print(f"  {s.station}: forecast issued {issued}{trained}{extra}", markup=False)
-    out.print(
-        f"water-level warnings: {len(report.raised)} raised, {len(report.updated)} updated, "
-        f"{len(report.cleared)} cleared"
-    )
+        run = issue_alerts(store)
+    out.print(run.summary(), markup=False)
+    print(json.dumps({k: len(v) for k, v in run.as_dict().items()}))
 
 
-@forecast_app.command("levels")
-@friendly
-def forecast_levels(
-    station: Annotated[str, typer.Option(help="Water-level station id")],
-    watch: Annotated[float | None, typer.Option(help="Watch level [m above datum]")] = None,
-    warning: Annotated[float | None, typer.Option(help="Warning level [m]")] = None,
-    danger: Annotated[float | None, typer.Option(help="Danger level [m]")] = None,
-) -> None:
-    """Set a station's warning levels (ตั้งระดับเตือนภัย)."""
-    from paknam.living import forecast_store
-
-    given = {
-        k: v
-        for k, v in (("watch", watch), ("warning", warning), ("danger", danger))
-        if v is not None
-    }
-    with _store() as store:
-        store.get_station(station)
-        with store.write() as conn:
-            levels = forecast_store.set_warning_levels(conn, station, given, "cli")
-    out.print(f"{station}: " + ", ".join(f"{k} {v:.2f} m" for k, v in levels.items()))
-
-
-@tides_app.command("backtest")
-def tides_backtest(
-    file: Annotated[str, typer.Argument(help="Water-level record (CSV, UHSLC, DIA, ...)")],
-    train_until: Annotated[str, typer.Option("--train-until", help="YYYY-MM-DD")],
-    latitude: Annotated[
-        float | None, typer.Option(help="Latitude [deg N] if the file does not say")
-    ] = None,
-    level: Annotated[
-        float | None, typer.Option(help="Exceedance level [m]; default the training P99")
-    ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
-) -> None:
-    """Replay the period after --train-until, forecasting every hour (no look-ahead)."""
-    from paknam.living.tides_cli import backtest_command
-
-    raise typer.Exit(backtest_command(file, train_until, as_json, latitude=latitude, level=level))
-
-
-# ---- science on the command line ----------------------------------------------------------
-
-
-@app.command(context_settings={"allow_extra_args": False})
-def aqi(
-    assignments: Annotated[
-        list[str], typer.Argument(help="POLLUTANT=VALUE, e.g. pm25=38.2 pm10=71 o3=40")
-    ],
-    date: Annotated[
-        str | None, typer.Option(help="YYYY-MM-DD: use the breakpoint table of that day")
-    ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
-) -> None:
-    """Thai AQI from concentrations (ดัชนีคุณภาพอากาศ): PM2.5/PM10 24 h, O3/CO 8 h, NO2/SO2 1 h."""
-    from paknam.environment.aqi_cli import aqi_command
-
-    raise typer.Exit(aqi_command(assignments, date, as_json))
-
-
-@app.command(context_settings={"allow_extra_args": False})
-def wqi(
-    assignments: Annotated[
-        list[str],
-        typer.Argument(help="PARAMETER=VALUE, e.g. do=4.2 bod=2.5 tcb=5000 fcb=900 nh3n=0.4"),
-    ],
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
-) -> None:
-    """Thai surface water WQI and class (ดัชนีคุณภาพน้ำ); Malaysia DOE WQI beside it."""
-    from paknam.environment.wqi_cli import wqi_command
-
-    raise typer.Exit(wqi_command(assignments, as_json))
+_install_domains()
 
 
 def main() -> None:

@@ -7,8 +7,9 @@ from collections.abc import Iterator
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from paknam.api import complaints, open311
 from paknam.api.app import create_app
+from paknam.complaints import open311_routes as open311
+from paknam.complaints import routes as complaints
 from paknam.complaints.apikeys import create_api_key
 from paknam.core.store import Store
 

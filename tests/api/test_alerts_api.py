@@ -10,9 +10,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from paknam.core.config import get_settings
+from paknam.core.notify.subscribers import NOTICE_VERSION, reachable
 from paknam.core.store import Store
 from paknam.governance.cap import CAP_NS, validate
-from paknam.governance.subscribers import NOTICE_VERSION, reachable
 from tests.api.conftest import login
 
 ATOM = "{http://www.w3.org/2005/Atom}"

@@ -7,9 +7,9 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from paknam.api import economy
 from paknam.api.app import create_app
 from paknam.core.store import Store
+from paknam.economy import routes as economy
 from paknam.economy.demo import load_demo_economy
 from tests.api.conftest import login
 from tests.api.test_environment_api import tiny_png

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from paknam.api import energy as energy_api
 from paknam.api.app import create_app
 from paknam.core.store import Store
+from paknam.energy import routes as energy_api
 from paknam.energy.demo import COMMUNITY_ID, load_demo_energy
 from tests.api.conftest import login
 from tests.energy.helpers import ingest_frame, synthetic_pv

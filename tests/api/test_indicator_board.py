@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from fastapi.testclient import TestClient
 
 from paknam.api import indicators as board_module
@@ -46,8 +48,11 @@ def test_a_failing_domain_does_not_take_the_board_down(client: TestClient, monke
     def broken(store, year):  # type: ignore[no-untyped-def]
         raise RuntimeError("tourism table missing")
 
-    sources = [(d, broken if d == "economy" else f) for d, f in board_module.SOURCES]
-    monkeypatch.setattr(board_module, "SOURCES", sources)
+    registered = [
+        dataclasses.replace(d, indicators=broken) if d.name == "economy" else d
+        for d in board_module.domains()
+    ]
+    monkeypatch.setattr(board_module, "domains", lambda: registered)
     records = client.get("/api/v1/indicators", params={"fresh": True}).json()
     err = next(i for i in records if i["domain"] == "economy")
     assert err["status"] == "error" and "tourism table missing" in err["details"]["error"]

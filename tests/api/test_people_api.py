@@ -9,11 +9,11 @@ import pytest
 from fastapi.testclient import TestClient
 from openpyxl import Workbook
 
-from paknam.api import people
 from paknam.api.app import create_app
 from paknam.core import stations
 from paknam.core.models import StationCreate
 from paknam.core.store import Store
+from paknam.people import routes as people
 from tests.api.conftest import login
 from tests.people.fixtures import seed, statement, uid
 

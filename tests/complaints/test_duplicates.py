@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from paknam.complaints import service
 from paknam.complaints.duplicates import similarity, suggest_duplicates
-from paknam.complaints.geo import distance_m
+from paknam.core.geo import distance_m
 from paknam.core.store import Store
 from tests.complaints.helpers import CITY_HALL, T0, submit
 

@@ -8,8 +8,8 @@ import sqlalchemy as sa
 from paknam.complaints.intake import DUPLICATE_WINDOW_S, MAX_PHOTOS
 from paknam.complaints.schema import complaint_events, complaint_photos, complaints
 from paknam.core.errors import Conflict, InvalidInput
+from paknam.core.media import MAX_PHOTO_BYTES
 from paknam.core.store import Store
-from paknam.environment.reports import MAX_PHOTO_BYTES
 from tests.complaints.helpers import (
     BANGKOK_VICTORY_MONUMENT,
     IN_BBOX_NO_DISTRICT,

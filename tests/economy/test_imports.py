@@ -10,10 +10,10 @@ from openpyxl import Workbook
 
 from paknam.core.errors import BatchRejected, InvalidInput
 from paknam.core.store import Store
+from paknam.core.tabular import parse_csv, parse_excel, parse_table
 from paknam.economy.catalogue import add_place
 from paknam.economy.demo import sample_places
 from paknam.economy.imports import import_visits
-from paknam.economy.tabular import parse_csv, parse_excel, parse_table
 from paknam.economy.visits import growth_report, monthly_table
 
 

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 
 from paknam.core.store import Store
+from paknam.core.tabular import read_table
 from paknam.economy import tourism
 from paknam.economy.imports import import_visits
 from paknam.economy.indicators import economy_indicators
-from paknam.economy.tabular import read_table
 from paknam.economy.visits import PROVINCE, monthly_table, series
 
 pytestmark = pytest.mark.shared_data

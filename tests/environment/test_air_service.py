@@ -13,7 +13,7 @@ from paknam.core.store import Store
 from paknam.core.timeutil import parse_time
 from paknam.environment.air_service import hourly_aqi, latest_aqi
 from paknam.environment.aqi import sub_index
-from paknam.ingest.demo import load_demo
+from paknam.environment.demo import load_demo
 
 DEMO = Path(__file__).resolve().parents[2] / "src" / "paknam" / "data" / "demo"
 

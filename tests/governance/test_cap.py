@@ -162,7 +162,7 @@ def test_cap_update_without_references_rejected(district):
     [
         ({"severity": "catastrophic"}, "severity 'catastrophic' is not one of minor"),
         ({"headline_en": "  "}, "headline_en is empty"),
-        ({"kind": "noise"}, "kind 'noise' is not in table EVENTS"),
+        ({"kind": "noise"}, "kind 'noise' is not registered by any domain"),
         ({"probability": 1.5}, r"probability 1.5 is not in \[0, 1\]"),
     ],
 )

@@ -12,23 +12,23 @@ import pytest
 import sqlalchemy as sa
 from aiosmtpd.controller import Controller
 
-from paknam.core.store import Store
-from paknam.governance import outbox
-from paknam.governance.alerts import AlertSpec, create_alert, get_alert
-from paknam.governance.channels.email import EmailChannel
-from paknam.governance.channels.line import LineChannel
-from paknam.governance.channels.sms import SmsChannel
-from paknam.governance.outbox import enqueue, message_stats, pending
-from paknam.governance.render import render_alert
-from paknam.governance.schema import deliveries
-from paknam.governance.subscribers import (
+from paknam.core.notify import outbox
+from paknam.core.notify.channels.email import EmailChannel
+from paknam.core.notify.channels.line import LineChannel
+from paknam.core.notify.channels.sms import SmsChannel
+from paknam.core.notify.outbox import enqueue, message_stats, pending
+from paknam.core.notify.schema import deliveries
+from paknam.core.notify.subscribers import (
     Audience,
     Subscription,
     bulk_subscribe,
     subscribe,
     withdraw,
 )
-from paknam.governance.worker import Worker
+from paknam.core.notify.worker import Worker
+from paknam.core.store import Store
+from paknam.governance.alerts import AlertSpec, create_alert, get_alert
+from paknam.governance.render import render_alert
 from tests.governance.conftest import line_user
 from tests.governance.loopback import LineServer, SmsServer
 
@@ -251,8 +251,8 @@ def test_cancelled_alert_is_not_sent_and_numbers_are_not_kept(
 def test_an_answer_after_the_lease_was_taken_over_is_ignored(
     store: Store, line_server: LineServer
 ) -> None:
-    from paknam.governance.channels import Outcome
-    from paknam.governance.outbox import claim, record
+    from paknam.core.notify.channels import Outcome
+    from paknam.core.notify.outbox import claim, record
 
     _subscribe_line(store, 3)
     _queue(store, _alert(store, ["1101"]))

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from paknam.governance.render import SMS_MAX_SEGMENTS, render_alert, sms_size
+from paknam.core.notify.render import SMS_MAX_SEGMENTS, sms_size
+from paknam.governance.render import render_alert
 
 
 @pytest.mark.parametrize(

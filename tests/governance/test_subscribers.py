@@ -4,9 +4,8 @@ import pytest
 import sqlalchemy as sa
 
 from paknam.core.errors import InvalidInput, NotFound
-from paknam.core.store import Store
-from paknam.governance.schema import consents, subscribers
-from paknam.governance.subscribers import (
+from paknam.core.notify.schema import consents, subscribers
+from paknam.core.notify.subscribers import (
     Audience,
     Subscription,
     audience_size,
@@ -18,6 +17,7 @@ from paknam.governance.subscribers import (
     subscribe,
     withdraw,
 )
+from paknam.core.store import Store
 
 LINE_USER = "U" + "4af4980629" * 3 + "ab"
 
@@ -155,7 +155,7 @@ def test_bulk_import_is_all_or_nothing(store: Store) -> None:
 
 
 def test_cipher_round_trip_and_tamper(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from paknam.governance.crypto import AddressCipher, load_key
+    from paknam.core.notify.crypto import AddressCipher, load_key
 
     key_file = tmp_path / "k.key"
     key = load_key(key_file)

@@ -13,12 +13,12 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from paknam.core.notify.outbox import enqueue
+from paknam.core.notify.schema import deliveries
+from paknam.core.notify.subscribers import Audience, Subscription, bulk_subscribe
 from paknam.core.store import Store
 from paknam.governance.alerts import AlertSpec, create_alert, get_alert
-from paknam.governance.outbox import enqueue
 from paknam.governance.render import render_alert
-from paknam.governance.schema import deliveries
-from paknam.governance.subscribers import Audience, Subscription, bulk_subscribe
 from tests.governance.conftest import line_user
 from tests.governance.loopback import LineServer
 

@@ -6,8 +6,8 @@ from fastapi.testclient import TestClient
 
 from paknam.api.app import create_app
 from paknam.core.store import Store
-from paknam.ingest.demo import SIMULATED_ID, load_simulated_water_level
 from paknam.living import forecast_store
+from paknam.living.demo import SIMULATED_ID, load_simulated_water_level
 from paknam.living.service import run_forecasts
 from tests.api.conftest import login
 

@@ -14,8 +14,9 @@ from paknam.core.schema import warnings as warnings_table
 from paknam.core.store import Store
 from paknam.core.timeutil import now_s, parse_time, to_utc
 from paknam.core.warnings import Signal
-from paknam.ingest.demo import SIMULATED_ID, load_demo, load_simulated_water_level
+from paknam.environment.demo import load_demo
 from paknam.living import forecast_store
+from paknam.living.demo import SIMULATED_ID, load_simulated_water_level
 from paknam.living.indicators import (
     DEFAULT_LENGTH_KM,
     WATER_QUALITY_QUANTITIES,

@@ -8,8 +8,8 @@ import pytest
 from paknam.core.errors import InvalidInput
 from paknam.core.models import SeriesSpec, StationCreate
 from paknam.core.store import Store
-from paknam.ingest.demo import SIMULATED_ID, load_simulated_water_level
 from paknam.living import forecast_store
+from paknam.living.demo import SIMULATED_ID, load_simulated_water_level
 from paknam.living.level_rules import water_level_signal
 from paknam.living.simulate import SEASONAL_MM, ko_lak_fit, seasonal_m, simulate
 

@@ -9,7 +9,7 @@ import pytest
 from paknam.core import auth
 from paknam.core.errors import BatchRejected, InvalidInput, PermissionDenied
 from paknam.core.store import Store
-from paknam.economy.tabular import parse_csv
+from paknam.core.tabular import parse_csv
 from paknam.people.imports import import_rows, import_table
 from paknam.people.indicators import people_indicators, school_indicators
 from paknam.people.statements import ingest_statements

@@ -45,31 +45,10 @@ class Server:
 
 
 def load_like_demo(store: Store) -> None:
-    """What ``paknam demo --no-serve`` loads: the environment and living data, the energy
-    sites (the shipped sample; ``sim-*`` sites are SIMULATED), the CAP alerts made from the
-    warnings, the SAMPLE complaints (spread over the workflow's states), the SAMPLE economy
-    catalogue with the real MOTS figures, and the SAMPLE / SIMULATED schools."""
-    from paknam.complaints.demo import load_demo_complaints
-    from paknam.economy.demo import load_demo_economy
-    from paknam.energy.demo import load_demo_energy
-    from paknam.energy.service import run_energy_checks
-    from paknam.environment.checks import run_environment_checks
-    from paknam.governance.dispatch import alerts_from_warnings
-    from paknam.ingest.demo import load_demo, load_simulated_water_level
-    from paknam.living.service import run_forecasts
-    from paknam.people.demo import load_demo_people
+    """What ``paknam demo --no-serve`` loads: the very same orchestration."""
+    from paknam.pipeline.demo import run_demo
 
-    load_demo(store)
-    load_simulated_water_level(store)
-    load_demo_energy(store)
-    run_energy_checks(store)
-    run_forecasts(store)
-    run_environment_checks(store)
-    with store.write() as conn:
-        alerts_from_warnings(conn)
-    load_demo_complaints(store)
-    load_demo_economy(store)
-    load_demo_people(store)
+    run_demo(store)
 
 
 def serve(store: Store) -> Iterator[str]:

@@ -106,7 +106,7 @@ def test_static_files_revalidate_with_their_etag(web: TestClient) -> None:
 
 
 def test_districts_carry_an_etag_and_answer_304_when_unchanged(store: Store) -> None:
-    from paknam.ingest.demo import load_demo
+    from paknam.environment.demo import load_demo
 
     load_demo(store)
     web = TestClient(create_app(store))

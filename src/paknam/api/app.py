@@ -7,23 +7,7 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from paknam import __version__
-from paknam.api import (
-    alerts,
-    auth,
-    complaints,
-    economy,
-    energy,
-    environment,
-    home,
-    indicators,
-    living,
-    meta,
-    observations,
-    open311,
-    people,
-    stations,
-)
-from paknam.api.responses import FastJSONResponse, error_body
+from paknam.api import auth, home, indicators, meta, observations, rules, stations
 from paknam.core.errors import (
     AuthenticationFailed,
     BatchRejected,
@@ -34,6 +18,8 @@ from paknam.core.errors import (
     PermissionDenied,
     StoreUnavailable,
 )
+from paknam.core.http.responses import FastJSONResponse, error_body
+from paknam.core.registry import domains
 from paknam.core.store import Store
 
 _STATUS: list[tuple[type[PaknamError], int, str]] = [
@@ -108,21 +94,11 @@ def create_app(store: Store | None = None) -> FastAPI:
     app.add_exception_handler(PaknamError, _paknam_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
-    for module in (
-        observations,
-        stations,
-        environment,
-        living,
-        alerts,
-        open311,
-        complaints,
-        economy,
-        energy,
-        people,
-        indicators,
-        meta,
-        auth,
-        home,
-    ):
+    for module in (observations, stations):
+        app.include_router(module.router)
+    for domain in domains():  # each domain's routers, from its domain.py
+        for router in domain.routers():
+            app.include_router(router)
+    for module in (rules, indicators, meta, auth, home):
         app.include_router(module.router)
     return app

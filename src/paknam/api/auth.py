@@ -9,8 +9,8 @@ from fastapi.responses import Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel
 
-from paknam.api.deps import AdminDep, PrincipalDep, StoreDep
-from paknam.api.responses import ERROR_RESPONSES
+from paknam.core.http.deps import AdminDep, PrincipalDep, StoreDep
+from paknam.core.http.responses import ERROR_RESPONSES
 from paknam.core.models import UserCreate, UserPublic
 
 router = APIRouter(prefix="/api/v1", tags=["accounts"], responses=ERROR_RESPONSES)

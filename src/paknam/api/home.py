@@ -16,8 +16,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from paknam.api import web
-from paknam.api.deps import StoreDep
 from paknam.api.web_pages import PAGES, render_page
+from paknam.core.http.deps import StoreDep
 from paknam.core.schema import stations
 
 router = APIRouter(tags=["pages"])

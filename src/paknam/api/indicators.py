@@ -3,88 +3,32 @@ domain that owns it (the page the governor opens first)."""
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import threading
 import time
-from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
-from paknam.api.deps import StoreDep
-from paknam.api.responses import ERROR_RESPONSES, FastJSONResponse
+from paknam.core.http.deps import StoreDep
+from paknam.core.http.responses import ERROR_RESPONSES, FastJSONResponse
+from paknam.core.registry import domains
 from paknam.core.store import Store
-from paknam.core.timeutil import BANGKOK
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/api/v1", tags=["indicators"], responses=ERROR_RESPONSES)
-
-Source = Callable[[Store, int | None], list[dict[str, Any]]]
-
-
-def _environment(store: Store, year: int | None) -> list[dict[str, Any]]:
-    from paknam.environment.indicators import good_air_indicator
-    from paknam.environment.water_service import wqi_indicator
-
-    y = year or dt.datetime.now(BANGKOK).year
-    return [good_air_indicator(store, y, y - 1), wqi_indicator(store, y, y - 1)]
-
-
-def _living(store: Store, year: int | None) -> list[dict[str, Any]]:
-    from paknam.living.indicators import living_indicators
-
-    return living_indicators(store, year)
-
-
-def _governance(store: Store, year: int | None) -> list[dict[str, Any]]:
-    from paknam.complaints.indicators import complaints_handled_quickly_indicator
-    from paknam.governance.indicators import delivery_time_indicator, people_reachable_indicator
-
-    y = year or dt.datetime.now(BANGKOK).year
-    return [
-        people_reachable_indicator(store),
-        delivery_time_indicator(store, y),
-        complaints_handled_quickly_indicator(store, str(y)),
-    ]
-
-
-def _energy(store: Store, year: int | None) -> list[dict[str, Any]]:
-    from paknam.energy.indicators import alternative_share_indicator
-
-    return [alternative_share_indicator(store, year)]
-
-
-def _economy(store: Store, year: int | None) -> list[dict[str, Any]]:
-    from paknam.economy.indicators import economy_indicators
-
-    return economy_indicators(store, year)
-
-
-def _people(store: Store, year: int | None) -> list[dict[str, Any]]:
-    from paknam.people.indicators import people_indicators
-
-    return people_indicators(store)
-
-
-SOURCES: list[tuple[str, Source]] = [
-    ("environment", _environment),
-    ("living", _living),
-    ("governance", _governance),
-    ("energy", _energy),
-    ("economy", _economy),
-    ("people", _people),
-]
-"""Each domain's indicators, in the order the proposal lists the domains."""
 
 
 def board(store: Store, year: int | None = None) -> list[dict[str, Any]]:
     """All indicators. A domain that fails shows one record with status ``error`` (and the
     reason) instead of taking the whole board down."""
     records: list[dict[str, Any]] = []
-    for domain, source in SOURCES:
+    for d in domains():  # in the proposal's order of the domains
+        if d.indicators is None:
+            continue
+        domain = d.name
         try:
-            records.extend(source(store, year))
+            records.extend(i.as_dict() for i in d.indicators(store, year))
         except Exception as exc:
             log.exception("indicators of %s failed", domain)
             records.append(

@@ -13,8 +13,8 @@ from shapely import set_precision
 from shapely.geometry import mapping, shape
 
 from paknam import __version__
-from paknam.api.deps import StoreDep
-from paknam.api.responses import FastJSONResponse, GeoJSONResponse
+from paknam.core.http.deps import StoreDep
+from paknam.core.http.responses import FastJSONResponse, GeoJSONResponse
 from paknam.core.models import STATION_KINDS
 from paknam.core.quantities import QUANTITIES
 from paknam.core.schema import districts

@@ -10,10 +10,10 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from paknam.api.deps import PrincipalDep, StoreDep
-from paknam.api.responses import ERROR_RESPONSES, FastJSONResponse
 from paknam.core.config import get_settings
 from paknam.core.errors import InvalidInput
+from paknam.core.http.deps import PrincipalDep, StoreDep
+from paknam.core.http.responses import ERROR_RESPONSES, FastJSONResponse
 
 router = APIRouter(prefix="/api/v1", tags=["observations"])
 

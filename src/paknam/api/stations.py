@@ -9,10 +9,10 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
 
-from paknam.api.deps import AdminDep, OfficerDep, StoreDep, time_param
-from paknam.api.responses import ERROR_RESPONSES, FastJSONResponse, GeoJSONResponse
 from paknam.core.config import get_settings
 from paknam.core.errors import InvalidInput
+from paknam.core.http.deps import AdminDep, OfficerDep, StoreDep, time_param
+from paknam.core.http.responses import ERROR_RESPONSES, FastJSONResponse, GeoJSONResponse
 from paknam.core.models import (
     DeviceKeyCreated,
     SeriesSpec,

@@ -14,13 +14,13 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from paknam.complaints.geo import bbox_around, distance_m
 from paknam.complaints.intake import normalise_text
 from paknam.complaints.records import PUBLIC_COLUMNS, open311_views
 from paknam.complaints.schema import complaints as table
 from paknam.complaints.services import get_service
 from paknam.complaints.workflow import OPEN
 from paknam.core.errors import InvalidInput
+from paknam.core.geo import bbox_around, distance_m
 
 
 def trigrams(text: str) -> set[str]:

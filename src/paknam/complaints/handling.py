@@ -18,7 +18,7 @@ from paknam.complaints.schema import complaint_photos as photos
 from paknam.complaints.schema import complaints as table
 from paknam.complaints.workflow import CLOSED, check_transition
 from paknam.core.errors import InvalidInput, NotFound
-from paknam.environment.reports import photo_type
+from paknam.core.media import photo_type
 
 MAX_NOTE = 2000
 PHOTO_STAGES = ("before", "after")

@@ -24,6 +24,7 @@ import sqlalchemy as sa
 from paknam.complaints.schema import complaints as table
 from paknam.complaints.workflow import OPEN
 from paknam.core.errors import InvalidInput
+from paknam.core.registry import Indicator
 from paknam.core.store import Store
 from paknam.core.timeutil import BANGKOK, now_s
 
@@ -134,3 +135,9 @@ def complaints_handled_quickly_indicator(
             ),
         },
     }
+
+
+def indicators(store: Store, year: int | None = None) -> list[Indicator]:
+    """Complaints handled precisely and quickly, for the board."""
+    y = year or dt.datetime.now(BANGKOK).year
+    return [Indicator.from_dict(complaints_handled_quickly_indicator(store, str(y)))]

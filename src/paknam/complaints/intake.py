@@ -20,16 +20,16 @@ from sqlalchemy.engine import Connection
 
 from paknam.complaints.agencies import route
 from paknam.complaints.apikeys import sha256
-from paknam.complaints.geo import distance_m
 from paknam.complaints.hooks import ComplaintChange
 from paknam.complaints.records import log_event
 from paknam.complaints.schema import complaint_photos as photos
 from paknam.complaints.schema import complaints as table
 from paknam.complaints.services import get_service
 from paknam.core.errors import Conflict, InvalidInput, NotFound
+from paknam.core.geo import PROVINCE_BBOX, distance_m
+from paknam.core.media import photo_type
 from paknam.core.stations import district_locator
 from paknam.core.timeutil import now_s, to_local_iso
-from paknam.environment.reports import PROVINCE_BBOX, photo_type
 
 TOKEN_PREFIX = "pkc_"
 DUPLICATE_WINDOW_S = 15 * 60

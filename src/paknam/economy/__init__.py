@@ -3,5 +3,5 @@
 Layers, as in every domain: pure modules (:mod:`hours`, :mod:`search_text`,
 :mod:`tourism`) that take values and return values; store glue (:mod:`catalogue`,
 :mod:`visits`, :mod:`imports`); the proposal's indicators (:mod:`indicators`); edges in
-``paknam.api.economy`` and :mod:`paknam.economy.cli`.
+``paknam.economy.routes`` and :mod:`paknam.economy.cli`.
 """

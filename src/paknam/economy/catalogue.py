@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from paknam.core.errors import Conflict, InvalidInput, NotFound
+from paknam.core.media import photo_type
 from paknam.core.schema import districts
 from paknam.core.stations import district_locator
 from paknam.core.timeutil import BANGKOK
@@ -22,7 +23,6 @@ from paknam.economy.categories import CATEGORIES, KINDS, category_labels, check_
 from paknam.economy.hours import check_hours, is_open
 from paknam.economy.models import PlaceCreate, PlaceUpdate
 from paknam.economy.schema import place_photos, places
-from paknam.environment.reports import photo_type
 
 MAX_PHOTOS = 10
 SAMPLE_NOTE = (

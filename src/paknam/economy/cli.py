@@ -5,32 +5,18 @@ The lead registers it with ``app.add_typer(economy_app, name="economy")``.
 
 from __future__ import annotations
 
-import functools
 import json
-from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated
 
 import typer
+
+from paknam.core.cli_support import friendly
 
 economy_app = typer.Typer(
     help="Smart Economy: attractions, community products, visitors (เศรษฐกิจอัจฉริยะ)",
     no_args_is_help=True,
 )
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def friendly(fn: F) -> F:
-    """paknam's error handling (``paknam.cli.friendly``), looked up when the command runs so
-    that ``paknam.cli`` may import this module."""
-
-    @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from paknam.cli import friendly as paknam_friendly
-
-        return paknam_friendly(fn)(*args, **kwargs)
-
-    return wrapper  # type: ignore[return-value]
 
 
 def _store():  # type: ignore[no-untyped-def]
@@ -56,8 +42,8 @@ def import_visits_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
 ) -> None:
     """Import monthly returns or daily counters (นำเข้าจำนวนผู้เยี่ยมเยือนและรายได้)."""
+    from paknam.core.tabular import read_table
     from paknam.economy.imports import import_visits
-    from paknam.economy.tabular import read_table
 
     table = read_table(file, sheet)
     with _store() as store, store.write() as conn:

@@ -7,10 +7,10 @@ from importlib import resources
 from typing import Any
 
 from paknam.core.store import Store
+from paknam.core.tabular import parse_csv
 from paknam.economy.catalogue import upsert_place
 from paknam.economy.imports import import_visits
 from paknam.economy.models import PlaceCreate
-from paknam.economy.tabular import parse_csv
 
 PLACES_FILE = "places_sample.json"
 MOTS_FILE = "mots_samut_prakan_monthly_2019-01_2023-02.csv"

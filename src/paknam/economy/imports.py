@@ -30,7 +30,7 @@ from typing import Any
 from sqlalchemy.engine import Connection
 
 from paknam.core.errors import BatchRejected, InvalidInput, ItemError
-from paknam.economy.tabular import Table
+from paknam.core.tabular import Table
 from paknam.economy.visits import DEFINITIONS, GRANULARITIES, VisitRow, known_scopes, write_rows
 
 ALIASES: dict[str, tuple[str, ...]] = {

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from paknam.core.registry import Indicator
 from paknam.core.store import Store
 from paknam.economy import tourism
 from paknam.economy.visits import PROVINCE, latest_month, monthly_table, series
@@ -115,3 +116,8 @@ def economy_indicator(
 def economy_indicators(store: Store, year: int | None = None) -> list[dict[str, Any]]:
     """Both Smart Economy indicators of the proposal."""
     return [economy_indicator(store, i, year) for i in _SPECS]
+
+
+def indicators(store: Store, year: int | None = None) -> list[Indicator]:
+    """Tourists and tourism revenue, for the board."""
+    return [Indicator.from_dict(r) for r in economy_indicators(store, year)]

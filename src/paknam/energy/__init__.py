@@ -10,5 +10,5 @@ Layers, as in the other domains:
 - store glue: :mod:`~paknam.energy.sites`, :mod:`~paknam.energy.readings`,
   :mod:`~paknam.energy.service`, :mod:`~paknam.energy.ledger`,
   :mod:`~paknam.energy.imports`, :mod:`~paknam.energy.indicators`;
-- edges: :mod:`paknam.api.energy`, :mod:`~paknam.energy.cli`, :mod:`~paknam.energy.demo`.
+- edges: :mod:`paknam.energy.routes`, :mod:`~paknam.energy.cli`, :mod:`~paknam.energy.demo`.
 """

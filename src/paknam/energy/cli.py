@@ -5,32 +5,19 @@ Registered by the main CLI with ``app.add_typer(energy_app, name="energy")``.
 
 from __future__ import annotations
 
-import functools
 import json
-from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 import typer
+
+from paknam.core.cli_support import friendly
 
 energy_app = typer.Typer(help="Smart Energy (พลังงานอัจฉริยะ)", no_args_is_help=True)
 site_app = typer.Typer(help="Energy sites (สถานที่ผลิตพลังงาน)", no_args_is_help=True)
 community_app = typer.Typer(help="Energy communities (ชุมชนพลังงาน)", no_args_is_help=True)
 energy_app.add_typer(site_app, name="site")
 energy_app.add_typer(community_app, name="community")
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def _friendly(fn: F) -> F:
-    """The main CLI's error handling (imported late: paknam.cli imports this module)."""
-
-    @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from paknam.cli import friendly
-
-        return friendly(fn)(*args, **kwargs)
-
-    return wrapper  # type: ignore[return-value]
 
 
 def _store():  # type: ignore[no-untyped-def]
@@ -71,7 +58,7 @@ def _report(path: Path | None, errors: list[Any]) -> None:
 
 
 @site_app.command("add")
-@_friendly
+@friendly
 def site_add(
     id: Annotated[str, typer.Option("--id", help="Site id")],
     name_th: Annotated[str, typer.Option("--name-th", help="Thai name")],
@@ -113,7 +100,7 @@ def site_add(
 
 
 @site_app.command("import")
-@_friendly
+@friendly
 def site_import(
     file: Annotated[Path, typer.Argument(help="CSV or .xlsx site list")],
     skip_invalid: Annotated[bool, typer.Option("--skip-invalid")] = False,
@@ -136,7 +123,7 @@ def site_import(
 
 
 @energy_app.command("import")
-@_friendly
+@friendly
 def readings_import(
     file: Annotated[Path, typer.Argument(help="CSV or .xlsx meter export")],
     site: Annotated[str | None, typer.Option(help="Site of a file without a site column")] = None,
@@ -172,7 +159,7 @@ def readings_import(
 
 
 @energy_app.command("report")
-@_friendly
+@friendly
 def report_cmd(
     site: Annotated[str, typer.Option(help="Site id")],
     year: Annotated[int, typer.Option(help="Thai calendar year")],
@@ -206,7 +193,7 @@ def report_cmd(
 
 
 @community_app.command("add")
-@_friendly
+@friendly
 def community_add(
     id: Annotated[str, typer.Option("--id")],
     name_th: Annotated[str, typer.Option("--name-th")],
@@ -241,7 +228,7 @@ def community_add(
 
 
 @energy_app.command("settle")
-@_friendly
+@friendly
 def settle_cmd(
     community: Annotated[str, typer.Option(help="Community id")],
     month: Annotated[str, typer.Option(help="YYYY-MM (Thai time)")],
@@ -267,7 +254,7 @@ def settle_cmd(
 
 
 @energy_app.command("indicator")
-@_friendly
+@friendly
 def indicator_cmd(
     year: Annotated[int | None, typer.Option(help="Year (default: trailing 12 months)")] = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
@@ -287,19 +274,8 @@ def indicator_cmd(
     )
 
 
-@energy_app.command("check")
-@_friendly
-def check_cmd() -> None:
-    """Turn current under-performance findings into warnings (ตรวจและเตือน)."""
-    from paknam.energy.service import run_energy_checks
-
-    with _store() as store:
-        r = run_energy_checks(store)
-    _echo(f"warnings: {len(r.raised)} raised, {len(r.updated)} updated, {len(r.cleared)} cleared")
-
-
 @energy_app.command("demo")
-@_friendly
+@friendly
 def demo_cmd() -> None:
     """Load the demo energy sites (โหลดข้อมูลตัวอย่างพลังงาน)."""
     from paknam.energy.demo import load_demo_energy

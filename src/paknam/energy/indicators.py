@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from paknam.core.registry import Indicator
 from paknam.core.store import Store
 from paknam.core.timeutil import BANGKOK, now_s
 from paknam.energy.community import list_communities
@@ -151,3 +152,8 @@ def alternative_share_indicator(
             "includes_simulated": bool(now["simulated_sites"] or base["simulated_sites"]),
         },
     }
+
+
+def indicators(store: Store, year: int | None = None) -> list[Indicator]:
+    """Alternative-energy share, for the board."""
+    return [Indicator.from_dict(alternative_share_indicator(store, year))]

@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from paknam.core.registry import Indicator
 from paknam.core.store import Store
 from paknam.core.timeutil import BANGKOK
 from paknam.environment.air_service import aqi_series_codes, hourly_aqi
@@ -113,3 +114,14 @@ def good_air_indicator(store: Store, year: int, baseline_year: int) -> dict[str,
         "status": status,
         "details": {"year": now, "baseline": base},
     }
+
+
+def indicators(store: Store, year: int | None = None) -> list[Indicator]:
+    """The environment domain's indicators for the board (good-air time, WQI)."""
+    from paknam.environment.water_service import wqi_indicator
+
+    y = year or dt.datetime.now(BANGKOK).year
+    return [
+        Indicator.from_dict(good_air_indicator(store, y, y - 1)),
+        Indicator.from_dict(wqi_indicator(store, y, y - 1)),
+    ]

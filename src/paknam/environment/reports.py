@@ -7,7 +7,6 @@ WebP magic bytes), not by the name or type the client claims, and limited in siz
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -16,6 +15,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from paknam.core.errors import InvalidInput, NotFound
+from paknam.core.geo import PROVINCE_BBOX, distance_m
+from paknam.core.media import photo_type
 from paknam.core.schema import citizen_reports as table
 from paknam.core.stations import district_locator
 from paknam.core.timeutil import as_utc, now_s, to_local_iso, to_utc
@@ -32,28 +33,6 @@ TOPICS: dict[str, tuple[str, str]] = {
     "other": ("อื่น ๆ", "Other"),
 }
 """Report topics with Thai and English labels."""
-
-MAX_PHOTO_BYTES = 5 * 1024 * 1024
-PHOTO_SIGNATURES = {
-    b"\xff\xd8\xff": "image/jpeg",
-    b"\x89PNG\r\n\x1a\n": "image/png",
-}
-PROVINCE_BBOX = (100.40, 13.40, 101.00, 13.80)
-"""Samut Prakan and its immediate surroundings [lon min, lat min, lon max, lat max]."""
-
-
-def photo_type(data: bytes) -> str:
-    """The image type of ``data``, or :class:`InvalidInput` naming the problem."""
-    if len(data) > MAX_PHOTO_BYTES:
-        raise InvalidInput(
-            f"photo is {len(data)} bytes; the limit is {MAX_PHOTO_BYTES} bytes", field="photo"
-        )
-    for magic, kind in PHOTO_SIGNATURES.items():
-        if data.startswith(magic):
-            return kind
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "image/webp"
-    raise InvalidInput("photo is not a JPEG, PNG or WebP image", field="photo")
 
 
 @dataclass(frozen=True)
@@ -138,14 +117,6 @@ def get_photo(conn: Connection, report_id: int) -> tuple[str, bytes]:
     return row.photo_type, row.photo
 
 
-def _km(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
-    """Great-circle distance [km] (haversine, mean Earth radius 6371 km)."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0 * math.asin(math.sqrt(a))
-
-
 def list_reports(
     conn: Connection,
     *,
@@ -163,7 +134,7 @@ def list_reports(
         query = query.where(table.c.observed_at < to_utc(end))
     out = []
     for r in conn.execute(query):
-        if near and _km(near[0], near[1], r.lon, r.lat) > radius_km:
+        if near and distance_m(near[0], near[1], r.lon, r.lat) > radius_km * 1000:
             continue
         out.append(_public(r))
         if len(out) >= limit:

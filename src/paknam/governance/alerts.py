@@ -10,6 +10,7 @@ Cancel and has not expired.
 from __future__ import annotations
 
 import json
+import logging
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -22,21 +23,34 @@ from shapely.ops import unary_union
 from sqlalchemy.engine import Connection
 
 from paknam.core.errors import InvalidInput, NotFound
+from paknam.core.notify.subscribers import TOPICS
+from paknam.core.registry import CapEvent, WarningKind, warning_kinds
 from paknam.core.schema import districts as districts_table
 from paknam.core.schema import stations as stations_table
 from paknam.core.schema import warnings as warnings_table
 from paknam.core.timeutil import as_utc, local_iso
 from paknam.core.warnings import SEVERITIES
-from paknam.governance.cap import EVENTS, AreaSpec, CapEvent, CapInvalid, build_alert, reference
+from paknam.governance.cap import AreaSpec, CapInvalid, build_alert, reference
 from paknam.governance.schema import alerts
-from paknam.governance.subscribers import TOPICS
+
+log = logging.getLogger(__name__)
 
 SENDER = "paknam@samutprakan.go.th"
 """CAP ``sender``: the province's alerting address (no spaces, commas, < or &)."""
 SENDER_NAME = "จังหวัดสมุทรปราการ / Samut Prakan Province"
-KIND_TOPIC = {"water_level": "flood", "aqi": "air", "do_low": "water", "do_drop": "water",
-              "wqi_poor": "water"}  # fmt: skip
-"""Subscriber topic of the warnings each rule raises."""
+
+
+def _kind(kind: str) -> WarningKind:
+    kinds = warning_kinds()
+    if kind not in kinds:
+        raise InvalidInput(
+            f"warning kind {kind!r} is not registered by any domain "
+            f"(known: {', '.join(sorted(kinds))})",
+            field="kind",
+        )
+    return kinds[kind]
+
+
 TOPIC_EVENT = {
     "flood": CapEvent(("Met",), "น้ำท่วม", "Flood"),
     "air": CapEvent(("Env", "Health"), "คุณภาพอากาศ", "Air quality"),
@@ -156,7 +170,7 @@ def _issue(
     _check_spec(spec)
     sent = _now()
     area, stored_area = _area(conn, spec)
-    default = TOPIC_EVENT[spec.topic] if kind is None else EVENTS[kind]
+    default = TOPIC_EVENT[spec.topic] if kind is None else _kind(kind).event
     event = CapEvent(
         tuple(spec.categories or default.categories),
         spec.event_th or default.event_th,
@@ -361,7 +375,7 @@ def _warning_dict(conn: Connection, warning_id: int | None) -> dict[str, Any] | 
 
 
 def _warning_spec(conn: Connection, w: Mapping[str, Any]) -> tuple[AlertSpec, bool]:
-    topic = KIND_TOPIC.get(w["kind"], "news")
+    topic = _kind(w["kind"]).topic
     station = None
     if w.get("station_id"):
         station = conn.execute(
@@ -393,7 +407,8 @@ _SAME = ("severity", "headline_th", "headline_en", "description_th", "descriptio
 def sync_from_warnings(conn: Connection, created_by: str = "rules") -> dict[str, list[int]]:
     """Bring alerts in line with the warnings: new warning → Alert, changed → Update,
     cleared → Cancel. Returns the new alert ids by message type."""
-    result: dict[str, list[int]] = {"Alert": [], "Update": [], "Cancel": []}
+    result: dict[str, list[int]] = {"Alert": [], "Update": [], "Cancel": [], "unregistered": []}
+    kinds = warning_kinds()
     latest = {}
     for row in conn.execute(
         sa.select(alerts).where(alerts.c.warning_id.is_not(None)).order_by(alerts.c.id)
@@ -404,8 +419,18 @@ def sync_from_warnings(conn: Connection, created_by: str = "rules") -> dict[str,
     seen = set()
     for wr in active:
         w = _row_dict(wr)
-        if w["kind"] not in EVENTS:
+        kind = kinds.get(w["kind"])
+        if kind is None:  # a rule raised a kind no domain registered: say so, loudly
+            log.error(
+                "warning %s of domain %s has kind %r, which no domain registers: no alert",
+                w["id"],
+                w["domain"],
+                w["kind"],
+            )
+            result["unregistered"].append(w["id"])
             continue
+        if not kind.public:
+            continue  # for officers only: never a citizen alert
         seen.add(w["id"])
         spec, simulated = _warning_spec(conn, w)
         last = by_warning.get(w["id"])

@@ -9,7 +9,8 @@ One warning (a row of :func:`paknam.core.warnings.list_warnings` or the same key
 
 Mapping rules (CAP 1.2 §3.2.2 values):
 
-- **category / event**: looked up by the warning's ``kind`` in :data:`EVENTS`. Air and
+- **category / event**: looked up by the warning's ``kind`` among the warning
+  kinds the domains register (:func:`paknam.core.registry.warning_kinds`). Air and
   water quality are ``Env`` ("pollution and other environmental"). Water level from tides
   is ``Met``: CAP defines ``Met`` as "meteorological (inc. flood)", and ``Geo`` as
   "geophysical (inc. landslide)". A tidal high water is a flood hazard, and that is how
@@ -53,11 +54,11 @@ from shapely.geometry import MultiPolygon, Polygon, shape
 from shapely.geometry.base import BaseGeometry
 
 from paknam.core.errors import InvalidInput
+from paknam.core.registry import CapEvent, warning_kinds
 from paknam.core.warnings import SEVERITIES
 
 __all__ = [
     "CAP_NS",
-    "EVENTS",
     "AreaSpec",
     "CapEvent",
     "CapInvalid",
@@ -93,25 +94,6 @@ GEOCODE_NAME = "TH-DOPA"
 """valueName of the district geocode: Thai DOPA administrative code (amphoe: 4 digits)."""
 _FORBIDDEN_ID = re.compile(r"[\s,<&]")
 """CAP 1.2 §3.2.1: identifier and sender must not contain spaces, commas, < or &."""
-
-
-@dataclass(frozen=True)
-class CapEvent:
-    """CAP ``category`` list and ``event`` names (Thai, English) for one warning kind."""
-
-    categories: tuple[str, ...]
-    event_th: str
-    event_en: str
-
-
-EVENTS: dict[str, CapEvent] = {
-    "aqi": CapEvent(("Env", "Health"), "คุณภาพอากาศมีผลกระทบต่อสุขภาพ", "Unhealthy air quality"),
-    "do_low": CapEvent(("Env",), "ออกซิเจนละลายน้ำต่ำ", "Low dissolved oxygen"),
-    "do_drop": CapEvent(("Env",), "ออกซิเจนละลายน้ำลดลงฉับพลัน", "Sudden drop in dissolved oxygen"),
-    "wqi_poor": CapEvent(("Env",), "คุณภาพน้ำเสื่อมโทรม", "Poor water quality"),
-    "water_level": CapEvent(("Met",), "น้ำทะเลหนุนสูง", "High tide flooding"),
-}
-"""CAP category and event per warning ``kind`` (categories from CAP 1.2 §3.2.2 list)."""
 
 
 class CapInvalid(InvalidInput):
@@ -274,10 +256,15 @@ def _codes(
             )
         if not event.event_th.strip() or not event.event_en.strip():
             raise CapInvalid("event needs a Thai and an English name", field="event")
-    elif kind not in EVENTS:
-        raise CapInvalid(
-            f"warning kind {kind!r} is not in table EVENTS ({', '.join(EVENTS)})", field="kind"
-        )
+    else:
+        kinds = warning_kinds()
+        if kind not in kinds:
+            raise CapInvalid(
+                f"warning kind {kind!r} is not registered by any domain "
+                f"(known: {', '.join(sorted(kinds))})",
+                field="kind",
+            )
+        event = kinds[kind].event
     severity = w.get("severity")
     if severity not in SEVERITIES:
         raise CapInvalid(
@@ -323,7 +310,7 @@ def _codes(
                 field="certainty",
             )
         certainty = certainty_override
-    return _Codes(event or EVENTS[kind], urgency, severity.capitalize(), certainty, expires)
+    return _Codes(event, urgency, severity.capitalize(), certainty, expires)
 
 
 def _info(

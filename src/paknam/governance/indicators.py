@@ -20,10 +20,13 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from paknam.core.notify.outbox import message_stats
+from paknam.core.notify.schema import messages
+from paknam.core.notify.subscribers import reachable
+from paknam.core.registry import Indicator
 from paknam.core.store import Store
-from paknam.governance.outbox import message_stats
-from paknam.governance.schema import alerts, messages
-from paknam.governance.subscribers import reachable
+from paknam.core.timeutil import BANGKOK
+from paknam.governance.schema import alerts
 
 REACHABLE_TARGET = 50_000
 DELIVERY_TARGET_S = 15 * 60
@@ -106,3 +109,12 @@ def delivery_time_indicator(store: Store, year: int | None = None) -> dict[str, 
             "per_message": stats[-50:],
         },
     }
+
+
+def indicators(store: Store, year: int | None = None) -> list[Indicator]:
+    """People reachable and alert delivery time."""
+    y = year or datetime.now(BANGKOK).year
+    return [
+        Indicator.from_dict(people_reachable_indicator(store)),
+        Indicator.from_dict(delivery_time_indicator(store, y)),
+    ]

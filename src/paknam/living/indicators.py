@@ -36,6 +36,7 @@ from sqlalchemy.engine import Connection
 
 from paknam.core import observations
 from paknam.core.models import StationPublic
+from paknam.core.registry import Indicator
 from paknam.core.schema import forecast_points, forecasts, series, stations
 from paknam.core.schema import warnings as warnings_table
 from paknam.core.store import Store
@@ -526,3 +527,8 @@ def living_indicators(store: Store, year: int | None = None) -> list[dict[str, A
         warning_lead_indicator(store, year),
         warning_accuracy_indicator(store, year),
     ]
+
+
+def indicators(store: Store, year: int | None = None) -> list[Indicator]:
+    """The living domain's indicators for the board."""
+    return [Indicator.from_dict(r) for r in living_indicators(store, year)]

@@ -2,5 +2,5 @@
 
 Layers: pure modules (:mod:`terms`, :mod:`xapi`); store glue (:mod:`registry`,
 :mod:`statements`, :mod:`imports`); the proposal's indicators (:mod:`indicators`); edges in
-``paknam.api.people`` and :mod:`paknam.people.cli`.
+``paknam.people.routes`` and :mod:`paknam.people.cli`.
 """

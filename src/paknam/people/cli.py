@@ -5,33 +5,20 @@ The lead registers it with ``app.add_typer(people_app, name="people")``.
 
 from __future__ import annotations
 
-import functools
 import json
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated
 
 import typer
+
+from paknam.core.cli_support import friendly
 
 people_app = typer.Typer(
     help="Smart People: schools, PBL training and devices (พลเมืองอัจฉริยะ)", no_args_is_help=True
 )
-F = TypeVar("F", bound=Callable[..., Any])
 PROVINCIAL_HALL = (100.5969, 13.5996)
 """(lon, lat) used for a gateway station when its school has no location."""
-
-
-def friendly(fn: F) -> F:
-    """paknam's error handling (``paknam.cli.friendly``), looked up when the command runs."""
-
-    @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from paknam.cli import friendly as paknam_friendly
-
-        return paknam_friendly(fn)(*args, **kwargs)
-
-    return wrapper  # type: ignore[return-value]
 
 
 def _store():  # type: ignore[no-untyped-def]
@@ -52,7 +39,7 @@ def import_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
 ) -> None:
     """Import schools, enrolment, teachers, courses, completions or devices (นำเข้าข้อมูล)."""
-    from paknam.economy.tabular import read_table
+    from paknam.core.tabular import read_table
     from paknam.people.imports import import_table
 
     table = read_table(file, sheet)

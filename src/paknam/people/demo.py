@@ -14,8 +14,8 @@ from importlib import resources
 from typing import Any
 
 from paknam.core.store import Store
+from paknam.core.tabular import parse_csv
 from paknam.core.timeutil import BANGKOK, now_s
-from paknam.economy.tabular import parse_csv
 from paknam.people.imports import import_rows, import_table
 from paknam.people.statements import ingest_statements
 from paknam.people.terms import all_terms, current_term

@@ -24,8 +24,8 @@ from sqlalchemy.engine import Connection
 from paknam.core.errors import BatchRejected, InvalidInput, ItemError
 from paknam.core.schema import districts
 from paknam.core.stations import district_locator
+from paknam.core.tabular import Table
 from paknam.core.timeutil import BANGKOK
-from paknam.economy.tabular import Table
 from paknam.people.schema import completions, courses, devices, enrolments, schools, teachers
 from paknam.people.terms import BE_OFFSET, all_terms
 

@@ -25,6 +25,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from paknam.core.errors import NotFound
+from paknam.core.registry import Indicator
 from paknam.core.store import Store
 from paknam.core.timeutil import BANGKOK
 from paknam.people.schema import completions, courses, enrolments, schools, statements, teachers
@@ -253,3 +254,8 @@ def school_indicators(
             else "off_track"
         ),
     }
+
+
+def indicators(store: Store, year: int | None = None) -> list[Indicator]:
+    """Teachers trained and students using PBL devices, for the board (by term)."""
+    return [Indicator.from_dict(r) for r in people_indicators(store)]

@@ -1,0 +1,336 @@
+"""Complaints beyond Open311: the officers' inbox and workflow, and the citizen's side.
+
+Officers (session token, role officer or admin): inbox, detail with the event log, status
+changes, notes, assignment, before/after photos, SLA check, API keys (admin).
+Citizens (no login): file a complaint from the web form, see likely duplicates near a
+spot before filing, "+1" an existing complaint, and with the token they received: follow,
+reopen, rate. Open311 clients use ``/open311/v2``.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, File, Form, Path, Query, UploadFile
+from fastapi.responses import Response
+from pydantic import BaseModel, Field
+
+from paknam.complaints import service
+from paknam.complaints.agencies import AGENCIES, agency_public, route
+from paknam.complaints.apikeys import create_api_key, list_api_keys, revoke_api_key
+from paknam.complaints.classifier_runtime import current_model, suggestions
+from paknam.complaints.duplicates import suggest_duplicates
+from paknam.complaints.handling import get_photo
+from paknam.complaints.indicators import complaints_handled_quickly_indicator
+from paknam.complaints.intake import MAX_DESCRIPTION, ComplaintIn, check_location
+from paknam.complaints.services import SERVICES
+from paknam.complaints.workflow import STATES, TRANSITIONS
+from paknam.core.errors import NotFound
+from paknam.core.http.deps import AdminDep, OfficerDep, StoreDep
+from paknam.core.http.responses import ERROR_RESPONSES, FastJSONResponse
+from paknam.core.media import MAX_PHOTO_BYTES
+from paknam.core.timeutil import now_s
+
+router = APIRouter(prefix="/api/v1/complaints", tags=["complaints"], responses=ERROR_RESPONSES)
+ComplaintId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+Token = Annotated[str, Path(min_length=8, max_length=100)]
+
+
+class StatusChange(BaseModel):
+    status: str = Field(description="Target state; see GET /api/v1/complaints/states")
+    note: str | None = Field(default=None, max_length=2000)
+    agency_code: str | None = Field(default=None, description="Needed when forwarding")
+
+
+class Assignment(BaseModel):
+    agency_code: str | None = None
+    assignee: str | None = Field(default=None, max_length=100)
+    note: str | None = Field(default=None, max_length=2000)
+
+
+class Note(BaseModel):
+    note: str = Field(max_length=2000)
+    public: bool = Field(default=False, description="Shown to the citizen (status_notes)")
+
+
+class Reopen(BaseModel):
+    reason: str = Field(max_length=2000)
+
+
+class Rating(BaseModel):
+    stars: int = Field(ge=1, le=5)
+    comment: str | None = Field(default=None, max_length=2000)
+
+
+class Support(BaseModel):
+    supporter: str = Field(
+        min_length=3, max_length=200, description="A stable id of the person (LINE user id...)"
+    )
+
+
+class TextIn(BaseModel):
+    text: str = Field(min_length=1, max_length=MAX_DESCRIPTION)
+    lat: float | None = Field(default=None, ge=-90, le=90, description="to name the agency")
+    lon: float | None = Field(default=None, ge=-180, le=180)
+
+
+class KeyIn(BaseModel):
+    label: str = Field(min_length=1, max_length=200)
+
+
+# ---- reference ---------------------------------------------------------------------------
+
+
+@router.get("/states", summary="Complaint states and allowed transitions")
+def states() -> FastJSONResponse:
+    return FastJSONResponse(
+        [
+            {"status": k, "name_th": th, "name_en": en, "next": sorted(TRANSITIONS[k])}
+            for k, (th, en) in STATES.items()
+        ]
+    )
+
+
+@router.get("/agencies", summary="Agencies that handle complaints (sample directory)")
+def agencies() -> FastJSONResponse:
+    return FastJSONResponse([agency_public(code) for code in AGENCIES])
+
+
+@router.get("/services", summary="Complaint categories with SLA and routing role")
+def services() -> FastJSONResponse:
+    return FastJSONResponse(
+        [
+            {
+                "service_code": s.code,
+                "name_th": s.name_th,
+                "name_en": s.name_en,
+                "group": s.group,
+                "sla_hours": s.sla_hours,
+                "role": s.role,
+            }
+            for s in SERVICES
+        ]
+    )
+
+
+# ---- citizens ----------------------------------------------------------------------------
+
+
+@router.post("", status_code=201, summary="File a complaint (web form, no login)")
+async def post_complaint(
+    store: StoreDep,
+    service_code: Annotated[str, Form(max_length=40)],
+    description: Annotated[str, Form(max_length=MAX_DESCRIPTION)],
+    lat: Annotated[float, Form(ge=-90, le=90)],
+    lon: Annotated[float, Form(ge=-180, le=180)],
+    address: Annotated[str | None, Form(max_length=500)] = None,
+    urgent: Annotated[Literal["yes", "no"] | None, Form()] = None,
+    idempotency_key: Annotated[str | None, Form(max_length=200)] = None,
+    photo: Annotated[UploadFile | None, File(description="JPEG, PNG or WebP ≤ 5 MB")] = None,
+) -> FastJSONResponse:
+    """Answers the complaint and its ``token`` (shown once: keep it to follow, reopen and
+    rate). Check ``GET /api/v1/complaints/duplicates`` first and "+1" instead when the
+    same problem is already reported."""
+    data = await photo.read(MAX_PHOTO_BYTES + 1) if photo is not None else b""
+    done = service.submit(
+        store,
+        ComplaintIn(
+            service_code=service_code,
+            description=description,
+            lat=lat,
+            lon=lon,
+            address=address,
+            attributes={"urgent": urgent} if urgent else {},
+            photos=[data] if data else [],
+            client="web",
+            idempotency_key=idempotency_key,
+        ),
+    )
+    return FastJSONResponse(done, status_code=201)
+
+
+@router.get("/duplicates", summary="Likely duplicates near a spot (before filing)")
+def duplicates(
+    store: StoreDep,
+    lat: Annotated[float, Query(ge=-90, le=90)],
+    lon: Annotated[float, Query(ge=-180, le=180)],
+    service_code: Annotated[str | None, Query(max_length=40)] = None,
+    text: Annotated[str | None, Query(max_length=MAX_DESCRIPTION)] = None,
+    radius_m: Annotated[float, Query(ge=1, le=2000)] = 150.0,
+) -> FastJSONResponse:
+    with store.read() as conn:
+        rows = suggest_duplicates(
+            conn, lon, lat, now=now_s(), service_code=service_code, text=text, radius_m=radius_m
+        )
+    return FastJSONResponse(rows)
+
+
+@router.post("/{complaint_id}/support", summary='"+1": I have the same problem')
+def support(complaint_id: ComplaintId, body: Support, store: StoreDep) -> FastJSONResponse:
+    return FastJSONResponse(service.support(store, complaint_id, body.supporter))
+
+
+@router.get("/follow/{token}", summary="Follow a complaint with its token")
+def follow(token: Token, store: StoreDep) -> FastJSONResponse:
+    return FastJSONResponse(service.follow(store, token))
+
+
+@router.post("/follow/{token}/reopen", summary="Reopen a resolved complaint (citizen)")
+def reopen(token: Token, body: Reopen, store: StoreDep) -> FastJSONResponse:
+    return FastJSONResponse(service.reopen(store, token, body.reason))
+
+
+@router.post("/follow/{token}/rate", summary="Rate the handling, 1–5 stars (once)")
+def rate(token: Token, body: Rating, store: StoreDep) -> FastJSONResponse:
+    return FastJSONResponse(service.rate(store, token, body.stars, body.comment))
+
+
+@router.post("/classify", summary="Suggest categories for a text (the Thai classifier)")
+def classify(body: TextIn, store: StoreDep) -> FastJSONResponse:
+    """Top-3 services for a complaint text; with ``lat``/``lon``, the agency each would go
+    to there."""
+    model = current_model()
+    if model is None:
+        raise NotFound("no complaint classifier has been trained (paknam complaints train CSV)")
+    found = suggestions(model, body.text)
+    if body.lat is not None and body.lon is not None:
+        with store.read() as conn:
+            district = check_location(conn, body.lat, body.lon)
+        for s in found:
+            s["agency_code"] = route(s["role"], district) if s["role"] else None
+    return FastJSONResponse({"suggestions": found})
+
+
+@router.get(
+    "/{complaint_id}/photos/{photo_id}", response_class=Response, summary="A complaint photo"
+)
+def photo(
+    complaint_id: ComplaintId, photo_id: Annotated[int, Path(ge=1, le=2**31 - 1)], store: StoreDep
+) -> Response:
+    with store.read() as conn:
+        kind, data = get_photo(conn, complaint_id, photo_id)
+    return Response(data, media_type=kind)
+
+
+# ---- officers ----------------------------------------------------------------------------
+
+
+@router.get("", summary="Officer inbox, oldest due first")
+def inbox(
+    store: StoreDep,
+    _: OfficerDep,
+    status: Annotated[str | None, Query(description="a state, 'open' or 'closed'")] = None,
+    agency_code: Annotated[str | None, Query(max_length=40)] = None,
+    district_code: Annotated[str | None, Query(max_length=8)] = None,
+    service_code: Annotated[str | None, Query(max_length=40)] = None,
+    overdue: bool | None = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    offset: Annotated[int, Query(ge=0, le=10**9)] = 0,
+) -> FastJSONResponse:
+    return FastJSONResponse(
+        service.inbox(
+            store,
+            status=status,
+            agency_code=agency_code,
+            district_code=district_code,
+            service_code=service_code,
+            overdue=overdue,
+            limit=limit,
+            offset=offset,
+        )
+    )
+
+
+@router.get("/indicator", summary="Handled precisely and quickly: share per month/year")
+def indicator(
+    store: StoreDep, period: Annotated[str, Query(description="YYYY or YYYY-MM", max_length=7)]
+) -> FastJSONResponse:
+    return FastJSONResponse(complaints_handled_quickly_indicator(store, period))
+
+
+@router.post("/sla-check", summary="Send reminders and escalate overdue complaints now")
+def sla_check(store: StoreDep, _: OfficerDep) -> FastJSONResponse:
+    return FastJSONResponse(service.run_sla_checks(store))
+
+
+@router.get("/api-keys", summary="Open311 API keys (admin)")
+def api_keys(store: StoreDep, _: AdminDep) -> FastJSONResponse:
+    with store.read() as conn:
+        return FastJSONResponse(list_api_keys(conn))
+
+
+@router.post("/api-keys", status_code=201, summary="New Open311 API key (admin; shown once)")
+def new_api_key(body: KeyIn, store: StoreDep, _: AdminDep) -> FastJSONResponse:
+    with store.write() as conn:
+        kid, key = create_api_key(conn, body.label)
+    return FastJSONResponse({"id": kid, "api_key": key, "label": body.label}, status_code=201)
+
+
+@router.delete("/api-keys/{key_id}", status_code=204, summary="Revoke an Open311 API key")
+def delete_api_key(
+    key_id: Annotated[int, Path(ge=1, le=2**31 - 1)], store: StoreDep, _: AdminDep
+) -> Response:
+    with store.write() as conn:
+        revoke_api_key(conn, key_id)
+    return Response(status_code=204)
+
+
+@router.get("/{complaint_id}", summary="One complaint with its full event log (officer)")
+def detail(complaint_id: ComplaintId, store: StoreDep, _: OfficerDep) -> FastJSONResponse:
+    return FastJSONResponse(service.get(store, complaint_id))
+
+
+@router.post("/{complaint_id}/status", summary="Change the state (officer)")
+def change_status(
+    complaint_id: ComplaintId, body: StatusChange, store: StoreDep, who: OfficerDep
+) -> FastJSONResponse:
+    return FastJSONResponse(
+        service.change_status(
+            store,
+            complaint_id,
+            body.status,
+            who.name,
+            note=body.note,
+            agency_code=body.agency_code,
+        )
+    )
+
+
+@router.post("/{complaint_id}/assign", summary="Set the agency and/or officer (officer)")
+def assign(
+    complaint_id: ComplaintId, body: Assignment, store: StoreDep, who: OfficerDep
+) -> FastJSONResponse:
+    return FastJSONResponse(
+        service.assign(
+            store,
+            complaint_id,
+            who.name,
+            agency_code=body.agency_code,
+            assignee=body.assignee,
+            note=body.note,
+        )
+    )
+
+
+@router.post("/{complaint_id}/notes", summary="Add a note (officer)")
+def add_note(
+    complaint_id: ComplaintId, body: Note, store: StoreDep, who: OfficerDep
+) -> FastJSONResponse:
+    return FastJSONResponse(
+        service.add_note(store, complaint_id, who.name, body.note, public=body.public)
+    )
+
+
+@router.post("/{complaint_id}/photos", status_code=201, summary="Before/after photo (officer)")
+async def add_photo(
+    complaint_id: ComplaintId,
+    store: StoreDep,
+    who: OfficerDep,
+    stage: Annotated[Literal["before", "after"], Form()],
+    photo: Annotated[UploadFile, File(description="JPEG, PNG or WebP ≤ 5 MB")],
+) -> FastJSONResponse:
+    data = await photo.read(MAX_PHOTO_BYTES + 1)
+    pid = service.add_photo(store, complaint_id, stage, data, who.name)
+    return FastJSONResponse(
+        {"id": pid, "url": f"/api/v1/complaints/{complaint_id}/photos/{pid}"}, status_code=201
+    )

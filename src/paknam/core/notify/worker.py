@@ -1,0 +1,160 @@
+"""The delivery worker: claims due batches from the outbox, sends them on their channels
+in parallel threads, records each answer as soon as it arrives.
+
+Run one worker per store (``paknam notify worker``). On start it takes over every batch a
+dead worker left in ``sending`` at once (same batch keys, so nothing goes out twice); with
+several workers pass ``recover=False`` and the leases expire instead.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Mapping
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from typing import Any
+
+import sqlalchemy as sa
+
+from paknam.core.config import Settings, get_settings
+from paknam.core.notify.channels import Batch, Channel, Outcome
+from paknam.core.notify.channels.email import EmailChannel
+from paknam.core.notify.channels.line import LineChannel
+from paknam.core.notify.channels.sms import SmsChannel
+from paknam.core.notify.outbox import claim, record
+from paknam.core.notify.schema import deliveries
+from paknam.core.store import Store
+
+log = logging.getLogger(__name__)
+
+
+def channels_from_settings(settings: Settings | None = None) -> dict[str, Channel]:
+    """The channels the settings configure (a channel without settings is left out: its
+    deliveries wait in the queue until it is configured)."""
+    s = settings or get_settings()
+    out: dict[str, Channel] = {}
+    if s.line_channel_access_token:
+        out["line"] = LineChannel(s.line_channel_access_token, s.line_api_base)
+    if s.sms_gateway_url:
+        out["sms"] = SmsChannel(s.sms_gateway_url, s.sms_api_key, s.sms_sender)
+    if s.smtp_host:
+        out["email"] = EmailChannel(
+            s.smtp_host,
+            s.smtp_port,
+            s.smtp_from,
+            username=s.smtp_username,
+            password=s.smtp_password,
+            starttls=s.smtp_starttls,
+        )
+    return out
+
+
+class Worker:
+    """Sends what the outbox holds. ``threads`` requests are in flight at most."""
+
+    def __init__(
+        self,
+        store: Store,
+        channels: Mapping[str, Channel],
+        *,
+        threads: int = 16,
+        batches_per_claim: int = 16,
+    ) -> None:
+        self.store = store
+        self.channels = dict(channels)
+        self.threads = threads
+        self.batches_per_claim = batches_per_claim
+        self.sent_batches = 0
+
+    def recover(self) -> int:
+        """Make every ``sending`` batch due now (their worker is gone); returns how many
+        deliveries."""
+        with self.store.write() as conn:
+            return int(
+                conn.execute(
+                    deliveries.update()
+                    .where(deliveries.c.state == "sending")
+                    .values(next_attempt_s=0)
+                ).rowcount
+            )
+
+    def _send(self, channel: Channel, batch: Batch) -> tuple[Batch, Outcome]:
+        if not batch.recipients:  # everyone in it withdrew: nothing to send
+            return batch, Outcome("sent", "no recipient left in the batch")
+        try:
+            return batch, channel.send(batch)
+        except Exception as exc:  # a bug or an odd answer must not kill the worker
+            log.exception("channel %s failed on batch %s", channel.name, batch.key)
+            return batch, Outcome("retry", f"{type(exc).__name__}: {exc}")
+
+    def run_once(self) -> int:
+        """Send everything due now; returns the number of deliveries attempted.
+
+        A batch is claimed only when a thread is free to send it at once, so no claimed
+        batch waits long enough for its lease to run out while this worker lives.
+        """
+        attempted = 0
+        with ThreadPoolExecutor(self.threads) as pool:
+            futures: set[Future[tuple[Batch, Outcome]]] = set()
+            for name, channel in self.channels.items():
+                while True:
+                    free = min(self.threads - len(futures), self.batches_per_claim)
+                    if futures and free < max(self.threads // 2, 1):
+                        # claim in groups (a claim is one transaction), never more than
+                        # the threads that are free to send at once
+                        futures = self._record_done(futures)
+                        continue
+                    with self.store.write() as conn:
+                        batches = claim(conn, name, channel.batch_size, free)
+                    if not batches:
+                        break
+                    for b in batches:
+                        futures.add(pool.submit(self._send, channel, b))
+                        attempted += len(b.recipients)
+            while futures:
+                futures = self._record_done(futures)
+        return attempted
+
+    def _record_done(self, futures: set[Future[tuple[Batch, Outcome]]]) -> set[Future[Any]]:
+        done, rest = wait(futures, return_when=FIRST_COMPLETED)
+        results = [f.result() for f in done]
+        with self.store.write() as conn:
+            if conn.dialect.name == "postgresql":
+                # A record lost in a database crash is harmless: the batch is sent again
+                # under the same idempotency key and the channel answers "already
+                # accepted". (Claims, which fix the keys, stay synchronous.)
+                conn.exec_driver_sql("SET LOCAL synchronous_commit TO OFF")
+            record(conn, results)
+        self.sent_batches += len(results)
+        return rest
+
+    def next_due(self) -> float | None:
+        with self.store.read() as conn:
+            due = conn.execute(
+                sa.select(sa.func.min(deliveries.c.next_attempt_s)).where(
+                    deliveries.c.state.in_(("queued", "sending")),
+                    deliveries.c.channel.in_(list(self.channels)),
+                )
+            ).scalar()
+        return None if due is None else float(due)
+
+    def run(
+        self, stop: threading.Event | None = None, idle: float = 1.0, *, recover: bool = True
+    ) -> None:
+        """Loop until ``stop`` is set: send what is due, then sleep until the next due time
+        (at most ``idle`` seconds, so new messages go out promptly). ``recover`` takes over
+        every batch left in ``sending`` at once (right for the only worker of a store;
+        with several workers pass False and the leases expire instead)."""
+        stop = stop or threading.Event()
+        if recover:
+            self.recover()
+        while not stop.is_set():
+            self.run_once()
+            due = self.next_due()
+            pause = idle if due is None else min(idle, max(due - time.time(), 0.05))
+            stop.wait(pause)
+
+    def close(self) -> None:
+        for channel in self.channels.values():
+            channel.close()

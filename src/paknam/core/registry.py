@@ -1,0 +1,304 @@
+"""The domain registry: what each city domain brings to the platform, declared as data.
+
+Every domain package (``paknam/<name>/``) has one ``domain.py`` whose module-level
+``DOMAIN`` is a :class:`Domain`: its HTTP routers, its commands, the tables it owns, its
+indicator source, the warning kinds its rules raise (with their CAP event and subscriber
+topic), its rules and its demo loader. The HTTP app, the command line, the indicator
+board, the alert pipeline and the demo read :func:`domains`; adding a domain touches no
+central list (in the spirit of a Home Assistant integration manifest).
+
+Domains are found by looking for ``paknam.<package>.domain`` modules, and in the
+``paknam.domains`` entry-point group for domains installed from other distributions.
+Routers and commands are given as functions so that reading the registry imports neither
+FastAPI routes nor Typer apps until they are wanted.
+
+The registry imports the domains' manifests at run time (never at import time): the
+static import graph still points one way, edges → pipeline → domains → core.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+import importlib.util
+import logging
+import pkgutil
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from importlib.metadata import entry_points
+from types import ModuleType
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    import typer
+    from fastapi import APIRouter
+    from sqlalchemy.engine import Connection
+
+    from paknam.core.store import Store
+
+log = logging.getLogger(__name__)
+
+ENTRY_POINT_GROUP = "paknam.domains"
+"""Entry-point group where other distributions register a :class:`Domain`."""
+
+
+class RegistryError(RuntimeError):
+    """Two domains claim the same name, warning kind or table, or a manifest is broken."""
+
+
+@dataclass(frozen=True, slots=True)
+class CapEvent:
+    """CAP 1.2 ``category`` list (§3.2.2) and ``event`` names (Thai, English)."""
+
+    categories: tuple[str, ...]
+    event_th: str
+    event_en: str
+
+
+@dataclass(frozen=True, slots=True)
+class WarningKind:
+    """One kind of warning a domain's rules raise, and what it becomes for people.
+
+    kind : the warning's ``kind`` (unique across domains).
+    topic : the subscriber topic it reaches (:data:`paknam.core.notify.subscribers.TOPICS`).
+    event : CAP category and event names.
+    public : False for warnings meant for officers only (never a citizen alert).
+    """
+
+    kind: str
+    topic: str
+    event: CapEvent
+    public: bool = True
+
+
+IndicatorStatus = Literal["on_track", "off_track", "insufficient_data", "no_data", "error", "info"]
+
+
+@dataclass(frozen=True, slots=True)
+class Indicator:
+    """One indicator of the proposal, as the board shows it.
+
+    value, target, baseline : in ``unit`` (None where there is none / no data).
+    period : what the value covers (e.g. ``"2026"``, ``"2568-1"``).
+    status : on_track, off_track, insufficient_data, no_data, error (or info).
+    details : everything else the domain wants to show (method, coverage, notes).
+    """
+
+    id: str
+    domain: str
+    name_th: str
+    name_en: str
+    unit: str | None
+    value: float | int | None
+    target: Any
+    baseline: Any
+    period: Any
+    status: str
+    details: Mapping[str, Any] = field(default_factory=dict)
+    extra: Mapping[str, Any] = field(default_factory=dict)
+    """Further top-level keys of the record (kept as the domain gave them)."""
+
+    @classmethod
+    def from_dict(cls, record: Mapping[str, Any]) -> Indicator:
+        """An indicator from a domain's record; ``id``, ``domain``, ``name_th``,
+        ``name_en`` and ``status`` are required, other unknown keys go to ``extra``."""
+        names = set(cls.__dataclass_fields__) - {"extra"}
+        missing = [k for k in ("id", "domain", "name_th", "name_en", "status") if k not in record]
+        if missing:
+            raise RegistryError(f"indicator record {record.get('id')!r} lacks {missing}")
+        known = {k: v for k, v in record.items() if k in names}
+        extra = {k: v for k, v in record.items() if k not in names}
+        known["details"] = dict(known.get("details") or {})
+        for key in ("unit", "value", "target", "baseline", "period"):
+            known.setdefault(key, None)
+        return cls(extra=extra, **known)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The record as the board's JSON shows it."""
+        d = {k: getattr(self, k) for k in self.__dataclass_fields__ if k != "extra"}
+        d["details"] = dict(self.details)
+        d.update(self.extra)
+        return d
+
+
+IndicatorSource = Callable[["Store", "int | None"], Sequence[Indicator]]
+"""A domain's indicators for a calendar year (None: the current or newest complete one)."""
+
+
+@dataclass(frozen=True, slots=True)
+class RuleRun:
+    """What one run of a rule did: warning ids raised, updated and cleared, and lines for
+    people (what was checked, what was skipped and why)."""
+
+    raised: Sequence[int] = ()
+    updated: Sequence[int] = ()
+    cleared: Sequence[int] = ()
+    lines: Sequence[str] = ()
+    data: Mapping[str, Any] = field(default_factory=dict)
+    """More for the HTTP answer (e.g. each station's forecast)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """A job that looks at the data and raises, updates or clears warnings.
+
+    The pipeline runs it and then turns the warnings into CAP alerts and deliveries, so a
+    rule never issues alerts itself.
+
+    name : unique name (``environment.checks``).
+    every_s : how often a scheduler should run it [s].
+    command : (group, command) of the ``paknam`` command that runs it once, e.g.
+        ``("environment", "check")``; the command line makes it.
+    http_path : path of the officers' ``POST`` endpoint that runs it now.
+    """
+
+    name: str
+    run: Callable[[Store], RuleRun]
+    every_s: int = 3600
+    command: tuple[str, str] | None = None
+    http_path: str | None = None
+    summary: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class DemoStep:
+    """Loads a domain's part of the demo; returns lines for people. ``order``: domains
+    whose data others build on load first (stations before rules)."""
+
+    load: Callable[[Store], Sequence[str]]
+    order: int = 50
+
+
+StaleCheck = Callable[["Connection", Sequence[tuple[int, int | None]], float], dict[int, str]]
+"""Given (message id, alert id) pairs of queued deliveries and the time now [epoch s],
+the message ids that must no longer be sent, with the reason (e.g. an alert cancelled
+since it was queued). Domains that queue messages about their own records add one."""
+
+
+def tables_of(module: ModuleType) -> tuple[str, ...]:
+    """Names of the SQLAlchemy tables a schema module declares (for :attr:`Domain.tables`)."""
+    import sqlalchemy as sa
+
+    return tuple(v.name for v in vars(module).values() if isinstance(v, sa.Table))
+
+
+def _no_routers() -> Sequence[APIRouter]:
+    return ()
+
+
+def _no_cli(_: typer.Typer) -> None:
+    return None
+
+
+@dataclass(frozen=True)
+class Domain:
+    """A city domain's manifest (its ``domain.py`` names one as ``DOMAIN``).
+
+    name : package name and the ``domain`` of its warnings and indicators.
+    order : place on the board and in menus (the proposal's order of the domains).
+    routers : returns the FastAPI routers to mount.
+    install_cli : adds the domain's commands to the ``paknam`` command.
+    tables : names of the tables the domain owns (its ``schema.py``).
+    indicators : the domain's indicators (one signature for all).
+    warning_kinds : every kind of warning the domain's rules raise.
+    rules : the rule jobs (run by the pipeline and the scheduler).
+    demo : loads the domain's demo data.
+    stale_checks : outbox checks for messages about the domain's records.
+    """
+
+    name: str
+    title_th: str
+    title_en: str
+    order: int
+    routers: Callable[[], Sequence[APIRouter]] = _no_routers
+    install_cli: Callable[[typer.Typer], None] = _no_cli
+    tables: Sequence[str] = ()
+    indicators: IndicatorSource | None = None
+    warning_kinds: Sequence[WarningKind] = ()
+    rules: Sequence[Rule] = ()
+    demo: DemoStep | None = None
+    stale_checks: Sequence[StaleCheck] = ()
+
+
+def _discover() -> list[Domain]:
+    import paknam
+
+    found: list[Domain] = []
+    for info in pkgutil.iter_modules(paknam.__path__):
+        if not info.ispkg:
+            continue
+        name = f"paknam.{info.name}.domain"
+        if importlib.util.find_spec(name) is None:
+            continue
+        module = importlib.import_module(name)
+        domain = getattr(module, "DOMAIN", None)
+        if not isinstance(domain, Domain):
+            raise RegistryError(f"{name} has no DOMAIN of type paknam.core.registry.Domain")
+        found.append(domain)
+    for ep in entry_points(group=ENTRY_POINT_GROUP):
+        domain = ep.load()
+        if not isinstance(domain, Domain):
+            raise RegistryError(f"entry point {ep.name} ({ep.value}) is not a Domain")
+        found.append(domain)
+    return found
+
+
+def check(found: Sequence[Domain]) -> None:
+    """Raise :class:`RegistryError` if two domains claim one name, warning kind or table."""
+    seen: dict[tuple[str, str], str] = {}
+    for d in found:
+        claims = [("domain", d.name)]
+        claims += [("warning kind", k.kind) for k in d.warning_kinds]
+        claims += [("table", t) for t in d.tables]
+        for what, value in claims:
+            other = seen.get((what, value))
+            if other is not None:
+                raise RegistryError(f"{what} {value!r} is claimed by {other} and by {d.name}")
+            seen[(what, value)] = d.name
+
+
+@functools.cache
+def domains() -> tuple[Domain, ...]:
+    """Every registered domain, in their ``order``."""
+    found = _discover()
+    check(found)
+    return tuple(sorted(found, key=lambda d: (d.order, d.name)))
+
+
+def domain(name: str) -> Domain:
+    """The domain called ``name``."""
+    for d in domains():
+        if d.name == name:
+            return d
+    known = ", ".join(d.name for d in domains())
+    raise KeyError(f"no domain {name!r} in the registry (known: {known})")
+
+
+def warning_kinds() -> dict[str, WarningKind]:
+    """Every registered warning kind by its ``kind``."""
+    return {k.kind: k for d in domains() for k in d.warning_kinds}
+
+
+def stale_checks() -> list[StaleCheck]:
+    """Every domain's outbox check."""
+    return [c for d in domains() for c in d.stale_checks]
+
+
+__all__ = [
+    "CapEvent",
+    "DemoStep",
+    "Domain",
+    "Indicator",
+    "IndicatorSource",
+    "RegistryError",
+    "Rule",
+    "RuleRun",
+    "StaleCheck",
+    "WarningKind",
+    "check",
+    "domain",
+    "domains",
+    "stale_checks",
+    "tables_of",
+    "warning_kinds",
+]

@@ -1,0 +1,49 @@
+"""Smart Economy (เศรษฐกิจ): community products and places, tourism figures and indicators."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from paknam.core.registry import DemoStep, Domain, tables_of
+from paknam.economy import indicators, schema
+
+if TYPE_CHECKING:
+    import typer
+    from fastapi import APIRouter
+
+    from paknam.core.store import Store
+
+
+def _routers() -> Sequence[APIRouter]:
+    from paknam.economy.routes import router
+
+    return [router]
+
+
+def _install_cli(app: typer.Typer) -> None:
+    from paknam.economy.cli import economy_app
+
+    app.add_typer(economy_app, name="economy")
+
+
+def _demo(store: Store) -> list[str]:
+    from paknam.economy.demo import load_demo_economy
+
+    eco = load_demo_economy(store)
+    return [
+        f"economy: {eco['places_changed']} SAMPLE places, {eco['visits']['stored']} MOTS months"
+    ]
+
+
+DOMAIN = Domain(
+    name="economy",
+    title_th="เศรษฐกิจอัจฉริยะ",
+    title_en="Smart Economy",
+    order=50,
+    routers=_routers,
+    install_cli=_install_cli,
+    tables=tables_of(schema),
+    indicators=indicators.indicators,
+    demo=DemoStep(_demo, order=60),
+)

@@ -1,0 +1,92 @@
+"""Smart Environment (สิ่งแวดล้อม): air and canal water quality, their rules and indicators."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from paknam.core.registry import CapEvent, DemoStep, Domain, Rule, RuleRun, WarningKind
+from paknam.environment import indicators
+
+if TYPE_CHECKING:
+    import typer
+    from fastapi import APIRouter
+
+    from paknam.core.store import Store
+
+
+def _routers() -> Sequence[APIRouter]:
+    from paknam.environment.routes import router
+
+    return [router]
+
+
+def _install_cli(app: typer.Typer) -> None:
+    from paknam.environment.cli import install
+
+    install(app)
+
+
+def _checks(store: Store) -> RuleRun:
+    from paknam.environment.checks import run_environment_checks
+
+    r = run_environment_checks(store)
+    active = store.list_warnings(domain="environment")
+    lines = [
+        f"environment warnings: {len(r.raised)} raised, {len(r.updated)} updated, "
+        f"{len(r.cleared)} cleared; {len(active)} active",
+        *(f"  [{w['severity']}] {w['headline_th']} / {w['headline_en']}" for w in active),
+    ]
+    return RuleRun(r.raised, r.updated, r.cleared, lines)
+
+
+def _demo(store: Store) -> list[str]:
+    from paknam.core.config import redact_url
+    from paknam.environment.demo import load_demo
+
+    added, result = load_demo(store)
+    return [
+        f"demo data: {added} new station(s); {result.received} observations read, "
+        f"{result.stored} stored, {result.unchanged} already there  [{redact_url(store.url)}]"
+    ]
+
+
+DOMAIN = Domain(
+    name="environment",
+    title_th="สิ่งแวดล้อมอัจฉริยะ",
+    title_en="Smart Environment",
+    order=10,
+    routers=_routers,
+    install_cli=_install_cli,
+    tables=("citizen_reports",),
+    indicators=indicators.indicators,
+    warning_kinds=(
+        WarningKind(
+            "aqi",
+            "air",
+            CapEvent(("Env", "Health"), "คุณภาพอากาศมีผลกระทบต่อสุขภาพ", "Unhealthy air quality"),
+        ),
+        WarningKind(
+            "do_low", "water", CapEvent(("Env",), "ออกซิเจนละลายน้ำต่ำ", "Low dissolved oxygen")
+        ),
+        WarningKind(
+            "do_drop",
+            "water",
+            CapEvent(("Env",), "ออกซิเจนละลายน้ำลดลงฉับพลัน", "Sudden drop in dissolved oxygen"),
+        ),
+        WarningKind(
+            "wqi_poor", "water", CapEvent(("Env",), "คุณภาพน้ำเสื่อมโทรม", "Poor water quality")
+        ),
+    ),
+    rules=(
+        Rule(
+            "environment.checks",
+            _checks,
+            every_s=3600,
+            command=("environment", "check"),
+            http_path="/api/v1/environment/checks",
+            summary="Run the environment rules now (officer)",
+        ),
+    ),
+    demo=DemoStep(_demo, order=10),
+)

@@ -1,0 +1,44 @@
+"""Smart Governance (การบริหารจัดการ): CAP alerts and news to citizens, and their indicators.
+
+Subscribers, the outbox and the channels are the platform's notification service
+(:mod:`paknam.core.notify`); the alert pipeline (:mod:`paknam.pipeline`) turns every
+domain's warnings into this domain's alerts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from paknam.core.registry import Domain, tables_of
+from paknam.governance import indicators, schema
+from paknam.governance.outbox_checks import stale_alert_messages
+
+if TYPE_CHECKING:
+    import typer
+    from fastapi import APIRouter
+
+
+def _routers() -> Sequence[APIRouter]:
+    from paknam.governance.routes import router
+
+    return [router]
+
+
+def _install_cli(app: typer.Typer) -> None:
+    from paknam.governance.cli import install
+
+    install(app)
+
+
+DOMAIN = Domain(
+    name="governance",
+    title_th="การบริหารจัดการอัจฉริยะ",
+    title_en="Smart Governance",
+    order=30,
+    routers=_routers,
+    install_cli=_install_cli,
+    tables=tables_of(schema),
+    indicators=indicators.indicators,
+    stale_checks=(stale_alert_messages,),
+)

@@ -1,0 +1,455 @@
+"""Smart Governance: CAP alerts, the Atom feed, previews, sending, subscriptions and the
+LINE webhook."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+import orjson
+from fastapi import APIRouter, Header, Path, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import Response
+from pydantic import BaseModel, ConfigDict, Field
+
+from paknam.core.config import get_settings
+from paknam.core.errors import Conflict, InvalidInput
+from paknam.core.http.deps import OfficerDep, StoreDep
+from paknam.core.http.responses import ERROR_RESPONSES, FastJSONResponse
+from paknam.core.notify import line_webhook, subscribers
+from paknam.core.notify.channels.line import LineChannel
+from paknam.core.notify.outbox import enqueue, message_stats, sent_messages
+from paknam.core.notify.render import preview, render_news
+from paknam.core.notify.subscribers import Audience
+from paknam.core.store import Store
+from paknam.core.timeutil import now_s, to_local_iso
+from paknam.governance import alerts as svc
+from paknam.governance.atom import alerts_feed
+from paknam.governance.indicators import delivery_time_indicator, people_reachable_indicator
+from paknam.governance.render import render_alert
+
+log = logging.getLogger(__name__)
+router = APIRouter(prefix="/api/v1", tags=["alerts"], responses=ERROR_RESPONSES)
+
+RowId = Annotated[int, Path(ge=1, le=2_147_483_647, description="numeric id")]
+Severity = Literal["minor", "moderate", "severe", "extreme"]
+Topic = Literal["flood", "air", "water", "news"]
+
+
+def _base(request: Request) -> str:
+    return str(request.base_url).rstrip("/")
+
+
+class AudienceIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    districts: list[str] = Field(default_factory=list, description="DOPA amphoe codes")
+    topics: list[Topic] = Field(default_factory=list)
+    groups: list[str] = Field(default_factory=list)
+    subscriber_ids: list[Annotated[int, Field(ge=1, le=2_147_483_647)]] = Field(
+        default_factory=list, max_length=10_000
+    )
+    channels: list[Literal["line", "sms", "email"]] = Field(default_factory=list)
+
+    def audience(self) -> Audience:
+        return Audience(
+            tuple(self.districts),
+            tuple(self.topics),
+            tuple(self.groups),
+            tuple(self.subscriber_ids),
+            tuple(self.channels),
+        )
+
+
+class Circle(BaseModel):
+    lat: float = Field(ge=-90, le=90)
+    lon: float = Field(ge=-180, le=180)
+    radius_km: float = Field(gt=0, le=500)
+
+
+class AlertIn(BaseModel):
+    """An officer's alert: CAP info fields in Thai and English."""
+
+    model_config = ConfigDict(extra="forbid")
+    topic: Topic
+    severity: Severity
+    urgency: Literal["Immediate", "Expected", "Future", "Past", "Unknown"] = "Immediate"
+    certainty: Literal["Observed", "Likely", "Possible", "Unlikely", "Unknown"] = "Observed"
+    headline_th: str = Field(min_length=1, max_length=160)
+    headline_en: str = Field(min_length=1, max_length=160)
+    description_th: str = Field(min_length=1, max_length=4000)
+    description_en: str = Field(min_length=1, max_length=4000)
+    instruction_th: str | None = Field(default=None, max_length=2000)
+    instruction_en: str | None = Field(default=None, max_length=2000)
+    event_th: str | None = Field(default=None, max_length=100)
+    event_en: str | None = Field(default=None, max_length=100)
+    districts: list[str] = Field(default_factory=list, description="DOPA amphoe codes")
+    polygon: dict[str, Any] | None = Field(default=None, description="GeoJSON (lon, lat)")
+    circle: Circle | None = None
+    expires: datetime | None = Field(default=None, description="ISO 8601 with offset")
+    status: Literal["Actual", "Exercise", "Test"] = "Actual"
+
+    def spec(self) -> svc.AlertSpec:
+        data = self.model_dump(exclude={"circle"})
+        if self.expires is not None and self.expires.tzinfo is None:
+            raise InvalidInput("expires needs a UTC offset (+07:00)", field="expires")
+        circle = (self.circle.lat, self.circle.lon, self.circle.radius_km) if self.circle else None
+        return svc.AlertSpec(**data, circle=circle)
+
+
+class AlertChange(BaseModel):
+    """Fields an Update changes (others stay as they were)."""
+
+    model_config = ConfigDict(extra="forbid")
+    severity: Severity | None = None
+    urgency: Literal["Immediate", "Expected", "Future", "Past", "Unknown"] | None = None
+    certainty: Literal["Observed", "Likely", "Possible", "Unlikely", "Unknown"] | None = None
+    headline_th: str | None = Field(default=None, min_length=1, max_length=160)
+    headline_en: str | None = Field(default=None, min_length=1, max_length=160)
+    description_th: str | None = Field(default=None, min_length=1, max_length=4000)
+    description_en: str | None = Field(default=None, min_length=1, max_length=4000)
+    instruction_th: str | None = Field(default=None, max_length=2000)
+    instruction_en: str | None = Field(default=None, max_length=2000)
+    districts: list[str] | None = None
+    expires: datetime | None = None
+
+
+class CancelIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    note_th: str | None = Field(default=None, max_length=2000)
+    note_en: str | None = Field(default=None, max_length=2000)
+
+
+class SendIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    audience: AudienceIn | None = Field(
+        default=None, description="default: the alert's districts and topic"
+    )
+    force: bool = Field(default=False, description="send again although already sent")
+
+
+class NewsIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    text_th: str = Field(min_length=1, max_length=4000)
+    text_en: str = Field(min_length=1, max_length=4000)
+    audience: AudienceIn
+
+
+def _default_audience(alert: dict[str, Any]) -> Audience:
+    return Audience(districts=tuple(alert["districts"]), topics=(alert["topic"],))
+
+
+def _alert_link(alert_id: int) -> str:
+    return f"{get_settings().public_base_url.rstrip('/')}/alerts/{alert_id}"
+
+
+# --- public ----------------------------------------------------------------------------
+
+
+@router.get("/alerts.atom", summary="Atom feed of the active CAP alerts", tags=["alerts"])
+def alerts_atom(request: Request, store: StoreDep) -> Response:
+    """RFC 4287 Atom; each entry links to its CAP 1.2 document (≤ 900 KB). A cancelled
+    alert stays in the feed for a day as its Cancel message, so pollers see it end."""
+    with store.read() as conn:
+        active = svc.feed_alerts(conn, base_url=_base(request))
+    body = alerts_feed(active, base_url=_base(request), updated=to_local_iso(now_s()))
+    return Response(body, media_type="application/atom+xml; charset=utf-8")
+
+
+@router.get("/alerts", summary="CAP alerts (newest message of each alert)")
+def list_alerts(
+    request: Request,
+    store: StoreDep,
+    state: Literal["active", "past", "all"] = "active",
+    limit: Annotated[int, Query(ge=1, le=1000)] = 200,
+) -> FastJSONResponse:
+    with store.read() as conn:
+        rows = svc.list_alerts(conn, state=state, base_url=_base(request), limit=limit)
+    return FastJSONResponse({"alerts": rows})
+
+
+@router.get("/alerts/{alert_id}.xml", summary="One alert as a CAP 1.2 document")
+def alert_cap(alert_id: RowId, store: StoreDep) -> Response:
+    with store.read() as conn:
+        xml = svc.get_cap_xml(conn, alert_id)
+    return Response(xml.encode("utf-8"), media_type="application/cap+xml; charset=utf-8")
+
+
+@router.get("/alerts/{alert_id}", summary="One alert message with its thread")
+def get_alert(alert_id: RowId, request: Request, store: StoreDep) -> FastJSONResponse:
+    with store.read() as conn:
+        return FastJSONResponse(svc.get_alert(conn, alert_id, _base(request)))
+
+
+# --- officers --------------------------------------------------------------------------
+
+
+@router.post("/alerts", status_code=201, summary="Issue a CAP alert (officer)")
+def create_alert(
+    body: AlertIn, request: Request, store: StoreDep, who: OfficerDep
+) -> FastJSONResponse:
+    with store.write() as conn:
+        new_id = svc.create_alert(conn, body.spec(), who.name)
+        out = svc.get_alert(conn, new_id, _base(request))
+    return FastJSONResponse(out, status_code=201)
+
+
+@router.post("/alerts/{alert_id}/update", status_code=201, summary="Issue a CAP Update")
+def update_alert(
+    alert_id: RowId, body: AlertChange, request: Request, store: StoreDep, who: OfficerDep
+) -> FastJSONResponse:
+    changes = body.model_dump(exclude_unset=True)
+    if not changes:
+        raise InvalidInput("an update needs at least one changed field")
+    nulls = sorted(k for k, v in changes.items() if v is None and not k.startswith("instruction"))
+    if nulls:
+        raise InvalidInput(f"{', '.join(nulls)} cannot be null", field=nulls[0])
+    if changes.get("expires") is not None and changes["expires"].tzinfo is None:
+        raise InvalidInput("expires needs a UTC offset (+07:00)", field="expires")
+    with store.write() as conn:
+        new_id = svc.update_alert(conn, alert_id, changes, who.name)
+        out = svc.get_alert(conn, new_id, _base(request))
+    return FastJSONResponse(out, status_code=201)
+
+
+@router.post("/alerts/{alert_id}/cancel", status_code=201, summary="Issue a CAP Cancel")
+def cancel_alert(
+    alert_id: RowId, body: CancelIn, request: Request, store: StoreDep, who: OfficerDep
+) -> FastJSONResponse:
+    with store.write() as conn:
+        new_id = svc.cancel_alert(conn, alert_id, who.name, body.note_th, body.note_en)
+        out = svc.get_alert(conn, new_id, _base(request))
+    return FastJSONResponse(out, status_code=201)
+
+
+@router.post("/alerts/{alert_id}/preview", summary="What each channel would send, to whom")
+def preview_alert(
+    alert_id: RowId, body: SendIn, store: StoreDep, _: OfficerDep
+) -> FastJSONResponse:
+    with store.read() as conn:
+        alert = svc.get_alert(conn, alert_id)
+        audience = body.audience.audience() if body.audience else _default_audience(alert)
+        size = subscribers.audience_size(conn, audience)
+        already = sent_messages(conn, alert_id)
+    content = render_alert(alert, _alert_link(alert_id))
+    return FastJSONResponse(
+        {
+            "already_sent": already,
+            "alert_id": alert_id,
+            "audience": audience.as_dict(),
+            "recipients": size,
+            "messages": preview(content),
+        }
+    )
+
+
+@router.post("/alerts/{alert_id}/send", status_code=202, summary="Queue an alert for delivery")
+def send_alert(alert_id: RowId, body: SendIn, store: StoreDep, who: OfficerDep) -> FastJSONResponse:
+    with store.write() as conn:
+        alert = svc.get_alert(conn, alert_id)
+        if alert["state"] != "active" and alert["msg_type"] != "Cancel":
+            raise InvalidInput(f"alert {alert_id} is not active (it is {alert['state']})")
+        earlier = sent_messages(conn, alert_id)
+        if earlier and not body.force:
+            raise Conflict(
+                f"alert {alert_id} was already sent (message {', '.join(map(str, earlier))}); "
+                "send with force: true to send it again"
+            )
+        audience = body.audience.audience() if body.audience else _default_audience(alert)
+        raised = datetime.fromisoformat(alert["raised_at"])
+        mid, n = enqueue(
+            conn,
+            kind="alert",
+            content=render_alert(alert, _alert_link(alert_id)),
+            audience=audience,
+            created_by=who.name,
+            alert_id=alert_id,
+            raised_at=raised,
+        )
+    return FastJSONResponse({"message_id": mid, "recipients": n}, status_code=202)
+
+
+@router.post("/news/preview", summary="What each channel would send for a news message")
+def preview_news(body: NewsIn, store: StoreDep, _: OfficerDep) -> FastJSONResponse:
+    link = get_settings().public_base_url.rstrip("/")
+    with store.read() as conn:
+        size = subscribers.audience_size(conn, body.audience.audience())
+    content = render_news(body.text_th, body.text_en, link)
+    return FastJSONResponse({"recipients": size, "messages": preview(content)})
+
+
+@router.post("/news", status_code=202, summary="Queue news for delivery (topic news)")
+def send_news(body: NewsIn, store: StoreDep, who: OfficerDep) -> FastJSONResponse:
+    link = get_settings().public_base_url.rstrip("/")
+    with store.write() as conn:
+        mid, n = enqueue(
+            conn,
+            kind="news",
+            content=render_news(body.text_th, body.text_en, link),
+            audience=body.audience.audience(),
+            created_by=who.name,
+        )
+    return FastJSONResponse({"message_id": mid, "recipients": n}, status_code=202)
+
+
+@router.get("/messages/{message_id}", summary="Delivery progress of a message (officer)")
+def get_message(message_id: RowId, store: StoreDep, _: OfficerDep) -> FastJSONResponse:
+    with store.read() as conn:
+        return FastJSONResponse(message_stats(conn, message_id))
+
+
+class GroupsIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    groups: list[str] = Field(max_length=50)
+
+
+@router.get("/subscribers/stats", summary="People reachable, by channel and district (officer)")
+def subscriber_stats(store: StoreDep, _: OfficerDep) -> FastJSONResponse:
+    with store.read() as conn:
+        return FastJSONResponse(subscribers.reachable(conn))
+
+
+@router.get("/subscribers/{subscriber_id}", summary="One subscriber, address masked (officer)")
+def get_subscriber(subscriber_id: RowId, store: StoreDep, _: OfficerDep) -> FastJSONResponse:
+    with store.read() as conn:
+        return FastJSONResponse(subscribers.get_subscriber(conn, subscriber_id))
+
+
+@router.put("/subscribers/{subscriber_id}/groups", summary="Set a subscriber's groups (officer)")
+def set_groups(
+    subscriber_id: RowId, body: GroupsIn, store: StoreDep, _: OfficerDep
+) -> FastJSONResponse:
+    with store.write() as conn:
+        subscribers.set_groups(conn, subscriber_id, body.groups)
+        return FastJSONResponse(subscribers.get_subscriber(conn, subscriber_id))
+
+
+@router.get("/governance/indicators", summary="Smart Governance alerting indicators")
+def governance_indicators(store: StoreDep) -> FastJSONResponse:
+    return FastJSONResponse([people_reachable_indicator(store), delivery_time_indicator(store)])
+
+
+# --- citizens --------------------------------------------------------------------------
+
+
+class SubscriptionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    channel: Literal["sms", "email"] = Field(description="LINE users subscribe in the LINE chat")
+    address: str = Field(min_length=3, max_length=254, description="phone number or e-mail")
+    districts: list[str] = Field(min_length=1, description="DOPA amphoe codes")
+    topics: list[Topic] = Field(min_length=1)
+    language: Literal["th", "en"] = "th"
+    consent: bool = Field(description="true: I agree to the privacy notice (required)")
+    notice_version: str = Field(description="version of the privacy notice agreed to")
+
+
+@router.get("/subscriptions/notice", summary="The privacy notice consent is asked against")
+def privacy_notice() -> FastJSONResponse:
+    return FastJSONResponse(
+        {
+            "version": subscribers.NOTICE_VERSION,
+            "purpose": subscribers.PURPOSE,
+            "text": subscribers.PRIVACY_NOTICE,
+            "topics": {k: {"th": v[0], "en": v[1]} for k, v in subscribers.TOPICS.items()},
+        }
+    )
+
+
+@router.post("/subscriptions", status_code=201, summary="Subscribe to alerts by SMS or e-mail")
+def subscribe(body: SubscriptionIn, store: StoreDep) -> FastJSONResponse:
+    """Needs ``consent: true`` against the current notice. The answer's ``manage_token``
+    (shown once) changes or withdraws the subscription."""
+    if not body.consent:
+        raise InvalidInput("consent is required to send you alerts (PDPA)", field="consent")
+    if body.notice_version != subscribers.NOTICE_VERSION:
+        raise InvalidInput(
+            f"privacy notice {body.notice_version!r} is not the current one "
+            f"({subscribers.NOTICE_VERSION}); show the current notice again",
+            field="notice_version",
+        )
+    sub = subscribers.Subscription(
+        body.channel, body.address, body.districts, body.topics, body.language, (), "web"
+    )
+    with store.write() as conn:
+        sid, token = subscribers.subscribe_public(conn, sub)
+        out = subscribers.get_subscriber(conn, sid)
+    if token is None:  # already subscribed: nothing changed, nothing of it shown
+        return FastJSONResponse(
+            {
+                "status": "already_subscribed",
+                "channel": out["channel"],
+                "address": out["address"],
+                "manage_token": None,
+                "message": "This address is already subscribed; use its manage token to "
+                "change or withdraw (ที่อยู่นี้ลงทะเบียนไว้แล้ว ใช้รหัสจัดการเพื่อแก้ไขหรือยกเลิก)",
+            },
+            status_code=200,
+        )
+    return FastJSONResponse({**out, "manage_token": token}, status_code=201)
+
+
+def _token(token: str | None) -> str:
+    if not token:
+        raise InvalidInput(
+            "send the manage token in the X-Manage-Token header", field="X-Manage-Token"
+        )
+    return token
+
+
+@router.get("/subscriptions/me", summary="My subscription (by manage token)")
+def my_subscription(
+    store: StoreDep, x_manage_token: Annotated[str | None, Header()] = None
+) -> FastJSONResponse:
+    with store.read() as conn:
+        sid = subscribers.find_by_token(conn, _token(x_manage_token))
+        return FastJSONResponse(subscribers.get_subscriber(conn, sid))
+
+
+@router.delete("/subscriptions/me", summary="Withdraw consent (and optionally erase)")
+def withdraw(
+    store: StoreDep,
+    x_manage_token: Annotated[str | None, Header()] = None,
+    erase: bool = False,
+) -> FastJSONResponse:
+    with store.write() as conn:
+        sid = subscribers.find_by_token(conn, _token(x_manage_token))
+        subscribers.withdraw(conn, sid, erase=erase)
+        out = subscribers.get_subscriber(conn, sid)
+    return FastJSONResponse(out)
+
+
+@router.post("/line/webhook", summary="LINE Messaging API webhook (follow, messages)")
+async def line_webhook_endpoint(
+    request: Request,
+    store: StoreDep,
+    x_line_signature: Annotated[str | None, Header()] = None,
+) -> FastJSONResponse:
+    settings = get_settings()
+    if not settings.line_channel_secret:
+        raise InvalidInput("LINE is not configured (PAKNAM_LINE_CHANNEL_SECRET)")
+    body = await request.body()
+    line_webhook.verify_signature(settings.line_channel_secret, body, x_line_signature)
+    try:
+        payload = orjson.loads(body)
+    except orjson.JSONDecodeError as exc:
+        raise InvalidInput(f"webhook body is not JSON: {exc}") from None
+    if not isinstance(payload, dict):
+        raise InvalidInput("webhook body is not a JSON object")
+    await run_in_threadpool(_handle_webhook, store, payload)
+    return FastJSONResponse({"handled": len(payload.get("events") or [])})
+
+
+def _handle_webhook(store: Store, payload: dict[str, Any]) -> None:
+    """The database work and the replies, off the event loop."""
+    settings = get_settings()
+    with store.write() as conn:
+        replies = line_webhook.handle(conn, payload)
+    if replies and settings.line_channel_access_token:
+        line = LineChannel(settings.line_channel_access_token, settings.line_api_base, timeout=5)
+        try:
+            for token, texts in replies:
+                line.reply(token, texts)
+        except Exception:  # a lost reply must not make LINE redeliver the event
+            log.warning("LINE reply failed", exc_info=True)
+        finally:
+            line.close()

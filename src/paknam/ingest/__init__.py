@@ -1,1 +1,0 @@
-"""Edges that bring observations in: CSV files, MQTT, the demo's sample data."""

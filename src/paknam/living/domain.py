@@ -1,0 +1,91 @@
+"""Smart Living (ความเป็นอยู่): water levels, tides and surge forecasts, high-water warnings."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from paknam.core.registry import CapEvent, DemoStep, Domain, Rule, RuleRun, WarningKind
+from paknam.living import indicators
+
+if TYPE_CHECKING:
+    import typer
+    from fastapi import APIRouter
+
+    from paknam.core.store import Store
+
+
+def _routers() -> Sequence[APIRouter]:
+    from paknam.living.routes import router
+
+    return [router]
+
+
+def _install_cli(app: typer.Typer) -> None:
+    from paknam.living.cli import install
+
+    install(app)
+
+
+def _forecasts(store: Store) -> RuleRun:
+    from paknam.core.timeutil import to_local_iso
+    from paknam.living.service import run_forecasts
+
+    report = run_forecasts(store)
+    lines = []
+    for s in report.stations:
+        if s.skipped:
+            lines.append(f"  {s.station}: skipped — {s.skipped}")
+        else:
+            issued = to_local_iso(s.issued_at) if s.issued_at is not None else "-"
+            extra = f"; warning: {s.warning}" if s.warning else ""
+            trained = " (retrained)" if s.trained else ""
+            lines.append(f"  {s.station}: forecast issued {issued}{trained}{extra}")
+    lines.append(
+        f"water-level warnings: {len(report.raised)} raised, {len(report.updated)} updated, "
+        f"{len(report.cleared)} cleared"
+    )
+    return RuleRun(
+        report.raised,
+        report.updated,
+        report.cleared,
+        lines,
+        data={"stations": [s.__dict__ for s in report.stations]},
+    )
+
+
+def _demo(store: Store) -> list[str]:
+    from paknam.living.demo import load_simulated_water_level
+
+    sim = load_simulated_water_level(store)
+    return [
+        f"SIMULATED water level (sim-pomphrachun, labelled as such): {sim.stored} new hourly values"
+    ]
+
+
+DOMAIN = Domain(
+    name="living",
+    title_th="ความเป็นอยู่อัจฉริยะ",
+    title_en="Smart Living",
+    order=20,
+    routers=_routers,
+    install_cli=_install_cli,
+    tables=("forecasts", "forecast_points", "tide_engines", "warning_levels"),
+    indicators=indicators.indicators,
+    warning_kinds=(
+        WarningKind(
+            "water_level", "flood", CapEvent(("Met",), "น้ำทะเลหนุนสูง", "High tide flooding")
+        ),
+    ),
+    rules=(
+        Rule(
+            "living.forecasts",
+            _forecasts,
+            every_s=3600,
+            command=("forecast", "run"),
+            http_path="/api/v1/living/forecasts/run",
+            summary="Run the forecast service once (officer)",
+        ),
+    ),
+    demo=DemoStep(_demo, order=20),
+)

@@ -1,0 +1,47 @@
+"""Smart People (พลเมือง): PBL teacher training and student device use in OBEC schools."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from paknam.core.registry import DemoStep, Domain, tables_of
+from paknam.people import indicators, schema
+
+if TYPE_CHECKING:
+    import typer
+    from fastapi import APIRouter
+
+    from paknam.core.store import Store
+
+
+def _routers() -> Sequence[APIRouter]:
+    from paknam.people.routes import router
+
+    return [router]
+
+
+def _install_cli(app: typer.Typer) -> None:
+    from paknam.people.cli import people_app
+
+    app.add_typer(people_app, name="people")
+
+
+def _demo(store: Store) -> list[str]:
+    from paknam.people.demo import load_demo_people
+
+    ppl = load_demo_people(store)
+    return [f"people (SAMPLE/SIMULATED): {ppl['schools']} schools, {ppl['statements']} statements"]
+
+
+DOMAIN = Domain(
+    name="people",
+    title_th="พลเมืองอัจฉริยะ",
+    title_en="Smart People",
+    order=60,
+    routers=_routers,
+    install_cli=_install_cli,
+    tables=tables_of(schema),
+    indicators=indicators.indicators,
+    demo=DemoStep(_demo, order=70),
+)

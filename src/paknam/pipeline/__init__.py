@@ -1,0 +1,173 @@
+"""One pipeline from evidence to people: rules → warnings → CAP alerts → deliveries.
+
+Every entry point (the ``paknam`` commands, the officers' HTTP endpoints, the scheduler,
+the demo) runs rules through :func:`run_rules` and issues alerts through
+:func:`issue_alerts`, so one policy decides what reaches citizens:
+
+- each warning of a public kind becomes a CAP Alert; a changed warning an Update; a
+  cleared one a Cancel (:func:`paknam.governance.alerts.sync_from_warnings`);
+- a new Alert or Update with severity in :data:`AUTO_SEND` and status ``Actual`` is queued
+  for its audience at once; every Update or Cancel of an alert that was sent is queued
+  too (people told of a danger are told when it changes or ends);
+- ``Exercise`` and ``Test`` alerts (simulated stations) are never sent on their own;
+  minor and moderate ones wait for an officer;
+- an alert an officer updated or cancelled is the officer's: the rules leave it alone.
+
+Dependencies: this package sits between the edges (api, cli, scheduler) and the domains;
+it reads the registry and calls the governance domain's alert functions.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from paknam.core.config import get_settings
+from paknam.core.notify.outbox import enqueue
+from paknam.core.notify.schema import messages
+from paknam.core.notify.subscribers import Audience
+from paknam.core.registry import Rule, RuleRun, domains
+from paknam.core.store import Store
+from paknam.governance.alerts import get_alert, sync_from_warnings
+from paknam.governance.render import render_alert
+from paknam.governance.schema import alerts
+
+log = logging.getLogger(__name__)
+
+AUTO_SEND = ("severe", "extreme")
+"""Severities that go to subscribers without waiting for an officer (status Actual only)."""
+
+
+@dataclass(frozen=True)
+class AlertRun:
+    """What :func:`issue_alerts` did: alert ids per CAP message type, the outbox messages
+    queued, and warnings whose kind no domain registers (no alert: a defect to fix)."""
+
+    alert: list[int] = field(default_factory=list)
+    update: list[int] = field(default_factory=list)
+    cancel: list[int] = field(default_factory=list)
+    queued: list[int] = field(default_factory=list)
+    unregistered: list[int] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return (
+            f"CAP alerts: {len(self.alert)} new, {len(self.update)} updated, "
+            f"{len(self.cancel)} cancelled; {len(self.queued)} queued for delivery"
+        )
+
+    def as_dict(self) -> dict[str, list[int]]:
+        return {
+            "Alert": self.alert,
+            "Update": self.update,
+            "Cancel": self.cancel,
+            "queued": self.queued,
+            "unregistered": self.unregistered,
+        }
+
+
+@dataclass(frozen=True)
+class PipelineRun:
+    """Each rule's run (by rule name) and the alerts issued after them."""
+
+    rules: dict[str, RuleRun]
+    alerts: AlertRun
+
+
+def _thread_was_sent(conn: Connection, thread_id: int) -> bool:
+    ids = sa.select(alerts.c.id).where(alerts.c.thread_id == thread_id)
+    return (
+        conn.execute(sa.select(messages.c.id).where(messages.c.alert_id.in_(ids))).first()
+        is not None
+    )
+
+
+def should_send(status: str, msg_type: str, severity: str, thread_was_sent: bool) -> bool:
+    """The delivery policy for an alert the rules issued (pure).
+
+    Only ``Actual`` alerts go out on their own. An Update or Cancel of an alert that was
+    sent goes out; otherwise a new Alert or an Update goes out when its severity is in
+    :data:`AUTO_SEND`. A Cancel of an alert nobody was told about stays quiet.
+    """
+    if status != "Actual":
+        return False
+    if msg_type != "Alert" and thread_was_sent:
+        return True
+    return msg_type != "Cancel" and severity.lower() in AUTO_SEND
+
+
+def issue_alerts_in(conn: Connection) -> AlertRun:
+    """:func:`issue_alerts` inside the caller's transaction."""
+    issued = sync_from_warnings(conn)
+    run = AlertRun(
+        alert=issued["Alert"],
+        update=issued["Update"],
+        cancel=issued["Cancel"],
+        unregistered=issued["unregistered"],
+    )
+    link_base = get_settings().public_base_url.rstrip("/")
+    for msg_type in ("Alert", "Update", "Cancel"):
+        for alert_id in issued[msg_type]:
+            a = get_alert(conn, alert_id)
+            sent_before = msg_type != "Alert" and _thread_was_sent(conn, a["thread_id"])
+            if not should_send(a["status"], msg_type, a["severity"], sent_before):
+                continue
+            mid, _ = enqueue(
+                conn,
+                kind="alert",
+                content=render_alert(a, f"{link_base}/alerts/{alert_id}"),
+                audience=Audience(districts=tuple(a["districts"]), topics=(a["topic"],)),
+                created_by="rules",
+                alert_id=alert_id,
+                raised_at=datetime.fromisoformat(a["raised_at"]),
+            )
+            run.queued.append(mid)
+    if run.unregistered:
+        log.error("warnings %s have kinds no domain registers: no alert", run.unregistered)
+    return run
+
+
+def issue_alerts(store: Store) -> AlertRun:
+    """Bring CAP alerts in line with the active warnings and queue what goes out by itself
+    (one transaction: alerts and their deliveries together, or neither)."""
+    with store.write() as conn:
+        return issue_alerts_in(conn)
+
+
+def all_rules() -> list[Rule]:
+    """Every rule of every registered domain, in the domains' order."""
+    return [r for d in domains() for r in d.rules]
+
+
+def rule(name: str) -> Rule:
+    """The rule called ``name``."""
+    for r in all_rules():
+        if r.name == name:
+            return r
+    known = ", ".join(r.name for r in all_rules())
+    raise KeyError(f"no rule {name!r} (known: {known})")
+
+
+def run_rules(store: Store, rules: Sequence[Rule] | None = None) -> PipelineRun:
+    """Run ``rules`` (default: every domain's), then issue alerts once for all of them."""
+    done: dict[str, RuleRun] = {}
+    for r in all_rules() if rules is None else rules:
+        done[r.name] = r.run(store)
+    return PipelineRun(done, issue_alerts(store))
+
+
+__all__ = [
+    "AUTO_SEND",
+    "AlertRun",
+    "PipelineRun",
+    "all_rules",
+    "issue_alerts",
+    "issue_alerts_in",
+    "rule",
+    "run_rules",
+    "should_send",
+]
