@@ -201,7 +201,9 @@ def user_add(
     else:
         password = typer.prompt("password", hide_input=True, confirmation_prompt=True)
     try:
-        new = UserCreate(username=username, password=password, role=role, display_name=display_name)
+        new = UserCreate.model_validate(
+            {"username": username, "password": password, "role": role, "display_name": display_name}
+        )
     except ValidationError as exc:
         reasons = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
         err.print(f"[red]error:[/red] {reasons}", highlight=False)

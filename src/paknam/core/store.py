@@ -293,6 +293,27 @@ class Store:
         """Store the valid rows of a checked batch in one transaction."""
         return self._commit(checked, received, rejected)
 
+    def store_batches(self, batches: Sequence[Checked]) -> int:
+        """Store several checked batches (e.g. a burst of MQTT messages) in one transaction.
+
+        Where two batches give the same series and time, the later one wins. The hourly
+        roll-up is kept up to date as for every other write. Returns rows new or changed.
+        """
+        merged: dict[tuple[int, int], float] = {}
+        for checked in batches:
+            for sid, t, v in checked.rows():
+                merged[(sid, t)] = v
+        if not merged:
+            return 0
+        rows = [(sid, t, v) for (sid, t), v in sorted(merged.items())]
+        dirty = None
+        if self.dialect == "sqlite":
+            sids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+            times = np.fromiter((r[1] for r in rows), dtype=np.int64, count=len(rows))
+            dirty = observations.dirty_hours_of(sids, times)
+        with self.write() as conn:
+            return observations.write_rows(conn, rows, dirty)
+
     def ingest_columns(
         self,
         station: Sequence[str] | np.ndarray,

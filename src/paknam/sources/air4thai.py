@@ -116,7 +116,7 @@ def parse_getaqi_json(doc: dict[str, Any]) -> tuple[list[StationCreate], pd.Data
                 lon=lon,
                 lat=lat,
                 meta={"source": "PCD air4thai", "area_en": s.get("areaEN", "")},
-                quantities=measured,
+                quantities=[SeriesSpec(quantity=q) for q in measured],
             )
         )
     frame = pd.DataFrame(rows, columns=["station", "quantity", "time", "value", "line", "bad"])
@@ -147,9 +147,9 @@ def parse_history_csv(text: str) -> tuple[pd.DataFrame, list[str]]:
     for col, code in CSV_COLUMNS.items():
         if col not in raw.columns:
             continue
-        text = raw[col].str.strip()
-        values = pd.to_numeric(text, errors="coerce")
-        unreadable = values.isna() & ~text.isin(MISSING_MARKERS)
+        cells: pd.Series = raw[col].str.strip()
+        values = pd.to_numeric(cells, errors="coerce")
+        unreadable = values.isna() & ~cells.isin(MISSING_MARKERS)
         frame = pd.DataFrame(
             {
                 "station": raw["station_id"].str.strip(),
@@ -157,7 +157,7 @@ def parse_history_csv(text: str) -> tuple[pd.DataFrame, list[str]]:
                 "time": times,
                 "value": values.where(~unreadable, np.nan),
                 "line": lines,
-                "bad": np.where(unreadable, col + " " + text.map(repr), ""),
+                "bad": np.where(unreadable, col + " " + cells.map(repr), ""),
             }
         )
         frame = frame[frame["value"].notna() | unreadable]

@@ -34,9 +34,8 @@ from typing import Any
 import orjson
 import paho.mqtt.client as mqtt
 
-from paknam.core import observations
 from paknam.core.errors import ItemError
-from paknam.core.ingest import check_items
+from paknam.core.ingest import Checked, check_items
 from paknam.core.store import Store
 from paknam.core.timeutil import now_s
 
@@ -169,11 +168,11 @@ class MqttIngestor:
         """Validate each message, commit all valid ones together, then acknowledge."""
         catalog = self.store.catalog()
         now = now_s()
-        merged: dict[tuple[int, int], float] = {}
+        accepted: list[Checked] = []
         outcomes: list[tuple[_Parsed, dict[str, Any]]] = []
         for msg in batch:
             try:
-                station, items = parse_message(self.prefix, msg.topic, msg.payload)
+                station, items = parse_message(self.prefix, msg.topic, bytes(msg.payload))
                 parsed = _Parsed(msg, station, items)
             except ValueError as exc:
                 parsed = _Parsed(msg, msg.topic.split("/")[1] if "/" in msg.topic else "", [])
@@ -183,8 +182,7 @@ class MqttIngestor:
                     parsed.items, catalog, now=now, max_future_s=self.store.max_future_s
                 )
                 if checked.ok:
-                    for sid, t, v in checked.rows():
-                        merged[(sid, t)] = v
+                    accepted.append(checked)
                     outcomes.append(
                         (parsed, {"received": len(parsed.items), "accepted": len(checked)})
                     )
@@ -192,10 +190,8 @@ class MqttIngestor:
                 outcomes.append((parsed, _error_body("batch rejected", checked.errors)))
             else:
                 outcomes.append((parsed, _error_body(parsed.error, [])))
-        rows = [(sid, t, v) for (sid, t), v in sorted(merged.items())]
-        if rows:
-            with self.store.write() as conn:
-                self.stored += observations.write_rows(conn, rows)
+        if accepted:  # one transaction through the store, like HTTP and files
+            self.stored += self.store.store_batches(accepted)
         for parsed, body in outcomes:  # after the commit
             self.client.ack(parsed.msg.mid, parsed.msg.qos)
             if "error" in body:
