@@ -12,7 +12,7 @@ from paknam.core.models import StationCreate
 from paknam.core.store import Store
 from paknam.core.timeutil import parse_time
 from paknam.environment.air_service import hourly_aqi, latest_aqi
-from paknam.environment.aqi import sub_index
+from paknam.environment.aqi.index import sub_index
 from paknam.environment.demo import load_demo
 
 DEMO = Path(__file__).resolve().parents[2] / "src" / "paknam" / "data" / "demo"

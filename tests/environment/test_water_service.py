@@ -13,7 +13,7 @@ from paknam.environment.water_service import (
     station_wqi_periods,
     wqi_indicator,
 )
-from paknam.environment.wqi import compute_wqi
+from paknam.environment.wqi.thai import compute_wqi
 
 FULL = ["do", "bod", "nh3n", "tcb", "fcb"]
 

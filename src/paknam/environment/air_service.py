@@ -2,7 +2,7 @@
 
 Glue between the store and the pure AQI modules. A station's AQI uses, per pollutant,
 its 1-hour series (``pm25``, ``pm10``, ``o3``, ``co``, ``no2``, ``so2``: averaged here
-over the AQI window with the minimum of valid hours of :mod:`aqi_rolling`) or, where it
+over the AQI window with the minimum of valid hours of :mod:`~paknam.environment.aqi.rolling`) or, where it
 has no 1-hour series, an already averaged series as PCD publishes them (``pm25_24h``,
 ``pm10_24h``, ``o3_8h``, ``co_8h``). Hours are Asia/Bangkok hours; the breakpoint table is
 chosen per hour (the PM2.5 table changed on 2023-06-01).
@@ -20,10 +20,10 @@ from paknam.core.errors import InvalidInput
 from paknam.core.models import StationPublic
 from paknam.core.store import Store
 from paknam.core.timeutil import BANGKOK, to_local_iso
-from paknam.environment.aqi_array import MISSING, aqi_array, sub_index_array, sub_index_units
-from paknam.environment.aqi_levels import level_for
-from paknam.environment.aqi_rolling import rolling_mean_units
-from paknam.environment.aqi_tables import TABLE_CHANGE_DATE, tie_order_for_station
+from paknam.environment.aqi.array import MISSING, aqi_array, sub_index_array, sub_index_units
+from paknam.environment.aqi.levels import level_for
+from paknam.environment.aqi.rolling import rolling_mean_units
+from paknam.environment.aqi.tables import TABLE_CHANGE_DATE, tie_order_for_station
 
 HOURLY = {"pm25": "pm25", "pm10": "pm10", "o3": "o3", "co": "co", "no2": "no2", "so2": "so2"}
 """1-hour series code -> AQI pollutant key."""

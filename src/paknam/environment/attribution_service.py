@@ -19,8 +19,8 @@ import pandas as pd
 from paknam.core.errors import InvalidInput
 from paknam.core.store import Store
 from paknam.core.timeutil import BANGKOK
-from paknam.environment.attribution_air import explain_air_source
-from paknam.environment.attribution_water import (
+from paknam.environment.attribution.air.explain import explain_air_source
+from paknam.environment.attribution.water.explain import (
     canal_network,
     explain_water_drop,
     thai_standard_rule,

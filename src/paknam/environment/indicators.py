@@ -21,7 +21,7 @@ from paknam.core.registry import Indicator
 from paknam.core.store import Store
 from paknam.core.timeutil import BANGKOK
 from paknam.environment.air_service import aqi_series_codes, hourly_aqi
-from paknam.environment.aqi_array import MISSING
+from paknam.environment.aqi.array import MISSING
 
 GOOD_MAX_AQI = 50
 MIN_COVERAGE = 0.75

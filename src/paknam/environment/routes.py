@@ -14,7 +14,7 @@ from paknam.core.media import MAX_PHOTO_BYTES
 from paknam.core.timeutil import now_s, parse_time
 from paknam.environment import fiware, reports
 from paknam.environment.air_service import hourly_aqi, latest_aqi
-from paknam.environment.aqi_levels import LEVELS
+from paknam.environment.aqi.levels import LEVELS
 from paknam.environment.attribution_service import air_attribution, canal_drops
 from paknam.environment.indicators import good_air_indicator
 from paknam.environment.water_service import (

@@ -15,9 +15,9 @@ from typing import Any
 
 from paknam.core.store import Store
 from paknam.core.timeutil import BANGKOK, to_local_iso
-from paknam.environment.wqi import compute_wqi
-from paknam.environment.wqi_period import monthly_wqi, yearly_wqi
-from paknam.environment.wqi_tables import WQI_PARAMETERS
+from paknam.environment.wqi.period import monthly_wqi, yearly_wqi
+from paknam.environment.wqi.tables import WQI_PARAMETERS
+from paknam.environment.wqi.thai import compute_wqi
 
 MIN_PARAMETERS = 3
 WQI_TARGET_GAIN = 0.20
