@@ -2,7 +2,8 @@
 
 Each rule takes numbers already read from the store and returns
 :class:`paknam.core.warnings.Signal` objects with Thai and English texts; the service
-(:mod:`paknam.environment.checks`) feeds them to :func:`paknam.core.warnings.sync_warnings`.
+(:func:`paknam.environment.service.run_environment_checks`) feeds them to
+:func:`paknam.core.warnings.sync_warnings`.
 
 Rules and their defaults (module constants, change them per deployment):
 

@@ -9,8 +9,8 @@ from paknam.core.models import StationCreate
 from paknam.core.store import Store
 from paknam.core.timeutil import parse_time
 from paknam.core.warnings import Signal
-from paknam.environment.checks import run_environment_checks
 from paknam.environment.rules import aqi_signal, do_signals
+from paknam.environment.service import run_environment_checks
 
 T = parse_time("2026-01-01T07:00:00+07:00")
 

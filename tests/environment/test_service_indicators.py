@@ -7,11 +7,12 @@ import pytest
 
 from paknam.core.models import StationCreate
 from paknam.core.store import Store
-from paknam.environment.indicators import _year_bounds, good_air_indicator, good_air_year
+from paknam.environment.indicators import year_bounds
+from paknam.environment.service import good_air_indicator, good_air_year
 
 
 def _year(store: Store, year: int, good_share: float, coverage: float = 1.0) -> None:
-    start, end = _year_bounds(year)
+    start, end = year_bounds(year)
     times = np.arange(start, end, 3600, dtype=np.int64)
     n = int(len(times) * coverage)
     times = times[:n]

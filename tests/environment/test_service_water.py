@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from paknam.core.models import StationCreate
 from paknam.core.store import Store
-from paknam.environment.checks import run_environment_checks
-from paknam.environment.water_service import (
+from paknam.core.timeutil import parse_time
+from paknam.environment.service import (
     latest_wqi,
+    run_environment_checks,
     station_wqi_days,
-    station_wqi_periods,
     wqi_indicator,
 )
+from paknam.environment.wqi.daily import station_wqi_periods
 from paknam.environment.wqi.thai import compute_wqi
 
 FULL = ["do", "bod", "nh3n", "tcb", "fcb"]
@@ -47,7 +50,8 @@ def test_water_service_daily_wqi_equals_pure_module(store: Store) -> None:
     _sample(store, "k1", "2025-03-03T09:00:00+07:00", **GOOD)
     _sample(store, "k1", "2025-03-20T09:00:00+07:00", **POOR)
     days = station_wqi_days(store, "k1")
-    assert [d["date"] for d in days] == ["2025-03-03", "2025-03-20"]
+    assert [d["date"] for d in days] == [dt.date(2025, 3, 3), dt.date(2025, 3, 20)]
+    assert days[0]["time"] == parse_time("2025-03-03T00:00:00+07:00")
     assert days[0]["wqi"] == compute_wqi(GOOD).wqi
     assert days[1]["wqi"] == compute_wqi(POOR).wqi
     assert all(d["complete"] for d in days)

@@ -11,9 +11,9 @@ import pytest
 from paknam.core.models import StationCreate
 from paknam.core.store import Store
 from paknam.core.timeutil import parse_time
-from paknam.environment.air_service import hourly_aqi, latest_aqi
 from paknam.environment.aqi.index import sub_index
 from paknam.environment.demo import load_demo
+from paknam.environment.service import hourly_aqi, latest_aqi
 
 DEMO = Path(__file__).resolve().parents[2] / "src" / "paknam" / "data" / "demo"
 
@@ -53,7 +53,7 @@ def test_air_service_published_24h_means_give_pcd_aqi(store: Store) -> None:
         (145, "pm25", 4),
     ]
     (latest,) = latest_aqi(store)
-    assert latest["aqi"] == 145 and latest["time"] == "2026-01-01T02:00:00+07:00"
+    assert latest["aqi"] == 145 and latest["time"] == parse_time("2026-01-01T02:00:00+07:00")
 
 
 def test_air_service_hourly_values_averaged_over_24h(store: Store) -> None:
