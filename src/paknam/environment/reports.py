@@ -67,7 +67,7 @@ def add_report(conn: Connection, report: ReportIn) -> dict[str, Any]:
         raise InvalidInput("observed_at is in the future", field="observed_at")
     kind = photo_type(report.photo) if report.photo else None
     district = district_locator(conn).locate(report.lon, report.lat)
-    rid = conn.execute(
+    key = conn.execute(
         table.insert().values(
             topic=report.topic,
             description=text,
@@ -80,8 +80,10 @@ def add_report(conn: Connection, report: ReportIn) -> dict[str, Any]:
             status="new",
             created_at=datetime.now(UTC),
         )
-    ).inserted_primary_key[0]
-    return get_report(conn, rid)
+    ).inserted_primary_key
+    if key is None:  # pragma: no cover - an INSERT always has its key
+        raise RuntimeError("citizen_reports insert returned no id")
+    return get_report(conn, key[0])
 
 
 def _public(r: Any) -> dict[str, Any]:

@@ -60,7 +60,7 @@ HOURLY_DECIMALS = 3
 
 def _window_sums(a: NDArray, window: int, dtype: type = np.int64) -> NDArray:
     """Trailing sums over ``window`` along the last axis (shorter at the start)."""
-    c = np.cumsum(a, axis=-1, dtype=dtype)
+    c: NDArray = np.cumsum(a, axis=-1, dtype=dtype)
     s = c.copy()
     s[..., window:] -= c[..., :-window]
     return s

@@ -252,6 +252,7 @@ def _meets(limit: ClassLimit, lim: float | tuple[float, float], lo: float, hi: f
 def _parameter_class(key: str, xs: np.ndarray, method: str) -> ParameterClass:
     limit = CLASS_LIMITS[key]
     hi_out: float | None = None
+    stat: str
     if limit.statistic == "each":
         lo, hi = float(xs.min()), float(xs.max())
         stat = "range" if limit.direction == "range" else limit.direction

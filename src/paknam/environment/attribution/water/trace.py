@@ -179,7 +179,7 @@ def trace_drop(
             status = "no_data"
         elif was:
             status, t = "already_failing", None
-        elif t is None or t_ref is None:
+        elif t is None or t_ref is None or via is None:  # via is None only at the origin
             status, t = "not_reached", None
         else:
             status = _status(network, log, h, station, via, t, t_ref)
