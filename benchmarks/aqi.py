@@ -2,7 +2,7 @@
 
 What is timed (best of ``--repeat`` runs, same process, same data):
 
-- **paknam**: :func:`paknam.environment.aqi_rolling.aqi_from_hourly`, the whole chain: exact
+- **paknam**: :func:`paknam.environment.aqi.rolling.aqi_from_hourly`, the whole chain: exact
   rolling means (24 h PM2.5/PM10, 8 h O3/CO, 1 h NO2/SO2, 75 % valid hours), sub-indices
   of all six pollutants, overall AQI and the pollutant that sets it, for 1.75 M
   station-hours (10.5 M hourly values);
@@ -35,10 +35,10 @@ import numpy as np
 import pandas as pd
 from scipy.signal import lfilter
 
-from paknam.environment.aqi import compute_aqi
-from paknam.environment.aqi_array import MISSING
-from paknam.environment.aqi_rolling import MIN_VALID_HOURS, aqi_from_hourly, rolling_mean_units
-from paknam.environment.aqi_tables import POLLUTANTS, TABLE_CURRENT
+from paknam.environment.aqi.array import MISSING
+from paknam.environment.aqi.index import compute_aqi
+from paknam.environment.aqi.rolling import MIN_VALID_HOURS, aqi_from_hourly, rolling_mean_units
+from paknam.environment.aqi.tables import POLLUTANTS, TABLE_CURRENT
 
 HOURS = 8760
 # typical level, diurnal amplitude (fraction), diurnal peak hour (Thai time), decimals

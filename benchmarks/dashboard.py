@@ -52,8 +52,8 @@ TARGET_MS = 1000.0
 
 def build_store(url: str, n_total: int) -> int:
     """Demo data plus synthetic air stations up to ``n_total``; returns the station count."""
-    from paknam.environment.checks import run_environment_checks
     from paknam.environment.demo import load_demo
+    from paknam.environment.service import run_environment_checks
     from paknam.living.demo import load_simulated_water_level
     from paknam.living.service import run_forecasts
 

@@ -23,8 +23,8 @@ from typing import Any
 from fastapi import FastAPI
 
 from paknam import __version__
-from paknam.environment.aqi_levels import LEVELS
-from paknam.environment.wqi_tables import BANDS
+from paknam.environment.aqi.levels import LEVELS
+from paknam.environment.wqi.tables import BANDS
 from paknam.living.forecast_store import LEVEL_NAMES
 from paknam.living.forecast_store import LEVELS as WATER_LEVELS
 

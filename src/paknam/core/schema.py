@@ -137,22 +137,6 @@ warnings = sa.Table(
     sa.Column("cleared_at", sa.DateTime(timezone=True), nullable=True),
 )
 
-citizen_reports = sa.Table(
-    "citizen_reports",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("topic", sa.String(40), nullable=False),
-    sa.Column("description", sa.Text, nullable=False),
-    sa.Column("lon", sa.Float, nullable=False),
-    sa.Column("lat", sa.Float, nullable=False),
-    sa.Column("district_code", sa.String(8), nullable=True),
-    sa.Column("observed_at", sa.DateTime(timezone=True), nullable=False),
-    sa.Column("photo_type", sa.String(40), nullable=True),
-    sa.Column("photo", sa.LargeBinary, nullable=True),
-    sa.Column("status", sa.String(20), nullable=False),
-    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-)
-
 forecasts = sa.Table(
     "forecasts",
     metadata,

@@ -23,7 +23,7 @@ def aqi(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
 ) -> None:
     """Thai AQI from concentrations (ดัชนีคุณภาพอากาศ): PM2.5/PM10 24 h, O3/CO 8 h, NO2/SO2 1 h."""
-    from paknam.environment.aqi_cli import aqi_command
+    from paknam.environment.aqi.cli import aqi_command
 
     raise typer.Exit(aqi_command(assignments, date, as_json))
 
@@ -36,7 +36,7 @@ def wqi(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
 ) -> None:
     """Thai surface water WQI and class (ดัชนีคุณภาพน้ำ); Malaysia DOE WQI beside it."""
-    from paknam.environment.wqi_cli import wqi_command
+    from paknam.environment.wqi.cli import wqi_command
 
     raise typer.Exit(wqi_command(assignments, as_json))
 

@@ -7,16 +7,17 @@ import csv
 import gzip
 import io
 from importlib import resources
+from importlib.resources.abc import Traversable
 
 import numpy as np
 import pandas as pd
 
-from paknam.core.models import StationCreate
+from paknam.core.models import SeriesSpec, StationCreate
 from paknam.core.store import IngestResult, Store
 from paknam.core.timeutil import parse_time
 
 
-def _demo_file(name: str):  # type: ignore[no-untyped-def]
+def _demo_file(name: str) -> Traversable:
     return resources.files("paknam") / "data" / "demo" / name
 
 
@@ -40,7 +41,7 @@ def load_demo(store: Store) -> tuple[int, IngestResult]:
                 lon=float(row["lon"]),
                 lat=float(row["lat"]),
                 meta={"source": row["source"], "sample": True},
-                quantities=row["quantities"].split(),
+                quantities=[SeriesSpec(quantity=q) for q in row["quantities"].split()],
             )
         )
         added += 1

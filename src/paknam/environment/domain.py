@@ -5,8 +5,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from paknam.core.registry import CapEvent, DemoStep, Domain, Rule, RuleRun, WarningKind
-from paknam.environment import indicators
+from paknam.core.registry import (
+    CapEvent,
+    DemoStep,
+    Domain,
+    Indicator,
+    Rule,
+    RuleRun,
+    WarningKind,
+    tables_of,
+)
+from paknam.environment import schema
 
 if TYPE_CHECKING:
     import typer
@@ -27,8 +36,14 @@ def _install_cli(app: typer.Typer) -> None:
     install(app)
 
 
+def _indicators(store: Store, year: int | None) -> list[Indicator]:
+    from paknam.environment.service import indicator_records
+
+    return indicator_records(store, year)
+
+
 def _checks(store: Store) -> RuleRun:
-    from paknam.environment.checks import run_environment_checks
+    from paknam.environment.service import run_environment_checks
 
     r = run_environment_checks(store)
     active = store.list_warnings(domain="environment")
@@ -58,8 +73,8 @@ DOMAIN = Domain(
     order=10,
     routers=_routers,
     install_cli=_install_cli,
-    tables=("citizen_reports",),
-    indicators=indicators.indicators,
+    tables=tables_of(schema),
+    indicators=_indicators,
     warning_kinds=(
         WarningKind(
             "aqi",

@@ -3,6 +3,9 @@
 Stored beside station data so an officer sees them next to the measurements of the
 area. No personal data is collected. Photos are checked by their content (JPEG, PNG or
 WebP magic bytes), not by the name or type the client claims, and limited in size.
+
+Functions here take a :class:`~sqlalchemy.engine.Connection`; the transactions are
+:mod:`paknam.environment.service`'s.
 """
 
 from __future__ import annotations
@@ -17,9 +20,9 @@ from sqlalchemy.engine import Connection
 from paknam.core.errors import InvalidInput, NotFound
 from paknam.core.geo import PROVINCE_BBOX, distance_m
 from paknam.core.media import photo_type
-from paknam.core.schema import citizen_reports as table
 from paknam.core.stations import district_locator
 from paknam.core.timeutil import as_utc, now_s, to_local_iso, to_utc
+from paknam.environment.schema import citizen_reports as table
 
 TOPICS: dict[str, tuple[str, str]] = {
     "smoke": ("ควัน", "Smoke"),
@@ -64,7 +67,7 @@ def add_report(conn: Connection, report: ReportIn) -> dict[str, Any]:
         raise InvalidInput("observed_at is in the future", field="observed_at")
     kind = photo_type(report.photo) if report.photo else None
     district = district_locator(conn).locate(report.lon, report.lat)
-    rid = conn.execute(
+    key = conn.execute(
         table.insert().values(
             topic=report.topic,
             description=text,
@@ -77,8 +80,10 @@ def add_report(conn: Connection, report: ReportIn) -> dict[str, Any]:
             status="new",
             created_at=datetime.now(UTC),
         )
-    ).inserted_primary_key[0]
-    return get_report(conn, rid)
+    ).inserted_primary_key
+    if key is None:  # pragma: no cover - an INSERT always has its key
+        raise RuntimeError("citizen_reports insert returned no id")
+    return get_report(conn, key[0])
 
 
 def _public(r: Any) -> dict[str, Any]:
@@ -124,17 +129,25 @@ def list_reports(
     radius_km: float = 5.0,
     start: int | None = None,
     end: int | None = None,
-    limit: int = 500,
+    limit: int = 100,
+    offset: int = 0,
 ) -> list[dict[str, Any]]:
-    """Reports, newest first, optionally within ``radius_km`` of ``near`` (lon, lat)."""
+    """Reports, newest first, optionally within ``radius_km`` of ``near`` (lon, lat).
+
+    ``offset`` skips that many of the matching reports, then at most ``limit`` are given.
+    """
     query = sa.select(*_COLUMNS).order_by(table.c.observed_at.desc())
     if start is not None:
         query = query.where(table.c.observed_at >= to_utc(start))
     if end is not None:
         query = query.where(table.c.observed_at < to_utc(end))
-    out = []
+    out: list[dict[str, Any]] = []
+    skipped = 0
     for r in conn.execute(query):
         if near and distance_m(near[0], near[1], r.lon, r.lat) > radius_km * 1000:
+            continue
+        if skipped < offset:
+            skipped += 1
             continue
         out.append(_public(r))
         if len(out) >= limit:

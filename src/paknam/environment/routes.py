@@ -1,37 +1,44 @@
-"""Smart Environment: AQI, warnings, citizens' pollution reports."""
+"""Smart Environment: AQI, WQI, warnings, citizens' pollution reports, attribution, NGSI-LD.
+
+The routes parse and check the request, call :mod:`paknam.environment.service` (which
+opens the store's transactions) and serialise its answer: times, which the service gives
+as UTC epoch seconds, become Thai-time ISO 8601 here. Bare-list answers take ``limit`` and
+``offset`` (:data:`paknam.core.http.pagination.PageDep`).
+"""
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, File, Form, Path, Query, UploadFile
 from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
 
 from paknam.core.errors import InvalidInput
 from paknam.core.http.deps import StoreDep, time_param
+from paknam.core.http.pagination import PageDep
 from paknam.core.http.responses import ERROR_RESPONSES, FastJSONResponse
 from paknam.core.media import MAX_PHOTO_BYTES
-from paknam.core.timeutil import now_s, parse_time
-from paknam.environment import fiware, reports
-from paknam.environment.air_service import hourly_aqi, latest_aqi
-from paknam.environment.aqi_levels import LEVELS
-from paknam.environment.attribution_service import air_attribution, canal_drops
-from paknam.environment.indicators import good_air_indicator
-from paknam.environment.water_service import (
-    latest_wqi,
-    station_wqi_days,
-    station_wqi_periods,
-    wqi_indicator,
-)
+from paknam.core.timeutil import now_s, to_local_iso
+from paknam.environment import reports, service
+from paknam.environment.wqi.daily import station_wqi_periods
 
 router = APIRouter(prefix="/api/v1", tags=["environment"], responses=ERROR_RESPONSES)
-AQI_LEVEL_KEYS = {lv.number: lv.key for lv in LEVELS}
+
+
+def _aqi_json(row: dict[str, Any]) -> dict[str, Any]:
+    return {**row, "time": to_local_iso(row["time"])}
+
+
+def _wqi_json(row: dict[str, Any]) -> dict[str, Any]:
+    return {**row, "date": row["date"].isoformat(), "time": to_local_iso(row["time"])}
 
 
 @router.get("/environment/aqi", summary="Latest Thai AQI of every air station")
-def get_latest_aqi(store: StoreDep) -> FastJSONResponse:
+def get_latest_aqi(store: StoreDep, page: PageDep) -> FastJSONResponse:
     """The newest hourly AQI per station with pollutant, level (1–5) and colour."""
-    return FastJSONResponse(latest_aqi(store))
+    rows = service.latest_aqi(store)[page.offset : page.offset + page.limit]
+    return FastJSONResponse([_aqi_json(r) for r in rows])
 
 
 @router.get("/stations/{station_id}/aqi", summary="Hourly Thai AQI of a station")
@@ -46,18 +53,25 @@ def get_station_aqi(
     start_s = time_param(start, "start", end_s - 7 * 86400)
     if not 0 < end_s - start_s <= 400 * 86400:
         raise InvalidInput("start must be before end and at most 400 days earlier", field="start")
-    rows = hourly_aqi(store, station_id, start_s, end_s).rows()
-    return FastJSONResponse({"station": station_id, "points": rows})
+    rows = service.hourly_aqi(store, station_id, start_s, end_s).rows()
+    return FastJSONResponse({"station": station_id, "points": [_aqi_json(r) for r in rows]})
 
 
 @router.get("/warnings", summary="Warnings raised by the rules (active by default)")
 def get_warnings(
     store: StoreDep,
+    page: PageDep,
     status: Literal["active", "cleared", "all"] = "active",
     domain: Annotated[str | None, Query(description="environment, living, ...")] = None,
 ) -> FastJSONResponse:
     return FastJSONResponse(
-        store.list_warnings(status=None if status == "all" else status, domain=domain)
+        service.list_warnings(
+            store,
+            status=None if status == "all" else status,
+            domain=domain,
+            limit=page.limit,
+            offset=page.offset,
+        )
     )
 
 
@@ -93,14 +107,14 @@ async def post_report(
         observed_at=time_param(observed_at, "observed_at", 0),
         photo=data,
     )
-    with store.write() as conn:
-        saved = reports.add_report(conn, report)
+    saved = await run_in_threadpool(service.add_report, store, report)
     return FastJSONResponse(saved, status_code=201)
 
 
 @router.get("/environment/reports", summary="Citizens' reports, newest first")
 def get_reports(
     store: StoreDep,
+    page: PageDep,
     lon: float | None = None,
     lat: float | None = None,
     radius_km: Annotated[float, Query(gt=0, le=100)] = 5.0,
@@ -109,14 +123,15 @@ def get_reports(
 ) -> FastJSONResponse:
     if (lon is None) != (lat is None):
         raise InvalidInput("give both lon and lat, or neither", field="lon")
-    with store.read() as conn:
-        rows = reports.list_reports(
-            conn,
-            near=(lon, lat) if lon is not None and lat is not None else None,
-            radius_km=radius_km,
-            start=time_param(start, "start", 0) if start else None,
-            end=time_param(end, "end", 0) if end else None,
-        )
+    rows = service.list_reports(
+        store,
+        near=(lon, lat) if lon is not None and lat is not None else None,
+        radius_km=radius_km,
+        start=time_param(start, "start", 0) if start else None,
+        end=time_param(end, "end", 0) if end else None,
+        limit=page.limit,
+        offset=page.offset,
+    )
     return FastJSONResponse(rows)
 
 
@@ -124,8 +139,7 @@ def get_reports(
 def get_report_photo(
     report_id: Annotated[int, Path(ge=1, le=2**31 - 1)], store: StoreDep
 ) -> Response:
-    with store.read() as conn:
-        kind, data = reports.get_photo(conn, report_id)
+    kind, data = service.report_photo(store, report_id)
     return Response(data, media_type=kind)
 
 
@@ -133,11 +147,12 @@ def get_report_photo(
 def get_station_reports(
     station_id: str,
     store: StoreDep,
+    page: PageDep,
     radius_km: Annotated[float, Query(gt=0, le=100)] = 5.0,
 ) -> FastJSONResponse:
-    station = store.get_station(station_id)
-    with store.read() as conn:
-        rows = reports.list_reports(conn, near=(station.lon, station.lat), radius_km=radius_km)
+    rows = service.station_reports(
+        store, station_id, radius_km=radius_km, limit=page.limit, offset=page.offset
+    )
     return FastJSONResponse(rows)
 
 
@@ -152,33 +167,18 @@ def get_ngsi_ld(
     end: Annotated[str | None, Query(description="ISO 8601 with offset")] = None,
     limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
 ) -> FastJSONResponse:
-    """NGSI-LD normalized entities, one per observation time (default: the last 7 days)."""
-    s = store.get_station(station)
-    entity_type = fiware.entity_type_for(x.quantity for x in s.series)
-    if entity_type is None:
-        raise InvalidInput(f"station {station!r} has no air or water quality series")
+    """NGSI-LD normalized entities, one per observation time (default: the last 7 days).
+
+    An export of observations, not a list of records: it keeps its own ``limit`` (at most
+    that many observation times, default 1000, up to 10,000) and takes no ``offset``;
+    narrow ``start``/``end`` to page through a long record.
+    """
+    s, entity_type = service.ngsi_ld_station(store, station)
     end_s = time_param(end, "end", now_s() + 1)
     start_s = time_param(start, "start", end_s - 7 * 86400)
     if end_s <= start_s:
         raise InvalidInput("end must be after start", field="end")
-    by_time: dict[int, dict[str, float]] = {}
-    for series in s.series:
-        for p in store.read_series(station, series.quantity, start_s, end_s, limit=limit):
-            by_time.setdefault(p.time, {})[series.quantity] = p.value
-    extra: dict[int, dict[str, object]] = {}
-    if entity_type == "AirQualityObserved":
-        try:
-            for row in hourly_aqi(store, station, start_s, end_s).rows():
-                extra[parse_time(row["time"])] = {
-                    "airQualityIndex": row["aqi"],
-                    "airQualityLevel": AQI_LEVEL_KEYS[row["level"]],
-                }
-        except InvalidInput:
-            pass
-    entities = [
-        fiware.entity(entity_type, s.id, s.name_en, s.lon, s.lat, t, values, extra=extra.get(t))
-        for t, values in sorted(by_time.items())[:limit]
-    ]
+    entities = service.ngsi_ld_entities(store, s, entity_type, start_s, end_s, limit)
     return FastJSONResponse(entities, media_type="application/ld+json")
 
 
@@ -192,21 +192,31 @@ def get_environment_indicators(
     the baseline year (default: the year before), with coverage and status."""
     base = baseline_year or year - 1
     return FastJSONResponse(
-        [good_air_indicator(store, year, base), wqi_indicator(store, year, base)]
+        [
+            service.good_air_indicator(store, year, base),
+            service.wqi_indicator(store, year, base),
+        ]
     )
 
 
 @router.get("/environment/wqi", summary="Latest Thai WQI of every water-quality station")
-def get_latest_wqi(store: StoreDep) -> FastJSONResponse:
+def get_latest_wqi(store: StoreDep, page: PageDep) -> FastJSONResponse:
     """Newest daily WQI per station, with band, completeness and the curves' provenance."""
-    return FastJSONResponse(latest_wqi(store))
+    rows = service.latest_wqi(store)[page.offset : page.offset + page.limit]
+    return FastJSONResponse([_wqi_json(r) for r in rows])
 
 
 @router.get("/stations/{station_id}/wqi", summary="Daily, monthly and yearly WQI of a station")
 def get_station_wqi(station_id: str, store: StoreDep) -> FastJSONResponse:
     """Every sampled day's WQI; monthly = lowest day, yearly = lowest month (PCD rule)."""
-    days = station_wqi_days(store, station_id)
-    return FastJSONResponse({"station": station_id, "days": days, **station_wqi_periods(days)})
+    days = service.station_wqi_days(store, station_id)
+    return FastJSONResponse(
+        {
+            "station": station_id,
+            "days": [_wqi_json(d) for d in days],
+            **station_wqi_periods(days),
+        }
+    )
 
 
 @router.get(
@@ -230,7 +240,9 @@ def get_attribution(
     if not 0 < end_s - start_s <= 800 * 86400:
         raise InvalidInput("start must be before end and at most 800 days earlier", field="start")
     names = [n.strip() for n in (neighbours or "").split(",") if n.strip()]
-    return FastJSONResponse(air_attribution(store, station_id, quantity, start_s, end_s, names))
+    return FastJSONResponse(
+        service.air_attribution(store, station_id, quantity, start_s, end_s, names)
+    )
 
 
 @router.get("/environment/canal-drops", summary="Where along the canals quality first drops")
@@ -240,4 +252,4 @@ def get_canal_drops(
     water_class: Annotated[int, Query(ge=2, le=4)] = 3,
 ) -> FastJSONResponse:
     """Uses the canal network of the stations' ``downstream`` metadata."""
-    return FastJSONResponse(canal_drops(store, parameter, water_class))
+    return FastJSONResponse(service.canal_drops(store, parameter, water_class))

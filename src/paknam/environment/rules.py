@@ -2,7 +2,8 @@
 
 Each rule takes numbers already read from the store and returns
 :class:`paknam.core.warnings.Signal` objects with Thai and English texts; the service
-(:mod:`paknam.environment.checks`) feeds them to :func:`paknam.core.warnings.sync_warnings`.
+(:func:`paknam.environment.service.run_environment_checks`) feeds them to
+:func:`paknam.core.warnings.sync_warnings`.
 
 Rules and their defaults (module constants, change them per deployment):
 
@@ -26,8 +27,8 @@ from collections.abc import Sequence
 
 from paknam.core.timeutil import to_local_iso
 from paknam.core.warnings import Signal
-from paknam.environment.aqi_levels import LEVELS, level_for
-from paknam.environment.aqi_tables import POLLUTANTS
+from paknam.environment.aqi.levels import LEVELS, level_for
+from paknam.environment.aqi.tables import POLLUTANTS
 
 AQI_WARN_LEVEL = 5
 DO_MIN_BY_CLASS: dict[int, float] = {2: 6.0, 3: 4.0, 4: 2.0}
