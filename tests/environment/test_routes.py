@@ -82,4 +82,3 @@ def test_latest_aqi_times_serialised_in_thai_time(client: TestClient, store: Sto
     assert isinstance(row["time"], int)
     (body,) = client.get("/api/v1/environment/aqi").json()
     assert body["time"] == "2026-01-01T02:00:00+07:00" and body["aqi"] == row["aqi"]
-    assert client.get("/api/v1/environment/aqi", params={"offset": 1}).json() == []

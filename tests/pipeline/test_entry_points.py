@@ -54,7 +54,7 @@ def test_commands_run_rules_through_the_pipeline(store: Store) -> None:
 
 
 def test_alerts_sync_queues_what_goes_out_by_itself(store: Store) -> None:
-    from paknam.environment.checks import run_environment_checks
+    from paknam.environment.service import run_environment_checks
 
     _seed(store)
     _subscriber(store)

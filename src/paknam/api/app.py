@@ -7,7 +7,7 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from paknam import __version__
-from paknam.api import auth, home, indicators, meta, observations, rules, stations
+from paknam.api import auth, home, indicators, meta, observations, rules, stations, warnings
 from paknam.core.errors import (
     AuthenticationFailed,
     BatchRejected,
@@ -94,7 +94,7 @@ def create_app(store: Store | None = None) -> FastAPI:
     app.add_exception_handler(PaknamError, _paknam_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
-    for module in (observations, stations):
+    for module in (observations, stations, warnings):
         app.include_router(module.router)
     for domain in domains():  # each domain's routers, from its domain.py
         for router in domain.routers():

@@ -2,8 +2,9 @@
 
 The routes parse and check the request, call :mod:`paknam.environment.service` (which
 opens the store's transactions) and serialise its answer: times, which the service gives
-as UTC epoch seconds, become Thai-time ISO 8601 here. Bare-list answers take ``limit`` and
-``offset`` (:data:`paknam.core.http.pagination.PageDep`).
+as UTC epoch seconds, become Thai-time ISO 8601 here. Record lists (reports, warnings) take
+``limit`` and ``offset`` (:data:`paknam.core.http.pagination.PageDep`); the per-station
+snapshots for the map (latest AQI, latest WQI) are not paged, like the stations.
 """
 
 from __future__ import annotations
@@ -35,9 +36,10 @@ def _wqi_json(row: dict[str, Any]) -> dict[str, Any]:
 
 
 @router.get("/environment/aqi", summary="Latest Thai AQI of every air station")
-def get_latest_aqi(store: StoreDep, page: PageDep) -> FastJSONResponse:
-    """The newest hourly AQI per station with pollutant, level (1–5) and colour."""
-    rows = service.latest_aqi(store)[page.offset : page.offset + page.limit]
+def get_latest_aqi(store: StoreDep) -> FastJSONResponse:
+    """The newest hourly AQI per station with pollutant, level (1–5) and colour: one row
+    per station, like ``GET /api/v1/stations`` (a snapshot for the map, not paged)."""
+    rows = service.latest_aqi(store)
     return FastJSONResponse([_aqi_json(r) for r in rows])
 
 
@@ -55,24 +57,6 @@ def get_station_aqi(
         raise InvalidInput("start must be before end and at most 400 days earlier", field="start")
     rows = service.hourly_aqi(store, station_id, start_s, end_s).rows()
     return FastJSONResponse({"station": station_id, "points": [_aqi_json(r) for r in rows]})
-
-
-@router.get("/warnings", summary="Warnings raised by the rules (active by default)")
-def get_warnings(
-    store: StoreDep,
-    page: PageDep,
-    status: Literal["active", "cleared", "all"] = "active",
-    domain: Annotated[str | None, Query(description="environment, living, ...")] = None,
-) -> FastJSONResponse:
-    return FastJSONResponse(
-        service.list_warnings(
-            store,
-            status=None if status == "all" else status,
-            domain=domain,
-            limit=page.limit,
-            offset=page.offset,
-        )
-    )
 
 
 @router.get("/environment/report-topics")
@@ -200,9 +184,10 @@ def get_environment_indicators(
 
 
 @router.get("/environment/wqi", summary="Latest Thai WQI of every water-quality station")
-def get_latest_wqi(store: StoreDep, page: PageDep) -> FastJSONResponse:
-    """Newest daily WQI per station, with band, completeness and the curves' provenance."""
-    rows = service.latest_wqi(store)[page.offset : page.offset + page.limit]
+def get_latest_wqi(store: StoreDep) -> FastJSONResponse:
+    """Newest daily WQI per station, with band, completeness and the curves' provenance:
+    one row per station (a snapshot for the map, not paged)."""
+    rows = service.latest_wqi(store)
     return FastJSONResponse([_wqi_json(r) for r in rows])
 
 

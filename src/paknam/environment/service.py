@@ -340,13 +340,6 @@ def run_environment_checks(store: Store) -> SyncResult:
     return store.sync_warnings("environment", signals, evaluated=evaluated, kinds=KINDS)
 
 
-def list_warnings(
-    store: Store, *, status: str | None, domain: str | None, limit: int, offset: int
-) -> list[dict[str, Any]]:
-    """Warnings in the store's order, ``offset`` skipped, at most ``limit``."""
-    return store.list_warnings(status=status, domain=domain)[offset : offset + limit]
-
-
 # ---- citizens' reports ------------------------------------------------------------------
 
 
