@@ -1,7 +1,7 @@
 """Open311 GeoReport v2 documents: services, service definitions, requests (pure + queries).
 
 Field names are the specification's (https://wiki.open311.org/GeoReport_v2). Services
-are the catalogue of :mod:`paknam.complaints.services`; names are "Thai / English".
+are the catalogue of :mod:`paknam.complaints.catalogue`; names are "Thai / English".
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from paknam.complaints.catalogue import GROUPS, SERVICES, Service, get_service
 from paknam.complaints.records import PUBLIC_COLUMNS, open311_views
 from paknam.complaints.schema import complaints as table
-from paknam.complaints.services import GROUPS, SERVICES, Service, get_service
 from paknam.complaints.workflow import CLOSED, OPEN
 from paknam.core.errors import InvalidInput, NotFound
 from paknam.core.store import Store

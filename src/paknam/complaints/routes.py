@@ -18,12 +18,12 @@ from pydantic import BaseModel, Field
 from paknam.complaints import service
 from paknam.complaints.agencies import AGENCIES, agency_public, route
 from paknam.complaints.apikeys import create_api_key, list_api_keys, revoke_api_key
+from paknam.complaints.catalogue import SERVICES
 from paknam.complaints.classifier_runtime import current_model, suggestions
 from paknam.complaints.duplicates import suggest_duplicates
 from paknam.complaints.handling import get_photo
 from paknam.complaints.indicators import complaints_handled_quickly_indicator
 from paknam.complaints.intake import MAX_DESCRIPTION, ComplaintIn, check_location
-from paknam.complaints.services import SERVICES
 from paknam.complaints.workflow import STATES, TRANSITIONS
 from paknam.core.errors import NotFound
 from paknam.core.http.deps import AdminDep, OfficerDep, StoreDep

@@ -11,11 +11,11 @@ from typing import Any
 import sqlalchemy as sa
 
 from paknam.complaints import citizen, handling, intake, sla
+from paknam.complaints.catalogue import get_service
 from paknam.complaints.classifier_runtime import suggest_for_text
 from paknam.complaints.hooks import emit
 from paknam.complaints.records import PUBLIC_COLUMNS, event_dicts, fetch_row, officer_views
 from paknam.complaints.schema import complaints as table
-from paknam.complaints.services import get_service
 from paknam.complaints.workflow import CLOSED, OPEN, check_state
 from paknam.core.store import Store
 from paknam.core.timeutil import now_s
