@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 import pytest
+from sqlalchemy.engine import Connection
 
 from paknam.core.notify.subscribers import Subscription, subscribe
 from paknam.core.store import Store
@@ -71,7 +73,7 @@ def test_pipeline_queues_through_queue_alert(store: Store, monkeypatch: pytest.M
     calls: list[tuple[int, str]] = []
     real = pipeline.queue_alert
 
-    def spy(conn, alert_id, **kw):  # type: ignore[no-untyped-def]
+    def spy(conn: Connection, alert_id: int, **kw: Any) -> tuple[int, int]:
         calls.append((alert_id, kw["created_by"]))
         return real(conn, alert_id, **kw)
 

@@ -193,7 +193,9 @@ def _issue(
     )
     info = _first_info(xml)
     new_id = conn.execute(
-        alerts.insert().values(
+        alerts.insert()
+        .returning(alerts.c.id)
+        .values(
             thread_id=thread_id,
             identifier=identifier,
             sender=SENDER,
@@ -224,7 +226,7 @@ def _issue(
             created_by=created_by,
             created_at=sent,
         )
-    ).inserted_primary_key[0]
+    ).scalar_one()
     if thread_id is None:
         conn.execute(alerts.update().where(alerts.c.id == new_id).values(thread_id=new_id))
     return int(new_id)

@@ -207,14 +207,16 @@ def subscribe(conn: Connection, sub: Subscription) -> tuple[int, str]:
     }
     if row is None:
         sid = conn.execute(
-            subscribers.insert().values(
+            subscribers.insert()
+            .returning(subscribers.c.id)
+            .values(
                 channel=sub.channel,
                 address_enc=c.encrypt(address),
                 address_hash=digest,
                 created_at=now,
                 **values,
             )
-        ).inserted_primary_key[0]
+        ).scalar_one()
     else:
         sid = row[0]
         conn.execute(subscribers.update().where(subscribers.c.id == sid).values(**values))
