@@ -278,3 +278,23 @@ def test_webhook_bad_event_does_not_undo_the_others(
         assert reachable(conn)["total"] == 0  # A's unfollow stood; B's bad postback skipped
     odd = {"X-Line-Signature": "ไม่ใช่ลายเซ็น".encode(), "Content-Type": b"application/json"}
     assert client.post("/api/v1/line/webhook", content=body, headers=odd).status_code == 401
+
+
+def test_alert_list_pages_with_limit_and_offset(client: TestClient, store: Store) -> None:
+    officer = login(client, store, "officer")
+    ids = [
+        client.post(
+            "/api/v1/alerts", json={**ALERT, "headline_en": f"Tide {i}"}, headers=officer
+        ).json()["id"]
+        for i in range(3)
+    ]
+    body = client.get("/api/v1/alerts").json()
+    assert (body["limit"], body["offset"]) == (100, 0)
+    assert [a["id"] for a in body["alerts"]] == ids[::-1]
+    page = client.get("/api/v1/alerts", params={"limit": 2, "offset": 1}).json()
+    assert [a["id"] for a in page["alerts"]] == [ids[1], ids[0]]
+    assert (page["limit"], page["offset"]) == (2, 1)
+    assert client.get("/api/v1/alerts", params={"limit": 1001}).status_code == 422
+    one = client.get(f"/api/v1/alerts/{ids[0]}").json()
+    for value in (one["sent"], one["expires"], one["raised_at"], one["thread"][0]["sent"]):
+        assert value.endswith("+07:00") and len(value) == 25  # Thai time, whole seconds

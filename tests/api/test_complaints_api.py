@@ -147,6 +147,10 @@ def test_officer_inbox_and_actions(cclient: TestClient, store: Store) -> None:
     assert [i["id"] for i in inbox["items"]] == [b, a]  # traffic is due first (24 h)
     police = cclient.get(BASE, params={"agency_code": "police-1101"}, headers=officer).json()
     assert [i["id"] for i in police["items"]] == [b]
+    page = cclient.get(BASE, params={"limit": 1, "offset": 1}, headers=officer).json()
+    assert page["total"] == 2 and [i["id"] for i in page["items"]] == [a]
+    assert (page["limit"], page["offset"]) == (1, 1)
+    assert cclient.get(BASE, params={"limit": 1001}, headers=officer).status_code == 422
     r = cclient.post(f"{BASE}/{a}/assign", json={"assignee": "somsri"}, headers=officer)
     assert r.json()["assignee"] == "somsri"
     r = cclient.post(f"{BASE}/{a}/notes", json={"note": "นัดรถขยะ", "public": True}, headers=officer)

@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from paknam.complaints import service
-from paknam.complaints.services import SERVICES
+from paknam.complaints.catalogue import SERVICES
 from paknam.core.store import Store
 from tests.api.complaints_app import complaints_client, new_api_key
 from tests.complaints.helpers import CITY_HALL, PNG

@@ -11,14 +11,13 @@ from __future__ import annotations
 
 from html import escape
 
-import sqlalchemy as sa
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from paknam.api import web
 from paknam.api.web_pages import PAGES, render_page
 from paknam.core.http.deps import StoreDep
-from paknam.core.schema import stations
+from paknam.core.stations import count_stations, list_districts
 
 router = APIRouter(tags=["pages"])
 router.include_router(web.router)
@@ -56,6 +55,7 @@ def _home_main(districts: list[dict[str, object]], n_stations: int) -> str:
 def home(request: Request, store: StoreDep) -> HTMLResponse:
     """The city: map, the six districts named in Thai, active alerts and indicators."""
     with store.read() as conn:
-        n_stations = conn.execute(sa.select(sa.func.count()).select_from(stations)).scalar_one()
-    main = _home_main(store.list_districts(), int(n_stations))
+        n_stations = count_stations(conn)
+        districts = list_districts(conn)
+    main = _home_main(districts, n_stations)
     return HTMLResponse(render_page(request.app, HOME, main))

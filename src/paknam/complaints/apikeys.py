@@ -16,8 +16,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from paknam.complaints.errors import ApiKeyRejected
 from paknam.complaints.schema import complaint_api_keys as keys
-from paknam.core.errors import AuthenticationFailed, InvalidInput, NotFound
+from paknam.core.errors import InvalidInput, NotFound
 from paknam.core.timeutil import now_s, to_local_iso
 
 KEY_PREFIX = "pko_"
@@ -63,12 +64,12 @@ def list_api_keys(conn: Connection) -> list[dict[str, Any]]:
 
 
 def client_for_key(conn: Connection, api_key: str | None) -> str:
-    """The client id (``key:<id>``) of a valid key; :class:`AuthenticationFailed` otherwise."""
+    """The client id (``key:<id>``) of a valid key; :class:`ApiKeyRejected` otherwise."""
     if not api_key:
-        raise AuthenticationFailed("api_key is required to submit a service request")
+        raise ApiKeyRejected("api_key is required to submit a service request")
     row = conn.execute(
         sa.select(keys.c.id, keys.c.revoked_s).where(keys.c.key_hash == sha256(api_key))
     ).first()
     if row is None or row.revoked_s is not None:
-        raise AuthenticationFailed("api_key unknown or revoked")
+        raise ApiKeyRejected("api_key unknown or revoked")
     return f"key:{row.id}"

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from paknam.complaints.apikeys import sha256
+from paknam.complaints.errors import TransitionNotAllowed
 from paknam.complaints.handling import _lock, apply_status
 from paknam.complaints.hooks import ComplaintChange
 from paknam.complaints.intake import complaint_for_token
@@ -38,12 +39,12 @@ def reopen(conn: Connection, token: str, reason: str, at_s: int) -> list[Complai
     row = _lock(conn, complaint_for_token(conn, token))
     if row.status not in CITIZEN_REOPENABLE:
         th, en = STATES[row.status]
-        raise Conflict(
+        raise TransitionNotAllowed(
             f"complaint {row.id} is {row.status} ({th} / {en}); a citizen may reopen only a "
             "resolved or not-fixed complaint"
         )
     if row.closed_s is not None and at_s - row.closed_s > REOPEN_DAYS * 86400:
-        raise Conflict(
+        raise TransitionNotAllowed(
             f"complaint {row.id} was closed more than {REOPEN_DAYS} days ago; file a new one"
         )
     return [apply_status(conn, row, "reopened", at_s, "citizen", note=reason, kind="reopened")]

@@ -12,8 +12,8 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from paknam.complaints.catalogue import service_for_label
 from paknam.complaints.classifier import MODEL_FILE, ComplaintClassifier
-from paknam.complaints.services import service_for_label
 from paknam.core.config import get_settings
 
 log = logging.getLogger(__name__)

@@ -208,11 +208,11 @@ def key_create(
     label: Annotated[str, typer.Option(help="Who uses the key, e.g. 'LINE bot'")],
 ) -> None:
     """New Open311 API key, printed on the last line (shown once)."""
-    from paknam.complaints.apikeys import create_api_key
+    from paknam.complaints.service import create_api_key
     from paknam.core.store import Store
 
-    with Store.open() as store, store.write() as conn:
-        kid, key = create_api_key(conn, label)
+    with Store.open() as store:
+        kid, key = create_api_key(store, label)
     _say(f"API key {kid} for {label!r} (keep it secret; it is not shown again):")
     print(key)
 
@@ -221,11 +221,11 @@ def key_create(
 @_friendly
 def key_revoke(key_id: Annotated[int, typer.Argument(help="Key id")]) -> None:
     """Revoke an Open311 API key."""
-    from paknam.complaints.apikeys import revoke_api_key
+    from paknam.complaints.service import revoke_api_key
     from paknam.core.store import Store
 
-    with Store.open() as store, store.write() as conn:
-        revoke_api_key(conn, key_id)
+    with Store.open() as store:
+        revoke_api_key(store, key_id)
     print(f"API key {key_id} revoked")
 
 
@@ -233,8 +233,8 @@ def key_revoke(key_id: Annotated[int, typer.Argument(help="Key id")]) -> None:
 @_friendly
 def key_list() -> None:
     """List Open311 API keys (prefixes only)."""
-    from paknam.complaints.apikeys import list_api_keys
+    from paknam.complaints.service import list_api_keys
     from paknam.core.store import Store
 
-    with Store.open() as store, store.read() as conn:
-        print(json.dumps(list_api_keys(conn), ensure_ascii=False, indent=2))
+    with Store.open() as store:
+        print(json.dumps(list_api_keys(store), ensure_ascii=False, indent=2))

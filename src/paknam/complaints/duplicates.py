@@ -14,10 +14,10 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from paknam.complaints.catalogue import get_service
 from paknam.complaints.intake import normalise_text
 from paknam.complaints.records import PUBLIC_COLUMNS, open311_views
 from paknam.complaints.schema import complaints as table
-from paknam.complaints.services import get_service
 from paknam.complaints.workflow import OPEN
 from paknam.core.errors import InvalidInput
 from paknam.core.geo import bbox_around, distance_m

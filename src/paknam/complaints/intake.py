@@ -20,11 +20,11 @@ from sqlalchemy.engine import Connection
 
 from paknam.complaints.agencies import route
 from paknam.complaints.apikeys import sha256
+from paknam.complaints.catalogue import get_service
 from paknam.complaints.hooks import ComplaintChange
 from paknam.complaints.records import log_event
 from paknam.complaints.schema import complaint_photos as photos
 from paknam.complaints.schema import complaints as table
-from paknam.complaints.services import get_service
 from paknam.core.errors import Conflict, InvalidInput, NotFound
 from paknam.core.geo import PROVINCE_BBOX, distance_m
 from paknam.core.media import photo_type

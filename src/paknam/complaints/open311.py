@@ -1,7 +1,7 @@
 """Open311 GeoReport v2 documents: services, service definitions, requests (pure + queries).
 
 Field names are the specification's (https://wiki.open311.org/GeoReport_v2). Services
-are the catalogue of :mod:`paknam.complaints.services`; names are "Thai / English".
+are the catalogue of :mod:`paknam.complaints.catalogue`; names are "Thai / English".
 """
 
 from __future__ import annotations
@@ -11,18 +11,20 @@ import xml.etree.ElementTree as ET
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.engine import Connection
 
+from paknam.complaints.catalogue import GROUPS, SERVICES, Service, get_service
 from paknam.complaints.records import PUBLIC_COLUMNS, open311_views
 from paknam.complaints.schema import complaints as table
-from paknam.complaints.services import GROUPS, SERVICES, Service, get_service
 from paknam.complaints.workflow import CLOSED, OPEN
 from paknam.core.errors import InvalidInput, NotFound
-from paknam.core.store import Store
+from paknam.core.http.pagination import MAX_LIMIT
 from paknam.core.timeutil import TimeParseError, now_s, parse_time
 
 MAX_WINDOW_DAYS = 90
 _ID = re.compile(r"[0-9]{1,9}")  # ASCII digits only (str.isdigit accepts '¹')
-MAX_RESULTS = 1000
+MAX_RESULTS = MAX_LIMIT
+"""Most requests one answer holds (GeoReport v2 has no paging: the window narrows it)."""
 
 
 def service_doc(s: Service) -> dict[str, Any]:
@@ -87,7 +89,7 @@ def _csv(value: str | None) -> list[str]:
 
 
 def query_requests(
-    store: Store,
+    conn: Connection,
     *,
     service_request_id: str | None = None,
     service_code: str | None = None,
@@ -130,14 +132,13 @@ def query_requests(
         if states:
             query = query.where(table.c.status.in_(sorted(states)))
     query = query.order_by(table.c.requested_s.desc(), table.c.id.desc()).limit(MAX_RESULTS)
-    with store.read() as conn:
-        return open311_views(conn, list(conn.execute(query)))
+    return open311_views(conn, list(conn.execute(query)))
 
 
-def request_doc(store: Store, service_request_id: str) -> list[dict[str, Any]]:
+def request_doc(conn: Connection, service_request_id: str) -> list[dict[str, Any]]:
     if not _ID.fullmatch(service_request_id):
         raise NotFound(f"service request {service_request_id!r} does not exist")
-    rows = query_requests(store, service_request_id=service_request_id)
+    rows = query_requests(conn, service_request_id=service_request_id)
     if not rows:
         raise NotFound(f"service request {service_request_id} does not exist")
     return rows

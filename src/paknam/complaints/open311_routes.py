@@ -20,8 +20,7 @@ from starlette.datastructures import UploadFile
 
 from paknam.complaints import open311 as docs
 from paknam.complaints import service
-from paknam.complaints.apikeys import client_for_key
-from paknam.complaints.intake import ComplaintIn, complaint_for_token
+from paknam.complaints.intake import ComplaintIn
 from paknam.core.errors import (
     AuthenticationFailed,
     Conflict,
@@ -104,7 +103,7 @@ def definition_xml(service_code: str) -> Response:
 
 def _query(store: StoreDep, request: Request) -> Callable[[], Any]:
     p = request.query_params
-    return lambda: docs.query_requests(
+    return lambda: service.open311_requests(
         store,
         service_request_id=p.get("service_request_id"),
         service_code=p.get("service_code"),
@@ -151,7 +150,10 @@ def requests_xml(store: StoreDep, request: Request) -> Response:
 @router.get("/requests/{service_request_id}.json", summary="One service request", responses=_ERRORS)
 def request_json(service_request_id: str, store: StoreDep) -> Response:
     return _answer(
-        "json", "service_requests", "request", lambda: docs.request_doc(store, service_request_id)
+        "json",
+        "service_requests",
+        "request",
+        lambda: service.open311_request(store, service_request_id),
     )
 
 
@@ -160,7 +162,10 @@ def request_json(service_request_id: str, store: StoreDep) -> Response:
 )
 def request_xml(service_request_id: str, store: StoreDep) -> Response:
     return _answer(
-        "xml", "service_requests", "request", lambda: docs.request_doc(store, service_request_id)
+        "xml",
+        "service_requests",
+        "request",
+        lambda: service.open311_request(store, service_request_id),
     )
 
 
@@ -189,8 +194,7 @@ async def _complaint_from_form(store: StoreDep, request: Request) -> ComplaintIn
     except Exception as exc:  # malformed bodies are the client's problem
         raise InvalidInput(f"the body is not a readable form: {exc}", field="body") from None
     try:
-        with store.read() as conn:
-            client = client_for_key(conn, _str(form, "api_key"))
+        client = service.client_for_key(store, _str(form, "api_key"))
         photos = []
         for upload in form.getlist("media"):
             if isinstance(upload, UploadFile):
@@ -294,8 +298,7 @@ async def post_request_xml(store: StoreDep, request: Request) -> Response:
 
 def _token(store: StoreDep, token: str) -> Callable[[], Any]:
     def make() -> list[dict[str, Any]]:
-        with store.read() as conn:
-            cid = complaint_for_token(conn, token)
+        cid = service.complaint_for_token(store, token)
         return [{"service_request_id": str(cid), "token": token}]
 
     return make

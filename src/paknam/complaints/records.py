@@ -12,11 +12,11 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Row
 
 from paknam.complaints.agencies import agency_public
+from paknam.complaints.catalogue import BY_CODE
 from paknam.complaints.hooks import ComplaintChange
 from paknam.complaints.schema import complaint_events as events
 from paknam.complaints.schema import complaint_photos as photos
 from paknam.complaints.schema import complaints as table
-from paknam.complaints.services import BY_CODE
 from paknam.complaints.workflow import STATES, open311_status, state_label
 from paknam.core.config import get_settings
 from paknam.core.errors import NotFound

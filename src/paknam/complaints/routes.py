@@ -17,19 +17,16 @@ from pydantic import BaseModel, Field
 
 from paknam.complaints import service
 from paknam.complaints.agencies import AGENCIES, agency_public, route
-from paknam.complaints.apikeys import create_api_key, list_api_keys, revoke_api_key
+from paknam.complaints.catalogue import SERVICES
 from paknam.complaints.classifier_runtime import current_model, suggestions
-from paknam.complaints.duplicates import suggest_duplicates
-from paknam.complaints.handling import get_photo
 from paknam.complaints.indicators import complaints_handled_quickly_indicator
-from paknam.complaints.intake import MAX_DESCRIPTION, ComplaintIn, check_location
-from paknam.complaints.services import SERVICES
+from paknam.complaints.intake import MAX_DESCRIPTION, ComplaintIn
 from paknam.complaints.workflow import STATES, TRANSITIONS
 from paknam.core.errors import NotFound
 from paknam.core.http.deps import AdminDep, OfficerDep, StoreDep
+from paknam.core.http.pagination import PageDep
 from paknam.core.http.responses import ERROR_RESPONSES, FastJSONResponse
 from paknam.core.media import MAX_PHOTO_BYTES
-from paknam.core.timeutil import now_s
 
 router = APIRouter(prefix="/api/v1/complaints", tags=["complaints"], responses=ERROR_RESPONSES)
 ComplaintId = Annotated[int, Path(ge=1, le=2**31 - 1)]
@@ -158,10 +155,9 @@ def duplicates(
     text: Annotated[str | None, Query(max_length=MAX_DESCRIPTION)] = None,
     radius_m: Annotated[float, Query(ge=1, le=2000)] = 150.0,
 ) -> FastJSONResponse:
-    with store.read() as conn:
-        rows = suggest_duplicates(
-            conn, lon, lat, now=now_s(), service_code=service_code, text=text, radius_m=radius_m
-        )
+    rows = service.suggest_duplicates(
+        store, lon, lat, service_code=service_code, text=text, radius_m=radius_m
+    )
     return FastJSONResponse(rows)
 
 
@@ -194,8 +190,7 @@ def classify(body: TextIn, store: StoreDep) -> FastJSONResponse:
         raise NotFound("no complaint classifier has been trained (paknam complaints train CSV)")
     found = suggestions(model, body.text)
     if body.lat is not None and body.lon is not None:
-        with store.read() as conn:
-            district = check_location(conn, body.lat, body.lon)
+        district = service.district_at(store, body.lat, body.lon)
         for s in found:
             s["agency_code"] = route(s["role"], district) if s["role"] else None
     return FastJSONResponse({"suggestions": found})
@@ -207,8 +202,7 @@ def classify(body: TextIn, store: StoreDep) -> FastJSONResponse:
 def photo(
     complaint_id: ComplaintId, photo_id: Annotated[int, Path(ge=1, le=2**31 - 1)], store: StoreDep
 ) -> Response:
-    with store.read() as conn:
-        kind, data = get_photo(conn, complaint_id, photo_id)
+    kind, data = service.get_photo(store, complaint_id, photo_id)
     return Response(data, media_type=kind)
 
 
@@ -219,26 +213,26 @@ def photo(
 def inbox(
     store: StoreDep,
     _: OfficerDep,
+    page: PageDep,
     status: Annotated[str | None, Query(description="a state, 'open' or 'closed'")] = None,
     agency_code: Annotated[str | None, Query(max_length=40)] = None,
     district_code: Annotated[str | None, Query(max_length=8)] = None,
     service_code: Annotated[str | None, Query(max_length=40)] = None,
     overdue: bool | None = None,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0, le=10**9)] = 0,
 ) -> FastJSONResponse:
-    return FastJSONResponse(
-        service.inbox(
-            store,
-            status=status,
-            agency_code=agency_code,
-            district_code=district_code,
-            service_code=service_code,
-            overdue=overdue,
-            limit=limit,
-            offset=offset,
-        )
+    """``total`` matching complaints; ``items``: the page of them (``limit`` ≤ 1000, default
+    100, and ``offset``)."""
+    found = service.inbox(
+        store,
+        status=status,
+        agency_code=agency_code,
+        district_code=district_code,
+        service_code=service_code,
+        overdue=overdue,
+        limit=page.limit,
+        offset=page.offset,
     )
+    return FastJSONResponse({**found, "limit": page.limit, "offset": page.offset})
 
 
 @router.get("/indicator", summary="Handled precisely and quickly: share per month/year")
@@ -255,14 +249,12 @@ def sla_check(store: StoreDep, _: OfficerDep) -> FastJSONResponse:
 
 @router.get("/api-keys", summary="Open311 API keys (admin)")
 def api_keys(store: StoreDep, _: AdminDep) -> FastJSONResponse:
-    with store.read() as conn:
-        return FastJSONResponse(list_api_keys(conn))
+    return FastJSONResponse(service.list_api_keys(store))
 
 
 @router.post("/api-keys", status_code=201, summary="New Open311 API key (admin; shown once)")
 def new_api_key(body: KeyIn, store: StoreDep, _: AdminDep) -> FastJSONResponse:
-    with store.write() as conn:
-        kid, key = create_api_key(conn, body.label)
+    kid, key = service.create_api_key(store, body.label)
     return FastJSONResponse({"id": kid, "api_key": key, "label": body.label}, status_code=201)
 
 
@@ -270,8 +262,7 @@ def new_api_key(body: KeyIn, store: StoreDep, _: AdminDep) -> FastJSONResponse:
 def delete_api_key(
     key_id: Annotated[int, Path(ge=1, le=2**31 - 1)], store: StoreDep, _: AdminDep
 ) -> Response:
-    with store.write() as conn:
-        revoke_api_key(conn, key_id)
+    service.revoke_api_key(store, key_id)
     return Response(status_code=204)
 
 

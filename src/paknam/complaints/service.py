@@ -1,7 +1,8 @@
 """The complaints service: store-level operations (one transaction each, hooks after commit).
 
 The API and the CLI call these; the modules they use (:mod:`intake`, :mod:`handling`,
-:mod:`citizen`, :mod:`sla`) work inside a caller's transaction.
+:mod:`citizen`, :mod:`sla`, :mod:`duplicates`, :mod:`apikeys`, :mod:`open311`) work inside a
+caller's transaction.
 """
 
 from __future__ import annotations
@@ -10,12 +11,12 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from paknam.complaints import citizen, handling, intake, sla
+from paknam.complaints import apikeys, citizen, duplicates, handling, intake, open311, sla
+from paknam.complaints.catalogue import get_service
 from paknam.complaints.classifier_runtime import suggest_for_text
 from paknam.complaints.hooks import emit
 from paknam.complaints.records import PUBLIC_COLUMNS, event_dicts, fetch_row, officer_views
 from paknam.complaints.schema import complaints as table
-from paknam.complaints.services import get_service
 from paknam.complaints.workflow import CLOSED, OPEN, check_state
 from paknam.core.store import Store
 from paknam.core.timeutil import now_s
@@ -147,6 +148,41 @@ def add_photo(
     return pid
 
 
+def get_photo(store: Store, complaint_id: int, photo_id: int) -> tuple[str, bytes]:
+    """A complaint photo: (content type, bytes)."""
+    with store.read() as conn:
+        return handling.get_photo(conn, complaint_id, photo_id)
+
+
+def suggest_duplicates(
+    store: Store,
+    lon: float,
+    lat: float,
+    *,
+    service_code: str | None = None,
+    text: str | None = None,
+    radius_m: float = 150.0,
+    now: int | None = None,
+) -> list[dict[str, Any]]:
+    """Open complaints near (lon, lat) that may be the same problem, best match first."""
+    with store.read() as conn:
+        return duplicates.suggest_duplicates(
+            conn,
+            lon,
+            lat,
+            now=now or now_s(),
+            service_code=service_code,
+            text=text,
+            radius_m=radius_m,
+        )
+
+
+def district_at(store: Store, lat: float, lon: float) -> str:
+    """The district code of a spot in the province (:class:`InvalidInput` outside it)."""
+    with store.read() as conn:
+        return intake.check_location(conn, lat, lon)
+
+
 def follow(store: Store, token: str) -> dict[str, Any]:
     with store.read() as conn:
         return citizen.follow(conn, token)
@@ -182,3 +218,66 @@ def run_sla_checks(store: Store, *, now: int | None = None) -> dict[str, list[in
         result = sla.run_sla_checks(conn, now or now_s())
     emit(result.changes)
     return result.as_dict()
+
+
+# ---- Open311 -----------------------------------------------------------------------------
+
+
+def open311_requests(
+    store: Store,
+    *,
+    service_request_id: str | None = None,
+    service_code: str | None = None,
+    start_date: str | None = None,
+    end_date: str | None = None,
+    status: str | None = None,
+) -> list[dict[str, Any]]:
+    """GeoReport v2 GET requests (see :func:`open311.query_requests`)."""
+    with store.read() as conn:
+        return open311.query_requests(
+            conn,
+            service_request_id=service_request_id,
+            service_code=service_code,
+            start_date=start_date,
+            end_date=end_date,
+            status=status,
+        )
+
+
+def open311_request(store: Store, service_request_id: str) -> list[dict[str, Any]]:
+    """GeoReport v2 GET one request (a list of one)."""
+    with store.read() as conn:
+        return open311.request_doc(conn, service_request_id)
+
+
+def complaint_for_token(store: Store, token: str) -> int:
+    """The complaint id of a citizen token; :class:`NotFound` when unknown."""
+    with store.read() as conn:
+        return intake.complaint_for_token(conn, token)
+
+
+def client_for_key(store: Store, api_key: str | None) -> str:
+    """The client id of an Open311 API key (:class:`ApiKeyRejected` when not valid)."""
+    with store.read() as conn:
+        return apikeys.client_for_key(conn, api_key)
+
+
+# ---- API keys ----------------------------------------------------------------------------
+
+
+def list_api_keys(store: Store) -> list[dict[str, Any]]:
+    """The Open311 API keys (prefixes only)."""
+    with store.read() as conn:
+        return apikeys.list_api_keys(conn)
+
+
+def create_api_key(store: Store, label: str) -> tuple[int, str]:
+    """A new Open311 API key: (key id, the clear key — shown once)."""
+    with store.write() as conn:
+        return apikeys.create_api_key(conn, label)
+
+
+def revoke_api_key(store: Store, key_id: int) -> None:
+    """Revoke an Open311 API key."""
+    with store.write() as conn:
+        apikeys.revoke_api_key(conn, key_id)

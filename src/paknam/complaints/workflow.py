@@ -15,7 +15,8 @@ resolved or not-fixable complaint (officers may reopen any closed one).
 
 from __future__ import annotations
 
-from paknam.core.errors import Conflict, InvalidInput
+from paknam.complaints.errors import TransitionNotAllowed
+from paknam.core.errors import InvalidInput
 
 STATES: dict[str, tuple[str, str]] = {
     "new": ("รอรับเรื่อง", "Waiting for the agency"),
@@ -64,11 +65,12 @@ def check_state(state: str, field: str = "status") -> str:
 
 
 def check_transition(current: str, new: str, note: str | None) -> None:
-    """:class:`Conflict` unless ``current`` → ``new`` is allowed (and has its note)."""
+    """:class:`TransitionNotAllowed` unless ``current`` → ``new`` is allowed (and has its
+    note)."""
     check_state(new)
     if new not in TRANSITIONS[current]:
         allowed = ", ".join(sorted(TRANSITIONS[current])) or "none"
-        raise Conflict(
+        raise TransitionNotAllowed(
             f"a complaint in state {current!r} cannot move to {new!r}; allowed: {allowed}"
         )
     if new in NEEDS_NOTE and not (note and note.strip()):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -74,13 +75,34 @@ def load_districts(conn: Connection, geojson: dict[str, Any]) -> int:
     return count
 
 
-def list_districts(conn: Connection) -> list[dict[str, Any]]:
+def list_districts(conn: Connection, *, geometry: bool = False) -> list[dict[str, Any]]:
+    """Every district by code: ``code``, ``name_th``, ``name_en``, ``province_code`` and,
+    with ``geometry``, its stored outline as GeoJSON text under ``geojson`` (or ``None``)."""
+    columns = [
+        districts.c.code,
+        districts.c.name_th,
+        districts.c.name_en,
+        districts.c.province_code,
+    ]
+    if geometry:
+        columns.append(districts.c.geojson)
+    rows = conn.execute(sa.select(*columns).order_by(districts.c.code))
+    return [{str(k): v for k, v in r._mapping.items()} for r in rows]
+
+
+def district_codes(conn: Connection) -> list[str]:
+    """The codes of every district, sorted."""
+    return sorted(str(r[0]) for r in conn.execute(sa.select(districts.c.code)))
+
+
+def districts_by_code(conn: Connection, codes: Sequence[str]) -> dict[str, dict[str, Any]]:
+    """The districts among ``codes`` that exist, by code, with names and ``geojson`` text."""
     rows = conn.execute(
         sa.select(
-            districts.c.code, districts.c.name_th, districts.c.name_en, districts.c.province_code
-        ).order_by(districts.c.code)
+            districts.c.code, districts.c.name_th, districts.c.name_en, districts.c.geojson
+        ).where(districts.c.code.in_(list(codes)))
     )
-    return [{str(k): v for k, v in r._mapping.items()} for r in rows]
+    return {str(r.code): {str(k): v for k, v in r._mapping.items()} for r in rows}
 
 
 class DistrictLocator:
@@ -247,6 +269,17 @@ def get_station(conn: Connection, station_id: str) -> StationPublic:
     if row is None:
         raise NotFound(f"station {station_id!r} does not exist")
     return _public(row, _series_by_station(conn).get(row.pk, []))
+
+
+def find_station(conn: Connection, station_id: str) -> StationPublic | None:
+    """The station ``station_id`` without its series (``series`` empty), or ``None``."""
+    row = conn.execute(sa.select(stations).where(stations.c.id == station_id)).first()
+    return None if row is None else _public(row, [])
+
+
+def count_stations(conn: Connection) -> int:
+    """How many stations are registered (active or not)."""
+    return int(conn.execute(sa.select(sa.func.count()).select_from(stations)).scalar_one())
 
 
 def list_stations(

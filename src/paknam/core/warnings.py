@@ -21,7 +21,7 @@ from sqlalchemy.engine import Connection
 
 from paknam.core.errors import InvalidInput
 from paknam.core.schema import warnings as table
-from paknam.core.timeutil import local_iso, to_utc
+from paknam.core.timeutil import as_utc, local_iso, to_utc
 
 SEVERITIES = ("minor", "moderate", "severe", "extreme")
 """CAP 1.2 severities, mildest first."""
@@ -159,3 +159,19 @@ def list_warnings(
             d[k] = _iso(d[k])
         out.append(d)
     return out
+
+
+def _values_of(row: Any) -> dict[str, Any]:
+    return {str(k): as_utc(v) if isinstance(v, datetime) else v for k, v in row._mapping.items()}
+
+
+def get_warning(conn: Connection, warning_id: int) -> dict[str, Any] | None:
+    """One warning's columns as Python values (aware UTC datetimes), or ``None``."""
+    row = conn.execute(sa.select(table).where(table.c.id == warning_id)).first()
+    return None if row is None else _values_of(row)
+
+
+def active_warnings(conn: Connection) -> list[dict[str, Any]]:
+    """Every active warning, oldest first, as Python values (aware UTC datetimes)."""
+    rows = conn.execute(sa.select(table).where(table.c.status == "active").order_by(table.c.id))
+    return [_values_of(r) for r in rows]

@@ -25,12 +25,11 @@ from sqlalchemy.engine import Connection
 from paknam.core.errors import InvalidInput, NotFound
 from paknam.core.notify.subscribers import TOPICS
 from paknam.core.registry import CapEvent, WarningKind, warning_kinds
-from paknam.core.schema import districts as districts_table
-from paknam.core.schema import stations as stations_table
-from paknam.core.schema import warnings as warnings_table
-from paknam.core.timeutil import as_utc, local_iso
-from paknam.core.warnings import SEVERITIES
-from paknam.governance.cap import AreaSpec, CapInvalid, build_alert, reference
+from paknam.core.stations import district_codes, districts_by_code, find_station
+from paknam.core.timeutil import as_utc
+from paknam.core.warnings import SEVERITIES, active_warnings, get_warning
+from paknam.governance.cap import AreaSpec, build_alert, reference
+from paknam.governance.errors import AlertNotActive
 from paknam.governance.schema import alerts
 
 log = logging.getLogger(__name__)
@@ -86,32 +85,21 @@ class AlertSpec:
     status: str = "Actual"
 
 
-def _aware(value: Any) -> Any:
-    return as_utc(value) if isinstance(value, datetime) else value
-
-
-def _row_dict(row: Any) -> dict[str, Any]:
-    return {str(k): _aware(v) for k, v in row._mapping.items()}
-
-
 def _now() -> datetime:
     return datetime.now(UTC).replace(microsecond=0)
 
 
 def _district_area(conn: Connection, codes: list[str]) -> tuple[str, str, Any]:
-    rows = {
-        r.code: r
-        for r in conn.execute(sa.select(districts_table).where(districts_table.c.code.in_(codes)))
-    }
+    rows = districts_by_code(conn, codes)
     unknown = [c for c in codes if c not in rows]
     if unknown:
-        known = sorted(r[0] for r in conn.execute(sa.select(districts_table.c.code)))
+        known = district_codes(conn)
         raise InvalidInput(
             f"unknown district code(s) {unknown}; known: {', '.join(known)}", field="districts"
         )
-    geoms = [shape(json.loads(rows[c].geojson)) for c in codes if rows[c].geojson]
-    th = ", ".join(f"อำเภอ{rows[c].name_th}" for c in codes) + " จังหวัดสมุทรปราการ"
-    en = ", ".join(f"{rows[c].name_en} District" for c in codes) + ", Samut Prakan"
+    geoms = [shape(json.loads(rows[c]["geojson"])) for c in codes if rows[c]["geojson"]]
+    th = ", ".join(f"อำเภอ{rows[c]['name_th']}" for c in codes) + " จังหวัดสมุทรปราการ"
+    en = ", ".join(f"{rows[c]['name_en']} District" for c in codes) + ", Samut Prakan"
     return th, en, unary_union(geoms) if geoms else None
 
 
@@ -205,7 +193,9 @@ def _issue(
     )
     info = _first_info(xml)
     new_id = conn.execute(
-        alerts.insert().values(
+        alerts.insert()
+        .returning(alerts.c.id)
+        .values(
             thread_id=thread_id,
             identifier=identifier,
             sender=SENDER,
@@ -236,7 +226,7 @@ def _issue(
             created_by=created_by,
             created_at=sent,
         )
-    ).inserted_primary_key[0]
+    ).scalar_one()
     if thread_id is None:
         conn.execute(alerts.update().where(alerts.c.id == new_id).values(thread_id=new_id))
     return int(new_id)
@@ -301,7 +291,7 @@ def _spec_of(row: Any) -> AlertSpec:
 def _open_thread(conn: Connection, alert_id: int) -> list[Any]:
     thread = _thread(conn, alert_id)
     if thread[-1].msg_type == "Cancel":
-        raise InvalidInput(f"alert {alert_id} was cancelled; issue a new alert instead")
+        raise AlertNotActive(f"alert {alert_id} was cancelled; issue a new alert instead")
     return thread
 
 
@@ -365,10 +355,7 @@ def cancel_alert(
 
 
 def _warning_dict(conn: Connection, warning_id: int | None) -> dict[str, Any] | None:
-    if warning_id is None:
-        return None
-    row = conn.execute(sa.select(warnings_table).where(warnings_table.c.id == warning_id)).first()
-    return None if row is None else _row_dict(row)
+    return None if warning_id is None else get_warning(conn, warning_id)
 
 
 # --- warnings → alerts -----------------------------------------------------------------
@@ -376,12 +363,8 @@ def _warning_dict(conn: Connection, warning_id: int | None) -> dict[str, Any] | 
 
 def _warning_spec(conn: Connection, w: Mapping[str, Any]) -> tuple[AlertSpec, bool]:
     topic = _kind(w["kind"]).topic
-    station = None
-    if w.get("station_id"):
-        station = conn.execute(
-            sa.select(stations_table).where(stations_table.c.id == w["station_id"])
-        ).first()
-    meta = (station.meta or {}) if station is not None else {}
+    station = find_station(conn, w["station_id"]) if w.get("station_id") else None
+    meta = station.meta if station is not None else {}
     simulated = bool(meta.get("simulated"))
     district = w.get("district_code") or (station.district_code if station is not None else None)
     circle = None
@@ -415,10 +398,8 @@ def sync_from_warnings(conn: Connection, created_by: str = "rules") -> dict[str,
     ):
         latest[row.thread_id] = row
     by_warning = {row.warning_id: row for row in latest.values()}
-    active = conn.execute(sa.select(warnings_table).where(warnings_table.c.status == "active"))
     seen = set()
-    for wr in active:
-        w = _row_dict(wr)
+    for w in active_warnings(conn):
         kind = kinds.get(w["kind"])
         if kind is None:  # a rule raised a kind no domain registered: say so, loudly
             log.error(
@@ -490,12 +471,12 @@ def _public(row: Any, state: str, base_url: str) -> dict[str, Any]:
         "severity": row.severity,
         "urgency": row.urgency,
         "certainty": row.certainty,
-        "sent": local_iso(row.sent),
-        "expires": local_iso(row.expires),
+        "sent": as_utc(row.sent),
+        "expires": as_utc(row.expires),
         "districts": list((row.area or {}).get("districts") or []),
         "area": row.area,
         "warning_id": row.warning_id,
-        "raised_at": local_iso(row.raised_at),
+        "raised_at": as_utc(row.raised_at),
         "state": state,
         "simulated": bool(row.simulated),
         "cap_url": f"{base_url}/api/v1/alerts/{row.id}.xml",
@@ -510,9 +491,15 @@ def _state(row: Any, now: datetime) -> str:
 
 
 def list_alerts(
-    conn: Connection, *, state: str = "active", base_url: str = "", limit: int = 200
+    conn: Connection,
+    *,
+    state: str = "active",
+    base_url: str = "",
+    limit: int = 100,
+    offset: int = 0,
 ) -> list[dict[str, Any]]:
-    """Newest message of each thread, newest first; ``state``: active, past or all."""
+    """Newest message of each thread, newest first; ``state``: active, past or all.
+    ``limit`` and ``offset`` page through the alerts of that state."""
     if state not in ("active", "past", "all"):
         raise InvalidInput("state must be active, past or all", field="state")
     newest = sa.select(sa.func.max(alerts.c.id)).group_by(alerts.c.thread_id).scalar_subquery()
@@ -520,14 +507,18 @@ def list_alerts(
         sa.select(alerts).where(alerts.c.id.in_(newest)).order_by(alerts.c.id.desc())
     )
     now = datetime.now(UTC)
-    out = []
+    out: list[dict[str, Any]] = []
+    skipped = 0
     for row in rows:
-        s = _state(row, now)
-        public_state = "active" if s == "active" else "past"
-        if state in ("all", public_state):
-            out.append(_public(row, public_state, base_url))
         if len(out) >= limit:
             break
+        public_state = "active" if _state(row, now) == "active" else "past"
+        if state not in ("all", public_state):
+            continue
+        if skipped < offset:
+            skipped += 1
+            continue
+        out.append(_public(row, public_state, base_url))
     return out
 
 
@@ -540,8 +531,9 @@ def feed_alerts(conn: Connection, *, base_url: str = "") -> list[dict[str, Any]]
     now = datetime.now(UTC)
     out = []
     for a in list_alerts(conn, state="all", base_url=base_url, limit=1000):
-        sent = datetime.fromisoformat(a["sent"])
-        if a["state"] == "active" or (a["msg_type"] == "Cancel" and now - sent < CANCEL_IN_FEED):
+        if a["state"] == "active" or (
+            a["msg_type"] == "Cancel" and now - a["sent"] < CANCEL_IN_FEED
+        ):
             out.append(a)
     return out
 
@@ -554,7 +546,7 @@ def get_alert(conn: Connection, alert_id: int, base_url: str = "") -> dict[str, 
     state = "active" if thread[-1].id == alert_id and _state(row, now) == "active" else "past"
     d = _public(row, state, base_url)
     d["thread"] = [
-        {"id": m.id, "msg_type": m.msg_type, "sent": local_iso(m.sent), "identifier": m.identifier}
+        {"id": m.id, "msg_type": m.msg_type, "sent": as_utc(m.sent), "identifier": m.identifier}
         for m in thread
     ]
     return d
@@ -569,7 +561,6 @@ def get_cap_xml(conn: Connection, alert_id: int) -> str:
 
 __all__ = [
     "AlertSpec",
-    "CapInvalid",
     "cancel_alert",
     "create_alert",
     "get_alert",

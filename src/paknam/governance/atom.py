@@ -7,6 +7,8 @@ from collections.abc import Sequence
 from typing import Any
 from xml.etree import ElementTree as ET
 
+from paknam.core.timeutil import local_iso
+
 ATOM_NS = "http://www.w3.org/2005/Atom"
 MAX_FEED_BYTES = 900 * 1024
 """Google Public Alerts reads feeds up to 900 KB; older entries are left out beyond it."""
@@ -20,7 +22,8 @@ def _el(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> 
 
 
 def alerts_feed(alerts: Sequence[dict[str, Any]], *, base_url: str, updated: str) -> bytes:
-    """The feed as UTF-8 bytes; ``alerts`` newest first (from ``list_alerts``)."""
+    """The feed as UTF-8 bytes; ``alerts`` newest first (from ``list_alerts``: ``sent`` a
+    datetime); ``updated`` the feed's time when it has no entry (ISO 8601)."""
     entries = list(alerts)
     while True:
         xml = _render(entries, base_url, updated)
@@ -35,7 +38,7 @@ def _render(alerts: Sequence[dict[str, Any]], base_url: str, updated: str) -> by
     _el(feed, "id", f"{base_url}/api/v1/alerts.atom")
     _el(feed, "title", "ประกาศเตือนภัยจังหวัดสมุทรปราการ / Samut Prakan alerts")
     _el(feed, "subtitle", "Active CAP 1.2 alerts (ประกาศที่มีผลอยู่) — paknam")
-    _el(feed, "updated", alerts[0]["sent"] if alerts else updated)
+    _el(feed, "updated", local_iso(alerts[0]["sent"]) if alerts else updated)
     author = _el(feed, "author")
     _el(author, "name", "จังหวัดสมุทรปราการ / Samut Prakan Province")
     _el(feed, "link", rel="self", href=f"{base_url}/api/v1/alerts.atom",
@@ -47,8 +50,9 @@ def _render(alerts: Sequence[dict[str, Any]], base_url: str, updated: str) -> by
         if a.get("simulated"):
             title = f"[SIMULATED / จำลอง] {title}"
         _el(entry, "title", title)
-        _el(entry, "updated", a["sent"])
-        _el(entry, "published", a["sent"])
+        sent = local_iso(a["sent"])
+        _el(entry, "updated", sent)
+        _el(entry, "published", sent)
         _el(entry, "summary", f"{a['description_th']}\n\n{a['description_en']}")
         _el(entry, "link", rel="alternate", href=a["cap_url"], type="application/cap+xml")
         _el(entry, "category", term=a["severity"], label="severity")

@@ -1,7 +1,7 @@
 """OASIS CAP 1.2 alert documents from paknam warnings (pure: no I/O but the shipped XSD).
 
 Public API: :func:`build_alert`, :func:`validate`, :func:`reference`, :class:`AreaSpec`,
-:func:`area_from_district`, :class:`CapInvalid`.
+:func:`area_from_district`; errors are :class:`paknam.governance.errors.CapInvalid`.
 
 One warning (a row of :func:`paknam.core.warnings.list_warnings` or the same keys from a
 :class:`~paknam.core.warnings.Signal`) becomes one ``alert`` with two ``info`` blocks:
@@ -53,15 +53,14 @@ import xmlschema
 from shapely.geometry import MultiPolygon, Polygon, shape
 from shapely.geometry.base import BaseGeometry
 
-from paknam.core.errors import InvalidInput
 from paknam.core.registry import CapEvent, warning_kinds
 from paknam.core.warnings import SEVERITIES
+from paknam.governance.errors import CapInvalid
 
 __all__ = [
     "CAP_NS",
     "AreaSpec",
     "CapEvent",
-    "CapInvalid",
     "area_from_district",
     "build_alert",
     "polygon_rings",
@@ -94,10 +93,6 @@ GEOCODE_NAME = "TH-DOPA"
 """valueName of the district geocode: Thai DOPA administrative code (amphoe: 4 digits)."""
 _FORBIDDEN_ID = re.compile(r"[\s,<&]")
 """CAP 1.2 §3.2.1: identifier and sender must not contain spaces, commas, < or &."""
-
-
-class CapInvalid(InvalidInput):
-    """A CAP document or its input breaks CAP 1.2 (schema or the rules of this module)."""
 
 
 @dataclass(frozen=True)

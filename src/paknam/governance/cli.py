@@ -23,15 +23,13 @@ def alerts_list(
     state: Annotated[str, typer.Option(help="active, past or all")] = "active",
 ) -> None:
     """The newest message of each alert."""
-    from paknam.governance.alerts import list_alerts
+    from paknam.core.timeutil import local_iso
+    from paknam.governance.service import list_alerts
 
-    store = _store()
-    with store.read() as conn:
-        rows = list_alerts(conn, state=state)
+    rows = list_alerts(_store(), state=state, limit=200)
     for a in rows:
-        out.print(
-            f"{a['id']:>5} {a['msg_type']:<7} {a['severity']:<8} {a['sent']} {a['headline_th']}"
-        )
+        sent = local_iso(a["sent"])
+        out.print(f"{a['id']:>5} {a['msg_type']:<7} {a['severity']:<8} {sent} {a['headline_th']}")
     if not rows:
         err.print(f"no {state} alerts")
 

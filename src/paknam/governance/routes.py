@@ -4,30 +4,30 @@ LINE webhook."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
 import orjson
-from fastapi import APIRouter, Header, Path, Query, Request
+from fastapi import APIRouter, Header, Path, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from paknam.core.config import get_settings
-from paknam.core.errors import Conflict, InvalidInput
+from paknam.core.errors import InvalidInput
 from paknam.core.http.deps import OfficerDep, StoreDep
+from paknam.core.http.pagination import PageDep
 from paknam.core.http.responses import ERROR_RESPONSES, FastJSONResponse
 from paknam.core.notify import line_webhook, subscribers
 from paknam.core.notify.channels.line import LineChannel
-from paknam.core.notify.outbox import enqueue, message_stats, sent_messages
-from paknam.core.notify.render import preview, render_news
 from paknam.core.notify.subscribers import Audience
 from paknam.core.store import Store
-from paknam.core.timeutil import now_s, to_local_iso
-from paknam.governance import alerts as svc
+from paknam.core.timeutil import local_iso, now_s, to_local_iso
+from paknam.governance import service
+from paknam.governance.alerts import AlertSpec
 from paknam.governance.atom import alerts_feed
 from paknam.governance.indicators import delivery_time_indicator, people_reachable_indicator
-from paknam.governance.render import render_alert
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/api/v1", tags=["alerts"], responses=ERROR_RESPONSES)
@@ -39,6 +39,21 @@ Topic = Literal["flood", "air", "water", "news"]
 
 def _base(request: Request) -> str:
     return str(request.base_url).rstrip("/")
+
+
+def _link_base() -> str:
+    """The public address the alert and news texts link to."""
+    return get_settings().public_base_url.rstrip("/")
+
+
+def _alert_json(alert: Mapping[str, Any]) -> dict[str, Any]:
+    """An alert of the service with its times as Thai-time ISO 8601."""
+    out = dict(alert)
+    for key in ("sent", "expires", "raised_at"):
+        out[key] = local_iso(out[key])
+    if "thread" in out:
+        out["thread"] = [{**m, "sent": local_iso(m["sent"])} for m in out["thread"]]
+    return out
 
 
 class AudienceIn(BaseModel):
@@ -89,12 +104,12 @@ class AlertIn(BaseModel):
     expires: datetime | None = Field(default=None, description="ISO 8601 with offset")
     status: Literal["Actual", "Exercise", "Test"] = "Actual"
 
-    def spec(self) -> svc.AlertSpec:
+    def spec(self) -> AlertSpec:
         data = self.model_dump(exclude={"circle"})
         if self.expires is not None and self.expires.tzinfo is None:
             raise InvalidInput("expires needs a UTC offset (+07:00)", field="expires")
         circle = (self.circle.lat, self.circle.lon, self.circle.radius_km) if self.circle else None
-        return svc.AlertSpec(**data, circle=circle)
+        return AlertSpec(**data, circle=circle)
 
 
 class AlertChange(BaseModel):
@@ -135,14 +150,6 @@ class NewsIn(BaseModel):
     audience: AudienceIn
 
 
-def _default_audience(alert: dict[str, Any]) -> Audience:
-    return Audience(districts=tuple(alert["districts"]), topics=(alert["topic"],))
-
-
-def _alert_link(alert_id: int) -> str:
-    return f"{get_settings().public_base_url.rstrip('/')}/alerts/{alert_id}"
-
-
 # --- public ----------------------------------------------------------------------------
 
 
@@ -150,8 +157,7 @@ def _alert_link(alert_id: int) -> str:
 def alerts_atom(request: Request, store: StoreDep) -> Response:
     """RFC 4287 Atom; each entry links to its CAP 1.2 document (≤ 900 KB). A cancelled
     alert stays in the feed for a day as its Cancel message, so pollers see it end."""
-    with store.read() as conn:
-        active = svc.feed_alerts(conn, base_url=_base(request))
+    active = service.feed_alerts(store, base_url=_base(request))
     body = alerts_feed(active, base_url=_base(request), updated=to_local_iso(now_s()))
     return Response(body, media_type="application/atom+xml; charset=utf-8")
 
@@ -160,25 +166,29 @@ def alerts_atom(request: Request, store: StoreDep) -> Response:
 def list_alerts(
     request: Request,
     store: StoreDep,
+    page: PageDep,
     state: Literal["active", "past", "all"] = "active",
-    limit: Annotated[int, Query(ge=1, le=1000)] = 200,
 ) -> FastJSONResponse:
-    with store.read() as conn:
-        rows = svc.list_alerts(conn, state=state, base_url=_base(request), limit=limit)
-    return FastJSONResponse({"alerts": rows})
+    """Newest first; ``limit`` (≤ 1000, default 100) and ``offset`` page through them."""
+    rows = service.list_alerts(
+        store, state=state, base_url=_base(request), limit=page.limit, offset=page.offset
+    )
+    return FastJSONResponse(
+        {"alerts": [_alert_json(a) for a in rows], "limit": page.limit, "offset": page.offset}
+    )
 
 
 @router.get("/alerts/{alert_id}.xml", summary="One alert as a CAP 1.2 document")
 def alert_cap(alert_id: RowId, store: StoreDep) -> Response:
-    with store.read() as conn:
-        xml = svc.get_cap_xml(conn, alert_id)
+    xml = service.get_cap_xml(store, alert_id)
     return Response(xml.encode("utf-8"), media_type="application/cap+xml; charset=utf-8")
 
 
 @router.get("/alerts/{alert_id}", summary="One alert message with its thread")
 def get_alert(alert_id: RowId, request: Request, store: StoreDep) -> FastJSONResponse:
-    with store.read() as conn:
-        return FastJSONResponse(svc.get_alert(conn, alert_id, _base(request)))
+    return FastJSONResponse(
+        _alert_json(service.get_alert(store, alert_id, base_url=_base(request)))
+    )
 
 
 # --- officers --------------------------------------------------------------------------
@@ -188,10 +198,8 @@ def get_alert(alert_id: RowId, request: Request, store: StoreDep) -> FastJSONRes
 def create_alert(
     body: AlertIn, request: Request, store: StoreDep, who: OfficerDep
 ) -> FastJSONResponse:
-    with store.write() as conn:
-        new_id = svc.create_alert(conn, body.spec(), who.name)
-        out = svc.get_alert(conn, new_id, _base(request))
-    return FastJSONResponse(out, status_code=201)
+    out = service.create_alert(store, body.spec(), who.name, base_url=_base(request))
+    return FastJSONResponse(_alert_json(out), status_code=201)
 
 
 @router.post("/alerts/{alert_id}/update", status_code=201, summary="Issue a CAP Update")
@@ -206,96 +214,68 @@ def update_alert(
         raise InvalidInput(f"{', '.join(nulls)} cannot be null", field=nulls[0])
     if changes.get("expires") is not None and changes["expires"].tzinfo is None:
         raise InvalidInput("expires needs a UTC offset (+07:00)", field="expires")
-    with store.write() as conn:
-        new_id = svc.update_alert(conn, alert_id, changes, who.name)
-        out = svc.get_alert(conn, new_id, _base(request))
-    return FastJSONResponse(out, status_code=201)
+    out = service.update_alert(store, alert_id, changes, who.name, base_url=_base(request))
+    return FastJSONResponse(_alert_json(out), status_code=201)
 
 
 @router.post("/alerts/{alert_id}/cancel", status_code=201, summary="Issue a CAP Cancel")
 def cancel_alert(
     alert_id: RowId, body: CancelIn, request: Request, store: StoreDep, who: OfficerDep
 ) -> FastJSONResponse:
-    with store.write() as conn:
-        new_id = svc.cancel_alert(conn, alert_id, who.name, body.note_th, body.note_en)
-        out = svc.get_alert(conn, new_id, _base(request))
-    return FastJSONResponse(out, status_code=201)
+    out = service.cancel_alert(
+        store, alert_id, who.name, body.note_th, body.note_en, base_url=_base(request)
+    )
+    return FastJSONResponse(_alert_json(out), status_code=201)
 
 
 @router.post("/alerts/{alert_id}/preview", summary="What each channel would send, to whom")
 def preview_alert(
     alert_id: RowId, body: SendIn, store: StoreDep, _: OfficerDep
 ) -> FastJSONResponse:
-    with store.read() as conn:
-        alert = svc.get_alert(conn, alert_id)
-        audience = body.audience.audience() if body.audience else _default_audience(alert)
-        size = subscribers.audience_size(conn, audience)
-        already = sent_messages(conn, alert_id)
-    content = render_alert(alert, _alert_link(alert_id))
+    audience = body.audience.audience() if body.audience else None
     return FastJSONResponse(
-        {
-            "already_sent": already,
-            "alert_id": alert_id,
-            "audience": audience.as_dict(),
-            "recipients": size,
-            "messages": preview(content),
-        }
+        service.preview_alert(store, alert_id, link_base=_link_base(), audience=audience)
     )
 
 
 @router.post("/alerts/{alert_id}/send", status_code=202, summary="Queue an alert for delivery")
 def send_alert(alert_id: RowId, body: SendIn, store: StoreDep, who: OfficerDep) -> FastJSONResponse:
-    with store.write() as conn:
-        alert = svc.get_alert(conn, alert_id)
-        if alert["state"] != "active" and alert["msg_type"] != "Cancel":
-            raise InvalidInput(f"alert {alert_id} is not active (it is {alert['state']})")
-        earlier = sent_messages(conn, alert_id)
-        if earlier and not body.force:
-            raise Conflict(
-                f"alert {alert_id} was already sent (message {', '.join(map(str, earlier))}); "
-                "send with force: true to send it again"
-            )
-        audience = body.audience.audience() if body.audience else _default_audience(alert)
-        raised = datetime.fromisoformat(alert["raised_at"])
-        mid, n = enqueue(
-            conn,
-            kind="alert",
-            content=render_alert(alert, _alert_link(alert_id)),
-            audience=audience,
-            created_by=who.name,
-            alert_id=alert_id,
-            raised_at=raised,
-        )
+    mid, n = service.send_alert(
+        store,
+        alert_id,
+        created_by=who.name,
+        link_base=_link_base(),
+        audience=body.audience.audience() if body.audience else None,
+        force=body.force,
+    )
     return FastJSONResponse({"message_id": mid, "recipients": n}, status_code=202)
 
 
 @router.post("/news/preview", summary="What each channel would send for a news message")
 def preview_news(body: NewsIn, store: StoreDep, _: OfficerDep) -> FastJSONResponse:
-    link = get_settings().public_base_url.rstrip("/")
-    with store.read() as conn:
-        size = subscribers.audience_size(conn, body.audience.audience())
-    content = render_news(body.text_th, body.text_en, link)
-    return FastJSONResponse({"recipients": size, "messages": preview(content)})
+    return FastJSONResponse(
+        service.preview_news(
+            store, body.text_th, body.text_en, body.audience.audience(), link_base=_link_base()
+        )
+    )
 
 
 @router.post("/news", status_code=202, summary="Queue news for delivery (topic news)")
 def send_news(body: NewsIn, store: StoreDep, who: OfficerDep) -> FastJSONResponse:
-    link = get_settings().public_base_url.rstrip("/")
-    with store.write() as conn:
-        mid, n = enqueue(
-            conn,
-            kind="news",
-            content=render_news(body.text_th, body.text_en, link),
-            audience=body.audience.audience(),
-            created_by=who.name,
-        )
+    mid, n = service.send_news(
+        store,
+        body.text_th,
+        body.text_en,
+        body.audience.audience(),
+        created_by=who.name,
+        link_base=_link_base(),
+    )
     return FastJSONResponse({"message_id": mid, "recipients": n}, status_code=202)
 
 
 @router.get("/messages/{message_id}", summary="Delivery progress of a message (officer)")
 def get_message(message_id: RowId, store: StoreDep, _: OfficerDep) -> FastJSONResponse:
-    with store.read() as conn:
-        return FastJSONResponse(message_stats(conn, message_id))
+    return FastJSONResponse(service.message(store, message_id))
 
 
 class GroupsIn(BaseModel):
@@ -305,23 +285,19 @@ class GroupsIn(BaseModel):
 
 @router.get("/subscribers/stats", summary="People reachable, by channel and district (officer)")
 def subscriber_stats(store: StoreDep, _: OfficerDep) -> FastJSONResponse:
-    with store.read() as conn:
-        return FastJSONResponse(subscribers.reachable(conn))
+    return FastJSONResponse(service.reachable(store))
 
 
 @router.get("/subscribers/{subscriber_id}", summary="One subscriber, address masked (officer)")
 def get_subscriber(subscriber_id: RowId, store: StoreDep, _: OfficerDep) -> FastJSONResponse:
-    with store.read() as conn:
-        return FastJSONResponse(subscribers.get_subscriber(conn, subscriber_id))
+    return FastJSONResponse(service.get_subscriber(store, subscriber_id))
 
 
 @router.put("/subscribers/{subscriber_id}/groups", summary="Set a subscriber's groups (officer)")
 def set_groups(
     subscriber_id: RowId, body: GroupsIn, store: StoreDep, _: OfficerDep
 ) -> FastJSONResponse:
-    with store.write() as conn:
-        subscribers.set_groups(conn, subscriber_id, body.groups)
-        return FastJSONResponse(subscribers.get_subscriber(conn, subscriber_id))
+    return FastJSONResponse(service.set_groups(store, subscriber_id, body.groups))
 
 
 @router.get("/governance/indicators", summary="Smart Governance alerting indicators")
@@ -370,9 +346,7 @@ def subscribe(body: SubscriptionIn, store: StoreDep) -> FastJSONResponse:
     sub = subscribers.Subscription(
         body.channel, body.address, body.districts, body.topics, body.language, (), "web"
     )
-    with store.write() as conn:
-        sid, token = subscribers.subscribe_public(conn, sub)
-        out = subscribers.get_subscriber(conn, sid)
+    out, token = service.subscribe(store, sub)
     if token is None:  # already subscribed: nothing changed, nothing of it shown
         return FastJSONResponse(
             {
@@ -400,9 +374,7 @@ def _token(token: str | None) -> str:
 def my_subscription(
     store: StoreDep, x_manage_token: Annotated[str | None, Header()] = None
 ) -> FastJSONResponse:
-    with store.read() as conn:
-        sid = subscribers.find_by_token(conn, _token(x_manage_token))
-        return FastJSONResponse(subscribers.get_subscriber(conn, sid))
+    return FastJSONResponse(service.my_subscription(store, _token(x_manage_token)))
 
 
 @router.delete("/subscriptions/me", summary="Withdraw consent (and optionally erase)")
@@ -411,11 +383,7 @@ def withdraw(
     x_manage_token: Annotated[str | None, Header()] = None,
     erase: bool = False,
 ) -> FastJSONResponse:
-    with store.write() as conn:
-        sid = subscribers.find_by_token(conn, _token(x_manage_token))
-        subscribers.withdraw(conn, sid, erase=erase)
-        out = subscribers.get_subscriber(conn, sid)
-    return FastJSONResponse(out)
+    return FastJSONResponse(service.withdraw(store, _token(x_manage_token), erase=erase))
 
 
 @router.post("/line/webhook", summary="LINE Messaging API webhook (follow, messages)")
@@ -442,8 +410,7 @@ async def line_webhook_endpoint(
 def _handle_webhook(store: Store, payload: dict[str, Any]) -> None:
     """The database work and the replies, off the event loop."""
     settings = get_settings()
-    with store.write() as conn:
-        replies = line_webhook.handle(conn, payload)
+    replies = service.handle_line_events(store, payload)
     if replies and settings.line_channel_access_token:
         line = LineChannel(settings.line_channel_access_token, settings.line_api_base, timeout=5)
         try:

@@ -22,20 +22,17 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from paknam.core.config import get_settings
-from paknam.core.notify.outbox import enqueue
 from paknam.core.notify.schema import messages
-from paknam.core.notify.subscribers import Audience
 from paknam.core.registry import Rule, RuleRun, domains
 from paknam.core.store import Store
 from paknam.governance.alerts import get_alert, sync_from_warnings
-from paknam.governance.render import render_alert
 from paknam.governance.schema import alerts
+from paknam.governance.service import queue_alert
 
 log = logging.getLogger(__name__)
 
@@ -116,15 +113,7 @@ def issue_alerts_in(conn: Connection) -> AlertRun:
             sent_before = msg_type != "Alert" and _thread_was_sent(conn, a["thread_id"])
             if not should_send(a["status"], msg_type, a["severity"], sent_before):
                 continue
-            mid, _ = enqueue(
-                conn,
-                kind="alert",
-                content=render_alert(a, f"{link_base}/alerts/{alert_id}"),
-                audience=Audience(districts=tuple(a["districts"]), topics=(a["topic"],)),
-                created_by="rules",
-                alert_id=alert_id,
-                raised_at=datetime.fromisoformat(a["raised_at"]),
-            )
+            mid, _ = queue_alert(conn, alert_id, created_by="rules", link_base=link_base)
             run.queued.append(mid)
     if run.unregistered:
         log.error("warnings %s have kinds no domain registers: no alert", run.unregistered)

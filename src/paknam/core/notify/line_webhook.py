@@ -41,7 +41,7 @@ from paknam.core.notify.subscribers import (
     subscribe,
     withdraw,
 )
-from paknam.core.schema import districts as districts_table
+from paknam.core.stations import district_codes
 
 log = logging.getLogger(__name__)
 AGREE = {"ยินยอม": "th", "agree": "en"}
@@ -72,10 +72,6 @@ def verify_signature(channel_secret: str, body: bytes, signature: str | None) ->
     ).decode("ascii")
     if not hmac.compare_digest(expected.encode(), signature.strip().encode("utf-8", "replace")):
         raise AuthenticationFailed("X-Line-Signature does not match the body")
-
-
-def _all_districts(conn: Connection) -> list[str]:
-    return sorted(r[0] for r in conn.execute(sa.select(districts_table.c.code)))
 
 
 def _pending(conn: Connection, user_id: str) -> None:
@@ -156,7 +152,7 @@ def _handle_event(
         said = str(ev["message"].get("text", "")).strip().lower()
         if said in AGREE:
             lang = AGREE[said]
-            districts, topics = _all_districts(conn), list(TOPICS)
+            districts, topics = district_codes(conn), list(TOPICS)
             subscribe(conn, Subscription("line", user_id, districts, topics, lang, (), "line"))
             text = _subscribed_text(lang, topics, districts)
         elif said in STOP:
@@ -171,7 +167,7 @@ def _handle_event(
             lang = (data.get("lang") or ["th"])[0]
             districts = [d for d in ",".join(data.get("districts", [])).split(",") if d]
             topics = [t for t in ",".join(data.get("topics", [])).split(",") if t]
-            districts = districts or _all_districts(conn)
+            districts = districts or district_codes(conn)
             topics = topics or list(TOPICS)
             subscribe(conn, Subscription("line", user_id, districts, topics, lang, (), "line"))
             text = _subscribed_text(lang if lang in ("th", "en") else "th", topics, districts)

@@ -60,7 +60,9 @@ def enqueue(
     check_audience(conn, audience)
     now = datetime.now(UTC)
     mid = conn.execute(
-        messages.insert().values(
+        messages.insert()
+        .returning(messages.c.id)
+        .values(
             alert_id=alert_id,
             kind=kind,
             audience=audience.as_dict(),
@@ -70,7 +72,7 @@ def enqueue(
             created_at=now,
             recipients=0,
         )
-    ).inserted_primary_key[0]
+    ).scalar_one()
     q = audience_query(audience).subquery()
     select = sa.select(
         sa.literal(mid).label("message_id"),

@@ -32,7 +32,7 @@ from paknam.core.notify.schema import (
     subscriber_topics,
     subscribers,
 )
-from paknam.core.schema import districts as districts_table
+from paknam.core.stations import district_codes
 
 CHANNELS = ("line", "sms", "email")
 LANGUAGES = ("th", "en")
@@ -119,7 +119,7 @@ def _check(conn: Connection, sub: Subscription) -> None:
         raise InvalidInput(f"unknown topic(s) {bad}; known: {', '.join(TOPICS)}", field="topics")
     if not sub.districts:
         raise InvalidInput("choose at least one district", field="districts")
-    known = {r[0] for r in conn.execute(sa.select(districts_table.c.code))}
+    known = set(district_codes(conn))
     unknown = sorted(set(sub.districts) - known)
     if unknown:
         raise InvalidInput(
@@ -207,14 +207,16 @@ def subscribe(conn: Connection, sub: Subscription) -> tuple[int, str]:
     }
     if row is None:
         sid = conn.execute(
-            subscribers.insert().values(
+            subscribers.insert()
+            .returning(subscribers.c.id)
+            .values(
                 channel=sub.channel,
                 address_enc=c.encrypt(address),
                 address_hash=digest,
                 created_at=now,
                 **values,
             )
-        ).inserted_primary_key[0]
+        ).scalar_one()
     else:
         sid = row[0]
         conn.execute(subscribers.update().where(subscribers.c.id == sid).values(**values))
@@ -379,7 +381,7 @@ def audience_query(audience: Audience) -> sa.Select[Any]:
 def check_audience(conn: Connection, audience: Audience) -> None:
     """Unknown districts or groups are an error (a typo must not send to nobody)."""
     audience.check()
-    known = {r[0] for r in conn.execute(sa.select(districts_table.c.code))}
+    known = set(district_codes(conn))
     unknown = sorted(set(audience.districts) - known)
     if unknown:
         raise InvalidInput(

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from paknam.core.errors import InvalidInput
+from paknam.complaints.errors import UnknownService
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,13 +82,13 @@ GROUPS: dict[str, tuple[str, str]] = {
 
 
 def get_service(code: str | None, field: str = "service_code") -> Service:
-    """The service with ``code``; :class:`InvalidInput` naming the valid codes otherwise."""
+    """The service with ``code``; :class:`UnknownService` naming the valid codes otherwise."""
     if not code:
-        raise InvalidInput(f"{field} is required; one of {', '.join(BY_CODE)}", field=field)
+        raise UnknownService(f"{field} is required; one of {', '.join(BY_CODE)}", field=field)
     try:
         return BY_CODE[code]
     except KeyError:
-        raise InvalidInput(
+        raise UnknownService(
             f"unknown service code {code!r}; valid codes: {', '.join(BY_CODE)}", field=field
         ) from None
 
