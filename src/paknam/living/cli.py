@@ -52,7 +52,7 @@ def tides_backtest(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
 ) -> None:
     """Replay the period after --train-until, forecasting every hour (no look-ahead)."""
-    from paknam.living.tides_cli import backtest_command
+    from paknam.living.backtest_cli import backtest_command
 
     raise typer.Exit(backtest_command(file, train_until, as_json, latitude=latitude, level=level))
 

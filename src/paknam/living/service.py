@@ -6,16 +6,16 @@ with a ``water_level`` series:
 1. reads the station's observations; skips, with the reason, a station whose record is
    too short for the harmonic analysis;
 2. trains the engine (harmonics + residual model + error quantiles per lead,
-   :mod:`paknam.living.forecast`) when there is none or it is older than
+   :mod:`paknam.living.forecast.engine`) when there is none or it is older than
    :data:`RETRAIN_DAYS`, and stores it;
    A record shorter than a year (no annual tide) at a Samut Prakan station (district
    code 11xx, or station metadata ``seasonal_prior``) has the upper Gulf's seasonal
-   cycle (:mod:`paknam.living.seasonal`) removed before training and added back to the
+   cycle (:mod:`paknam.living.forecast.seasonal`) removed before training and added back to the
    forecast, which then reports it in the ``tide`` part;
 3. issues a forecast at the hour of the newest observation (no look-ahead) and stores it
    with its issue time — earlier forecasts are kept for scoring;
 4. raises, updates or clears the station's ``water_level`` warning from the forecast and
-   the station's warning levels (:mod:`paknam.living.level_rules`).
+   the station's warning levels (:mod:`paknam.living.forecast.level_rules`).
 """
 
 from __future__ import annotations
@@ -31,8 +31,8 @@ from paknam.core.store import Store
 from paknam.core.timeutil import now_s
 from paknam.core.warnings import Signal
 from paknam.living import forecast_store
-from paknam.living.level_rules import water_level_signal
-from paknam.living.seasonal import SHORT_RECORD_DAYS, seasonal_prior_m
+from paknam.living.forecast.level_rules import water_level_signal
+from paknam.living.forecast.seasonal import SHORT_RECORD_DAYS, seasonal_prior_m
 
 RETRAIN_DAYS = 7
 HORIZON_H = 72
@@ -83,7 +83,7 @@ def forecast_station(
     store: Store, station: Any, *, now: int | None = None
 ) -> tuple[StationRun, Signal | None]:
     """Train if needed, issue and store one forecast, and return its warning signal."""
-    from paknam.living.forecast import TideEngine, forecast, train
+    from paknam.living.forecast.engine import TideEngine, forecast, train
 
     run = StationRun(station.id)
     times, values = _observations(store, station.id)
