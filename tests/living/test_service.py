@@ -6,7 +6,7 @@ from fastapi.testclient import TestClient
 
 from paknam.api.app import create_app
 from paknam.core.store import Store
-from paknam.living import forecast_store
+from paknam.living import store as living_store
 from paknam.living.demo import SIMULATED_ID, load_simulated_water_level
 from paknam.living.service import run_forecasts
 from tests.api.conftest import login
@@ -23,7 +23,7 @@ def test_forecast_service_issues_stores_and_warns(store: Store) -> None:
     issue = NOW - NOW % 3600
     assert run.issued_at == issue
     with store.read() as conn:
-        fc = forecast_store.latest_forecast(conn, SIMULATED_ID)
+        fc = living_store.latest_forecast(conn, SIMULATED_ID)
     points = fc["points"]
     assert [p["lead_h"] for p in points] == list(range(1, 73))
     for p in points:
@@ -32,7 +32,7 @@ def test_forecast_service_issues_stores_and_warns(store: Store) -> None:
     # force a warning: lower the levels under the forecast peak, run again (no retrain)
     peak = max(p["value"] for p in points)
     with store.write() as conn:
-        forecast_store.set_warning_levels(
+        living_store.set_warning_levels(
             conn,
             SIMULATED_ID,
             {"watch": peak - 0.3, "warning": peak - 0.2, "danger": peak - 0.1},
@@ -44,13 +44,13 @@ def test_forecast_service_issues_stores_and_warns(store: Store) -> None:
     assert (w["kind"], w["severity"], w["station_id"]) == ("water_level", "severe", SIMULATED_ID)
     assert w["expected_at"] is not None and 0 < w["probability"] <= 1
     with store.write() as conn:
-        forecast_store.set_warning_levels(
+        living_store.set_warning_levels(
             conn, SIMULATED_ID, {"danger": 19.0, "warning": 18.0, "watch": 17.0}, "test"
         )
     cleared = run_forecasts(store, now=NOW)
     assert cleared.cleared == again.raised
     with store.read() as conn:
-        assert forecast_store.count_forecasts(conn, SIMULATED_ID) == 1  # same issue time
+        assert living_store.count_forecasts(conn, SIMULATED_ID) == 1  # same issue time
 
 
 def test_forecast_service_skips_stale_station(store: Store) -> None:

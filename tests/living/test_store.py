@@ -8,7 +8,7 @@ import pytest
 from paknam.core.errors import InvalidInput
 from paknam.core.models import SeriesSpec, StationCreate
 from paknam.core.store import Store
-from paknam.living import forecast_store
+from paknam.living import store as living_store
 from paknam.living.demo import SIMULATED_ID, load_simulated_water_level
 from paknam.living.forecast.level_rules import water_level_signal
 from paknam.living.forecast.simulate import SEASONAL_MM, ko_lak_fit, seasonal_m, simulate
@@ -27,17 +27,18 @@ def test_levels_must_rise_and_be_in_range(store: Store) -> None:
         )
     )
     with store.write() as conn:
-        assert forecast_store.set_warning_levels(
-            conn, "wl", {"watch": 1.0, "danger": 1.4}, "t"
-        ) == {"watch": 1.0, "danger": 1.4}
+        assert living_store.set_warning_levels(conn, "wl", {"watch": 1.0, "danger": 1.4}, "t") == {
+            "watch": 1.0,
+            "danger": 1.4,
+        }
     with pytest.raises(InvalidInput, match="must rise"), store.write() as conn:
-        forecast_store.set_warning_levels(conn, "wl", {"warning": 1.5}, "t")
+        living_store.set_warning_levels(conn, "wl", {"warning": 1.5}, "t")
     with pytest.raises(InvalidInput, match="unknown warning level"), store.write() as conn:
-        forecast_store.set_warning_levels(conn, "wl", {"flood": 1.5}, "t")
+        living_store.set_warning_levels(conn, "wl", {"flood": 1.5}, "t")
     with pytest.raises(InvalidInput, match="above 20 m"), store.write() as conn:
-        forecast_store.set_warning_levels(conn, "wl", {"danger": 25.0}, "t")
+        living_store.set_warning_levels(conn, "wl", {"danger": 25.0}, "t")
     with store.read() as conn:
-        assert forecast_store.get_warning_levels(conn, "wl") == {"watch": 1.0, "danger": 1.4}
+        assert living_store.get_warning_levels(conn, "wl") == {"watch": 1.0, "danger": 1.4}
 
 
 def _forecast(peak: float) -> dict[str, np.ndarray]:
@@ -92,4 +93,4 @@ def test_simulated_station_loaded_and_labelled(store: Store) -> None:
     r2 = load_simulated_water_level(store, now=now + 3600)
     assert r2.stored == 1  # only the new hour; earlier hours unchanged
     with store.read() as conn:
-        assert forecast_store.get_warning_levels(conn, SIMULATED_ID)["danger"] == 1.2
+        assert living_store.get_warning_levels(conn, SIMULATED_ID)["danger"] == 1.2

@@ -8,7 +8,7 @@ from paknam.core import stations
 from paknam.core.models import SeriesSpec, StationCreate
 from paknam.core.store import IngestResult, Store
 from paknam.core.timeutil import now_s
-from paknam.living import forecast_store
+from paknam.living import store as living_store
 from paknam.living.forecast.simulate import POM_PHRACHUN, simulate
 
 SIMULATED_ID = "sim-pomphrachun"
@@ -45,7 +45,7 @@ def load_simulated_water_level(store: Store, now: int | None = None) -> IngestRe
                     quantities=[SeriesSpec(quantity="water_level", datum="MSL (simulated)")],
                 ),
             )
-            forecast_store.set_warning_levels(conn, SIMULATED_ID, DEMO_LEVELS, "demo")
+            living_store.set_warning_levels(conn, SIMULATED_ID, DEMO_LEVELS, "demo")
     now = now_s() if now is None else now
     hours = max((now - SIMULATION_ORIGIN_S) // 3600 + 1, 1)
     times, values = simulate(SIMULATION_ORIGIN_S, int(hours))

@@ -9,6 +9,7 @@ opens a store or touches a table of another package.
 from __future__ import annotations
 
 import math
+from collections import defaultdict
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
@@ -176,3 +177,35 @@ def count_forecasts(conn: Connection, station_id: str) -> int:
         ).scalar()
         or 0
     )
+
+
+def _issued_epoch(dialect: str) -> Any:
+    if dialect == "postgresql":
+        return sa.cast(sa.extract("epoch", forecasts.c.issued_at), sa.BigInteger)
+    return sa.cast(sa.func.strftime("%s", forecasts.c.issued_at), sa.BigInteger)
+
+
+def points_at_leads(
+    conn: Connection, start: int, end: int, lead_min_h: int, lead_max_h: int
+) -> dict[str, list[tuple[int, int, float]]]:
+    """``station -> [(issue s, valid s, forecast value)]`` of the water-level forecasts
+    issued in ``[start, end)`` (UTC epoch seconds), at leads ``lead_min_h``–``lead_max_h``
+    hours (inclusive); ordered by valid time, then issue time."""
+    issued = _issued_epoch(conn.dialect.name).label("issued_s")
+    lead = forecast_points.c.time_s - issued
+    query = (
+        sa.select(forecasts.c.station_id, issued, forecast_points.c.time_s, forecast_points.c.value)
+        .join(forecast_points, forecast_points.c.forecast_id == forecasts.c.id)
+        .where(
+            forecasts.c.quantity == QUANTITY,
+            forecasts.c.issued_at >= to_utc(start),
+            forecasts.c.issued_at < to_utc(end),
+            lead >= lead_min_h * 3600,
+            lead <= lead_max_h * 3600,
+        )
+        .order_by(forecasts.c.station_id, forecast_points.c.time_s, issued)
+    )
+    out: dict[str, list[tuple[int, int, float]]] = defaultdict(list)
+    for sid, iss, t, v in conn.execute(query):
+        out[sid].append((int(iss), int(t), float(v)))
+    return out

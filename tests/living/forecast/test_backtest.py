@@ -1,6 +1,6 @@
 """Backtest: scores, baselines, the contract JSON of ``paknam tides backtest``.
 
-The synthetic record of ``test_forecast.py`` (known tide + AR(1) residual, 150 days) is
+The synthetic record of ``test_engine.py`` (known tide + AR(1) residual, 150 days) is
 trained on its first 120 days and replayed hourly over the last 30.
 """
 
@@ -18,7 +18,7 @@ from paknam.living.backtest_cli import backtest_command
 from paknam.living.errors import HarmonicAnalysisError
 from paknam.living.forecast.backtest import BacktestResult, backtest
 from paknam.living.forecast.backtest_scores import event_counts, lead_scores, noise_estimate
-from tests.living.test_forecast import LATITUDE, TRAIN_UNTIL, synthetic_record
+from tests.living.forecast.test_engine import LATITUDE, TRAIN_UNTIL, synthetic_record
 
 pytest.importorskip("utide")
 
