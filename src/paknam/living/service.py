@@ -28,7 +28,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -40,6 +40,9 @@ from paknam.core.warnings import Signal
 from paknam.living import store as living_store
 from paknam.living.forecast.level_rules import water_level_signal
 from paknam.living.forecast.seasonal import SHORT_RECORD_DAYS, seasonal_prior_m
+
+if TYPE_CHECKING:  # the engine (scipy, pandas) is loaded only when a forecast runs
+    from paknam.living.forecast.engine import Forecast
 
 RETRAIN_DAYS = 7
 HORIZON_H = 72
@@ -72,7 +75,7 @@ def _observations(store: Store, station_id: str) -> tuple[np.ndarray, np.ndarray
     return times, values
 
 
-def _columns(fc: Any) -> dict[str, np.ndarray]:
+def _columns(fc: Forecast) -> dict[str, np.ndarray]:
     times = np.asarray(fc.times).astype("datetime64[s]").astype(np.int64)
     return {
         "time_s": times,
@@ -87,7 +90,7 @@ def _columns(fc: Any) -> dict[str, np.ndarray]:
 
 
 def forecast_station(
-    store: Store, station: Any, *, now: int | None = None
+    store: Store, station: StationPublic, *, now: int | None = None
 ) -> tuple[StationRun, Signal | None]:
     """Train if needed, issue and store one forecast, and return its warning signal."""
     from paknam.living.forecast.engine import TideEngine, forecast, train

@@ -113,7 +113,7 @@ def save_forecast(
     if old is not None:
         conn.execute(forecast_points.delete().where(forecast_points.c.forecast_id == old))
         conn.execute(forecasts.delete().where(forecasts.c.id == old))
-    fid = conn.execute(
+    inserted = conn.execute(
         forecasts.insert().values(
             station_id=station_id,
             quantity=QUANTITY,
@@ -121,7 +121,9 @@ def save_forecast(
             model=model,
             created_at=datetime.now(UTC),
         )
-    ).inserted_primary_key[0]  # type: ignore[index]
+    ).inserted_primary_key
+    assert inserted is not None  # a single-row insert always reports its key
+    fid = inserted[0]
     keys = ("value", "tide", "residual", "lo80", "hi80", "lo95", "hi95")
     rows = [
         {"forecast_id": fid, "time_s": int(t), **{k: float(columns[k][i]) for k in keys}}
