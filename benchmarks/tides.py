@@ -2,7 +2,7 @@
 
 1. Fit one year of hourly data (Honolulu 2010; and Vlissingen 1990 when ``../shared/data``
    is present) with the constituents UTide chooses ("auto": 59 for a year), OLS, no trend,
-   confidence intervals on: ``paknam.living.harmonics.solve`` vs ``utide.solve``.
+   confidence intervals on: ``paknam.living.tides.harmonics.solve`` vs ``utide.solve``.
 2. Predict a year hourly (the next year) from those fits: ``predict`` vs
    ``utide.reconstruct`` (both with their default SNR >= 2 choice of constituents).
 
@@ -36,7 +36,7 @@ if "--blas-threads" in sys.argv:  # must happen before numpy is imported
 import numpy as np  # noqa: E402
 import utide  # noqa: E402
 
-from paknam.living.harmonics import predict, solve  # noqa: E402
+from paknam.living.tides.harmonics import predict, solve  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 HONOLULU = ROOT / "tests" / "data" / "tides_honolulu_hourly_2010.csv"

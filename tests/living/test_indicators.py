@@ -15,7 +15,7 @@ from paknam.core.store import Store
 from paknam.core.timeutil import now_s, parse_time, to_utc
 from paknam.core.warnings import Signal
 from paknam.environment.demo import load_demo
-from paknam.living import forecast_store
+from paknam.living import store as living_store
 from paknam.living.demo import SIMULATED_ID, load_simulated_water_level
 from paknam.living.indicators import (
     DEFAULT_LENGTH_KM,
@@ -273,7 +273,7 @@ def save_forecast(
         "hi95": value + 0.2,
     }
     with store.write() as conn:
-        forecast_store.save_forecast(conn, sid, issue, "test", columns)
+        living_store.save_forecast(conn, sid, issue, "test", columns)
 
 
 def observe(store: Store, sid: str, issue: int, values: dict[float, float]) -> None:
@@ -292,7 +292,7 @@ def gauge(store: Store, sid: str, meta: dict[str, Any] | None = None, levels: bo
     add_station(store, sid, "water_level", ["water_level"], meta)
     if levels:
         with store.write() as conn:
-            forecast_store.set_warning_levels(conn, sid, LEVELS, "test")
+            living_store.set_warning_levels(conn, sid, LEVELS, "test")
 
 
 def test_warning_accuracy_contingency(store: Store) -> None:
@@ -392,7 +392,7 @@ def test_warning_accuracy_thresholds(store: Store) -> None:
 
 # ---- the demo data -----------------------------------------------------------------------
 
-DEMO_NOW = 1_767_200_400 + 200 * 86400  # 2026-07-20, as in test_forecast_service
+DEMO_NOW = 1_767_200_400 + 200 * 86400  # 2026-07-20, as in test_service
 
 
 def test_living_indicators_on_demo_data(store: Store) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from paknam.living.forecast_store import LEVELS
+from paknam.living.forecast.level_rules import LEVELS
 from tests.web.conftest import Browser, Server
 
 WATER_COLORS = {"normal": "#00A651", "watch": "#FDC04E", "warning": "#F26522", "danger": "#CD0000"}

@@ -25,8 +25,8 @@ from fastapi import FastAPI
 from paknam import __version__
 from paknam.environment.aqi.levels import LEVELS
 from paknam.environment.wqi.tables import BANDS
-from paknam.living.forecast_store import LEVEL_NAMES
-from paknam.living.forecast_store import LEVELS as WATER_LEVELS
+from paknam.living.forecast.level_rules import LEVEL_NAMES
+from paknam.living.forecast.level_rules import LEVELS as WATER_LEVELS
 
 ASSETS = {
     "leaflet": (

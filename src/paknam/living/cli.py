@@ -25,7 +25,7 @@ def forecast_levels(
     danger: Annotated[float | None, typer.Option(help="Danger level [m]")] = None,
 ) -> None:
     """Set a station's warning levels (ตั้งระดับเตือนภัย)."""
-    from paknam.living import forecast_store
+    from paknam.living.service import set_warning_levels
 
     given = {
         k: v
@@ -33,9 +33,7 @@ def forecast_levels(
         if v is not None
     }
     with open_store() as store:
-        store.get_station(station)
-        with store.write() as conn:
-            levels = forecast_store.set_warning_levels(conn, station, given, "cli")
+        levels = set_warning_levels(store, station, given, "cli")
     out.print(f"{station}: " + ", ".join(f"{k} {v:.2f} m" for k, v in levels.items()))
 
 
@@ -52,7 +50,7 @@ def tides_backtest(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
 ) -> None:
     """Replay the period after --train-until, forecasting every hour (no look-ahead)."""
-    from paknam.living.tides_cli import backtest_command
+    from paknam.living.backtest_cli import backtest_command
 
     raise typer.Exit(backtest_command(file, train_until, as_json, latitude=latitude, level=level))
 

@@ -8,8 +8,8 @@ from paknam.core import stations
 from paknam.core.models import SeriesSpec, StationCreate
 from paknam.core.store import IngestResult, Store
 from paknam.core.timeutil import now_s
-from paknam.living import forecast_store
-from paknam.living.simulate import POM_PHRACHUN, simulate
+from paknam.living import store as living_store
+from paknam.living.forecast.simulate import POM_PHRACHUN, simulate
 
 SIMULATED_ID = "sim-pomphrachun"
 SIMULATION_ORIGIN_S = 1767200400  # 2026-01-01T00:00+07:00: hour 0 of the simulated record
@@ -39,12 +39,13 @@ def load_simulated_water_level(store: Store, now: int | None = None) -> IngestRe
                         "simulated": True,
                         "sample": True,
                         "source": "SIMULATED: Ko Lak TICON-4 tide + PSMSL Pom Phrachun seasonal "
-                        "cycle + AR residual (paknam.living.simulate); never report skill on it",
+                        "cycle + AR residual (paknam.living.forecast.simulate); "
+                        "never report skill on it",
                     },
                     quantities=[SeriesSpec(quantity="water_level", datum="MSL (simulated)")],
                 ),
             )
-            forecast_store.set_warning_levels(conn, SIMULATED_ID, DEMO_LEVELS, "demo")
+            living_store.set_warning_levels(conn, SIMULATED_ID, DEMO_LEVELS, "demo")
     now = now_s() if now is None else now
     hours = max((now - SIMULATION_ORIGIN_S) // 3600 + 1, 1)
     times, values = simulate(SIMULATION_ORIGIN_S, int(hours))

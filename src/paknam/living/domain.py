@@ -5,8 +5,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from paknam.core.registry import CapEvent, DemoStep, Domain, Rule, RuleRun, WarningKind
-from paknam.living import indicators
+from paknam.core.registry import (
+    CapEvent,
+    DemoStep,
+    Domain,
+    Rule,
+    RuleRun,
+    WarningKind,
+    tables_of,
+)
+from paknam.living import indicators, schema
 
 if TYPE_CHECKING:
     import typer
@@ -70,7 +78,7 @@ DOMAIN = Domain(
     order=20,
     routers=_routers,
     install_cli=_install_cli,
-    tables=("forecasts", "forecast_points", "tide_engines", "warning_levels"),
+    tables=tables_of(schema),
     indicators=indicators.indicators,
     warning_kinds=(
         WarningKind(

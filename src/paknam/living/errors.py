@@ -1,11 +1,13 @@
-"""Errors of the tide computations, joined to the one hierarchy of :mod:`paknam.core.errors`.
+"""Errors of the living domain, joined to the one hierarchy of :mod:`paknam.core.errors`.
 
 ::
 
     InvalidInput (paknam.core.errors)      a value that breaks a rule (HTTP 422)
-    └── HarmonicAnalysisError              also a ValueError: bad input to tidal analysis
-        ├── RecordTooShortError            the record cannot resolve the constituents asked
-        └── UnknownConstituentError        a name not in the constituent table
+    ├── HarmonicAnalysisError              also a ValueError: bad input to tidal analysis
+    │   ├── RecordTooShortError            the record cannot resolve the constituents asked
+    │   └── UnknownConstituentError        a name not in the constituent table
+    └── ReadError                          also a ValueError: a water-level file that
+                                           cannot be read (names the line)
 
 Each message names what was wrong, which value and the limit (e.g. the minimum record
 length needed, or the valid constituent names).
@@ -38,7 +40,14 @@ class RecordTooShortError(HarmonicAnalysisError):
 
 
 class UnknownConstituentError(HarmonicAnalysisError):
-    """A constituent name that is not in :data:`paknam.living.constituents.CONSTITUENTS`."""
+    """A constituent name that is not in :data:`paknam.living.tides.constituents.CONSTITUENTS`."""
 
     def __init__(self, message: str) -> None:
         super().__init__(message, field="constituents")
+
+
+class ReadError(InvalidInput, ValueError):
+    """A water-level file that cannot be read: names the line and what was wrong."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, field="file")

@@ -27,21 +27,17 @@ from __future__ import annotations
 import datetime as dt
 import math
 import statistics
-from collections import defaultdict
 from typing import Any
 
 import numpy as np
-import sqlalchemy as sa
-from sqlalchemy.engine import Connection
 
-from paknam.core import observations
+from paknam.core import observations, stations, warning_history
+from paknam.core.errors import NotFound
 from paknam.core.models import StationPublic
 from paknam.core.registry import Indicator
-from paknam.core.schema import forecast_points, forecasts, series, stations
-from paknam.core.schema import warnings as warnings_table
 from paknam.core.store import Store
-from paknam.core.timeutil import BANGKOK, to_local_iso, to_utc
-from paknam.living import forecast_store
+from paknam.core.timeutil import BANGKOK, to_local_iso
+from paknam.living import store as living_store
 
 DOMAIN = "living"
 LENGTH_META_KEY = "monitored_length_km"
@@ -105,12 +101,6 @@ def _is_simulated(station: StationPublic | None) -> bool:
     return bool(station is not None and station.meta.get("simulated"))
 
 
-def _epoch(value: dt.datetime) -> int:
-    if value.tzinfo is None:  # SQLite gives back naive UTC
-        value = value.replace(tzinfo=dt.UTC)
-    return int(value.timestamp())
-
-
 def _record(
     ident: str,
     name_th: str,
@@ -166,25 +156,18 @@ def _length(station: StationPublic) -> tuple[float, str]:
     return DEFAULT_LENGTH_KM, f"default (ignored invalid {LENGTH_META_KEY}={raw!r})"
 
 
-def _series_ids(conn: Connection) -> dict[tuple[str, str], int]:
-    rows = conn.execute(
-        sa.select(stations.c.id, series.c.quantity_code, series.c.id.label("sid")).join(
-            stations, stations.c.pk == series.c.station_pk
-        )
-    )
-    return {(r.id, r.quantity_code): int(r.sid) for r in rows}
-
-
 def _reporting(store: Store, candidates: list[StationPublic], year: int) -> set[str]:
     """Ids of the candidate stations with at least one water observation in ``year``."""
     start, end = year_bounds(year)
     out = set()
     with store.read() as conn:
-        ids = _series_ids(conn)
         for s in candidates:
             for q in _monitoring_quantities(s):
-                sid = ids.get((s.id, q))
-                if sid is not None and observations.read_series(conn, sid, start, end, limit=1):
+                try:
+                    sid = stations.series_id(conn, s.id, q)
+                except NotFound:  # deleted since the stations were listed
+                    continue
+                if observations.read_series(conn, sid, start, end, limit=1):
                     out.add(s.id)
                     break
     return out
@@ -277,28 +260,20 @@ def warning_leads(store: Store, year: int) -> dict[str, Any]:
     """Lead times [h] of the water-level warnings raised in ``year`` (Thai time)."""
     start, end = year_bounds(year)
     by_id = {s.id: s for s in store.list_stations()}
-    w = warnings_table
     with store.read() as conn:
-        rows = conn.execute(
-            sa.select(w.c.id, w.c.station_id, w.c.raised_at, w.c.expected_at)
-            .where(
-                w.c.domain == DOMAIN,
-                w.c.kind == WATER_LEVEL,
-                w.c.raised_at >= to_utc(start),
-                w.c.raised_at < to_utc(end),
-            )
-            .order_by(w.c.raised_at, w.c.id)
-        ).all()
+        rows = warning_history.raised_between(
+            conn, domain=DOMAIN, kind=WATER_LEVEL, start=start, end=end
+        )
     real: list[dict[str, Any]] = []
     simulated: list[dict[str, Any]] = []
     without_expected: list[int] = []
     for r in rows:
-        if r.expected_at is None:
-            without_expected.append(int(r.id))
+        if r.expected_at_s is None:
+            without_expected.append(r.id)
             continue
-        raised, expected = _epoch(r.raised_at), _epoch(r.expected_at)
+        raised, expected = r.raised_at_s, r.expected_at_s
         entry = {
-            "warning_id": int(r.id),
+            "warning_id": r.id,
             "station": r.station_id,
             "raised_at": to_local_iso(raised),
             "expected_at": to_local_iso(expected),
@@ -358,34 +333,11 @@ def warning_lead_indicator(store: Store, year: int | None = None) -> dict[str, A
 # ---- warning accuracy --------------------------------------------------------------------
 
 
-def _issued_epoch(dialect: str) -> Any:
-    if dialect == "postgresql":
-        return sa.cast(sa.extract("epoch", forecasts.c.issued_at), sa.BigInteger)
-    return sa.cast(sa.func.strftime("%s", forecasts.c.issued_at), sa.BigInteger)
-
-
 def _forecast_points(store: Store, year: int) -> dict[str, list[tuple[int, int, float]]]:
     """``station -> [(issue s, valid s, forecast value)]`` at leads 66–78 h, issued in year."""
     start, end = year_bounds(year)
-    issued = _issued_epoch(store.dialect).label("issued_s")
-    lead = forecast_points.c.time_s - issued
-    query = (
-        sa.select(forecasts.c.station_id, issued, forecast_points.c.time_s, forecast_points.c.value)
-        .join(forecast_points, forecast_points.c.forecast_id == forecasts.c.id)
-        .where(
-            forecasts.c.quantity == WATER_LEVEL,
-            forecasts.c.issued_at >= to_utc(start),
-            forecasts.c.issued_at < to_utc(end),
-            lead >= LEAD_MIN_H * 3600,
-            lead <= LEAD_MAX_H * 3600,
-        )
-        .order_by(forecasts.c.station_id, forecast_points.c.time_s, issued)
-    )
-    out: dict[str, list[tuple[int, int, float]]] = defaultdict(list)
     with store.read() as conn:
-        for sid, iss, t, v in conn.execute(query):
-            out[sid].append((int(iss), int(t), float(v)))
-    return out
+        return living_store.points_at_leads(conn, start, end, LEAD_MIN_H, LEAD_MAX_H)
 
 
 def _nearest(obs_t: np.ndarray, obs_v: np.ndarray, times: np.ndarray) -> np.ndarray:
@@ -465,7 +417,7 @@ def warning_verification(store: Store, year: int) -> dict[str, Any]:
             unknown.append(sid)  # station deleted or without a water-level series
             continue
         with store.read() as conn:
-            levels = forecast_store.get_warning_levels(conn, sid)
+            levels = living_store.get_warning_levels(conn, sid)
         if not levels:
             without_levels.append(sid)
             continue

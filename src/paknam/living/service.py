@@ -6,33 +6,43 @@ with a ``water_level`` series:
 1. reads the station's observations; skips, with the reason, a station whose record is
    too short for the harmonic analysis;
 2. trains the engine (harmonics + residual model + error quantiles per lead,
-   :mod:`paknam.living.forecast`) when there is none or it is older than
+   :mod:`paknam.living.forecast.engine`) when there is none or it is older than
    :data:`RETRAIN_DAYS`, and stores it;
    A record shorter than a year (no annual tide) at a Samut Prakan station (district
    code 11xx, or station metadata ``seasonal_prior``) has the upper Gulf's seasonal
-   cycle (:mod:`paknam.living.seasonal`) removed before training and added back to the
+   cycle (:mod:`paknam.living.forecast.seasonal`) removed before training and added back to the
    forecast, which then reports it in the ``tide`` part;
 3. issues a forecast at the hour of the newest observation (no look-ahead) and stores it
    with its issue time — earlier forecasts are kept for scoring;
 4. raises, updates or clears the station's ``water_level`` warning from the forecast and
-   the station's warning levels (:mod:`paknam.living.level_rules`).
+   the station's warning levels (:mod:`paknam.living.forecast.level_rules`).
+
+The service owns the transactions of the domain: :func:`forecast_view`,
+:func:`warning_levels` and :func:`set_warning_levels` serve the routes and the command
+line; what lies below (:mod:`paknam.living.store`) takes a connection, and the science
+(:mod:`paknam.living.tides`, :mod:`paknam.living.forecast`) no store at all.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from paknam.core.errors import InvalidInput
+from paknam.core.models import StationPublic
 from paknam.core.store import Store
 from paknam.core.timeutil import now_s
 from paknam.core.warnings import Signal
-from paknam.living import forecast_store
-from paknam.living.level_rules import water_level_signal
-from paknam.living.seasonal import SHORT_RECORD_DAYS, seasonal_prior_m
+from paknam.living import store as living_store
+from paknam.living.forecast.level_rules import water_level_signal
+from paknam.living.forecast.seasonal import SHORT_RECORD_DAYS, seasonal_prior_m
+
+if TYPE_CHECKING:  # the engine (scipy, pandas) is loaded only when a forecast runs
+    from paknam.living.forecast.engine import Forecast
 
 RETRAIN_DAYS = 7
 HORIZON_H = 72
@@ -65,7 +75,7 @@ def _observations(store: Store, station_id: str) -> tuple[np.ndarray, np.ndarray
     return times, values
 
 
-def _columns(fc: Any) -> dict[str, np.ndarray]:
+def _columns(fc: Forecast) -> dict[str, np.ndarray]:
     times = np.asarray(fc.times).astype("datetime64[s]").astype(np.int64)
     return {
         "time_s": times,
@@ -80,10 +90,10 @@ def _columns(fc: Any) -> dict[str, np.ndarray]:
 
 
 def forecast_station(
-    store: Store, station: Any, *, now: int | None = None
+    store: Store, station: StationPublic, *, now: int | None = None
 ) -> tuple[StationRun, Signal | None]:
     """Train if needed, issue and store one forecast, and return its warning signal."""
-    from paknam.living.forecast import TideEngine, forecast, train
+    from paknam.living.forecast.engine import TideEngine, forecast, train
 
     run = StationRun(station.id)
     times, values = _observations(store, station.id)
@@ -97,8 +107,8 @@ def forecast_station(
         return run, None
     dt64 = times.astype("datetime64[s]")
     with store.read() as conn:
-        saved = forecast_store.load_engine(conn, station.id)
-        levels = forecast_store.get_warning_levels(conn, station.id)
+        saved = living_store.load_engine(conn, station.id)
+        levels = living_store.get_warning_levels(conn, station.id)
     fresh = saved is not None and datetime.now(UTC) - saved[2] < timedelta(days=RETRAIN_DAYS)
     # a record too short for the annual tides borrows the upper Gulf's seasonal cycle
     span_days = (times[-1] - times[0]) / 86400
@@ -118,7 +128,7 @@ def forecast_station(
             engine = train(dt64, values, latitude=station.lat)
             with store.write() as conn:
                 params = {**engine.to_dict(), "paknam_seasonal_prior": use_prior}
-                forecast_store.save_engine(conn, station.id, params, int(times[-1]))
+                living_store.save_engine(conn, station.id, params, int(times[-1]))
             run.trained = True
         fc = forecast(engine, dt64, values, np.datetime64(issue, "s"), horizon_h=HORIZON_H)
     except InvalidInput as exc:
@@ -131,7 +141,7 @@ def forecast_station(
             columns[key] = columns[key] + prior
         run.seasonal_prior = True
     with store.write() as conn:
-        forecast_store.save_forecast(conn, station.id, issue, engine_label(engine), columns)
+        living_store.save_forecast(conn, station.id, issue, engine_label(engine), columns)
     run.issued_at = issue
     datum = next((s.datum for s in station.series if s.quantity == "water_level"), "") or ""
     signal = water_level_signal(
@@ -170,3 +180,47 @@ def run_forecasts(store: Store, *, now: int | None = None) -> RunReport:
     result = store.sync_warnings("living", signals, evaluated=evaluated, kinds=["water_level"])
     report.raised, report.updated, report.cleared = result.raised, result.updated, result.cleared
     return report
+
+
+# ---- warning levels and the newest forecast (routes and command line) ---------------------
+
+
+def water_level_station(store: Store, station_id: str) -> StationPublic:
+    """The station, which must measure ``water_level`` (NotFound / InvalidInput)."""
+    station = store.get_station(station_id)
+    if not any(s.quantity == "water_level" for s in station.series):
+        raise InvalidInput(f"station {station_id!r} has no water_level series")
+    return station
+
+
+def forecast_view(store: Store, station_id: str) -> dict[str, Any]:
+    """The newest forecast of a water-level station with its datum, warning levels and
+    whether the station is simulated (the ``GET /stations/{id}/forecast`` answer)."""
+    station = water_level_station(store, station_id)
+    with store.read() as conn:
+        fc = living_store.latest_forecast(conn, station_id)
+        levels = living_store.get_warning_levels(conn, station_id)
+    datum = next((s.datum for s in station.series if s.quantity == "water_level"), None)
+    simulated = bool(station.meta.get("simulated"))
+    return {**fc, "datum": datum, "warning_levels": levels, "simulated": simulated}
+
+
+def warning_levels(store: Store, station_id: str) -> dict[str, float]:
+    """A water-level station's warning levels [m above its datum], mildest first."""
+    water_level_station(store, station_id)
+    with store.read() as conn:
+        return living_store.get_warning_levels(conn, station_id)
+
+
+def set_warning_levels(
+    store: Store, station_id: str, levels: Mapping[str, float], set_by: str
+) -> dict[str, float]:
+    """Set some of a station's warning levels in one transaction; returns all of them.
+
+    The station must exist (NotFound); the levels must rise watch → warning → danger
+    (InvalidInput). Callers that need a water-level series check
+    :func:`water_level_station` first.
+    """
+    store.get_station(station_id)
+    with store.write() as conn:
+        return living_store.set_warning_levels(conn, station_id, levels, set_by)
