@@ -25,14 +25,14 @@ export const ALERTS_PATH = "/api/v1/alerts";
 /** {available, alerts}: alerts only when the CAP service is on this server. */
 export async function loadAlerts() {
   if (!has(ALERTS_PATH)) return { available: false, alerts: [] };
-  const body = await getJSON(ALERTS_PATH, { state: "all" });
+  const body = await getJSON(ALERTS_PATH, { state: "all", limit: 1000 });
   const alerts = Array.isArray(body) ? body : body.alerts || [];
   return { available: true, alerts };
 }
 
 export async function loadWarnings(status = "active") {
   if (!has("/api/v1/warnings")) return [];
-  return getJSON("/api/v1/warnings", { status });
+  return getJSON("/api/v1/warnings", { status, limit: 1000 });
 }
 
 function severity(s) {

@@ -114,7 +114,7 @@ export default async function start(ctx) {
   const districts = (await getJSON("/api/v1/districts?simplify=0.0002")).features.map((f) => f.properties);
   // Each officer task appears only when its API is on this server.
   const canAlert = has("/api/v1/alerts") && has("/api/v1/messages/{message_id}");
-  const desk = canAlert ? alertDesk(districts, (await getJSON("/api/v1/alerts")).alerts) : null;
+  const desk = canAlert ? alertDesk(districts, (await getJSON("/api/v1/alerts", { limit: 1000 })).alerts) : null;
   let inbox;
   try {
     inbox = await complaintsInbox(districts);
