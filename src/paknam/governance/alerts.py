@@ -23,6 +23,7 @@ from shapely.ops import unary_union
 from sqlalchemy.engine import Connection
 
 from paknam.core.errors import InvalidInput, NotFound
+from paknam.core.notify.schema import messages
 from paknam.core.notify.subscribers import TOPICS
 from paknam.core.registry import CapEvent, WarningKind, warning_kinds
 from paknam.core.stations import district_codes, districts_by_code, find_station
@@ -569,3 +570,10 @@ __all__ = [
     "sync_from_warnings",
     "update_alert",
 ]
+
+
+def thread_was_sent(conn: Connection, thread_id: int) -> bool:
+    """Whether any message of the alert thread ``thread_id`` was queued for people."""
+    ids = sa.select(alerts.c.id).where(alerts.c.thread_id == thread_id)
+    found = conn.execute(sa.select(messages.c.id).where(messages.c.alert_id.in_(ids))).first()
+    return found is not None

@@ -23,15 +23,12 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from paknam.core.config import get_settings
-from paknam.core.notify.schema import messages
 from paknam.core.registry import Rule, RuleRun, domains
 from paknam.core.store import Store
-from paknam.governance.alerts import get_alert, sync_from_warnings
-from paknam.governance.schema import alerts
+from paknam.governance.alerts import get_alert, sync_from_warnings, thread_was_sent
 from paknam.governance.service import queue_alert
 
 log = logging.getLogger(__name__)
@@ -75,14 +72,6 @@ class PipelineRun:
     alerts: AlertRun
 
 
-def _thread_was_sent(conn: Connection, thread_id: int) -> bool:
-    ids = sa.select(alerts.c.id).where(alerts.c.thread_id == thread_id)
-    return (
-        conn.execute(sa.select(messages.c.id).where(messages.c.alert_id.in_(ids))).first()
-        is not None
-    )
-
-
 def should_send(status: str, msg_type: str, severity: str, thread_was_sent: bool) -> bool:
     """The delivery policy for an alert the rules issued (pure).
 
@@ -110,7 +99,7 @@ def issue_alerts_in(conn: Connection) -> AlertRun:
     for msg_type in ("Alert", "Update", "Cancel"):
         for alert_id in issued[msg_type]:
             a = get_alert(conn, alert_id)
-            sent_before = msg_type != "Alert" and _thread_was_sent(conn, a["thread_id"])
+            sent_before = msg_type != "Alert" and thread_was_sent(conn, a["thread_id"])
             if not should_send(a["status"], msg_type, a["severity"], sent_before):
                 continue
             mid, _ = queue_alert(conn, alert_id, created_by="rules", link_base=link_base)
