@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from paknam.core.errors import BatchRejected, InvalidInput
+from paknam.core.errors import BatchRejected, InvalidInput, ItemError
 from paknam.core.registry import Indicator
 from paknam.core.store import IngestResult, Store
 from paknam.core.timeutil import BANGKOK
@@ -64,7 +64,9 @@ def add_site(store: Store, new: sites.SiteCreate) -> dict[str, Any]:
         return sites.insert_site(conn, new)
 
 
-def import_sites(store: Store, path: Path, *, skip_invalid: bool = False) -> tuple[int, list[Any]]:
+def import_sites(
+    store: Store, path: Path, *, skip_invalid: bool = False
+) -> tuple[int, list[ItemError]]:
     """Register the sites of a site list (CSV or .xlsx); (sites added, rows rejected).
 
     Any bad row raises :class:`BatchRejected` and nothing is stored, unless
