@@ -30,6 +30,11 @@ def test_economy_api_places_geojson_search_and_filters(econ: TestClient, store: 
     assert r.status_code == 200 and r.headers["content-type"].startswith("application/geo+json")
     doc = r.json()
     assert doc["type"] == "FeatureCollection" and len(doc["features"]) == 11
+    assert (doc["limit"], doc["offset"]) == (100, 0)  # core.http.pagination defaults
+    ids = [f["id"] for f in doc["features"]]
+    page = econ.get("/api/v1/economy/places", params={"limit": 4, "offset": 8}).json()
+    assert [f["id"] for f in page["features"]] == ids[8:]
+    assert econ.get("/api/v1/economy/places", params={"limit": 1001}).status_code == 422
     lon, lat = doc["features"][0]["geometry"]["coordinates"]
     assert 100.4 < lon < 101 and 13.4 < lat < 13.8  # GeoJSON order: lon, lat
     hits = econ.get("/api/v1/economy/places", params={"q": "พระสมุทรเจดีย์"}).json()

@@ -52,6 +52,8 @@ def test_site_write_needs_officer_and_read_is_geojson(api: TestClient, store: St
     feat = r.json()["features"][0]
     assert feat["geometry"]["coordinates"] == [100.5969, 13.5996]
     assert feat["properties"]["name_th"] and feat["properties"]["simulated"] is False
+    assert (r.json()["limit"], r.json()["offset"]) == (100, 0)
+    assert api.get("/api/v1/energy/sites", params={"offset": 1}).json()["features"] == []
     assert api.get("/api/v1/energy/sites/nope").status_code == 404
 
 

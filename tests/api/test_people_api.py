@@ -70,6 +70,8 @@ def test_people_api_import_excel_and_rows(api: TestClient, store: Store) -> None
     assert r.status_code == 200 and r.json()["stored"] == 1
     schools = api.get("/api/v1/people/schools", params={"term": "2568-1"}).json()["schools"]
     assert schools[0]["school"] == "1011100001" and schools[0]["enrolment"] == 640
+    page = api.get("/api/v1/people/schools", params={"term": "2568-1", "offset": 1}).json()
+    assert page["schools"] == schools[1:] and (page["limit"], page["offset"]) == (100, 1)
     assert (
         api.post("/api/v1/people/rows/pupils", json={"rows": []}, headers=officer).status_code
         == 422

@@ -10,7 +10,7 @@ from paknam.core.store import Store
 from paknam.core.tabular import read_table
 from paknam.economy import tourism
 from paknam.economy.imports import import_visits
-from paknam.economy.indicators import economy_indicators
+from paknam.economy.service import indicator_records
 from paknam.economy.visits import PROVINCE, monthly_table, series
 
 pytestmark = pytest.mark.shared_data
@@ -59,7 +59,7 @@ def test_mots_growth_jan_feb_2023_matches_sources(loaded: Store) -> None:
 
 
 def test_mots_indicators_default_to_newest_complete_year(loaded: Store) -> None:
-    tourists, revenue = economy_indicators(loaded)
+    tourists, revenue = indicator_records(loaded)
     assert tourists["id"] == "economy_tourists" and revenue["id"] == "economy_tourism_revenue"
     assert (tourists["period"], tourists["baseline_period"]) == ("2022", "2021")
     assert tourists["value"] == 2_359_964 and tourists["baseline"] == 458_101
@@ -67,6 +67,6 @@ def test_mots_indicators_default_to_newest_complete_year(loaded: Store) -> None:
     assert tourists["status"] == "on_track"
     assert revenue["target"] == pytest.approx(689_510_000 * 1.10)
     assert tourists["details"]["vs_2019"]["growth"] == pytest.approx(2_359_964 / 3_480_752 - 1)
-    (t2021, _) = economy_indicators(loaded, 2021)
+    (t2021, _) = indicator_records(loaded, 2021)
     assert t2021["status"] == "insufficient_data"  # baseline 2020 lacks April and May
     assert t2021["details"]["matched_months"]["months_compared"] == 10

@@ -6,8 +6,9 @@ import numpy as np
 import pandas as pd
 
 from paknam.core.store import Store
-from paknam.energy.pvmodel import ArraySpec, expected_power
-from paknam.energy.sites import ArrayIn, SiteCreate, add_site
+from paknam.energy.science.pvmodel import ArraySpec, expected_power
+from paknam.energy.service import add_site
+from paknam.energy.sites import ArrayIn, SiteCreate
 
 LON, LAT = 100.5969, 13.5996
 

@@ -11,13 +11,18 @@ import sqlalchemy as sa
 
 from paknam.core.errors import InvalidInput
 from paknam.core.store import Store
-from paknam.energy.community import CommunityCreate, add_community
+from paknam.energy.community import CommunityCreate
 from paknam.energy.demo import CITYLEARN_KW, COMMUNITY_ID, citylearn_sample, load_demo_energy
-from paknam.energy.indicators import alternative_share_indicator
-from paknam.energy.ledger import monthly_statement, settle
 from paknam.energy.schema import energy_ledger
-from paknam.energy.service import site_balance, total_balance
-from paknam.energy.sharing import Tariffs, statement
+from paknam.energy.science.sharing import Tariffs, statement
+from paknam.energy.service import (
+    add_community,
+    alternative_share,
+    monthly_statement,
+    settle,
+    site_balance,
+    total_balance,
+)
 from tests.energy.helpers import add_pv_site, ingest_frame
 
 
@@ -113,11 +118,11 @@ def test_community_needs_energy_sites(demo: Store) -> None:
 
 
 def test_indicator_on_demo_is_insufficient(demo: Store) -> None:
-    ind = alternative_share_indicator(demo, 2016)
+    ind = alternative_share(demo, 2016)
     assert ind["id"] == "energy_alternative_share" and ind["status"] == "insufficient_data"
     assert 0 < ind["value"] < 1 and ind["coverage"] < 0.3
     assert ind["details"]["includes_simulated"] is True
-    assert alternative_share_indicator(demo, 2020)["status"] == "no_data"
+    assert alternative_share(demo, 2020)["status"] == "no_data"
 
 
 def _two_years(store: Store, gen_2023: float, gen_2024: float, gap_2024: bool = False) -> None:
@@ -139,12 +144,12 @@ def _two_years(store: Store, gen_2023: float, gen_2024: float, gap_2024: bool = 
 
 def test_indicator_year_on_year_on_track(store: Store) -> None:
     _two_years(store, 0.6, 0.75)
-    ind = alternative_share_indicator(store, 2024)
+    ind = alternative_share(store, 2024)
     assert ind["baseline"] == pytest.approx(0.6 * 4 / 24)
     assert ind["value"] == pytest.approx(0.75 * 4 / 24)
     assert ind["target"] == pytest.approx(1.1 * ind["baseline"])
     assert ind["status"] == "on_track" and ind["coverage"] == pytest.approx(1.0)
-    trailing = alternative_share_indicator(
+    trailing = alternative_share(
         store, as_of=int(pd.Timestamp("2025-01-01", tz="Asia/Bangkok").timestamp())
     )
     assert trailing["period"] == "2024-01-01/2025-01-01" and trailing["status"] == "on_track"
@@ -152,6 +157,6 @@ def test_indicator_year_on_year_on_track(store: Store) -> None:
 
 def test_indicator_off_track_and_gaps(store: Store) -> None:
     _two_years(store, 0.6, 0.63, gap_2024=True)
-    ind = alternative_share_indicator(store, 2024)
+    ind = alternative_share(store, 2024)
     assert ind["coverage"] < 0.9 and ind["status"] == "insufficient_data"
-    assert alternative_share_indicator(store, 2023)["status"] == "insufficient_data"  # no 2022
+    assert alternative_share(store, 2023)["status"] == "insufficient_data"  # no 2022

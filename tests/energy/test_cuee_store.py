@@ -8,7 +8,8 @@ import pytest
 
 from paknam.core.store import Store
 from paknam.energy.demo import CUEE_ID, load_demo_energy
-from paknam.energy.service import run_energy_checks, site_performance, year_bounds
+from paknam.energy.periods import year_bounds
+from paknam.energy.service import run_energy_checks, site_performance
 
 
 @pytest.mark.shared_data

@@ -11,8 +11,13 @@ import pytest
 
 from paknam.core.errors import BatchRejected, InvalidInput, NotFound
 from paknam.core.store import Store
-from paknam.energy.imports import import_readings, import_sites
-from paknam.energy.service import run_energy_checks, site_balance, site_performance
+from paknam.energy.service import (
+    import_readings,
+    import_sites,
+    run_energy_checks,
+    site_balance,
+    site_performance,
+)
 from paknam.energy.sites import ArrayIn, SiteCreate, get_site, insert_site, list_sites
 from tests.energy.helpers import add_pv_site, ingest_frame, synthetic_pv
 

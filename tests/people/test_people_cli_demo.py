@@ -13,7 +13,7 @@ from paknam.core.config import get_settings
 from paknam.core.store import Store
 from paknam.people.cli import people_app
 from paknam.people.demo import load_demo_people
-from paknam.people.indicators import people_indicators
+from paknam.people.service import indicator_records
 
 root = typer.Typer()
 root.add_typer(people_app, name="people")
@@ -52,7 +52,7 @@ def test_people_demo_is_sample_idempotent_and_feeds_indicators(sqlite_store: Sto
     assert first["statements"] > 0
     again = load_demo_people(sqlite_store, today=today)
     assert again["schools"] == again["teachers"] == again["statements"] == 0
-    teachers, covered, share = people_indicators(sqlite_store, "2568-2", today=today)
+    teachers, covered, share = indicator_records(sqlite_store, "2568-2", today=today)
     assert teachers["details"]["sample"] is True
     assert covered["details"]["registered_obec_schools"] == 25
     assert share["details"]["enrolment"] == 37_730  # the sample enrolment file

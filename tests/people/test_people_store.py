@@ -11,7 +11,7 @@ from paknam.core.errors import BatchRejected, InvalidInput, PermissionDenied
 from paknam.core.store import Store
 from paknam.core.tabular import parse_csv
 from paknam.people.imports import import_rows, import_table
-from paknam.people.indicators import people_indicators, school_indicators
+from paknam.people.service import indicator_records, school_figures
 from paknam.people.statements import ingest_statements
 from tests.people.fixtures import rows, seed, statement, uid
 
@@ -46,7 +46,7 @@ def test_people_import_reports_every_bad_line(store: Store) -> None:
     assert "repeats line 2" in reasons[6]
     assert "in the future" in reasons[7]
     assert reasons[8] == "teacher_id is empty"
-    before = people_indicators(store, "2568-1", today=date(2025, 11, 15))[0]["value"]
+    before = indicator_records(store, "2568-1", today=date(2025, 11, 15))[0]["value"]
     assert before == 2  # nothing of the rejected file was stored
     with store.write() as conn:
         report = import_table(conn, "completions", table, skip_invalid=True)
@@ -141,7 +141,7 @@ def test_people_indicators_hand_computed(store: Store) -> None:
             statement(uid(8), "st-6", "C-1", IN_TERM),  # school without enrolment
         ],
     )
-    teachers, covered, share = people_indicators(store, "2568-1", today=date(2025, 11, 15))
+    teachers, covered, share = indicator_records(store, "2568-1", today=date(2025, 11, 15))
     assert teachers["value"] == 2  # a1 and b1 finished the PBL course; a2 only IT
     assert teachers["status"] == "off_track" and teachers["target"] == 100
     assert teachers["details"]["by_school"] == {"A": 1, "B": 1, "C": 0}
@@ -154,13 +154,13 @@ def test_people_indicators_hand_computed(store: Store) -> None:
     for record in (teachers, covered, share):
         assert record["period"] == "2568-1" and record["domain"] == "people"
         assert record["name_th"] and record["name_en"]
-    a = school_indicators(store, "A", "2568-2", today=date(2026, 1, 10))
+    a = school_figures(store, "A", "2568-2", today=date(2026, 1, 10))
     assert (a["enrolment"], a["enrolment_term"], a["students_active"]) == (10, "2568-1", 0)
-    b = school_indicators(store, "B", "2568-1", today=date(2025, 11, 15))
+    b = school_figures(store, "B", "2568-1", today=date(2025, 11, 15))
     assert b["share"] == pytest.approx(0.05) and b["share_status"] == "off_track"
 
 
 def test_people_indicators_without_data(store: Store) -> None:
-    teachers, covered, share = people_indicators(store, "2568-1")
+    teachers, covered, share = indicator_records(store, "2568-1")
     assert [r["status"] for r in (teachers, covered, share)] == ["no_data"] * 3
     assert [r["value"] for r in (teachers, covered, share)] == [None] * 3

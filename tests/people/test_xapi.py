@@ -7,7 +7,8 @@ import copy
 import pytest
 
 from paknam.core.timeutil import parse_time
-from paknam.people.xapi import StatementError, check_statement
+from paknam.people.errors import StatementError
+from paknam.people.xapi import check_statement
 from tests.people.fixtures import statement, uid
 
 NOW = parse_time("2025-07-01T00:00:00+07:00")

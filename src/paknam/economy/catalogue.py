@@ -1,4 +1,4 @@
-"""The catalogue of attractions and community products, on a SQLAlchemy connection.
+"""The catalogue of attractions and community products, on the caller's connection.
 
 Places must lie inside one of the province's districts (found with the core district
 locator, so any province that loads its own districts works). Search and filters run in
@@ -13,13 +13,14 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from paknam.core.errors import Conflict, InvalidInput, NotFound
+from paknam.core.errors import Conflict, InvalidInput
 from paknam.core.media import photo_type
 from paknam.core.schema import districts
 from paknam.core.stations import district_locator
 from paknam.core.timeutil import BANGKOK
 from paknam.economy import search_text
 from paknam.economy.categories import CATEGORIES, KINDS, category_labels, check_category
+from paknam.economy.errors import UnknownPlace
 from paknam.economy.hours import check_hours, is_open
 from paknam.economy.models import PlaceCreate, PlaceUpdate
 from paknam.economy.schema import place_photos, places
@@ -119,9 +120,10 @@ def upsert_place(conn: Connection, new: PlaceCreate) -> bool:
 
 
 def update_place(conn: Connection, place_id: str, change: PlaceUpdate) -> dict[str, Any]:
+    """Apply the fields given in ``change``; the place as a Feature."""
     current = conn.execute(sa.select(places).where(places.c.id == place_id)).first()
     if current is None:
-        raise NotFound(f"place {place_id!r} does not exist")
+        raise UnknownPlace(f"place {place_id!r} does not exist")
     data = {k: current._mapping[k] for k in PlaceCreate.model_fields}
     patch = _dump(change, unset=True)
     nulls = sorted(k for k, v in patch.items() if v is None and k != "opening_hours")
@@ -138,9 +140,10 @@ def update_place(conn: Connection, place_id: str, change: PlaceUpdate) -> dict[s
 
 
 def delete_place(conn: Connection, place_id: str) -> None:
+    """Remove a place and its photos."""
     conn.execute(place_photos.delete().where(place_photos.c.place_id == place_id))
     if conn.execute(places.delete().where(places.c.id == place_id)).rowcount == 0:
-        raise NotFound(f"place {place_id!r} does not exist")
+        raise UnknownPlace(f"place {place_id!r} does not exist")
 
 
 def _district_names(conn: Connection) -> dict[str, tuple[str, str]]:
@@ -201,7 +204,7 @@ def get_place(conn: Connection, place_id: str, *, at: datetime | None = None) ->
     """One place as a GeoJSON Feature."""
     row = conn.execute(sa.select(places).where(places.c.id == place_id)).first()
     if row is None:
-        raise NotFound(f"place {place_id!r} does not exist")
+        raise UnknownPlace(f"place {place_id!r} does not exist")
     local = (at or datetime.now(UTC)).astimezone(BANGKOK)
     photos = _photo_ids(conn, place_id).get(place_id, [])
     return _feature(row, _district_names(conn), photos, local)
@@ -217,9 +220,11 @@ def search_places(
     open_now: bool | None = None,
     sample: bool | None = None,
     at: datetime | None = None,
-    limit: int = 500,
+    limit: int | None = None,
+    offset: int = 0,
 ) -> list[dict[str, Any]]:
-    """Places matching every filter as GeoJSON Features, best text match first.
+    """Places matching every filter as GeoJSON Features, best text match first (then by
+    id); ``limit``/``offset`` take one page of them.
 
     ``open_now`` keeps places open (True) or closed (False) at ``at`` (default: now);
     places without opening hours are left out of either. ``district`` is an amphoe code.
@@ -259,17 +264,19 @@ def search_places(
                 continue
         ranked.append((-rank, row.id, row))
     ranked.sort(key=lambda t: (t[0], t[1]))
-    return [_feature(r, names, photos.get(r.id, []), local) for _, _, r in ranked[:limit]]
+    page = ranked[offset:] if limit is None else ranked[offset : offset + limit]
+    return [_feature(r, names, photos.get(r.id, []), local) for _, _, r in page]
 
 
 def feature_collection(features: list[dict[str, Any]]) -> dict[str, Any]:
+    """Features as a GeoJSON FeatureCollection."""
     return {"type": "FeatureCollection", "features": features}
 
 
 def add_photo(conn: Connection, place_id: str, data: bytes) -> dict[str, Any]:
     """Store an uploaded photo checked by its magic bytes (JPEG, PNG, WebP, ≤ 5 MB)."""
     if conn.execute(sa.select(places.c.id).where(places.c.id == place_id)).first() is None:
-        raise NotFound(f"place {place_id!r} does not exist")
+        raise UnknownPlace(f"place {place_id!r} does not exist")
     kind = photo_type(data)
     count = conn.execute(
         sa.select(sa.func.count()).where(place_photos.c.place_id == place_id)
@@ -285,11 +292,12 @@ def add_photo(conn: Connection, place_id: str, data: bytes) -> dict[str, Any]:
 
 
 def get_photo(conn: Connection, place_id: str, photo_id: int) -> tuple[str, bytes]:
+    """(media type, bytes) of a stored photo."""
     row = conn.execute(
         sa.select(place_photos.c.photo_type, place_photos.c.data).where(
             place_photos.c.place_id == place_id, place_photos.c.id == photo_id
         )
     ).first()
     if row is None:
-        raise NotFound(f"place {place_id!r} has no photo {photo_id}")
+        raise UnknownPlace(f"place {place_id!r} has no photo {photo_id}")
     return row.photo_type, bytes(row.data)

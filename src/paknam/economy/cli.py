@@ -1,32 +1,22 @@
 """``paknam economy ...``: catalogue search, visitor figures import, growth and indicators.
 
-The lead registers it with ``app.add_typer(economy_app, name="economy")``.
+Registered through the domain manifest (:mod:`paknam.economy.domain`). Every command opens
+the configured store and calls :mod:`paknam.economy.service`; none touches SQL.
 """
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from paknam.core.cli_support import friendly
+from paknam.core.cli_support import friendly, open_store, print_json
 
 economy_app = typer.Typer(
     help="Smart Economy: attractions, community products, visitors (เศรษฐกิจอัจฉริยะ)",
     no_args_is_help=True,
 )
-
-
-def _store():  # type: ignore[no-untyped-def]
-    from paknam.core.store import Store
-
-    return Store.open()
-
-
-def _print_json(doc: object) -> None:
-    print(json.dumps(doc, ensure_ascii=False, default=str))
 
 
 @economy_app.command("import-visits")
@@ -43,12 +33,12 @@ def import_visits_cmd(
 ) -> None:
     """Import monthly returns or daily counters (นำเข้าจำนวนผู้เยี่ยมเยือนและรายได้)."""
     from paknam.core.tabular import read_table
-    from paknam.economy.imports import import_visits
+    from paknam.economy.service import import_visits
 
     table = read_table(file, sheet)
-    with _store() as store, store.write() as conn:
+    with open_store() as store:
         report = import_visits(
-            conn,
+            store,
             table,
             granularity=granularity,
             scope=scope,
@@ -57,7 +47,7 @@ def import_visits_cmd(
             skip_invalid=skip_invalid,
         )
     if as_json:
-        _print_json(report.as_dict())
+        print_json(report.as_dict())
         return
     print(
         f"{report.received} rows: {report.stored} stored, {report.unchanged} unchanged, "
@@ -80,11 +70,12 @@ def search_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="Print GeoJSON")] = False,
 ) -> None:
     """Search the catalogue (ค้นหาแหล่งท่องเที่ยวและผลิตภัณฑ์ชุมชน)."""
-    from paknam.economy.catalogue import feature_collection, search_places
+    from paknam.economy.catalogue import feature_collection
+    from paknam.economy.service import search_places
 
-    with _store() as store, store.read() as conn:
+    with open_store() as store:
         found = search_places(
-            conn,
+            store,
             q=q,
             kind=kind,
             category=category,
@@ -92,7 +83,7 @@ def search_cmd(
             open_now=True if open_now else None,
         )
     if as_json:
-        _print_json(feature_collection(found))
+        print_json(feature_collection(found))
         return
     for f in found:
         p = f["properties"]
@@ -109,7 +100,7 @@ def growth_cmd(
 ) -> None:
     """Growth of visitors and revenue (การเติบโตของผู้เยี่ยมเยือนและรายได้)."""
     from paknam.core.errors import InvalidInput
-    from paknam.economy.visits import growth_report
+    from paknam.economy.service import growth
 
     key = None
     if month:
@@ -118,10 +109,10 @@ def growth_cmd(
         except ValueError:
             raise InvalidInput(f"--month {month!r} is not YYYY-MM") from None
         key = (y, m)
-    with _store() as store, store.read() as conn:
-        report = growth_report(conn, scope, key)
+    with open_store() as store:
+        report = growth(store, scope, key)
     if as_json:
-        _print_json(report)
+        print_json(report)
         return
 
     def pct(x: float | None) -> str:
@@ -144,12 +135,12 @@ def indicators_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
 ) -> None:
     """The proposal's two economy indicators (ตัวชี้วัดด้านเศรษฐกิจ)."""
-    from paknam.economy.indicators import economy_indicators
+    from paknam.economy.service import indicator_records
 
-    with _store() as store:
-        records = economy_indicators(store, year)
+    with open_store() as store:
+        records = indicator_records(store, year)
     if as_json:
-        _print_json(records)
+        print_json(records)
         return
     for r in records:
         print(
@@ -164,7 +155,7 @@ def demo_cmd() -> None:
     """Load the sample catalogue and the real MOTS monthly figures (โหลดข้อมูลสาธิต)."""
     from paknam.economy.demo import load_demo_economy
 
-    with _store() as store:
+    with open_store() as store:
         result = load_demo_economy(store)
     v = result["visits"]
     print(

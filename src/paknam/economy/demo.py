@@ -8,8 +8,7 @@ from typing import Any
 
 from paknam.core.store import Store
 from paknam.core.tabular import parse_csv
-from paknam.economy.catalogue import upsert_place
-from paknam.economy.imports import import_visits
+from paknam.economy import service
 from paknam.economy.models import PlaceCreate
 
 PLACES_FILE = "places_sample.json"
@@ -32,9 +31,8 @@ def sample_places() -> list[PlaceCreate]:
 
 def load_demo_economy(store: Store) -> dict[str, Any]:
     """Load the sample catalogue and the province's real monthly figures. Idempotent."""
-    with store.write() as conn:
-        changed = sum(upsert_place(conn, p) for p in sample_places())
-        report = import_visits(
-            conn, parse_csv(_data(MOTS_FILE)), scope="province", source=MOTS_SOURCE
-        )
+    changed = service.upsert_places(store, sample_places())
+    report = service.import_visits(
+        store, parse_csv(_data(MOTS_FILE)), scope="province", source=MOTS_SOURCE
+    )
     return {"places_changed": changed, "visits": report.as_dict()}

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from paknam.core.registry import DemoStep, Domain, tables_of
-from paknam.economy import indicators, schema
+from paknam.core.registry import DemoStep, Domain, Indicator, tables_of
+from paknam.economy import schema
 
 if TYPE_CHECKING:
     import typer
@@ -27,6 +27,12 @@ def _install_cli(app: typer.Typer) -> None:
     app.add_typer(economy_app, name="economy")
 
 
+def _indicators(store: Store, year: int | None = None) -> Sequence[Indicator]:
+    from paknam.economy.service import board_indicators
+
+    return board_indicators(store, year)
+
+
 def _demo(store: Store) -> list[str]:
     from paknam.economy.demo import load_demo_economy
 
@@ -44,6 +50,6 @@ DOMAIN = Domain(
     routers=_routers,
     install_cli=_install_cli,
     tables=tables_of(schema),
-    indicators=indicators.indicators,
+    indicators=_indicators,
     demo=DemoStep(_demo, order=60),
 )

@@ -25,7 +25,7 @@ import math
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, SupportsFloat
 
 from sqlalchemy.engine import Connection
 
@@ -117,7 +117,12 @@ def _number(cell: object, name: str, *, whole: bool) -> float | int | None:
     if isinstance(cell, bool):
         raise ValueError(f"{name} {cell!r} is not a number")
     try:
-        value = float(str(cell).replace(",", "").strip()) if isinstance(cell, str) else float(cell)
+        if isinstance(cell, str):
+            value = float(cell.replace(",", "").strip())
+        elif isinstance(cell, SupportsFloat):
+            value = float(cell)
+        else:
+            raise TypeError(type(cell).__name__)
     except (TypeError, ValueError):
         raise ValueError(f"{name} {cell!r} is not a number") from None
     if not math.isfinite(value) or value < 0:
@@ -143,8 +148,14 @@ def _row(
         else None
         for name in ("visitors", "visitors_thai", "visitors_foreign", "revenue_thb")
     }
-    parts = [figures["visitors_thai"], figures["visitors_foreign"]]
-    if figures["visitors"] is not None and None not in parts and sum(parts) != figures["visitors"]:
+    thai, foreign = figures["visitors_thai"], figures["visitors_foreign"]
+    parts = [thai, foreign]
+    if (
+        figures["visitors"] is not None
+        and thai is not None
+        and foreign is not None
+        and thai + foreign != figures["visitors"]
+    ):
         raise ValueError(
             f"visitors {figures['visitors']} ≠ visitors_thai {parts[0]} + "
             f"visitors_foreign {parts[1]}"

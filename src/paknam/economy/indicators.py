@@ -10,16 +10,17 @@ baseline year with missing months (e.g. 2020, whose April and May were not colle
 the status ``insufficient_data``; its value is then the sum of the months present and the
 details give the matched-month comparison instead. Every record also compares the year with
 2019, the last year before COVID-19.
+
+Pure: computed from the province's monthly table (:func:`paknam.economy.visits.monthly_table`),
+which the service reads.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from paknam.core.registry import Indicator
-from paknam.core.store import Store
 from paknam.economy import tourism
-from paknam.economy.visits import PROVINCE, latest_month, monthly_table, series
+from paknam.economy.visits import latest_month, series
 
 TOURISTS_TARGET_GAIN = 0.05
 REVENUE_TARGET_GAIN = 0.10
@@ -62,12 +63,13 @@ def _status(value: float | None, target: float | None, complete: bool) -> str:
 
 
 def economy_indicator(
-    store: Store, indicator_id: str, year: int | None = None, baseline_year: int | None = None
+    table: list[dict[str, Any]],
+    indicator_id: str,
+    year: int | None = None,
+    baseline_year: int | None = None,
 ) -> dict[str, Any]:
-    """One indicator record for the board (see module docstring)."""
+    """One indicator record for the board from the province's monthly ``table``."""
     spec = _SPECS[indicator_id]
-    with store.read() as conn:
-        table = monthly_table(conn, PROVINCE)
     s = series(table, spec["figure"])
     year = year if year is not None else _default_year(s)
     record: dict[str, Any] = {
@@ -113,11 +115,8 @@ def economy_indicator(
     return record
 
 
-def economy_indicators(store: Store, year: int | None = None) -> list[dict[str, Any]]:
-    """Both Smart Economy indicators of the proposal."""
-    return [economy_indicator(store, i, year) for i in _SPECS]
-
-
-def indicators(store: Store, year: int | None = None) -> list[Indicator]:
-    """Tourists and tourism revenue, for the board."""
-    return [Indicator.from_dict(r) for r in economy_indicators(store, year)]
+def economy_indicators(
+    table: list[dict[str, Any]], year: int | None = None
+) -> list[dict[str, Any]]:
+    """Both Smart Economy indicators of the proposal, from the province's monthly table."""
+    return [economy_indicator(table, i, year) for i in _SPECS]

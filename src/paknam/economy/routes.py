@@ -1,5 +1,9 @@
 """Smart Economy: the catalogue of attractions and community products, visitor figures,
-growth and the proposal's two indicators. Reads are public; writes need an officer."""
+growth and the proposal's two indicators. Reads are public; writes need an officer.
+
+Every handler calls :mod:`paknam.economy.service` and serialises what it returns (store
+work of the upload handlers runs in the thread pool); lists take ``limit`` and ``offset``
+(:mod:`paknam.core.http.pagination`)."""
 
 from __future__ import annotations
 
@@ -10,18 +14,18 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, File, Form, Path, Query, UploadFile
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
 
 from paknam.core.errors import InvalidInput
 from paknam.core.http.deps import OfficerDep, StoreDep, time_param
+from paknam.core.http.pagination import PageDep
 from paknam.core.http.responses import ERROR_RESPONSES, FastJSONResponse, GeoJSONResponse
 from paknam.core.media import MAX_PHOTO_BYTES
-from paknam.core.tabular import parse_table
-from paknam.economy import catalogue
+from paknam.economy import service
+from paknam.economy.catalogue import feature_collection
 from paknam.economy.categories import all_categories
-from paknam.economy.imports import import_visits
-from paknam.economy.indicators import economy_indicators
 from paknam.economy.models import PlaceCreate, PlaceUpdate
-from paknam.economy.visits import DEFINITIONS, growth_report, monthly_table
+from paknam.economy.visits import DEFINITIONS
 
 router = APIRouter(prefix="/api/v1/economy", tags=["economy"], responses=ERROR_RESPONSES)
 PlaceId = Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")]
@@ -41,6 +45,7 @@ def get_categories() -> FastJSONResponse:
 )
 def get_places(
     store: StoreDep,
+    page: PageDep,
     q: Annotated[str | None, Query(max_length=200, description="Thai or English words")] = None,
     kind: Annotated[Literal["attraction", "product"] | None, Query()] = None,
     category: Annotated[str | None, Query(description="e.g. eco, history, food")] = None,
@@ -48,49 +53,47 @@ def get_places(
     open_now: Annotated[bool | None, Query(description="Open (true) or closed (false)")] = None,
     at: Annotated[str | None, Query(description="ISO 8601 time for open_now (default now)")] = None,
     sample: Annotated[bool | None, Query(description="Only sample (true) or real (false)")] = None,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 500,
 ) -> GeoJSONResponse:
-    """A FeatureCollection; each place says whether it is sample content (``sample``)."""
+    """A FeatureCollection of one page of places, best text match first, with ``limit``
+    and ``offset``; each place says whether it is sample content (``sample``)."""
     when = datetime.fromtimestamp(time_param(at, "at", 0), UTC) if at else None
-    with store.read() as conn:
-        features = catalogue.search_places(
-            conn,
-            q=q,
-            kind=kind,
-            category=category,
-            district=district,
-            open_now=open_now,
-            sample=sample,
-            at=when,
-            limit=limit,
-        )
-    return GeoJSONResponse(catalogue.feature_collection(features))
+    features = service.search_places(
+        store,
+        q=q,
+        kind=kind,
+        category=category,
+        district=district,
+        open_now=open_now,
+        sample=sample,
+        at=when,
+        limit=page.limit,
+        offset=page.offset,
+    )
+    return GeoJSONResponse(
+        {**feature_collection(features), "limit": page.limit, "offset": page.offset}
+    )
 
 
 @router.get("/places/{place_id}", response_class=GeoJSONResponse, summary="One place (Feature)")
 def get_place(place_id: PlaceId, store: StoreDep) -> GeoJSONResponse:
-    with store.read() as conn:
-        return GeoJSONResponse(catalogue.get_place(conn, place_id))
+    return GeoJSONResponse(service.get_place(store, place_id))
 
 
 @router.post("/places", status_code=201, summary="Add a place (officer)")
 def post_place(new: PlaceCreate, store: StoreDep, _: OfficerDep) -> GeoJSONResponse:
-    with store.write() as conn:
-        return GeoJSONResponse(catalogue.add_place(conn, new), status_code=201)
+    return GeoJSONResponse(service.add_place(store, new), status_code=201)
 
 
 @router.patch("/places/{place_id}", summary="Change a place (officer)")
 def patch_place(
     place_id: PlaceId, change: PlaceUpdate, store: StoreDep, _: OfficerDep
 ) -> GeoJSONResponse:
-    with store.write() as conn:
-        return GeoJSONResponse(catalogue.update_place(conn, place_id, change))
+    return GeoJSONResponse(service.update_place(store, place_id, change))
 
 
 @router.delete("/places/{place_id}", status_code=204, summary="Remove a place (officer)")
 def delete_place(place_id: PlaceId, store: StoreDep, _: OfficerDep) -> Response:
-    with store.write() as conn:
-        catalogue.delete_place(conn, place_id)
+    service.delete_place(store, place_id)
     return Response(status_code=204)
 
 
@@ -105,16 +108,15 @@ async def post_photo(
     data = await photo.read(MAX_PHOTO_BYTES + 1)
     if not data:
         raise InvalidInput("the photo is empty", field="photo")
-    with store.write() as conn:
-        return FastJSONResponse(catalogue.add_photo(conn, place_id, data), status_code=201)
+    added = await run_in_threadpool(service.add_photo, store, place_id, data)
+    return FastJSONResponse(added, status_code=201)
 
 
 @router.get("/places/{place_id}/photos/{photo_id}", response_class=Response)
 def get_photo(
     place_id: PlaceId, photo_id: Annotated[int, Path(ge=1, le=2**31 - 1)], store: StoreDep
 ) -> Response:
-    with store.read() as conn:
-        kind, data = catalogue.get_photo(conn, place_id, photo_id)
+    kind, data = service.get_photo(store, place_id, photo_id)
     return Response(data, media_type=kind)
 
 
@@ -134,8 +136,7 @@ def get_visits(
 ) -> FastJSONResponse:
     """One entry per month: from a monthly return, else from complete daily counters
     (``days_counted``). ``null`` means missing (not collected), never zero."""
-    with store.read() as conn:
-        months = monthly_table(conn, scope)
+    months = service.monthly_visits(store, scope)
     definitions = {k: {"name_th": th, "name_en": en} for k, (th, en) in DEFINITIONS.items()}
     return FastJSONResponse({"scope": scope, "months": months, "definitions": definitions})
 
@@ -146,8 +147,7 @@ def get_growth(
     scope: Annotated[str, Query(description="'province' or a place id")] = "province",
     month: Annotated[str | None, Query(description="YYYY-MM (default: newest)")] = None,
 ) -> FastJSONResponse:
-    with store.read() as conn:
-        return FastJSONResponse(growth_report(conn, scope, _month(month)))
+    return FastJSONResponse(service.growth(store, scope, _month(month)))
 
 
 class VisitsAnswer(BaseModel):
@@ -177,17 +177,17 @@ async def post_visits_import(
     data = await file.read(MAX_FILE_BYTES + 1)
     if len(data) > MAX_FILE_BYTES:
         raise InvalidInput(f"file larger than {MAX_FILE_BYTES} bytes", field="file")
-    table = parse_table(data, file.filename or "upload.csv")
-    with store.write() as conn:
-        report = import_visits(
-            conn,
-            table,
-            granularity=granularity,
-            scope=scope,
-            definition=definition,
-            source=source,
-            skip_invalid=skip_invalid,
-        )
+    report = await run_in_threadpool(
+        service.import_visits_file,
+        store,
+        data,
+        file.filename or "upload.csv",
+        granularity=granularity,
+        scope=scope,
+        definition=definition,
+        source=source,
+        skip_invalid=skip_invalid,
+    )
     return FastJSONResponse(report.as_dict())
 
 
@@ -196,4 +196,4 @@ def get_indicators(
     store: StoreDep,
     year: Annotated[int | None, Query(ge=1990, le=2100, description="Default: newest full")] = None,
 ) -> FastJSONResponse:
-    return FastJSONResponse(economy_indicators(store, year))
+    return FastJSONResponse(service.indicator_records(store, year))

@@ -18,8 +18,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from paknam.core.errors import InvalidInput, NotFound
+from paknam.core.errors import InvalidInput
 from paknam.economy import tourism
+from paknam.economy.errors import UnknownScope
 from paknam.economy.schema import places, visits
 
 PROVINCE = "province"
@@ -54,15 +55,17 @@ class VisitRow:
 
 
 def known_scopes(conn: Connection) -> set[str]:
+    """``province`` and every place id."""
     return {PROVINCE} | {r.id for r in conn.execute(sa.select(places.c.id))}
 
 
 def check_scope(conn: Connection, scope: str) -> None:
+    """:class:`UnknownScope` unless ``scope`` is ``province`` or a place id."""
     if (
         scope != PROVINCE
         and not conn.execute(sa.select(places.c.id).where(places.c.id == scope)).first()
     ):
-        raise NotFound(f"scope {scope!r} is neither 'province' nor a place id")
+        raise UnknownScope(f"scope {scope!r} is neither 'province' nor a place id")
 
 
 def write_rows(conn: Connection, rows: list[VisitRow]) -> tuple[int, int]:

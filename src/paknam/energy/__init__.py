@@ -1,14 +1,21 @@
 """Smart Energy: PV sites, expected output, performance ratio, energy balance, sharing.
 
-Layers, as in the other domains:
+The shape every domain has (energy, economy, people alike):
 
-- pure science (no I/O): :mod:`~paknam.energy.pvmodel` (pvlib chain for expected output),
-  :mod:`~paknam.energy.performance` (IEC 61724 daily yields and PR),
-  :mod:`~paknam.energy.detect` (under-performance with a reason),
-  :mod:`~paknam.energy.balance` (self-consumption, self-sufficiency, CO2),
-  :mod:`~paknam.energy.sharing` (community allocation and bills);
-- store glue: :mod:`~paknam.energy.sites`, :mod:`~paknam.energy.readings`,
-  :mod:`~paknam.energy.service`, :mod:`~paknam.energy.ledger`,
-  :mod:`~paknam.energy.imports`, :mod:`~paknam.energy.indicators`;
-- edges: :mod:`paknam.energy.routes`, :mod:`~paknam.energy.cli`, :mod:`~paknam.energy.demo`.
+- manifest and tables: :mod:`~paknam.energy.domain`, :mod:`~paknam.energy.schema`;
+  errors: :mod:`~paknam.energy.errors`;
+- :mod:`~paknam.energy.service` — the operations on the store, and **the only module that
+  opens transactions** (``store.read()`` / ``store.write()``). It returns plain Python
+  values; the edges serialise them;
+- edges, which call the service and nothing that touches SQL:
+  :mod:`paknam.energy.routes` (HTTP), :mod:`~paknam.energy.cli` (commands),
+  :mod:`~paknam.energy.demo` (demo loader);
+- store glue, every function taking the caller's ``Connection``:
+  :mod:`~paknam.energy.sites`, :mod:`~paknam.energy.community`,
+  :mod:`~paknam.energy.ledger`, :mod:`~paknam.energy.readings`,
+  :mod:`~paknam.energy.indicators`;
+- pure (plain values in and out, no store): :mod:`~paknam.energy.imports` (file parsing),
+  :mod:`~paknam.energy.reports` (answers from a site's interval data),
+  :mod:`~paknam.energy.periods`, and the science in :mod:`paknam.energy.science`
+  (pvmodel, performance, detect, balance, sharing, emission).
 """

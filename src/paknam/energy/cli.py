@@ -1,29 +1,24 @@
 """``paknam energy ...``: sites, imports, reports, settlements, the indicator.
 
-Registered by the main CLI with ``app.add_typer(energy_app, name="energy")``.
+Registered through the domain manifest (:mod:`paknam.energy.domain`). Every command opens
+the configured store and calls :mod:`paknam.energy.service`; none touches SQL.
 """
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import typer
 
-from paknam.core.cli_support import friendly
+from paknam.core.cli_support import friendly, open_store
 
 energy_app = typer.Typer(help="Smart Energy (พลังงานอัจฉริยะ)", no_args_is_help=True)
 site_app = typer.Typer(help="Energy sites (สถานที่ผลิตพลังงาน)", no_args_is_help=True)
 community_app = typer.Typer(help="Energy communities (ชุมชนพลังงาน)", no_args_is_help=True)
 energy_app.add_typer(site_app, name="site")
 energy_app.add_typer(community_app, name="community")
-
-
-def _store():  # type: ignore[no-untyped-def]
-    from paknam.core.store import Store
-
-    return Store.open()
 
 
 def _echo(text: str) -> None:
@@ -34,7 +29,7 @@ def _dump(obj: Any) -> None:
     typer.echo(json.dumps(obj, ensure_ascii=False, indent=1, default=str))
 
 
-def _validation(exc: Exception) -> None:
+def _validation(exc: Exception) -> NoReturn:
     from pydantic import ValidationError
 
     from paknam.core.errors import InvalidInput
@@ -77,7 +72,8 @@ def site_add(
     """Register a PV site (ลงทะเบียนสถานที่ผลิตไฟฟ้าแสงอาทิตย์)."""
     from pydantic import ValidationError
 
-    from paknam.energy.sites import ArrayIn, SiteCreate, add_site
+    from paknam.energy.service import add_site
+    from paknam.energy.sites import ArrayIn, SiteCreate
 
     try:
         new = SiteCreate(
@@ -94,7 +90,7 @@ def site_add(
         )
     except ValidationError as exc:
         _validation(exc)
-    with _store() as store:
+    with open_store() as store:
         site = add_site(store, new)
     _echo(f"site {site['id']} added: {site['kwp']:g} kWp, meters {', '.join(site['meters'])}")
 
@@ -108,9 +104,9 @@ def site_import(
 ) -> None:
     """Register sites from a site list (นำเข้ารายชื่อสถานที่)."""
     from paknam.core.errors import BatchRejected
-    from paknam.energy.imports import import_sites
+    from paknam.energy.service import import_sites
 
-    with _store() as store:
+    with open_store() as store:
         try:
             n, errors = import_sites(store, file, skip_invalid=skip_invalid)
         except BatchRejected as exc:
@@ -138,9 +134,9 @@ def readings_import(
 ) -> None:
     """Import meter readings (นำเข้าข้อมูลมิเตอร์จากไฟล์ CSV/Excel)."""
     from paknam.core.errors import BatchRejected
-    from paknam.energy.imports import import_readings
+    from paknam.energy.service import import_readings
 
-    with _store() as store:
+    with open_store() as store:
         try:
             rep = import_readings(
                 store, file, site=site, thai_time=thai_time, skip_invalid=skip_invalid, sheet=sheet
@@ -167,9 +163,10 @@ def report_cmd(
 ) -> None:
     """Monthly PR, balance and findings of a site (รายงานประจำปีของสถานที่)."""
     from paknam.core.errors import InvalidInput
-    from paknam.energy.service import site_balance, site_performance, year_bounds
+    from paknam.energy.periods import year_bounds
+    from paknam.energy.service import site_balance, site_performance
 
-    with _store() as store:
+    with open_store() as store:
         bal = site_balance(store, site, year)
         try:
             perf = site_performance(store, site, *year_bounds(year))
@@ -207,7 +204,8 @@ def community_add(
     """Group sites into an energy-sharing community (สร้างชุมชนแบ่งปันพลังงาน)."""
     from pydantic import ValidationError
 
-    from paknam.energy.community import CommunityCreate, add_community
+    from paknam.energy.community import CommunityCreate
+    from paknam.energy.service import add_community
 
     try:
         new = CommunityCreate(
@@ -222,7 +220,7 @@ def community_add(
         )
     except ValidationError as exc:
         _validation(exc)
-    with _store() as store:
+    with open_store() as store:
         c = add_community(store, new)
     _echo(f"community {c['id']} added with {len(c['members'])} members")
 
@@ -236,9 +234,9 @@ def settle_cmd(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Settle a month and print each member's statement (ชำระบัญชีรายเดือน)."""
-    from paknam.energy.ledger import settle
+    from paknam.energy.service import settle
 
-    with _store() as store:
+    with open_store() as store:
         st = settle(store, community, month, by)
     if as_json:
         _dump(st)
@@ -260,10 +258,10 @@ def indicator_cmd(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Alternative-energy share, year on year (ตัวชี้วัดสัดส่วนพลังงานทางเลือก)."""
-    from paknam.energy.indicators import alternative_share_indicator
+    from paknam.energy.service import alternative_share
 
-    with _store() as store:
-        ind = alternative_share_indicator(store, year)
+    with open_store() as store:
+        ind = alternative_share(store, year)
     if as_json:
         _dump(ind)
         return
@@ -280,7 +278,7 @@ def demo_cmd() -> None:
     """Load the demo energy sites (โหลดข้อมูลตัวอย่างพลังงาน)."""
     from paknam.energy.demo import load_demo_energy
 
-    with _store() as store:
+    with open_store() as store:
         r = load_demo_energy(store)
     _echo(
         f"energy demo: sites added {', '.join(r.sites_added) or 'none'}; "

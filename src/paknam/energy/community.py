@@ -1,31 +1,32 @@
-"""Energy communities: sites that share surplus PV, with their tariffs."""
+"""Energy communities: sites that share surplus PV, with their tariffs (on a connection)."""
 
 from __future__ import annotations
 
-import datetime as dt
-import re
 from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import sqlalchemy as sa
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from sqlalchemy.engine import Connection
 
-from paknam.core.errors import Conflict, InvalidInput, NotFound
+from paknam.core.errors import Conflict, InvalidInput
 from paknam.core.models import STATION_ID_PATTERN
-from paknam.core.store import Store
-from paknam.core.timeutil import BANGKOK
+from paknam.energy.errors import NotEnoughReadings, UnknownCommunity
+from paknam.energy.periods import month_bounds
 from paknam.energy.readings import site_frame
 from paknam.energy.schema import energy_communities, energy_community_members, energy_sites
-from paknam.energy.sharing import BUYBACK_THB_KWH, RETAIL_THB_KWH, Tariffs
+from paknam.energy.science.sharing import BUYBACK_THB_KWH, RETAIL_THB_KWH, Tariffs
+from paknam.energy.sites import get_site
 
 MIN_MEMBER_COVERAGE = 0.9
 """Each member needs generation and load in this share of the month's intervals."""
-MONTH_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 
 
 class CommunityCreate(BaseModel):
+    """An energy-sharing community to register."""
+
     model_config = ConfigDict(extra="forbid")
     id: str = Field(pattern=STATION_ID_PATTERN)
     name_th: str = Field(min_length=1, max_length=300)
@@ -46,54 +47,55 @@ class CommunityCreate(BaseModel):
         return self
 
     def tariffs(self) -> Tariffs:
+        """The community's tariffs (community price defaults to the mid-point)."""
         return Tariffs(
             self.retail_thb_kwh, self.buyback_thb_kwh, self.community_thb_kwh, self.loss_fraction
         )
 
 
-def add_community(store: Store, new: CommunityCreate) -> dict[str, Any]:
-    """Register a community and its members in one transaction."""
+def insert_community(conn: Connection, new: CommunityCreate) -> dict[str, Any]:
+    """Register a community and its members, in the caller's transaction."""
     tariffs = new.tariffs()
     now = datetime.now(UTC)
-    with store.write() as conn:
-        if conn.execute(
-            sa.select(energy_communities.c.id).where(energy_communities.c.id == new.id)
-        ).first():
-            raise Conflict(f"community {new.id!r} already exists")
-        known = set(conn.execute(sa.select(energy_sites.c.station_id)).scalars())
-        missing = [m for m in new.members if m not in known]
-        if missing:
-            raise InvalidInput(
-                f"member(s) {', '.join(map(repr, missing))} are not energy sites", field="members"
-            )
+    if conn.execute(
+        sa.select(energy_communities.c.id).where(energy_communities.c.id == new.id)
+    ).first():
+        raise Conflict(f"community {new.id!r} already exists")
+    known = set(conn.execute(sa.select(energy_sites.c.station_id)).scalars())
+    missing = [m for m in new.members if m not in known]
+    if missing:
+        raise InvalidInput(
+            f"member(s) {', '.join(map(repr, missing))} are not energy sites", field="members"
+        )
+    conn.execute(
+        energy_communities.insert().values(
+            id=new.id,
+            name_th=new.name_th,
+            name_en=new.name_en,
+            retail_thb_kwh=tariffs.retail,
+            buyback_thb_kwh=tariffs.buyback,
+            community_thb_kwh=tariffs.community_price,
+            loss_fraction=tariffs.loss_fraction,
+            simulated=new.simulated,
+            created_at=now,
+        )
+    )
+    for m in new.members:
         conn.execute(
-            energy_communities.insert().values(
-                id=new.id,
-                name_th=new.name_th,
-                name_en=new.name_en,
-                retail_thb_kwh=tariffs.retail,
-                buyback_thb_kwh=tariffs.buyback,
-                community_thb_kwh=tariffs.community_price,
-                loss_fraction=tariffs.loss_fraction,
-                simulated=new.simulated,
-                created_at=now,
+            energy_community_members.insert().values(
+                community_id=new.id, station_id=m, joined_at=now
             )
         )
-        for m in new.members:
-            conn.execute(
-                energy_community_members.insert().values(
-                    community_id=new.id, station_id=m, joined_at=now
-                )
-            )
-        return get_community(conn, new.id)
+    return get_community(conn, new.id)
 
 
 def get_community(conn: Connection, community_id: str) -> dict[str, Any]:
+    """A community with its tariffs and members; :class:`UnknownCommunity` otherwise."""
     row = conn.execute(
         sa.select(energy_communities).where(energy_communities.c.id == community_id)
     ).first()
     if row is None:
-        raise NotFound(f"energy community {community_id!r} does not exist")
+        raise UnknownCommunity(f"energy community {community_id!r} does not exist")
     members = sorted(
         conn.execute(
             sa.select(energy_community_members.c.station_id).where(
@@ -109,11 +111,13 @@ def get_community(conn: Connection, community_id: str) -> dict[str, Any]:
 
 
 def list_communities(conn: Connection) -> list[dict[str, Any]]:
+    """Every community, by id."""
     ids = conn.execute(sa.select(energy_communities.c.id).order_by(energy_communities.c.id))
     return [get_community(conn, i) for i in ids.scalars().all()]
 
 
 def tariffs_of(community: dict[str, Any]) -> Tariffs:
+    """The tariffs of a community as :func:`get_community` gives it."""
     return Tariffs(
         community["retail_thb_kwh"],
         community["buyback_thb_kwh"],
@@ -122,31 +126,17 @@ def tariffs_of(community: dict[str, Any]) -> Tariffs:
     )
 
 
-def month_bounds(month: str) -> tuple[int, int]:
-    """UTC epoch seconds [start, end) of a Thai calendar month ``YYYY-MM``."""
-    m = MONTH_RE.match(month or "")
-    if not m:
-        raise InvalidInput(f"month {month!r} is not YYYY-MM", field="month")
-    y, mo = int(m.group(1)), int(m.group(2))
-    a = dt.datetime(y, mo, 1, tzinfo=BANGKOK)
-    b = dt.datetime(y + (mo == 12), mo % 12 + 1, 1, tzinfo=BANGKOK)
-    return int(a.timestamp()), int(b.timestamp())
-
-
 def member_matrices(
-    store: Store, community: dict[str, Any], month: str
+    conn: Connection, community: dict[str, Any], month: str
 ) -> tuple[np.ndarray, np.ndarray, dict[str, Any]]:
     """Generation and load (T × N, kWh) of the members in a month, on the intervals every
-    member has; :class:`InvalidInput` if a member covers less than 90 % of the month."""
+    member has; :class:`NotEnoughReadings` if a member covers less than 90 % of the month."""
     start, end = month_bounds(month)
-    with store.read() as conn:
-        from paknam.energy.sites import get_site
-
-        sites = [get_site(conn, m) for m in community["members"]]
-    frames = {s["id"]: site_frame(store, s["id"], s["meters"], start, end) for s in sites}
+    sites = [get_site(conn, m) for m in community["members"]]
+    frames = {s["id"]: site_frame(conn, s["id"], s["meters"], start, end) for s in sites}
     steps = {f.step_s for f in frames.values() if not f.frame.empty}
     if not steps:
-        raise InvalidInput(
+        raise NotEnoughReadings(
             f"members of {community['id']!r} have no readings in {month}", field="month"
         )
     if len(steps) != 1:
@@ -157,7 +147,9 @@ def member_matrices(
         )
     step = steps.pop()
     n_slots = (end - start) // step
-    gen, load, problems = {}, {}, []
+    gen: dict[str, pd.Series] = {}
+    load: dict[str, pd.Series] = {}
+    problems: list[str] = []
     for sid, f in frames.items():
         ok = f.frame[["gen_kwh", "load_kwh"]].dropna()
         cover = len(ok) / n_slots
@@ -165,14 +157,12 @@ def member_matrices(
             problems.append(f"{sid} {cover:.0%}")
         gen[sid], load[sid] = ok["gen_kwh"], ok["load_kwh"]
     if problems:
-        raise InvalidInput(
+        raise NotEnoughReadings(
             f"cannot settle {community['id']!r} for {month}: members need generation and load "
             f"in at least {MIN_MEMBER_COVERAGE:.0%} of the intervals; coverage: "
             + ", ".join(problems),
             field="month",
         )
-    import pandas as pd
-
     g = pd.DataFrame(gen).dropna()
     lo = pd.DataFrame(load).reindex(g.index).dropna()
     g = g.reindex(lo.index)

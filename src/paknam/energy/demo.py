@@ -20,11 +20,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from paknam.core.errors import NotFound
 from paknam.core.store import Store
 from paknam.core.timeutil import BANGKOK
-from paknam.energy.community import CommunityCreate, add_community
-from paknam.energy.sites import ArrayIn, SiteCreate, add_site
+from paknam.energy import service
+from paknam.energy.community import CommunityCreate
+from paknam.energy.errors import UnknownCommunity, UnknownSite
+from paknam.energy.sites import ArrayIn, SiteCreate
 
 CITYLEARN_FILE = "citylearn2022_6homes_hourly_2016-08_2016-10.csv.gz"
 CITYLEARN_KW = {"b01": 4.0, "b02": 4.0, "b08": 4.0, "b09": 4.0, "b10": 5.0, "b11": 5.0}
@@ -36,6 +37,8 @@ HALL = (100.5969, 13.5996)
 
 @dataclass
 class DemoEnergyResult:
+    """What the demo loader did."""
+
     sites_added: list[str] = field(default_factory=list)
     observations_stored: int = 0
     notes: list[str] = field(default_factory=list)
@@ -50,8 +53,8 @@ def _shared_dir() -> Path:
 
 def _exists(store: Store, site_id: str) -> bool:
     try:
-        store.get_station(site_id)
-    except NotFound:
+        service.get_site(store, site_id)
+    except UnknownSite:
         return False
     return True
 
@@ -75,7 +78,7 @@ def _load_citylearn(store: Store, result: DemoEnergyResult) -> None:
     for i, (home, kw) in enumerate(CITYLEARN_KW.items()):
         sid = f"sim-citylearn-{home}"
         if not _exists(store, sid):
-            add_site(
+            service.add_site(
                 store,
                 SiteCreate(
                     id=sid,
@@ -93,7 +96,8 @@ def _load_citylearn(store: Store, result: DemoEnergyResult) -> None:
             )
             result.sites_added.append(sid)
         n = len(t)
-        r = store.ingest_columns(
+        r = service.ingest_readings(
+            store,
             np.array([sid] * 2 * n, dtype=object),
             np.array(["pv_energy"] * n + ["load_energy"] * n, dtype=object),
             np.concatenate([t, t]),
@@ -103,7 +107,7 @@ def _load_citylearn(store: Store, result: DemoEnergyResult) -> None:
         )
         result.observations_stored += r.stored
     if not _exists_community(store):
-        add_community(
+        service.add_community(
             store,
             CommunityCreate(
                 id=COMMUNITY_ID,
@@ -117,12 +121,9 @@ def _load_citylearn(store: Store, result: DemoEnergyResult) -> None:
 
 
 def _exists_community(store: Store) -> bool:
-    from paknam.energy.community import get_community
-
     try:
-        with store.read() as conn:
-            get_community(conn, COMMUNITY_ID)
-    except NotFound:
+        service.get_community(store, COMMUNITY_ID)
+    except UnknownCommunity:
         return False
     return True
 
@@ -133,7 +134,7 @@ def _load_cuee(store: Store, shared: Path, result: DemoEnergyResult) -> None:
         result.notes.append(f"{path} absent: the real CUEE 8 kWp site was skipped")
         return
     if not _exists(store, CUEE_ID):
-        add_site(
+        service.add_site(
             store,
             SiteCreate(
                 id=CUEE_ID,
@@ -153,7 +154,10 @@ def _load_cuee(store: Store, shared: Path, result: DemoEnergyResult) -> None:
     frame = pd.read_csv(path)
     t = pd.to_datetime(frame["timestamp"], format="ISO8601", utc=True)
     epoch = pd.DatetimeIndex(t).as_unit("s").asi8
-    stations, quantities, times, values = [], [], [], []
+    stations: list[np.ndarray] = []
+    quantities: list[np.ndarray] = []
+    times: list[np.ndarray] = []
+    values: list[np.ndarray] = []
     for col, q in (
         ("pv_ac_kw", "pv_power"),
         ("irradiance_wm2", "poa_irradiance"),
@@ -166,7 +170,8 @@ def _load_cuee(store: Store, shared: Path, result: DemoEnergyResult) -> None:
         quantities.append(np.full(n, q, dtype=object))
         times.append(epoch[ok])
         values.append(v[ok])
-    r = store.ingest_columns(
+    r = service.ingest_readings(
+        store,
         np.concatenate(stations),
         np.concatenate(quantities),
         np.concatenate(times),

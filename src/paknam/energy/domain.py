@@ -6,8 +6,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from paknam.core.registry import CapEvent, DemoStep, Domain, Rule, RuleRun, WarningKind, tables_of
-from paknam.energy import indicators, schema
+from paknam.core.registry import (
+    CapEvent,
+    DemoStep,
+    Domain,
+    Indicator,
+    Rule,
+    RuleRun,
+    WarningKind,
+    tables_of,
+)
+from paknam.energy import schema
 
 if TYPE_CHECKING:
     import typer
@@ -26,6 +35,12 @@ def _install_cli(app: typer.Typer) -> None:
     from paknam.energy.cli import energy_app
 
     app.add_typer(energy_app, name="energy")
+
+
+def _indicators(store: Store, year: int | None = None) -> Sequence[Indicator]:
+    from paknam.energy.service import board_indicators
+
+    return board_indicators(store, year)
 
 
 def _checks(store: Store) -> RuleRun:
@@ -60,7 +75,7 @@ DOMAIN = Domain(
     routers=_routers,
     install_cli=_install_cli,
     tables=tables_of(schema),
-    indicators=indicators.indicators,
+    indicators=_indicators,
     warning_kinds=tuple(
         WarningKind(kind, "news", _EVENT, public=False)  # for the site's officers only
         for kind in (

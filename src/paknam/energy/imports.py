@@ -16,9 +16,11 @@ Sites (one row per site, one PV array per row)::
 
     id,name_th,name_en,lon,lat,kwp,tilt_deg,azimuth_deg,inverter_ac_kw,irradiance_plane,meters
 
-Everything is checked before anything is stored: a bad row rejects the file
-(:class:`~paknam.core.errors.BatchRejected` listing every bad row by its line number,
-header = line 1) unless ``skip_invalid``, which stores the good rows and reports the rest.
+Pure parsing (file bytes in, checked values out); :mod:`paknam.energy.service` checks the
+values against the store and stores them. Everything is checked before anything is
+stored: a bad row rejects the file (:class:`~paknam.core.errors.BatchRejected` listing
+every bad row by its line number, header = line 1) unless ``skip_invalid``, which stores
+the good rows and reports the rest.
 """
 
 from __future__ import annotations
@@ -30,13 +32,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 from pydantic import ValidationError
 
-from paknam.core.errors import BatchRejected, InvalidInput, ItemError
-from paknam.core.store import IngestResult, Store
+from paknam.core.errors import InvalidInput, ItemError
+from paknam.core.store import IngestResult
 from paknam.core.timeutil import BANGKOK, TimeParseError, parse_time
-from paknam.energy.sites import METER_QUANTITIES, ArrayIn, SiteCreate, insert_site
+from paknam.energy.sites import METER_QUANTITIES, ArrayIn, SiteCreate
 
 TIME_HEADERS = ("time", "timestamp", "datetime", "date_time", "เวลา", "วันที่เวลา")
 SITE_HEADERS = ("site", "site_id", "station", "สถานที่", "รหัสสถานที่")
@@ -66,7 +67,31 @@ MAX_ROWS = 2_000_000
 
 
 @dataclass
+class ParsedReadings:
+    """Readings of a file as columns (one entry per value), before the store checks them."""
+
+    stations: list[str]
+    quantities: list[str]
+    times: list[int]
+    values: list[float]
+    lines: list[int]  # line (row) number in the file of each value
+    errors: list[ItemError]  # rows rejected while parsing; index = line number
+    columns: dict[str, str]  # header -> quantity
+
+
+@dataclass
+class ParsedSites:
+    """Sites of a site list; ``rows`` counts the rows that named one (good or bad)."""
+
+    sites: list[SiteCreate]
+    errors: list[ItemError]  # index = line number
+    rows: int
+
+
+@dataclass
 class ReadingsReport:
+    """What an import of readings did."""
+
     result: IngestResult
     errors: list[ItemError]  # index = line (row) number in the file
     columns: dict[str, str]  # header -> quantity
@@ -79,22 +104,21 @@ def _norm(header: object) -> str:
     return "_".join(text.split())
 
 
-def read_table(path: Path, sheet: str | None = None) -> list[list[Any]]:
-    """Rows of a CSV (UTF-8, Excel's BOM accepted) or the first/named sheet of an .xlsx."""
-    if not path.is_file():
-        raise InvalidInput(f"{path}: no such file")
-    suffix = path.suffix.lower()
+def read_rows(data: bytes, filename: str, sheet: str | None = None) -> list[list[Any]]:
+    """Rows of a CSV (UTF-8, Excel's BOM accepted) or the first/named sheet of an .xlsx,
+    given as the file's bytes; ``filename`` (its suffix says which) names it in errors."""
+    suffix = Path(filename).suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
         import openpyxl
 
         try:
-            book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+            book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         except Exception as exc:  # openpyxl raises many types for a broken file
-            raise InvalidInput(f"{path.name}: not a readable Excel file ({exc})") from None
+            raise InvalidInput(f"{filename}: not a readable Excel file ({exc})") from None
         try:
             if sheet is not None and sheet not in book.sheetnames:
                 raise InvalidInput(
-                    f"{path.name}: no sheet {sheet!r}; sheets: {', '.join(book.sheetnames)}"
+                    f"{filename}: no sheet {sheet!r}; sheets: {', '.join(book.sheetnames)}"
                 )
             ws = book[sheet] if sheet else book.worksheets[0]
             rows = [list(r) for r in ws.iter_rows(values_only=True)]
@@ -102,19 +126,26 @@ def read_table(path: Path, sheet: str | None = None) -> list[list[Any]]:
             book.close()
         return rows
     if suffix in (".xls",):
-        raise InvalidInput(f"{path.name}: old .xls files are not read; save it as .xlsx or CSV")
+        raise InvalidInput(f"{filename}: old .xls files are not read; save it as .xlsx or CSV")
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise InvalidInput(f"{path.name}: not UTF-8 text; save the CSV as UTF-8") from None
+        raise InvalidInput(f"{filename}: not UTF-8 text; save the CSV as UTF-8") from None
     return [list(r) for r in csv.reader(io.StringIO(text))]
 
 
-def _header(rows: list[list[Any]], path: Path) -> tuple[int, list[str]]:
+def read_table(path: Path, sheet: str | None = None) -> list[list[Any]]:
+    """:func:`read_rows` of a file on disk."""
+    if not path.is_file():
+        raise InvalidInput(f"{path}: no such file")
+    return read_rows(path.read_bytes(), path.name, sheet)
+
+
+def _header(rows: list[list[Any]], name: str) -> tuple[int, list[str]]:
     for i, row in enumerate(rows):
         if any(c not in (None, "") for c in row):
             return i, [_norm(c) for c in row]
-    raise InvalidInput(f"{path.name}: the file is empty")
+    raise InvalidInput(f"{name}: the file is empty")
 
 
 def _time(cell: Any, thai_time: bool) -> int:
@@ -158,26 +189,20 @@ def _number(cell: Any) -> float | None:
         raise ValueError(f"value {cell!r} is not a number") from None
 
 
-def import_readings(
-    store: Store,
-    path: Path,
-    *,
-    site: str | None = None,
-    thai_time: bool = False,
-    skip_invalid: bool = False,
-    sheet: str | None = None,
-) -> ReadingsReport:
-    """Import meter readings of one or more sites from a CSV or Excel file."""
-    rows = read_table(path, sheet)
-    h, header = _header(rows, path)
+def parse_readings(
+    rows: list[list[Any]], name: str, *, site: str | None = None, thai_time: bool = False
+) -> ParsedReadings:
+    """The readings of a meter export's rows as columns, and the rows rejected already
+    (times, site, numbers); the values are checked against the store by the service."""
+    h, header = _header(rows, name)
     time_col = next((i for i, c in enumerate(header) if c in TIME_HEADERS), None)
     if time_col is None:
         raise InvalidInput(
-            f"{path.name}: no time column; name one of {', '.join(TIME_HEADERS)}", field="time"
+            f"{name}: no time column; name one of {', '.join(TIME_HEADERS)}", field="time"
         )
     site_col = next((i for i, c in enumerate(header) if c in SITE_HEADERS), None)
     if site_col is None and not site:
-        raise InvalidInput(f"{path.name}: no site column; give the site of the file", field="site")
+        raise InvalidInput(f"{name}: no site column; give the site of the file", field="site")
     columns: dict[int, str] = {}
     unknown = []
     for i, c in enumerate(header):
@@ -190,14 +215,18 @@ def import_readings(
             columns[i] = q
     if unknown:
         raise InvalidInput(
-            f"{path.name}: unknown column(s) {', '.join(map(repr, unknown))}; use quantity "
+            f"{name}: unknown column(s) {', '.join(map(repr, unknown))}; use quantity "
             f"codes ({', '.join(METER_QUANTITIES)}) or aliases ({', '.join(COLUMN_ALIASES)})"
         )
     if not columns:
-        raise InvalidInput(f"{path.name}: no meter columns besides time and site")
+        raise InvalidInput(f"{name}: no meter columns besides time and site")
     if len(rows) - h - 1 > MAX_ROWS:
-        raise InvalidInput(f"{path.name}: more than {MAX_ROWS} rows; split the file")
-    stations, quantities, times, values, lines = [], [], [], [], []
+        raise InvalidInput(f"{name}: more than {MAX_ROWS} rows; split the file")
+    stations: list[str] = []
+    quantities: list[str] = []
+    times: list[int] = []
+    values: list[float] = []
+    lines: list[int] = []
     early: list[ItemError] = []
     for r, row in enumerate(rows[h + 1 :], start=h + 2):
         if not any(c not in (None, "") for c in row):
@@ -225,19 +254,15 @@ def import_readings(
             times.append(t)
             values.append(v)
             lines.append(r)
-    checked = store.check_columns(
-        np.array(stations, dtype=object),
-        np.array(quantities, dtype=object),
-        np.array(times, dtype=np.int64),
-        np.array(values, dtype=float),
-        index_base=lines,
+    return ParsedReadings(
+        stations=stations,
+        quantities=quantities,
+        times=times,
+        values=values,
+        lines=lines,
+        errors=early,
+        columns={header[i]: q for i, q in columns.items()},
     )
-    errors = sorted(early + checked.errors, key=lambda e: e.index)
-    received = len(values) + len(early)
-    if errors and not skip_invalid:
-        raise BatchRejected(errors, max(received, 1))
-    result = store.store_checked(checked, received, rejected=len(errors))
-    return ReadingsReport(result, errors, {header[i]: q for i, q in columns.items()})
 
 
 SITE_COLUMNS = (
@@ -261,15 +286,13 @@ OPTIONAL_SITE_COLUMNS = (
 )
 
 
-def import_sites(
-    store: Store, path: Path, *, skip_invalid: bool = False
-) -> tuple[int, list[ItemError]]:
-    """Register sites from a site list; rows with the same id add arrays to one site."""
-    rows = read_table(path)
-    h, header = _header(rows, path)
+def parse_sites(rows: list[list[Any]], name: str) -> ParsedSites:
+    """The sites of a site list's rows (rows with the same id add arrays to one site) and
+    the rows rejected, by line number."""
+    h, header = _header(rows, name)
     missing = [c for c in SITE_COLUMNS if c not in header]
     if missing:
-        raise InvalidInput(f"{path.name}: missing column(s) {', '.join(missing)}")
+        raise InvalidInput(f"{name}: missing column(s) {', '.join(missing)}")
     col = {c: header.index(c) for c in (*SITE_COLUMNS, *OPTIONAL_SITE_COLUMNS) if c in header}
     sites: dict[str, dict[str, Any]] = {}
     site_lines: dict[str, list[int]] = {}
@@ -280,12 +303,14 @@ def import_sites(
         row = row + [None] * (len(header) - len(row))
         cell = {k: row[i] for k, i in col.items() if row[i] not in (None, "")}
         try:
-            arr = ArrayIn(
-                name=str(cell.get("array", "array")),
-                kwp=cell.get("kwp"),
-                tilt_deg=cell.get("tilt_deg"),
-                azimuth_deg=cell.get("azimuth_deg"),
-                inverter_ac_kw=cell.get("inverter_ac_kw"),
+            arr = ArrayIn.model_validate(
+                {
+                    "name": str(cell.get("array", "array")),
+                    "kwp": cell.get("kwp"),
+                    "tilt_deg": cell.get("tilt_deg"),
+                    "azimuth_deg": cell.get("azimuth_deg"),
+                    "inverter_ac_kw": cell.get("inverter_ac_kw"),
+                }
             )
         except ValidationError as exc:
             errors.append(ItemError(r, _reasons(exc)))
@@ -303,7 +328,7 @@ def import_sites(
                 "technology": cell.get("technology", "pv"),
                 "irradiance_plane": cell.get("irradiance_plane", "none"),
                 "meters": str(cell.get("meters", "pv_power")).replace(";", ",").split(","),
-                "source": str(cell.get("source", f"imported from {path.name}")),
+                "source": str(cell.get("source", f"imported from {name}")),
                 "arrays": [],
             },
         )
@@ -318,12 +343,7 @@ def import_sites(
             for r in site_lines[sid]:
                 errors.append(ItemError(r, f"site {sid!r}: {_reasons(exc)}"))
     errors.sort(key=lambda e: e.index)
-    if errors and not skip_invalid:
-        raise BatchRejected(errors, max(sum(map(len, site_lines.values())), 1))
-    with store.write() as conn:
-        for new in valid:
-            insert_site(conn, new)
-    return len(valid), errors
+    return ParsedSites(valid, errors, sum(map(len, site_lines.values())))
 
 
 def _reasons(exc: ValidationError) -> str:

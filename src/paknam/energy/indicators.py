@@ -5,7 +5,7 @@ total consumption, over a period:
 
 - alternative energy consumed = per interval, each site's own generation used on site
   (min(G, L)) plus, for community members, what the community delivered to it
-  (:func:`paknam.energy.sharing.allocate`); exported surplus is not counted as use;
+  (:func:`paknam.energy.science.sharing.allocate`); exported surplus is not counted as use;
 - only sites that meter both generation and load count (a generation-only site cannot
   say what share of its consumption it covers).
 
@@ -24,14 +24,13 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from sqlalchemy.engine import Connection
 
-from paknam.core.registry import Indicator
-from paknam.core.store import Store
 from paknam.core.timeutil import BANGKOK, now_s
 from paknam.energy.community import list_communities
+from paknam.energy.periods import year_bounds
 from paknam.energy.readings import site_frame
-from paknam.energy.service import year_bounds
-from paknam.energy.sharing import allocate
+from paknam.energy.science.sharing import allocate
 from paknam.energy.sites import list_sites
 
 INDICATOR_ID = "energy_alternative_share"
@@ -39,10 +38,9 @@ TARGET_GAIN = 0.10
 MIN_COVERAGE = 0.90
 
 
-def _period_share(store: Store, start: int, end: int) -> dict[str, Any]:
-    with store.read() as conn:
-        sites = list_sites(conn)
-        communities = list_communities(conn)
+def _period_share(conn: Connection, start: int, end: int) -> dict[str, Any]:
+    sites = list_sites(conn)
+    communities = list_communities(conn)
     frames: dict[str, pd.DataFrame] = {}
     coverage: dict[str, float] = {}
     for s in sites:
@@ -50,7 +48,7 @@ def _period_share(store: Store, start: int, end: int) -> dict[str, Any]:
         has_load = any(q in s["meters"] for q in ("load_power", "load_energy"))
         if not (has_gen and has_load):
             continue
-        sf = site_frame(store, s["id"], s["meters"], start, end)
+        sf = site_frame(conn, s["id"], s["meters"], start, end)
         if sf.frame.empty:
             coverage[s["id"]] = 0.0
             continue
@@ -102,7 +100,7 @@ def _trailing(as_of: int) -> tuple[tuple[int, int], tuple[int, int], str, str]:
 
 
 def alternative_share_indicator(
-    store: Store, year: int | None = None, *, as_of: int | None = None
+    conn: Connection, year: int | None = None, *, as_of: int | None = None
 ) -> dict[str, Any]:
     """The indicator record (shape shared with the other domains' indicators).
 
@@ -115,8 +113,8 @@ def alternative_share_indicator(
         label, base_label = str(year), str(year - 1)
     else:
         period, baseline, label, base_label = _trailing(as_of if as_of is not None else now_s())
-    now = _period_share(store, *period)
-    base = _period_share(store, *baseline)
+    now = _period_share(conn, *period)
+    base = _period_share(conn, *baseline)
     value, base_value = now["share"], base["share"]
     target = base_value * (1 + TARGET_GAIN) if base_value is not None else None
     if value is None:
@@ -152,8 +150,3 @@ def alternative_share_indicator(
             "includes_simulated": bool(now["simulated_sites"] or base["simulated_sites"]),
         },
     }
-
-
-def indicators(store: Store, year: int | None = None) -> list[Indicator]:
-    """Alternative-energy share, for the board."""
-    return [Indicator.from_dict(alternative_share_indicator(store, year))]

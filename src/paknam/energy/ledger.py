@@ -15,11 +15,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.engine import Connection
 
-from paknam.core.store import Store
-from paknam.energy.community import get_community, member_matrices, tariffs_of
+from paknam.energy.community import get_community
 from paknam.energy.schema import energy_ledger, energy_settlements
-from paknam.energy.sharing import statement
+from paknam.energy.science.sharing import Tariffs
 
 ENTRY_KINDS: dict[str, tuple[str, str]] = {
     "self_consumed": ("ใช้ไฟฟ้าจากแผงของตนเอง", "Own PV used on site"),
@@ -46,91 +46,93 @@ def _entries(rows: list[dict[str, Any]]) -> list[tuple[str, str, float, float]]:
     return out
 
 
-def settle(store: Store, community_id: str, month: str, created_by: str) -> dict[str, Any]:
-    """Compute the month's statement and append it to the ledger; returns the statement."""
-    with store.read() as conn:
-        community = get_community(conn, community_id)
-    tariffs = tariffs_of(community)
-    g, load, info = member_matrices(store, community, month)
-    rows = statement(g, load, community["members"], tariffs)
+def append_settlement(
+    conn: Connection,
+    community_id: str,
+    month: str,
+    tariffs: Tariffs,
+    info: dict[str, Any],
+    rows: list[dict[str, Any]],
+    created_by: str,
+) -> int:
+    """Append a run with the statement ``rows`` (:func:`~paknam.energy.science.sharing.
+    statement`), reversing the run it supersedes, in the caller's transaction; its id."""
     now = datetime.now(UTC)
-    with store.write() as conn:
-        prev = conn.execute(
-            sa.select(energy_settlements.c.id)
+    prev = conn.execute(
+        sa.select(energy_settlements.c.id)
+        .where(
+            energy_settlements.c.community_id == community_id,
+            energy_settlements.c.month == month,
+        )
+        .order_by(energy_settlements.c.id.desc())
+        .limit(1)
+    ).scalar()
+    run = conn.execute(
+        energy_settlements.insert().values(
+            community_id=community_id,
+            month=month,
+            supersedes=prev,
+            tariffs={**tariffs.as_dict(), **info},
+            created_by=created_by,
+            created_at=now,
+        )
+    ).inserted_primary_key[0]  # type: ignore[index]
+    values = []
+    if prev is not None:
+        for e in conn.execute(
+            sa.select(energy_ledger).where(energy_ledger.c.settlement_id == prev)
+        ).mappings():
+            values.append((e["station_id"], e["entry"], -e["kwh"], -e["thb"]))
+    values += _entries(rows)
+    conn.execute(
+        energy_ledger.insert(),
+        [
+            {
+                "settlement_id": run,
+                "community_id": community_id,
+                "month": month,
+                "station_id": m,
+                "entry": kind,
+                "kwh": float(kwh),
+                "thb": float(thb),
+                "created_at": now,
+            }
+            for m, kind, kwh, thb in values
+        ],
+    )
+    return int(run)
+
+
+def monthly_statement(conn: Connection, community_id: str, month: str) -> dict[str, Any]:
+    """The statement of a month as the ledger holds it (all runs summed)."""
+    community = get_community(conn, community_id)
+    runs = [
+        {
+            "id": r.id,
+            "supersedes": r.supersedes,
+            "created_by": r.created_by,
+            "created_at": r.created_at.isoformat() if r.created_at else None,
+            "tariffs": r.tariffs,
+        }
+        for r in conn.execute(
+            sa.select(energy_settlements)
             .where(
                 energy_settlements.c.community_id == community_id,
                 energy_settlements.c.month == month,
             )
-            .order_by(energy_settlements.c.id.desc())
-            .limit(1)
-        ).scalar()
-        run = conn.execute(
-            energy_settlements.insert().values(
-                community_id=community_id,
-                month=month,
-                supersedes=prev,
-                tariffs={**tariffs.as_dict(), **info},
-                created_by=created_by,
-                created_at=now,
-            )
-        ).inserted_primary_key[0]  # type: ignore[index]
-        values = []
-        if prev is not None:
-            for e in conn.execute(
-                sa.select(energy_ledger).where(energy_ledger.c.settlement_id == prev)
-            ).mappings():
-                values.append((e["station_id"], e["entry"], -e["kwh"], -e["thb"]))
-        values += _entries(rows)
-        conn.execute(
-            energy_ledger.insert(),
-            [
-                {
-                    "settlement_id": run,
-                    "community_id": community_id,
-                    "month": month,
-                    "station_id": m,
-                    "entry": kind,
-                    "kwh": float(kwh),
-                    "thb": float(thb),
-                    "created_at": now,
-                }
-                for m, kind, kwh, thb in values
-            ],
+            .order_by(energy_settlements.c.id)
         )
-    return monthly_statement(store, community_id, month)
-
-
-def monthly_statement(store: Store, community_id: str, month: str) -> dict[str, Any]:
-    """The statement of a month as the ledger holds it (all runs summed)."""
-    with store.read() as conn:
-        community = get_community(conn, community_id)
-        runs = [
-            {
-                "id": r.id,
-                "supersedes": r.supersedes,
-                "created_by": r.created_by,
-                "created_at": r.created_at.isoformat() if r.created_at else None,
-                "tariffs": r.tariffs,
-            }
-            for r in conn.execute(
-                sa.select(energy_settlements)
-                .where(
-                    energy_settlements.c.community_id == community_id,
-                    energy_settlements.c.month == month,
-                )
-                .order_by(energy_settlements.c.id)
-            )
-        ]
-        sums = conn.execute(
-            sa.select(
-                energy_ledger.c.station_id,
-                energy_ledger.c.entry,
-                sa.func.sum(energy_ledger.c.kwh),
-                sa.func.sum(energy_ledger.c.thb),
-            )
-            .where(energy_ledger.c.community_id == community_id, energy_ledger.c.month == month)
-            .group_by(energy_ledger.c.station_id, energy_ledger.c.entry)
-        ).all()
+    ]
+    sums = conn.execute(
+        sa.select(
+            energy_ledger.c.station_id,
+            energy_ledger.c.entry,
+            sa.func.sum(energy_ledger.c.kwh),
+            sa.func.sum(energy_ledger.c.thb),
+        )
+        .where(energy_ledger.c.community_id == community_id, energy_ledger.c.month == month)
+        .group_by(energy_ledger.c.station_id, energy_ledger.c.entry)
+    ).all()
     members: dict[str, dict[str, Any]] = {}
     for sid, entry, kwh, thb in sums:
         m = members.setdefault(sid, {"member": sid, "entries": {}, "net_thb": 0.0})

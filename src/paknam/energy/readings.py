@@ -1,4 +1,4 @@
-"""Read a site's meter series from the store onto one regular interval grid."""
+"""Read a site's meter series onto one regular interval grid (on the caller's connection)."""
 
 from __future__ import annotations
 
@@ -6,15 +6,15 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from sqlalchemy.engine import Connection
 
-from paknam.core.errors import InvalidInput
-from paknam.core.store import Store
+from paknam.core import observations, stations
+from paknam.energy.periods import check_span
 
 ENERGY_OR_POWER = {
     "gen": ("pv_energy", "pv_power"),
     "load": ("load_energy", "load_power"),
 }
-MAX_SPAN_S = 3 * 366 * 86400
 
 
 @dataclass
@@ -29,8 +29,8 @@ class SiteFrame:
     step_s: int
 
 
-def _points(store: Store, site: str, quantity: str, start: int, end: int) -> pd.Series:
-    pts = store.read_series(site, quantity, start, end)
+def _points(conn: Connection, site: str, quantity: str, start: int, end: int) -> pd.Series:
+    pts = observations.read_series(conn, stations.series_id(conn, site, quantity), start, end)
     if not pts:
         return pd.Series(dtype=float)
     t = np.fromiter((p.time for p in pts), dtype=np.int64, count=len(pts))
@@ -50,12 +50,13 @@ def infer_step(times: np.ndarray) -> int:
     return int(values[np.argmax(counts)])
 
 
-def site_frame(store: Store, site_id: str, meters: list[str], start: int, end: int) -> SiteFrame:
+def site_frame(
+    conn: Connection, site_id: str, meters: list[str], start: int, end: int
+) -> SiteFrame:
     """The site's intervals in ``[start, end)`` (UTC epoch s)."""
-    if not 0 < end - start <= MAX_SPAN_S:
-        raise InvalidInput("start must be before end and at most 3 years earlier", field="start")
+    check_span(start, end)
     raw: dict[str, pd.Series] = {
-        q: _points(store, site_id, q, start, end)
+        q: _points(conn, site_id, q, start, end)
         for q in meters
         if q
         in (

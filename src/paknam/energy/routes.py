@@ -1,28 +1,28 @@
 """Smart Energy: sites, performance, findings, balance, communities, indicator.
 
 Reads are public; every write needs an officer session. Anything simulated says so in a
-``simulated`` field (and its id starts with ``sim-``).
+``simulated`` field (and its id starts with ``sim-``). Every handler calls
+:mod:`paknam.energy.service` and serialises what it returns; lists take ``limit`` and
+``offset`` (:mod:`paknam.core.http.pagination`).
 """
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path as FilePath
 from typing import Annotated
 
 from fastapi import APIRouter, File, Path, Query, UploadFile
+from starlette.concurrency import run_in_threadpool
 
 from paknam.core.errors import InvalidInput
 from paknam.core.http.deps import OfficerDep, StoreDep, time_param
+from paknam.core.http.pagination import PageDep
 from paknam.core.http.responses import ERROR_RESPONSES, FastJSONResponse, GeoJSONResponse
 from paknam.core.timeutil import now_s
-from paknam.energy import ledger
-from paknam.energy.community import CommunityCreate, add_community, get_community
-from paknam.energy.community import list_communities as _list_communities
-from paknam.energy.imports import import_readings
-from paknam.energy.indicators import alternative_share_indicator
-from paknam.energy.service import site_balance, site_performance, total_balance
-from paknam.energy.sites import SiteCreate, add_site, geojson, get_site, list_sites
+from paknam.energy import service
+from paknam.energy.community import CommunityCreate
+from paknam.energy.periods import check_span
+from paknam.energy.sites import SiteCreate, geojson
 
 router = APIRouter(prefix="/api/v1/energy", tags=["energy"], responses=ERROR_RESPONSES)
 SiteId = Annotated[str, Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")]
@@ -32,26 +32,25 @@ MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 def _span(start: str | None, end: str | None, default_days: int) -> tuple[int, int]:
     end_s = time_param(end, "end", now_s())
     start_s = time_param(start, "start", end_s - default_days * 86400)
-    if not 0 < end_s - start_s <= 3 * 366 * 86400:
-        raise InvalidInput("start must be before end and at most 3 years earlier", field="start")
+    check_span(start_s, end_s)
     return start_s, end_s
 
 
 @router.get("/sites", summary="Alternative-energy sites (GeoJSON)", response_class=GeoJSONResponse)
-def get_sites(store: StoreDep) -> GeoJSONResponse:
-    with store.read() as conn:
-        return GeoJSONResponse(geojson(list_sites(conn)))
+def get_sites(store: StoreDep, page: PageDep) -> GeoJSONResponse:
+    """A FeatureCollection of one page of sites (ordered by id), with ``limit`` and ``offset``."""
+    found = service.list_sites(store, limit=page.limit, offset=page.offset)
+    return GeoJSONResponse({**geojson(found), "limit": page.limit, "offset": page.offset})
 
 
 @router.post("/sites", status_code=201, summary="Register a site with its PV arrays (officer)")
 def post_site(new: SiteCreate, store: StoreDep, _: OfficerDep) -> FastJSONResponse:
-    return FastJSONResponse(add_site(store, new), status_code=201)
+    return FastJSONResponse(service.add_site(store, new), status_code=201)
 
 
 @router.get("/sites/{site_id}", summary="One site: arrays, meters, communities")
 def get_site_detail(site_id: SiteId, store: StoreDep) -> FastJSONResponse:
-    with store.read() as conn:
-        return FastJSONResponse(get_site(conn, site_id))
+    return FastJSONResponse(service.get_site(store, site_id))
 
 
 @router.get(
@@ -66,7 +65,7 @@ def get_performance(
 ) -> FastJSONResponse:
     """Per Thai day: E_ac, modelled E, H_POA, Y_f, Y_r, PR, ratio to the model, coverage;
     monthly PR; findings (default: the last 90 days)."""
-    return FastJSONResponse(site_performance(store, site_id, *_span(start, end, 90)))
+    return FastJSONResponse(service.site_performance(store, site_id, *_span(start, end, 90)))
 
 
 @router.get("/sites/{site_id}/flags", summary="Under-performance findings with their reason")
@@ -76,7 +75,7 @@ def get_flags(
     start: Annotated[str | None, Query(description="ISO 8601 with offset")] = None,
     end: Annotated[str | None, Query(description="ISO 8601 with offset")] = None,
 ) -> FastJSONResponse:
-    perf = site_performance(store, site_id, *_span(start, end, 365))
+    perf = service.site_performance(store, site_id, *_span(start, end, 365))
     return FastJSONResponse(
         {"site": site_id, "simulated": perf["simulated"], "flags": perf["flags"]}
     )
@@ -87,14 +86,14 @@ def get_site_balance(
     site_id: SiteId, store: StoreDep, year: Annotated[int, Query(ge=1990, le=2100)]
 ) -> FastJSONResponse:
     """Self-consumption and self-sufficiency (per interval), grid and CO2 avoided."""
-    return FastJSONResponse(site_balance(store, site_id, year))
+    return FastJSONResponse(service.site_balance(store, site_id, year))
 
 
 @router.get("/balance", summary="Energy balance of all sites, by month and for the year")
 def get_total_balance(
     store: StoreDep, year: Annotated[int, Query(ge=1990, le=2100)]
 ) -> FastJSONResponse:
-    return FastJSONResponse(total_balance(store, year))
+    return FastJSONResponse(service.total_balance(store, year))
 
 
 @router.post(
@@ -116,14 +115,15 @@ async def post_readings(
     suffix = FilePath(file.filename or "").suffix.lower()
     if suffix not in (".csv", ".xlsx"):
         raise InvalidInput("file must be .csv or .xlsx", field="file")
-    with store.read() as conn:
-        get_site(conn, site_id)
-    with tempfile.TemporaryDirectory() as tmp:
-        path = FilePath(tmp) / f"upload{suffix}"
-        path.write_bytes(data)
-        rep = import_readings(
-            store, path, site=site_id, thai_time=thai_time, skip_invalid=skip_invalid
-        )
+    rep = await run_in_threadpool(
+        service.import_site_readings,
+        store,
+        site_id,
+        data,
+        suffix,
+        thai_time=thai_time,
+        skip_invalid=skip_invalid,
+    )
     return FastJSONResponse(
         {
             **rep.result.as_dict(),
@@ -134,20 +134,19 @@ async def post_readings(
 
 
 @router.get("/communities", summary="Energy communities")
-def get_communities(store: StoreDep) -> FastJSONResponse:
-    with store.read() as conn:
-        return FastJSONResponse(_list_communities(conn))
+def get_communities(store: StoreDep, page: PageDep) -> FastJSONResponse:
+    """One page of communities, in id order (a JSON array)."""
+    return FastJSONResponse(service.list_communities(store, limit=page.limit, offset=page.offset))
 
 
 @router.post("/communities", status_code=201, summary="Create a community (officer)")
 def post_community(new: CommunityCreate, store: StoreDep, _: OfficerDep) -> FastJSONResponse:
-    return FastJSONResponse(add_community(store, new), status_code=201)
+    return FastJSONResponse(service.add_community(store, new), status_code=201)
 
 
 @router.get("/communities/{community_id}", summary="One community with members and tariffs")
 def get_community_detail(community_id: SiteId, store: StoreDep) -> FastJSONResponse:
-    with store.read() as conn:
-        return FastJSONResponse(get_community(conn, community_id))
+    return FastJSONResponse(service.get_community(store, community_id))
 
 
 @router.post(
@@ -162,7 +161,7 @@ def post_settlement(
     month: Annotated[str, Query(pattern=r"^\d{4}-\d{2}$", description="YYYY-MM (Thai time)")],
 ) -> FastJSONResponse:
     return FastJSONResponse(
-        ledger.settle(store, community_id, month, officer.name), status_code=201
+        service.settle(store, community_id, month, officer.name), status_code=201
     )
 
 
@@ -175,7 +174,7 @@ def get_statement(
     store: StoreDep,
     month: Annotated[str, Path(pattern=r"^\d{4}-\d{2}$")],
 ) -> FastJSONResponse:
-    return FastJSONResponse(ledger.monthly_statement(store, community_id, month))
+    return FastJSONResponse(service.monthly_statement(store, community_id, month))
 
 
 @router.get("/indicator", summary="Alternative-energy share of consumption, year on year")
@@ -185,4 +184,4 @@ def get_indicator(
         int | None, Query(ge=1990, le=2100, description="Default: trailing 12 months")
     ] = None,
 ) -> FastJSONResponse:
-    return FastJSONResponse(alternative_share_indicator(store, year))
+    return FastJSONResponse(service.alternative_share(store, year))

@@ -1,218 +1,245 @@
-"""Energy services: the pure modules run on a site's data read from the store."""
+"""The energy domain's operations on the store: the one place that opens transactions.
+
+The routes, the commands, the demo and the registry hooks call these; each takes the
+:class:`~paknam.core.store.Store`, reads or writes in short transactions on it, and
+returns plain Python values (dicts, lists, dataclasses) that the edges serialise.
+Below this module everything takes a ``Connection`` (:mod:`~paknam.energy.sites`,
+:mod:`~paknam.energy.community`, :mod:`~paknam.energy.ledger`,
+:mod:`~paknam.energy.readings`, :mod:`~paknam.energy.indicators`) or plain values
+(:mod:`~paknam.energy.reports`, :mod:`~paknam.energy.imports`, :mod:`paknam.energy.science`).
+Heavy computation (pvlib, the detectors) runs after the read transaction has ended.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
-from paknam.core.errors import InvalidInput
-from paknam.core.store import Store
+from paknam.core.errors import BatchRejected, InvalidInput, ItemError
+from paknam.core.registry import Indicator
+from paknam.core.store import IngestResult, Store
 from paknam.core.timeutil import BANGKOK
 from paknam.core.warnings import Signal, SyncResult
-from paknam.energy import balance, detect, performance, pvmodel
-from paknam.energy.emission import grid_factor
+from paknam.energy import community as communities
+from paknam.energy import indicators, ledger, reports, sites
+from paknam.energy.errors import NotEnoughReadings
+from paknam.energy.imports import (
+    ReadingsReport,
+    parse_readings,
+    parse_sites,
+    read_rows,
+    read_table,
+)
+from paknam.energy.periods import year_bounds
 from paknam.energy.readings import SiteFrame, site_frame
-from paknam.energy.sites import get_site, list_sites, require_pv, site_arrays
+from paknam.energy.science.sharing import statement
 
 WARNING_KINDS = ("energy_outage", "energy_step_drop", "energy_gradual_decline", "energy_clipping")
 ACTIVE_WITHIN_DAYS = 3
 """A finding ending this close to the newest data is still true now (a warning)."""
 
 
-def year_bounds(year: int) -> tuple[int, int]:
-    """UTC epoch seconds of a Thai calendar year [start, end)."""
-    if not 1990 <= year <= 2100:
-        raise InvalidInput(f"year {year} must be 1990 to 2100", field="year")
-    a = dt.datetime(year, 1, 1, tzinfo=BANGKOK)
-    b = dt.datetime(year + 1, 1, 1, tzinfo=BANGKOK)
-    return int(a.timestamp()), int(b.timestamp())
+# ---- sites -------------------------------------------------------------------------------
 
 
-def _site(store: Store, site_id: str) -> dict[str, Any]:
+def list_sites(store: Store, *, limit: int | None = None, offset: int = 0) -> list[dict[str, Any]]:
+    """Sites in station order; ``limit``/``offset`` take one page of them."""
     with store.read() as conn:
-        return get_site(conn, site_id)
+        found = sites.list_sites(conn)
+    return found[offset:] if limit is None else found[offset : offset + limit]
 
 
-def model_site(site: dict[str, Any], sf: SiteFrame) -> tuple[pd.DataFrame, str]:
-    """Expected output at the interval mid-points and the irradiance basis used for Y_r."""
-    frame = sf.frame
-    mid = frame.index + pd.Timedelta(seconds=sf.step_s / 2)
-
-    def at_mid(col: str) -> pd.Series | None:
-        s = frame[col]
-        return None if s.isna().all() else s.set_axis(mid)
-
-    plane = site["irradiance_plane"]
-    kwargs: dict[str, Any] = {"temp_air": at_mid("temp_air")}
-    basis = "none"
-    if plane == "poa" and at_mid("poa") is not None:
-        kwargs["poa"], basis = at_mid("poa"), "measured_poa"
-    elif plane == "horizontal" and at_mid("ghi") is not None:
-        kwargs["ghi"], basis = at_mid("ghi"), "transposed_ghi"
-    model = pvmodel.expected_power(mid, site["lat"], site["lon"], site_arrays(site), **kwargs)
-    model.index = frame.index
-    return model, basis
+def get_site(store: Store, site_id: str) -> dict[str, Any]:
+    """One site; :class:`~paknam.energy.errors.UnknownSite` otherwise."""
+    with store.read() as conn:
+        return sites.get_site(conn, site_id)
 
 
-def _daily(site: dict[str, Any], sf: SiteFrame) -> tuple[pd.DataFrame, pd.DataFrame, str]:
-    model, basis = model_site(site, sf)
-    irr = model["poa"] if basis != "none" else None
-    daily = performance.daily_performance(
-        sf.frame["pv_kw"], irr, model["ac_kw"], model["zenith"], site["kwp"], sf.step_s
+def add_site(store: Store, new: sites.SiteCreate) -> dict[str, Any]:
+    """Register a site: station, series and arrays in one transaction."""
+    with store.write() as conn:
+        return sites.insert_site(conn, new)
+
+
+def import_sites(
+    store: Store, path: Path, *, skip_invalid: bool = False
+) -> tuple[int, list[ItemError]]:
+    """Register the sites of a site list (CSV or .xlsx); (sites added, rows rejected).
+
+    Any bad row raises :class:`BatchRejected` and nothing is stored, unless
+    ``skip_invalid``: then the good sites are stored in one transaction.
+    """
+    parsed = parse_sites(read_table(path), path.name)
+    if parsed.errors and not skip_invalid:
+        raise BatchRejected(parsed.errors, max(parsed.rows, 1))
+    with store.write() as conn:
+        for new in parsed.sites:
+            sites.insert_site(conn, new)
+    return len(parsed.sites), parsed.errors
+
+
+def _store_readings(
+    store: Store,
+    rows: list[list[Any]],
+    name: str,
+    site: str | None,
+    thai_time: bool,
+    skip_invalid: bool,
+) -> ReadingsReport:
+    parsed = parse_readings(rows, name, site=site, thai_time=thai_time)
+    checked = store.check_columns(
+        np.array(parsed.stations, dtype=object),
+        np.array(parsed.quantities, dtype=object),
+        np.array(parsed.times, dtype=np.int64),
+        np.array(parsed.values, dtype=float),
+        index_base=parsed.lines,
     )
-    return daily, model, basis
+    errors = sorted(parsed.errors + checked.errors, key=lambda e: e.index)
+    received = len(parsed.values) + len(parsed.errors)
+    if errors and not skip_invalid:
+        raise BatchRejected(errors, max(received, 1))
+    result = store.store_checked(checked, received, rejected=len(errors))
+    return ReadingsReport(result, errors, parsed.columns)
 
 
-def _rows(daily: pd.DataFrame) -> list[dict[str, Any]]:
-    out = []
-    for day, r in daily.iterrows():
-        row: dict[str, Any] = {"date": day.date().isoformat()}
-        for k, v in r.items():
-            if isinstance(v, float | np.floating):
-                row[str(k)] = None if np.isnan(v) else round(float(v), 4)
-            elif isinstance(v, np.integer):
-                row[str(k)] = int(v)
-            else:
-                row[str(k)] = v or None
-        out.append(row)
-    return out
+def import_readings(
+    store: Store,
+    path: Path,
+    *,
+    site: str | None = None,
+    thai_time: bool = False,
+    skip_invalid: bool = False,
+    sheet: str | None = None,
+) -> ReadingsReport:
+    """Import meter readings of one or more sites from a CSV or Excel file on disk."""
+    return _store_readings(store, read_table(path, sheet), path.name, site, thai_time, skip_invalid)
 
 
-def _load(store: Store, site_id: str, start: int, end: int) -> tuple[dict[str, Any], SiteFrame]:
-    site = _site(store, site_id)
-    require_pv(site)
-    sf = site_frame(store, site_id, site["meters"], start, end)
+def import_site_readings(
+    store: Store,
+    site_id: str,
+    data: bytes,
+    suffix: str,
+    *,
+    thai_time: bool = False,
+    skip_invalid: bool = False,
+) -> ReadingsReport:
+    """Import an uploaded meter export (``suffix`` ``.csv`` or ``.xlsx``) of one site."""
+    get_site(store, site_id)
+    rows = read_rows(data, f"upload{suffix}")
+    return _store_readings(store, rows, f"upload{suffix}", site_id, thai_time, skip_invalid)
+
+
+def ingest_readings(
+    store: Store,
+    station: np.ndarray,
+    quantity: np.ndarray,
+    time_s: np.ndarray,
+    value: np.ndarray,
+) -> IngestResult:
+    """Store readings given as columns (all or nothing; see ``Store.ingest_columns``)."""
+    return store.ingest_columns(station, quantity, time_s, value)
+
+
+# ---- performance and balance ---------------------------------------------------------------
+
+
+def _read_pv(store: Store, site_id: str, start: int, end: int) -> tuple[dict[str, Any], SiteFrame]:
+    with store.read() as conn:
+        site = sites.get_site(conn, site_id)
+        sites.require_pv(site)
+        sf = site_frame(conn, site_id, site["meters"], start, end)
     if sf.frame.empty or sf.frame["pv_kw"].isna().all():
-        raise InvalidInput(f"site {site_id!r} has no PV readings in that period", field="start")
+        raise NotEnoughReadings(
+            f"site {site_id!r} has no PV readings in that period", field="start"
+        )
     return site, sf
 
 
 def site_performance(store: Store, site_id: str, start: int, end: int) -> dict[str, Any]:
     """Daily PR and expected vs actual energy, monthly PR, and the findings."""
-    site, sf = _load(store, site_id, start, end)
-    daily, model, basis = _daily(site, sf)
-    arrays = site_arrays(site)
-    flags = detect.detect(
-        daily,
-        sf.step_s,
-        ac_kw=sf.frame["pv_kw"],
-        unclipped_kw=model["ac_unclipped_kw"],
-        ac_limit_kw=sum(a.ac_limit_kw for a in arrays),
-    )
-    months = performance.monthly_pr(daily)
-    return {
-        "site": site_id,
-        "simulated": site["simulated"],
-        "kwp": site["kwp"],
-        "step_s": sf.step_s,
-        "irradiance_basis": basis,
-        "irradiance_note_th": _BASIS_TEXT[basis][0],
-        "irradiance_note_en": _BASIS_TEXT[basis][1],
-        "days": _rows(daily),
-        "months": [
-            {"month": str(m), "pr": round(float(r.pr), 4), "days": int(r.days)}
-            for m, r in months.iterrows()
-        ],
-        "flags": [f.as_dict() for f in flags],
-    }
-
-
-_BASIS_TEXT = {
-    "measured_poa": (
-        "Y_r จากความเข้มรังสีที่วัดในระนาบแผง",
-        "Y_r from irradiance measured in the array plane",
-    ),
-    "transposed_ghi": (
-        "Y_r จากรังสีแนวราบที่วัดได้ แปลงเข้าระนาบแผงด้วย Erbs + Hay–Davies",
-        "Y_r from measured horizontal irradiance transposed to the array plane (Erbs + Hay–Davies)",
-    ),
-    "none": (
-        "ไม่มีเซนเซอร์แสง: ไม่คำนวณ PR แสดงเพียงสัดส่วนเทียบกับค่าคาดการณ์ท้องฟ้าแจ่มใส",
-        "No irradiance sensor: no PR, only the ratio to the clear-sky expectation",
-    ),
-}
-
-
-def site_flags(store: Store, site_id: str, start: int, end: int) -> list[dict[str, Any]]:
-    return site_performance(store, site_id, start, end)["flags"]
+    site, sf = _read_pv(store, site_id, start, end)
+    return reports.performance_report(site, sf)
 
 
 def site_balance(store: Store, site_id: str, year: int) -> dict[str, Any]:
     """Monthly and yearly self-consumption, self-sufficiency, grid and CO2 avoided."""
-    site = _site(store, site_id)
     start, end = year_bounds(year)
-    sf = site_frame(store, site_id, site["meters"], start, end)
-    frame = sf.frame[["gen_kwh", "load_kwh"]]
-    factor = grid_factor()
-    return {
-        "site": site_id,
-        "simulated": site["simulated"],
-        "year": year,
-        "step_s": sf.step_s,
-        "months": balance.by_period(frame, "M") if len(frame) else [],
-        "total": balance.summarise(frame["gen_kwh"].to_numpy(), frame["load_kwh"].to_numpy())
-        if len(frame)
-        else None,
-        "emission_factor_kg_per_kwh": factor.kg_per_kwh,
-        "emission_factor_source": factor.source,
-    }
-
-
-_SUMMED = (
-    "generation_kwh",
-    "consumption_kwh",
-    "self_consumed_kwh",
-    "export_kwh",
-    "import_kwh",
-    "grid_avoided_kwh",
-    "co2_avoided_kg",
-)
-
-
-def _add(acc: dict[str, Any], row: dict[str, Any]) -> None:
-    for k in _SUMMED:
-        if row.get(k) is not None:
-            acc[k] = acc.get(k, 0.0) + row[k]
-    if row.get("self_consumed_kwh") is not None:
-        acc["_g_both"] = acc.get("_g_both", 0.0) + row["self_consumed_kwh"] + row["export_kwh"]
-        acc["_l_both"] = acc.get("_l_both", 0.0) + row["self_consumed_kwh"] + row["import_kwh"]
-
-
-def _finish(acc: dict[str, Any]) -> dict[str, Any]:
-    g, load = acc.pop("_g_both", 0.0), acc.pop("_l_both", 0.0)
-    used = acc.get("self_consumed_kwh")
-    acc["self_consumption"] = used / g if used is not None and g > 0 else None
-    acc["self_sufficiency"] = used / load if used is not None and load > 0 else None
-    return acc
+    with store.read() as conn:
+        site = sites.get_site(conn, site_id)
+        sf = site_frame(conn, site_id, site["meters"], start, end)
+    return reports.balance_report(site, sf, year)
 
 
 def total_balance(store: Store, year: int) -> dict[str, Any]:
-    """Every site's yearly balance and the province's total by month (ratios from the
-    summed per-interval flows, never from ratios)."""
+    """Every site's yearly balance and the province's total by month."""
+    start, end = year_bounds(year)
     with store.read() as conn:
-        sites = list_sites(conn)
-    per_site, months, total = [], {}, {}
-    for s in sites:
-        b = site_balance(store, s["id"], year)
-        if b["total"] is None:
-            continue
-        per_site.append({"site": s["id"], "simulated": s["simulated"], **b["total"]})
-        _add(total, b["total"])
-        for m in b["months"]:
-            _add(months.setdefault(m["period"], {}), m)
-    factor = grid_factor()
-    return {
-        "year": year,
-        "sites": per_site,
-        "months": [{"period": p, **_finish(v)} for p, v in sorted(months.items())],
-        "total": _finish(total) if total else None,
-        "includes_simulated": any(s["simulated"] for s in per_site),
-        "emission_factor_kg_per_kwh": factor.kg_per_kwh,
-        "emission_factor_source": factor.source,
-    }
+        read = [
+            (s, site_frame(conn, s["id"], s["meters"], start, end)) for s in sites.list_sites(conn)
+        ]
+    return reports.total_report(year, [reports.balance_report(s, sf, year) for s, sf in read])
+
+
+# ---- communities and the ledger ------------------------------------------------------------
+
+
+def list_communities(
+    store: Store, *, limit: int | None = None, offset: int = 0
+) -> list[dict[str, Any]]:
+    """Communities by id; ``limit``/``offset`` take one page of them."""
+    with store.read() as conn:
+        found = communities.list_communities(conn)
+    return found[offset:] if limit is None else found[offset : offset + limit]
+
+
+def get_community(store: Store, community_id: str) -> dict[str, Any]:
+    """One community; :class:`~paknam.energy.errors.UnknownCommunity` otherwise."""
+    with store.read() as conn:
+        return communities.get_community(conn, community_id)
+
+
+def add_community(store: Store, new: communities.CommunityCreate) -> dict[str, Any]:
+    """Register a community and its members in one transaction."""
+    with store.write() as conn:
+        return communities.insert_community(conn, new)
+
+
+def settle(store: Store, community_id: str, month: str, created_by: str) -> dict[str, Any]:
+    """Compute the month's statement and append it to the ledger; returns the statement."""
+    with store.read() as conn:
+        community = communities.get_community(conn, community_id)
+        g, load, info = communities.member_matrices(conn, community, month)
+    tariffs = communities.tariffs_of(community)
+    rows = statement(g, load, community["members"], tariffs)
+    with store.write() as conn:
+        ledger.append_settlement(conn, community_id, month, tariffs, info, rows, created_by)
+    return monthly_statement(store, community_id, month)
+
+
+def monthly_statement(store: Store, community_id: str, month: str) -> dict[str, Any]:
+    """The statement of a month as the ledger holds it (all runs summed)."""
+    with store.read() as conn:
+        return ledger.monthly_statement(conn, community_id, month)
+
+
+# ---- indicator and checks ------------------------------------------------------------------
+
+
+def alternative_share(
+    store: Store, year: int | None = None, *, as_of: int | None = None
+) -> dict[str, Any]:
+    """The alternative-energy share indicator record (see :mod:`~paknam.energy.indicators`)."""
+    with store.read() as conn:
+        return indicators.alternative_share_indicator(conn, year, as_of=as_of)
+
+
+def board_indicators(store: Store, year: int | None = None) -> list[Indicator]:
+    """Alternative-energy share, for the board."""
+    return [Indicator.from_dict(alternative_share(store, year))]
 
 
 def run_energy_checks(store: Store, days: int = 120) -> SyncResult:
@@ -221,8 +248,8 @@ def run_energy_checks(store: Store, days: int = 120) -> SyncResult:
     evaluated: list[str | None] = []
     latest = store.latest()
     with store.read() as conn:
-        sites = [s for s in list_sites(conn) if s["arrays"]]
-    for s in sites:
+        pv_sites = [s for s in sites.list_sites(conn) if s["arrays"]]
+    for s in pv_sites:
         newest = max((latest[k][0] for k in latest if k[0] == s["id"]), default=None)
         if newest is None:
             continue
@@ -256,5 +283,5 @@ def run_energy_checks(store: Store, days: int = 120) -> SyncResult:
     # one active warning per (kind, station): keep the newest finding of each kind
     unique = {sig.key: sig for sig in signals}
     return store.sync_warnings(
-        "energy", list(unique.values()), evaluated=evaluated, kinds=WARNING_KINDS
+        "energy", list(unique.values()), evaluated=evaluated, kinds=list(WARNING_KINDS)
     )

@@ -1,7 +1,8 @@
 """Energy sites: a core station (kind ``energy``) with its meter series, plus PV arrays.
 
-One transaction registers the station, its series and the energy rows, so a bad array
-leaves nothing behind.
+Everything here works on the caller's connection: :func:`insert_site` inside the
+service's one write transaction registers the station, its series and the energy rows,
+so a bad array leaves nothing behind.
 """
 
 from __future__ import annotations
@@ -14,11 +15,11 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from sqlalchemy.engine import Connection
 
 from paknam.core import stations as core_stations
-from paknam.core.errors import InvalidInput, NotFound
+from paknam.core.errors import InvalidInput
 from paknam.core.models import STATION_ID_PATTERN, SeriesSpec, StationCreate
-from paknam.core.store import Store
-from paknam.energy.pvmodel import MOUNTINGS, ArraySpec
+from paknam.energy.errors import UnknownSite
 from paknam.energy.schema import energy_arrays, energy_community_members, energy_sites
+from paknam.energy.science.pvmodel import MOUNTINGS, ArraySpec
 
 TECHNOLOGIES: dict[str, tuple[str, str]] = {
     "pv": ("พลังงานแสงอาทิตย์", "Solar PV"),
@@ -113,14 +114,8 @@ class SiteCreate(BaseModel):
         return self
 
 
-def add_site(store: Store, new: SiteCreate) -> dict[str, Any]:
-    """Register a site: station, series and arrays in one transaction."""
-    with store.write() as conn:
-        return insert_site(conn, new)
-
-
 def insert_site(conn: Connection, new: SiteCreate) -> dict[str, Any]:
-    """:func:`add_site` inside the caller's transaction."""
+    """Register a site: station, series and arrays, in the caller's transaction."""
     meters = list(dict.fromkeys(new.meters))
     irr_q = IRRADIANCE_QUANTITY.get(new.irradiance_plane)
     if irr_q and irr_q not in meters:
@@ -171,7 +166,9 @@ def _communities(conn: Connection) -> dict[str, list[str]]:
     return out
 
 
-def _site_dict(station: Any, row: Any, arrays: list[dict[str, Any]], communities: list[str]):
+def _site_dict(
+    station: Any, row: Any, arrays: list[dict[str, Any]], communities: list[str]
+) -> dict[str, Any]:
     tech = TECHNOLOGIES[row.technology]
     plane = IRRADIANCE_PLANES[row.irradiance_plane]
     return {
@@ -199,16 +196,17 @@ def _site_dict(station: Any, row: Any, arrays: list[dict[str, Any]], communities
 
 
 def get_site(conn: Connection, site_id: str) -> dict[str, Any]:
-    """A site with its arrays, meters and communities; :class:`NotFound` otherwise."""
+    """A site with its arrays, meters and communities; :class:`UnknownSite` otherwise."""
     row = conn.execute(sa.select(energy_sites).where(energy_sites.c.station_id == site_id)).first()
     if row is None:
-        raise NotFound(f"energy site {site_id!r} does not exist")
+        raise UnknownSite(f"energy site {site_id!r} does not exist")
     station = core_stations.get_station(conn, site_id)
     arrays = _arrays(conn, site_id).get(site_id, [])
     return _site_dict(station, row, arrays, _communities(conn).get(site_id, []))
 
 
 def list_sites(conn: Connection) -> list[dict[str, Any]]:
+    """Every site, in station order."""
     rows = {r.station_id: r for r in conn.execute(sa.select(energy_sites))}
     arrays = _arrays(conn)
     comms = _communities(conn)
@@ -253,5 +251,6 @@ def geojson(sites: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def require_pv(site: dict[str, Any]) -> None:
+    """:class:`InvalidInput` unless the site has a PV array to model."""
     if not site["arrays"]:
         raise InvalidInput(f"site {site['id']!r} has no PV array to model", field="site")

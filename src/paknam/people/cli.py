@@ -1,6 +1,7 @@
 """``paknam people ...``: imports, term dates, device gateways and the indicators.
 
-The lead registers it with ``app.add_typer(people_app, name="people")``.
+Registered through the domain manifest (:mod:`paknam.people.domain`). Every command opens
+the configured store and calls :mod:`paknam.people.service`; none touches SQL.
 """
 
 from __future__ import annotations
@@ -12,19 +13,11 @@ from typing import Annotated
 
 import typer
 
-from paknam.core.cli_support import friendly
+from paknam.core.cli_support import friendly, open_store
 
 people_app = typer.Typer(
     help="Smart People: schools, PBL training and devices (พลเมืองอัจฉริยะ)", no_args_is_help=True
 )
-PROVINCIAL_HALL = (100.5969, 13.5996)
-"""(lon, lat) used for a gateway station when its school has no location."""
-
-
-def _store():  # type: ignore[no-untyped-def]
-    from paknam.core.store import Store
-
-    return Store.open()
 
 
 @people_app.command("import")
@@ -40,11 +33,11 @@ def import_cmd(
 ) -> None:
     """Import schools, enrolment, teachers, courses, completions or devices (นำเข้าข้อมูล)."""
     from paknam.core.tabular import read_table
-    from paknam.people.imports import import_table
+    from paknam.people.service import import_table
 
     table = read_table(file, sheet)
-    with _store() as store, store.write() as conn:
-        report = import_table(conn, kind, table, skip_invalid=skip_invalid)
+    with open_store() as store:
+        report = import_table(store, kind, table, skip_invalid=skip_invalid)
     if as_json:
         print(json.dumps(report.as_dict(), ensure_ascii=False))
         return
@@ -60,10 +53,10 @@ def import_cmd(
 @friendly
 def terms_cmd() -> None:
     """List the school terms (ภาคเรียน)."""
-    from paknam.people.terms import all_terms
+    from paknam.people.service import list_terms
 
-    with _store() as store, store.read() as conn:
-        for t in all_terms(conn).values():
+    with open_store() as store:
+        for t in list_terms(store):
             print(f"{t.id}  {t.start} – {t.end}")
 
 
@@ -75,11 +68,10 @@ def term_set_cmd(
     end: Annotated[str, typer.Option(help="Last day YYYY-MM-DD")],
 ) -> None:
     """Set the official dates of a term (กำหนดวันเปิด-ปิดภาคเรียน)."""
-    from paknam.people.terms import make_term, set_term
+    from paknam.people.service import set_term
 
-    term = make_term(term_id, date.fromisoformat(start), date.fromisoformat(end))
-    with _store() as store, store.write() as conn:
-        set_term(conn, term)
+    with open_store() as store:
+        term = set_term(store, term_id, date.fromisoformat(start), date.fromisoformat(end))
     print(f"term {term.id}: {term.start} – {term.end}")
 
 
@@ -90,39 +82,10 @@ def gateway_cmd(
 ) -> None:
     """Create the school's gateway station and a device key for its PBL devices; the key
     is printed once, on the last line (สร้างกุญแจสำหรับอุปกรณ์ PBL ของโรงเรียน)."""
-    import sqlalchemy as sa
+    from paknam.people.service import create_gateway
 
-    from paknam.core import stations
-    from paknam.core.errors import NotFound
-    from paknam.core.models import StationCreate
-    from paknam.core.schema import stations as stations_table
-    from paknam.people.schema import schools
-    from paknam.people.statements import gateway_station_id
-
-    sid = gateway_station_id(school)
-    with _store() as store:
-        with store.write() as conn:
-            row = conn.execute(sa.select(schools).where(schools.c.id == school)).first()
-            if row is None:
-                raise NotFound(f"school {school!r} does not exist")
-            if not conn.execute(
-                sa.select(stations_table.c.id).where(stations_table.c.id == sid)
-            ).first():
-                lon, lat = (row.lon, row.lat) if row.lon is not None else PROVINCIAL_HALL
-                stations.add_station(
-                    conn,
-                    StationCreate(
-                        id=sid,
-                        name_th=f"เกตเวย์อุปกรณ์ PBL {row.name_th}",
-                        name_en=f"PBL device gateway, {row.name_en}",
-                        kind="other",
-                        lon=lon,
-                        lat=lat,
-                        district_code=row.district_code,
-                        meta={"pbl_school": school, "located_at_school": row.lon is not None},
-                    ),
-                )
-        key_id, key, _prefix = store.create_device_key([sid], f"PBL devices of {school}")
+    with open_store() as store:
+        sid, key_id, key = create_gateway(store, school)
     print(f"device key {key_id} for {sid} — store it now, it is shown once:", flush=True)
     print(key)
 
@@ -134,10 +97,10 @@ def indicators_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
 ) -> None:
     """The proposal's three people indicators (ตัวชี้วัดด้านพลเมือง)."""
-    from paknam.people.indicators import people_indicators
+    from paknam.people.service import indicator_records
 
-    with _store() as store:
-        records = people_indicators(store, term)
+    with open_store() as store:
+        records = indicator_records(store, term)
     if as_json:
         print(json.dumps(records, ensure_ascii=False, default=str))
         return
@@ -151,5 +114,5 @@ def demo_cmd() -> None:
     """Load SAMPLE schools and SIMULATED training and device use (โหลดข้อมูลสาธิต)."""
     from paknam.people.demo import load_demo_people
 
-    with _store() as store:
+    with open_store() as store:
         print(json.dumps(load_demo_people(store), ensure_ascii=False))

@@ -16,9 +16,7 @@ from typing import Any
 from paknam.core.store import Store
 from paknam.core.tabular import parse_csv
 from paknam.core.timeutil import BANGKOK, now_s
-from paknam.people.imports import import_rows, import_table
-from paknam.people.statements import ingest_statements
-from paknam.people.terms import all_terms, current_term
+from paknam.people import service
 from paknam.people.xapi import ADL, DEVICE_EXTENSION
 
 SEED = 2568
@@ -84,45 +82,50 @@ def load_demo_people(store: Store, today: date | None = None) -> dict[str, Any]:
     table = parse_csv(data.read_bytes())
     schools = [cells for _, cells in table.rows]
     report: dict[str, Any] = {}
-    with store.write() as conn:
-        report["schools"] = import_table(conn, "schools", table).stored
-        term = current_term(conn, today)
-        year_terms = [
-            t.id for t in all_terms(conn).values() if term and t.school_year == term.school_year
-        ]
-        enrol = [
-            {"school_id": s["id"], "term": t, "students": s["students"]}
-            for s in schools
-            for t in year_terms
-        ]
-        report["enrolments"] = import_rows(conn, "enrolments", _numbered(enrol)).stored
-        import_rows(conn, "courses", _numbered([PBL_COURSE, OTHER_COURSE]))
-        teachers, done, devices = [], [], []
-        for s in schools:
-            for k in range(1, 6):
-                tid = f"{s['id']}-t{k}"
-                teachers.append({"id": tid, "school_id": s["id"], "sample": True})
-                if rng.random() < 0.8:
-                    day = date(2025, 6, 1) + timedelta(days=rng.randint(0, 300))
-                    done.append(
-                        {
-                            "teacher_id": tid,
-                            "course_id": PBL_COURSE["id"],
-                            "completed_on": min(day, today).isoformat(),
-                        }
-                    )
-            for d in (1, 2):
-                devices.append(
+    term = service.current_term(store, today)
+    year_terms = [
+        t.id for t in service.list_terms(store) if term and t.school_year == term.school_year
+    ]
+    enrol = [
+        {"school_id": s["id"], "term": t, "students": s["students"]}
+        for s in schools
+        for t in year_terms
+    ]
+    teachers, done, devices = [], [], []
+    for s in schools:
+        for k in range(1, 6):
+            tid = f"{s['id']}-t{k}"
+            teachers.append({"id": tid, "school_id": s["id"], "sample": True})
+            if rng.random() < 0.8:
+                day = date(2025, 6, 1) + timedelta(days=rng.randint(0, 300))
+                done.append(
                     {
-                        "id": f"{s['id']}-dev{d}",
-                        "school_id": s["id"],
-                        "label": f"PBL tablet cart {d} (SAMPLE)",
-                        "sample": True,
+                        "teacher_id": tid,
+                        "course_id": PBL_COURSE["id"],
+                        "completed_on": min(day, today).isoformat(),
                     }
                 )
-        report["teachers"] = import_rows(conn, "teachers", _numbered(teachers)).stored
-        report["completions"] = import_rows(conn, "completions", _numbered(done)).stored
-        report["devices"] = import_rows(conn, "devices", _numbered(devices)).stored
+        for d in (1, 2):
+            devices.append(
+                {
+                    "id": f"{s['id']}-dev{d}",
+                    "school_id": s["id"],
+                    "label": f"PBL tablet cart {d} (SAMPLE)",
+                    "sample": True,
+                }
+            )
+    batches = [
+        ("schools", table.rows),
+        ("enrolments", _numbered(enrol)),
+        ("courses", _numbered([PBL_COURSE, OTHER_COURSE])),
+        ("teachers", _numbered(teachers)),
+        ("completions", _numbered(done)),
+        ("devices", _numbered(devices)),
+    ]
+    done_by_kind = service.import_batches(store, batches)
+    for (kind, _), rep in zip(batches, done_by_kind, strict=True):
+        if kind != "courses":
+            report[kind] = rep.stored
     report["statements"] = 0
     if term is not None:
         start_s, end_s = term.bounds_s()  # the whole term, so that ids never change
@@ -135,7 +138,6 @@ def load_demo_people(store: Store, today: date | None = None) -> dict[str, Any]:
         ]
         if docs:
             for i in range(0, len(docs), 1000):
-                with store.write() as conn:
-                    report["statements"] += ingest_statements(conn, docs[i : i + 1000]).stored
+                report["statements"] += service.ingest_statements(store, docs[i : i + 1000]).stored
         report["term"] = term.id
     return report

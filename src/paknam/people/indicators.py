@@ -24,10 +24,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from paknam.core.errors import NotFound
-from paknam.core.registry import Indicator
-from paknam.core.store import Store
 from paknam.core.timeutil import BANGKOK
+from paknam.people.errors import UnknownSchool, UnknownTerm
 from paknam.people.schema import completions, courses, enrolments, schools, statements, teachers
 from paknam.people.terms import Term, all_terms, current_term, get_term
 from paknam.people.xapi import QUALIFYING_VERBS
@@ -117,7 +115,7 @@ def school_table(
 
 
 def _record(ident: str, **fields: Any) -> dict[str, Any]:
-    base = {
+    base: dict[str, Any] = {
         "id": ident,
         "domain": "people",
         "value": None,
@@ -136,19 +134,19 @@ def resolve_term(conn: Connection, term_id: str | None, today: date) -> Term | N
 
 
 def people_indicators(
-    store: Store, term_id: str | None = None, today: date | None = None
+    conn: Connection, term_id: str | None = None, today: date | None = None
 ) -> list[dict[str, Any]]:
     """The three Smart People indicators for a term (see module docstring)."""
     today = today or datetime.now(BANGKOK).date()
     active: dict[str, set[str]] = {}
-    with store.read() as conn:
-        term = resolve_term(conn, term_id, today)
-        if term is not None:
-            active = _active_by_school(conn, term)
-        table = school_table(conn, term, today, active) if term else []
+    term = resolve_term(conn, term_id, today)
+    if term is not None:
+        active = _active_by_school(conn, term)
+    table = school_table(conn, term, today, active) if term else []
     enrolled_ids = {r["school"] for r in table if r["enrolment"]}
-    active_all = len(set().union(*active.values()))
-    active_enrolled = len(set().union(*(v for k, v in active.items() if k in enrolled_ids)))
+    none: set[str] = set()
+    active_all = len(none.union(*active.values()))
+    active_enrolled = len(none.union(*(v for k, v in active.items() if k in enrolled_ids)))
     period = term.id if term else None
     in_progress = bool(term and term.start <= today <= term.end)
     common = {"term": term.as_dict() if term else None, "in_progress": in_progress}
@@ -230,17 +228,16 @@ def people_indicators(
 
 
 def school_indicators(
-    store: Store, school_id: str, term_id: str | None = None, today: date | None = None
+    conn: Connection, school_id: str, term_id: str | None = None, today: date | None = None
 ) -> dict[str, Any]:
     """One school's figures for a term, against the province targets."""
     today = today or datetime.now(BANGKOK).date()
-    with store.read() as conn:
-        term = resolve_term(conn, term_id, today)
-        if term is None:
-            raise NotFound("no school term is configured")
-        rows = [r for r in school_table(conn, term, today) if r["school"] == school_id]
+    term = resolve_term(conn, term_id, today)
+    if term is None:
+        raise UnknownTerm("no school term is configured")
+    rows = [r for r in school_table(conn, term, today) if r["school"] == school_id]
     if not rows:
-        raise NotFound(f"school {school_id!r} does not exist")
+        raise UnknownSchool(f"school {school_id!r} does not exist")
     row = rows[0]
     return {
         **row,
@@ -254,8 +251,3 @@ def school_indicators(
             else "off_track"
         ),
     }
-
-
-def indicators(store: Store, year: int | None = None) -> list[Indicator]:
-    """Teachers trained and students using PBL devices, for the board (by term)."""
-    return [Indicator.from_dict(r) for r in people_indicators(store)]

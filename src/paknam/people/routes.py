@@ -2,36 +2,28 @@
 
 Public reads give only counts per school (no teacher or student ids). Writes need an
 officer session; statements may also come with the device key of a school's gateway
-station (see ``paknam.people.statements``)."""
+station (see ``paknam.people.statements``). Every handler calls
+:mod:`paknam.people.service` and serialises what it returns (store work of the upload
+handlers runs in the thread pool); lists take ``limit`` and ``offset``
+(:mod:`paknam.core.http.pagination`)."""
 
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated, Any, Literal
 
 import orjson
-import sqlalchemy as sa
 from fastapi import APIRouter, File, Form, Path, Query, Request, UploadFile
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from paknam.core.errors import InvalidInput
 from paknam.core.http.deps import OfficerDep, PrincipalDep, StoreDep
+from paknam.core.http.pagination import PageDep
 from paknam.core.http.responses import ERROR_RESPONSES, FastJSONResponse
-from paknam.core.store import Store
-from paknam.core.tabular import parse_table
-from paknam.core.timeutil import BANGKOK
-from paknam.people import terms
-from paknam.people.imports import KINDS, import_rows, import_table
-from paknam.people.indicators import (
-    people_indicators,
-    resolve_term,
-    school_indicators,
-    school_table,
-)
-from paknam.people.schema import schools
-from paknam.people.statements import ingest_statements
+from paknam.people import service
+from paknam.people.imports import KINDS
 from paknam.people.xapi import QUALIFYING_VERBS
 
 router = APIRouter(prefix="/api/v1/people", tags=["people"], responses=ERROR_RESPONSES)
@@ -43,8 +35,7 @@ TermQuery = Annotated[str | None, Query(description="e.g. 2568-1 (default: curre
 
 @router.get("/terms", summary="School terms (Thai school year, Buddhist era)")
 def get_terms(store: StoreDep) -> FastJSONResponse:
-    with store.read() as conn:
-        return FastJSONResponse([t.as_dict() for t in terms.all_terms(conn).values()])
+    return FastJSONResponse([t.as_dict() for t in service.list_terms(store)])
 
 
 class TermIn(BaseModel):
@@ -59,31 +50,26 @@ def put_term(
     store: StoreDep,
     _: OfficerDep,
 ) -> FastJSONResponse:
-    term = terms.make_term(term_id, body.start, body.end)
-    with store.write() as conn:
-        terms.set_term(conn, term)
+    term = service.set_term(store, term_id, body.start, body.end)
     return FastJSONResponse(term.as_dict())
 
 
 @router.get("/schools", summary="Schools with their figures for a term")
-def get_schools(store: StoreDep, term: TermQuery = None) -> FastJSONResponse:
-    """Teachers trained, students active on PBL devices, enrolment and share per school."""
-    with store.read() as conn:
-        t = resolve_term(conn, term, datetime.now(BANGKOK).date())
-        if t is None:
-            rows = [dict(r._mapping) for r in conn.execute(sa.select(schools))]
-            return FastJSONResponse({"term": None, "schools": rows})
-        return FastJSONResponse({"term": t.as_dict(), "schools": school_table(conn, t)})
+def get_schools(store: StoreDep, page: PageDep, term: TermQuery = None) -> FastJSONResponse:
+    """Teachers trained, students active on PBL devices, enrolment and share per school
+    (one page of schools, by id, with ``limit`` and ``offset``)."""
+    found = service.schools_for_term(store, term, limit=page.limit, offset=page.offset)
+    return FastJSONResponse({**found, "limit": page.limit, "offset": page.offset})
 
 
 @router.get("/schools/{school_id}", summary="One school's figures for a term")
 def get_school(school_id: str, store: StoreDep, term: TermQuery = None) -> FastJSONResponse:
-    return FastJSONResponse(school_indicators(store, school_id, term))
+    return FastJSONResponse(service.school_figures(store, school_id, term))
 
 
 @router.get("/indicators", summary="Teachers trained, schools covered, students on PBL devices")
 def get_indicators(store: StoreDep, term: TermQuery = None) -> FastJSONResponse:
-    return FastJSONResponse(people_indicators(store, term))
+    return FastJSONResponse(service.indicator_records(store, term))
 
 
 class RowsIn(BaseModel):
@@ -94,8 +80,8 @@ class RowsIn(BaseModel):
 @router.post("/rows/{kind}", summary="Add or replace rows of one kind (officer)")
 def post_rows(kind: Kind, body: RowsIn, store: StoreDep, _: OfficerDep) -> FastJSONResponse:
     """Same columns and checks as the file import; errors are numbered from 0."""
-    with store.write() as conn:
-        report = import_rows(conn, kind, list(enumerate(body.rows)), skip_invalid=body.skip_invalid)
+    rows = list(enumerate(body.rows))
+    report = service.import_rows(store, kind, rows, skip_invalid=body.skip_invalid)
     return FastJSONResponse(report.as_dict())
 
 
@@ -112,9 +98,14 @@ async def post_import(
     data = await file.read(MAX_FILE_BYTES + 1)
     if len(data) > MAX_FILE_BYTES:
         raise InvalidInput(f"file larger than {MAX_FILE_BYTES} bytes", field="file")
-    table = parse_table(data, file.filename or "upload.csv")
-    with store.write() as conn:
-        report = import_table(conn, kind, table, skip_invalid=skip_invalid)
+    report = await run_in_threadpool(
+        service.import_file,
+        store,
+        kind,
+        data,
+        file.filename or "upload.csv",
+        skip_invalid=skip_invalid,
+    )
     return FastJSONResponse(report.as_dict())
 
 
@@ -150,11 +141,6 @@ def _parse_statements(body: bytes) -> list[Any]:
     return doc
 
 
-def _ingest(store: Store, items: list[Any], principal: Any) -> dict[str, object]:
-    with store.write() as conn:
-        return ingest_statements(conn, items, principal=principal).as_dict()
-
-
 @router.post(
     "/statements",
     summary="PBL device events as xAPI statements (all or nothing, idempotent)",
@@ -178,7 +164,8 @@ async def post_statements(
     listing every bad item).
     """
     items = _parse_statements(await request.body())
-    return FastJSONResponse(await run_in_threadpool(_ingest, store, items, principal))
+    result = await run_in_threadpool(service.ingest_statements, store, items, principal=principal)
+    return FastJSONResponse(result.as_dict())
 
 
 @router.get("/verbs", summary="Verbs that count as using a PBL device")

@@ -23,19 +23,49 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from paknam.core import stations
 from paknam.core.auth import Principal
 from paknam.core.errors import BatchRejected, InvalidInput, ItemError, PermissionDenied
+from paknam.core.models import StationCreate
+from paknam.core.schema import stations as stations_table
 from paknam.core.timeutil import now_s
+from paknam.people.errors import StatementError
 from paknam.people.schema import devices, statements
-from paknam.people.xapi import Statement, StatementError, check_statement
+from paknam.people.schools import get_school
+from paknam.people.xapi import Statement, check_statement
 
 MAX_STATEMENTS = 1000
 GATEWAY_PREFIX = "pbl-"
+PROVINCIAL_HALL = (100.5969, 13.5996)
+"""(lon, lat) used for a gateway station when its school has no location."""
 
 
 def gateway_station_id(school_id: str) -> str:
     """The core station id whose device keys may send the school's statements."""
     return f"{GATEWAY_PREFIX}{school_id}"
+
+
+def ensure_gateway(conn: Connection, school_id: str) -> str:
+    """The school's gateway station id, created (kind ``other``) if it is not there yet;
+    :class:`~paknam.people.errors.UnknownSchool` if the school is not."""
+    row = get_school(conn, school_id)
+    sid = gateway_station_id(school_id)
+    if not conn.execute(sa.select(stations_table.c.id).where(stations_table.c.id == sid)).first():
+        lon, lat = (row.lon, row.lat) if row.lon is not None else PROVINCIAL_HALL
+        stations.add_station(
+            conn,
+            StationCreate(
+                id=sid,
+                name_th=f"เกตเวย์อุปกรณ์ PBL {row.name_th}",
+                name_en=f"PBL device gateway, {row.name_en}",
+                kind="other",
+                lon=lon,
+                lat=lat,
+                district_code=row.district_code,
+                meta={"pbl_school": school_id, "located_at_school": row.lon is not None},
+            ),
+        )
+    return sid
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,8 +19,9 @@ from importlib import resources
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from paknam.core.errors import InvalidInput, NotFound
+from paknam.core.errors import InvalidInput
 from paknam.core.timeutil import BANGKOK
+from paknam.people.errors import UnknownTerm
 from paknam.people.schema import terms as table
 
 TERMS_FILE = "school_terms.csv"
@@ -117,9 +118,10 @@ def set_term(conn: Connection, term: Term) -> None:
 
 
 def get_term(conn: Connection, term_id: str) -> Term:
+    """A configured term; :class:`UnknownTerm` otherwise."""
     terms = all_terms(conn)
     if term_id not in terms:
-        raise NotFound(f"term {term_id!r} is not configured; known: {', '.join(terms)}")
+        raise UnknownTerm(f"term {term_id!r} is not configured; known: {', '.join(terms)}")
     return terms[term_id]
 
 

@@ -26,6 +26,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from paknam.people.errors import StatementError
+
 DEVICE_EXTENSION = "urn:paknam:xapi:device"
 """Context extension naming the registered PBL device that recorded the statement."""
 
@@ -53,14 +55,6 @@ _TOP_KEYS = {"id", "actor", "verb", "object", "timestamp", "result", "context", 
 _IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s]+$")
 MAX_IRI = 500
 EARLIEST = datetime.fromisoformat("2000-01-01T00:00:00+00:00")
-
-
-class StatementError(ValueError):
-    """A statement that breaks a rule; ``field`` names the part."""
-
-    def __init__(self, message: str, field: str) -> None:
-        super().__init__(message)
-        self.field = field
 
 
 @dataclass(frozen=True, slots=True)

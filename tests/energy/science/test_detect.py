@@ -9,9 +9,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from paknam.energy.detect import change_points, detect, find_clipping
-from paknam.energy.performance import daily_performance, monthly_pr
-from paknam.energy.pvmodel import ArraySpec, expected_power
+from paknam.energy.science.detect import change_points, detect, find_clipping
+from paknam.energy.science.performance import daily_performance, monthly_pr
+from paknam.energy.science.pvmodel import ArraySpec, expected_power
 
 
 def _daily(pr: np.ndarray, start: str = "2024-01-01") -> pd.DataFrame:

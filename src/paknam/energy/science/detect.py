@@ -1,6 +1,6 @@
 """Under-performance detection with a reason. Pure: no I/O.
 
-Works on the daily table of :func:`paknam.energy.performance.daily_performance` (and, for
+Works on the daily table of :func:`paknam.energy.science.performance.daily_performance` (and, for
 clipping, on the interval data). Each finding is a :class:`Flag` with a kind, the dates
 it covers, a size and Thai and English reasons:
 

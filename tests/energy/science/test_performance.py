@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from paknam.energy.performance import daily_performance, monthly_pr
-from paknam.energy.pvmodel import ArraySpec, expected_power
+from paknam.energy.science.performance import daily_performance, monthly_pr
+from paknam.energy.science.pvmodel import ArraySpec, expected_power
 
 
 def _day(values: list[float], start: str = "2024-03-20 08:00") -> pd.Series:

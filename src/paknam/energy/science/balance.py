@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from paknam.core.timeutil import BANGKOK
-from paknam.energy.emission import grid_factor
+from paknam.energy.science.emission import grid_factor
 
 
 def interval_flows(gen_kwh: np.ndarray, load_kwh: np.ndarray) -> dict[str, np.ndarray]:

@@ -10,9 +10,9 @@ import pandas as pd
 import pytest
 
 from paknam.core.errors import InvalidInput
-from paknam.energy.balance import by_period, summarise
-from paknam.energy.emission import grid_factor
-from paknam.energy.sharing import Tariffs, allocate, pooled_ratios, statement
+from paknam.energy.science.balance import by_period, summarise
+from paknam.energy.science.emission import grid_factor
+from paknam.energy.science.sharing import Tariffs, allocate, pooled_ratios, statement
 
 CITYLEARN_KW = {f"b{i:02d}": (4.0 if i in (1, 2, 3, 5, 6, 7, 8, 9) else 5.0) for i in range(1, 18)}
 

@@ -10,7 +10,7 @@ irradiance are present:
 H_POA is the in-plane insolation. When the site's sensor is in the array plane it is used
 as measured (``irradiance_basis = "measured_poa"``); when the sensor is horizontal (GHI),
 H_POA is the Erbs + Hay–Davies transposition of the measured GHI onto each array
-(``"transposed_ghi"``, see :mod:`paknam.energy.pvmodel`); without an irradiance sensor no
+(``"transposed_ghi"``, see :mod:`paknam.energy.science.pvmodel`); without an irradiance sensor no
 PR is given (only the ratio to the clear-sky expectation). A day's PR is reported only
 when :data:`MIN_COVERAGE` of its daylight intervals have both values and its insolation
 is at least :data:`MIN_H_KWH_M2`; otherwise ``pr`` is ``None`` and ``note`` says why.
@@ -48,7 +48,7 @@ def daily_performance(
     irradiance_poa : pandas.Series or None
         In-plane irradiance [W/m²] on the same index (measured or transposed).
     expected_ac_kw : pandas.Series
-        Modelled AC power [kW] (:func:`paknam.energy.pvmodel.expected_power`).
+        Modelled AC power [kW] (:func:`paknam.energy.science.pvmodel.expected_power`).
     zenith : pandas.Series
         Apparent solar zenith [deg].
     kwp : float

@@ -11,7 +11,13 @@ import pandas as pd
 import pytest
 
 from paknam.core.errors import InvalidInput
-from paknam.energy.pvmodel import ArraySpec, clear_sky, expected_power, poa_from_ghi, solar_position
+from paknam.energy.science.pvmodel import (
+    ArraySpec,
+    clear_sky,
+    expected_power,
+    poa_from_ghi,
+    solar_position,
+)
 
 
 def test_solar_position_matches_spa_paper_example() -> None:
