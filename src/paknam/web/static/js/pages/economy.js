@@ -145,6 +145,7 @@ async function render(ctx) {
         category: filters.category || undefined,
         district: filters.district || undefined,
         open_now: filters.open_now ? "true" : undefined,
+        limit: 1000,
       })
     ).features;
     drawList();
