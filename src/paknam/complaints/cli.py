@@ -238,3 +238,8 @@ def key_list() -> None:
 
     with Store.open() as store:
         print(json.dumps(list_api_keys(store), ensure_ascii=False, indent=2))
+
+
+def install(app: typer.Typer) -> None:
+    """Add ``paknam complaints``."""
+    app.add_typer(complaints_app, name="complaints")

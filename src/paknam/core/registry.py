@@ -182,6 +182,26 @@ def tables_of(module: ModuleType) -> tuple[str, ...]:
     return tuple(v.name for v in vars(module).values() if isinstance(v, sa.Table))
 
 
+def routers_in(*modules: str) -> Callable[[], Sequence[APIRouter]]:
+    """The ``router`` of each module in ``modules``, imported only when the app is built
+    (``routers=routers_in("paknam.economy.routes")``)."""
+
+    def load() -> Sequence[APIRouter]:
+        return [importlib.import_module(m).router for m in modules]
+
+    return load
+
+
+def commands_in(module: str) -> Callable[[typer.Typer], None]:
+    """The ``install(app)`` function of ``module``, imported only when the command line is
+    built (``install_cli=commands_in("paknam.economy.cli")``)."""
+
+    def install(app: typer.Typer) -> None:
+        importlib.import_module(module).install(app)
+
+    return install
+
+
 def _no_routers() -> Sequence[APIRouter]:
     return ()
 
@@ -296,8 +316,10 @@ __all__ = [
     "StaleCheck",
     "WarningKind",
     "check",
+    "commands_in",
     "domain",
     "domains",
+    "routers_in",
     "stale_checks",
     "tables_of",
     "warning_kinds",

@@ -162,3 +162,8 @@ def demo_cmd() -> None:
         f"sample places changed: {result['places_changed']}; MOTS months: {v['stored']} stored, "
         f"{v['unchanged']} unchanged"
     )
+
+
+def install(app: typer.Typer) -> None:
+    """Add ``paknam economy``."""
+    app.add_typer(economy_app, name="economy")

@@ -5,26 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from paknam.core.registry import DemoStep, Domain, Indicator, tables_of
+from paknam.core.registry import DemoStep, Domain, Indicator, commands_in, routers_in, tables_of
 from paknam.economy import schema
 
 if TYPE_CHECKING:
-    import typer
-    from fastapi import APIRouter
-
     from paknam.core.store import Store
-
-
-def _routers() -> Sequence[APIRouter]:
-    from paknam.economy.routes import router
-
-    return [router]
-
-
-def _install_cli(app: typer.Typer) -> None:
-    from paknam.economy.cli import economy_app
-
-    app.add_typer(economy_app, name="economy")
 
 
 def _indicators(store: Store, year: int | None = None) -> Sequence[Indicator]:
@@ -47,8 +32,8 @@ DOMAIN = Domain(
     title_th="เศรษฐกิจอัจฉริยะ",
     title_en="Smart Economy",
     order=50,
-    routers=_routers,
-    install_cli=_install_cli,
+    routers=routers_in("paknam.economy.routes"),
+    install_cli=commands_in("paknam.economy.cli"),
     tables=tables_of(schema),
     indicators=_indicators,
     demo=DemoStep(_demo, order=60),

@@ -286,3 +286,8 @@ def demo_cmd() -> None:
     )
     for n in r.notes:
         typer.echo(f"  note: {n}", err=True)
+
+
+def install(app: typer.Typer) -> None:
+    """Add ``paknam energy``."""
+    app.add_typer(energy_app, name="energy")

@@ -14,27 +14,14 @@ from paknam.core.registry import (
     Rule,
     RuleRun,
     WarningKind,
+    commands_in,
+    routers_in,
     tables_of,
 )
 from paknam.energy import schema
 
 if TYPE_CHECKING:
-    import typer
-    from fastapi import APIRouter
-
     from paknam.core.store import Store
-
-
-def _routers() -> Sequence[APIRouter]:
-    from paknam.energy.routes import router
-
-    return [router]
-
-
-def _install_cli(app: typer.Typer) -> None:
-    from paknam.energy.cli import energy_app
-
-    app.add_typer(energy_app, name="energy")
 
 
 def _indicators(store: Store, year: int | None = None) -> Sequence[Indicator]:
@@ -72,8 +59,8 @@ DOMAIN = Domain(
     title_th="พลังงานอัจฉริยะ",
     title_en="Smart Energy",
     order=40,
-    routers=_routers,
-    install_cli=_install_cli,
+    routers=routers_in("paknam.energy.routes"),
+    install_cli=commands_in("paknam.energy.cli"),
     tables=tables_of(schema),
     indicators=_indicators,
     warning_kinds=tuple(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from paknam.core.registry import (
@@ -13,27 +12,14 @@ from paknam.core.registry import (
     Rule,
     RuleRun,
     WarningKind,
+    commands_in,
+    routers_in,
     tables_of,
 )
 from paknam.environment import schema
 
 if TYPE_CHECKING:
-    import typer
-    from fastapi import APIRouter
-
     from paknam.core.store import Store
-
-
-def _routers() -> Sequence[APIRouter]:
-    from paknam.environment.routes import router
-
-    return [router]
-
-
-def _install_cli(app: typer.Typer) -> None:
-    from paknam.environment.cli import install
-
-    install(app)
 
 
 def _indicators(store: Store, year: int | None) -> list[Indicator]:
@@ -71,8 +57,8 @@ DOMAIN = Domain(
     title_th="สิ่งแวดล้อมอัจฉริยะ",
     title_en="Smart Environment",
     order=10,
-    routers=_routers,
-    install_cli=_install_cli,
+    routers=routers_in("paknam.environment.routes"),
+    install_cli=commands_in("paknam.environment.cli"),
     tables=tables_of(schema),
     indicators=_indicators,
     warning_kinds=(

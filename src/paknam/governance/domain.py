@@ -7,28 +7,14 @@ domain's warnings into this domain's alerts.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from paknam.core.registry import Domain, tables_of
+from paknam.core.registry import Domain, commands_in, routers_in, tables_of
 from paknam.governance import indicators, schema
 from paknam.governance.outbox_checks import stale_alert_messages
 
 if TYPE_CHECKING:
-    import typer
-    from fastapi import APIRouter
-
-
-def _routers() -> Sequence[APIRouter]:
-    from paknam.governance.routes import router
-
-    return [router]
-
-
-def _install_cli(app: typer.Typer) -> None:
-    from paknam.governance.cli import install
-
-    install(app)
+    pass
 
 
 DOMAIN = Domain(
@@ -36,8 +22,8 @@ DOMAIN = Domain(
     title_th="การบริหารจัดการอัจฉริยะ",
     title_en="Smart Governance",
     order=30,
-    routers=_routers,
-    install_cli=_install_cli,
+    routers=routers_in("paknam.governance.routes"),
+    install_cli=commands_in("paknam.governance.cli"),
     tables=tables_of(schema),
     indicators=indicators.indicators,
     stale_checks=(stale_alert_messages,),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from paknam.core.registry import (
@@ -12,27 +11,14 @@ from paknam.core.registry import (
     Rule,
     RuleRun,
     WarningKind,
+    commands_in,
+    routers_in,
     tables_of,
 )
 from paknam.living import indicators, schema
 
 if TYPE_CHECKING:
-    import typer
-    from fastapi import APIRouter
-
     from paknam.core.store import Store
-
-
-def _routers() -> Sequence[APIRouter]:
-    from paknam.living.routes import router
-
-    return [router]
-
-
-def _install_cli(app: typer.Typer) -> None:
-    from paknam.living.cli import install
-
-    install(app)
 
 
 def _forecasts(store: Store) -> RuleRun:
@@ -76,8 +62,8 @@ DOMAIN = Domain(
     title_th="ความเป็นอยู่อัจฉริยะ",
     title_en="Smart Living",
     order=20,
-    routers=_routers,
-    install_cli=_install_cli,
+    routers=routers_in("paknam.living.routes"),
+    install_cli=commands_in("paknam.living.cli"),
     tables=tables_of(schema),
     indicators=indicators.indicators,
     warning_kinds=(

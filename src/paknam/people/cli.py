@@ -116,3 +116,8 @@ def demo_cmd() -> None:
 
     with open_store() as store:
         print(json.dumps(load_demo_people(store), ensure_ascii=False))
+
+
+def install(app: typer.Typer) -> None:
+    """Add ``paknam people``."""
+    app.add_typer(people_app, name="people")

@@ -5,26 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from paknam.core.registry import DemoStep, Domain, Indicator, tables_of
+from paknam.core.registry import DemoStep, Domain, Indicator, commands_in, routers_in, tables_of
 from paknam.people import schema
 
 if TYPE_CHECKING:
-    import typer
-    from fastapi import APIRouter
-
     from paknam.core.store import Store
-
-
-def _routers() -> Sequence[APIRouter]:
-    from paknam.people.routes import router
-
-    return [router]
-
-
-def _install_cli(app: typer.Typer) -> None:
-    from paknam.people.cli import people_app
-
-    app.add_typer(people_app, name="people")
 
 
 def _indicators(store: Store, year: int | None = None) -> Sequence[Indicator]:
@@ -45,8 +30,8 @@ DOMAIN = Domain(
     title_th="พลเมืองอัจฉริยะ",
     title_en="Smart People",
     order=60,
-    routers=_routers,
-    install_cli=_install_cli,
+    routers=routers_in("paknam.people.routes"),
+    install_cli=commands_in("paknam.people.cli"),
     tables=tables_of(schema),
     indicators=_indicators,
     demo=DemoStep(_demo, order=70),
