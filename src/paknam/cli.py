@@ -18,7 +18,7 @@ from typing import Annotated, Any
 import typer
 from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
 
-from paknam.core.cli_support import err, friendly, out
+from paknam.core.cli_support import err, friendly, open_store, out
 from paknam.core.config import get_settings, redact_url
 from paknam.core.errors import BatchRejected
 from paknam.core.models import SeriesSpec, StationCreate, UserCreate
@@ -36,12 +36,6 @@ app.add_typer(station_app, name="station")
 app.add_typer(key_app, name="key")
 app.add_typer(user_app, name="user")
 app.add_typer(db_app, name="db")
-
-
-def _store():  # type: ignore[no-untyped-def]
-    from paknam.core.store import Store
-
-    return Store.open()
 
 
 # ---- serving -------------------------------------------------------------------------------
@@ -70,7 +64,7 @@ def serve(
     workers: Annotated[int, typer.Option(help="Worker processes")] = 1,
 ) -> None:
     """Serve the API and dashboard (ให้บริการ API และแดชบอร์ด)."""
-    _store().close()  # migrate once before workers start
+    open_store().close()  # migrate once before workers start
     _serve(host, port, workers)
 
 
@@ -84,7 +78,7 @@ def demo(
     """Load the real sample data, then serve (โหลดข้อมูลตัวอย่างจริง แล้วเปิดบริการ)."""
     from paknam.pipeline.demo import run_demo
 
-    with _store() as store:
+    with open_store() as store:
         run_demo(store, say=lambda line: out.print(line, markup=False))
     if not no_serve:
         _serve(host, port, 1)
@@ -139,7 +133,7 @@ def station_add(
         reasons = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
         err.print(f"[red]error:[/red] {reasons}", highlight=False)
         raise typer.Exit(2) from None
-    with _store() as store:
+    with open_store() as store:
         station = store.add_station(new)
     out.print(
         f"station {station.id} added (district {station.district_code or '-'}; "
@@ -151,7 +145,7 @@ def station_add(
 @friendly
 def station_list(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """List stations (รายการสถานี)."""
-    with _store() as store:
+    with open_store() as store:
         stations = store.list_stations()
     if as_json:
         print(json.dumps([s.model_dump(mode="json") for s in stations], ensure_ascii=False))
@@ -168,7 +162,7 @@ def key_create(
     label: Annotated[str, typer.Option(help="What the key is for")] = "",
 ) -> None:
     """Create a device key; the key is printed once, on the last line (สร้างกุญแจอุปกรณ์)."""
-    with _store() as store:
+    with open_store() as store:
         key_id, key, _prefix = store.create_device_key(station, label)
     err.print(f"device key {key_id} for {', '.join(station)} — store it now, it is shown once:")
     print(key)
@@ -178,7 +172,7 @@ def key_create(
 @friendly
 def key_revoke(key_id: Annotated[int, typer.Argument(help="Key id")]) -> None:
     """Revoke a device key (ยกเลิกกุญแจ)."""
-    with _store() as store:
+    with open_store() as store:
         store.revoke_device_key(key_id)
     out.print(f"device key {key_id} revoked")
 
@@ -208,7 +202,7 @@ def user_add(
         reasons = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
         err.print(f"[red]error:[/red] {reasons}", highlight=False)
         raise typer.Exit(2) from None
-    with _store() as store:
+    with open_store() as store:
         user = store.add_user(new)
     out.print(f"user {user.username} ({user.role}) added")
 
@@ -217,7 +211,7 @@ def user_add(
 @friendly
 def db_upgrade() -> None:
     """Create or upgrade the schema (สร้าง/ปรับปรุงฐานข้อมูล)."""
-    with _store() as store:
+    with open_store() as store:
         out.print(f"schema is current at {redact_url(store.url)}")
 
 
@@ -233,7 +227,7 @@ def districts_import(
         doc = json.loads(file.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise InvalidInput(f"{file}: {exc}") from None
-    with _store() as store:
+    with open_store() as store:
         n = store.load_districts(doc)
     out.print(f"{n} district(s) loaded")
 
@@ -272,7 +266,7 @@ def import_file(
     if not file.is_file():
         raise InvalidInput(f"{file}: no such file")
     if fmt == "air4thai" or (fmt == "auto" and looks_like_air4thai(file)):
-        with _store() as store:
+        with open_store() as store:
             try:
                 rep4 = import_air4thai(store, file, skip_invalid=skip_invalid)
             except BatchRejected as exc:
@@ -293,7 +287,7 @@ def import_file(
             _write_report(report, rep4.errors)
         return
     with (
-        _store() as store,
+        open_store() as store,
         Progress(
             "[progress.description]{task.description}",
             BarColumn(),
@@ -354,7 +348,7 @@ def mqtt(
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     s = get_settings()
-    store = _store()
+    store = open_store()
     ingestor = MqttIngestor(
         store,
         host=host or s.mqtt_host,
@@ -409,7 +403,7 @@ def _rule_command(rule: Any) -> Callable[..., None]:
         if every is not None and every < 60:
             raise typer.BadParameter("--every must be at least 60 seconds")
         while True:
-            with _store() as store:
+            with open_store() as store:
                 _print_run(run_rules(store, [rule]))
             if every is None:
                 return
@@ -443,7 +437,7 @@ def alerts_sync() -> None:
     itself (severe and extreme Actual alerts; changes to alerts already sent)."""
     from paknam.pipeline import issue_alerts
 
-    with _store() as store:
+    with open_store() as store:
         run = issue_alerts(store)
     out.print(run.summary(), markup=False)
     print(json.dumps({k: len(v) for k, v in run.as_dict().items()}))

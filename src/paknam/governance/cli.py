@@ -5,17 +5,10 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.console import Console
+
+from paknam.core.cli_support import err, open_store, out
 
 alerts_app = typer.Typer(help="CAP alerts (ประกาศเตือนภัย)", no_args_is_help=True)
-out = Console(soft_wrap=True, highlight=False)
-err = Console(stderr=True, soft_wrap=True, highlight=False)
-
-
-def _store():  # type: ignore[no-untyped-def]
-    from paknam.core.store import Store
-
-    return Store.open()
 
 
 @alerts_app.command("list")
@@ -26,7 +19,7 @@ def alerts_list(
     from paknam.core.timeutil import local_iso
     from paknam.governance.service import list_alerts
 
-    rows = list_alerts(_store(), state=state, limit=200)
+    rows = list_alerts(open_store(), state=state, limit=200)
     for a in rows:
         sent = local_iso(a["sent"])
         out.print(f"{a['id']:>5} {a['msg_type']:<7} {a['severity']:<8} {sent} {a['headline_th']}")

@@ -8,17 +8,10 @@ import threading
 from typing import Annotated
 
 import typer
-from rich.console import Console
+
+from paknam.core.cli_support import err, open_store, out
 
 notify_app = typer.Typer(help="Notifications: LINE, SMS, e-mail (การแจ้งเตือน)", no_args_is_help=True)
-out = Console(soft_wrap=True, highlight=False)
-err = Console(stderr=True, soft_wrap=True, highlight=False)
-
-
-def _store():  # type: ignore[no-untyped-def]
-    from paknam.core.store import Store
-
-    return Store.open()
 
 
 @notify_app.command("worker")
@@ -39,7 +32,7 @@ def notify_worker(
             "PAKNAM_SMS_GATEWAY_URL or PAKNAM_SMTP_HOST"
         )
         raise typer.Exit(2)
-    worker = Worker(_store(), channels, threads=threads)
+    worker = Worker(open_store(), channels, threads=threads)
     err.print(f"worker: channels {', '.join(channels)}; {threads} requests in flight")
     try:
         if once:
@@ -63,6 +56,6 @@ def notify_stats(message_id: int) -> None:
     """Delivery progress of one message."""
     from paknam.core.notify.outbox import message_stats
 
-    store = _store()
+    store = open_store()
     with store.read() as conn:
         out.print(json.dumps(message_stats(conn, message_id), ensure_ascii=False, indent=2))
