@@ -88,3 +88,16 @@ def test_every_warning_kind_reaches_a_known_topic() -> None:
     for k in kinds:
         assert k.topic in TOPICS, (k.kind, k.topic)
         assert k.event.categories and k.event.event_th and k.event.event_en
+
+
+def test_domains_read_core_tables_only_through_core_functions() -> None:
+    """A domain declares its own tables on ``metadata`` and reads stations, districts and
+    warnings through :mod:`paknam.core` functions, never the core tables themselves."""
+    import ast
+
+    for d in domains():
+        for path in (ROOT / d.name).rglob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.ImportFrom) and node.module == "paknam.core.schema":
+                    names = {a.name for a in node.names}
+                    assert names <= {"metadata"}, f"{path.relative_to(ROOT)} imports {names}"

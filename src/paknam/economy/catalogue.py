@@ -15,8 +15,7 @@ from sqlalchemy.engine import Connection
 
 from paknam.core.errors import Conflict, InvalidInput
 from paknam.core.media import photo_type
-from paknam.core.schema import districts
-from paknam.core.stations import district_locator
+from paknam.core.stations import district_locator, list_districts
 from paknam.core.timeutil import BANGKOK
 from paknam.economy import search_text
 from paknam.economy.categories import CATEGORIES, KINDS, category_labels, check_category
@@ -147,8 +146,7 @@ def delete_place(conn: Connection, place_id: str) -> None:
 
 
 def _district_names(conn: Connection) -> dict[str, tuple[str, str]]:
-    rows = conn.execute(sa.select(districts.c.code, districts.c.name_th, districts.c.name_en))
-    return {r.code: (r.name_th, r.name_en) for r in rows}
+    return {d["code"]: (d["name_th"], d["name_en"]) for d in list_districts(conn)}
 
 
 def _photo_ids(conn: Connection, place_id: str | None = None) -> dict[str, list[int]]:

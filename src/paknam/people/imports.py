@@ -22,8 +22,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from paknam.core.errors import BatchRejected, InvalidInput, ItemError
-from paknam.core.schema import districts
-from paknam.core.stations import district_locator
+from paknam.core.stations import district_codes, district_locator
 from paknam.core.tabular import Table
 from paknam.core.timeutil import BANGKOK
 from paknam.people.schema import completions, courses, devices, enrolments, schools, teachers
@@ -233,7 +232,7 @@ class _Checker:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
         self._ids: dict[str, set[str]] = {}
-        self._districts = {r.code for r in conn.execute(sa.select(districts.c.code))}
+        self._districts = set(district_codes(conn))
         self._terms = set(all_terms(conn))
 
     def ids(self, kind: str) -> set[str]:

@@ -27,7 +27,6 @@ from paknam.core import stations
 from paknam.core.auth import Principal
 from paknam.core.errors import BatchRejected, InvalidInput, ItemError, PermissionDenied
 from paknam.core.models import StationCreate
-from paknam.core.schema import stations as stations_table
 from paknam.core.timeutil import now_s
 from paknam.people.errors import StatementError
 from paknam.people.schema import devices, statements
@@ -50,7 +49,7 @@ def ensure_gateway(conn: Connection, school_id: str) -> str:
     :class:`~paknam.people.errors.UnknownSchool` if the school is not."""
     row = get_school(conn, school_id)
     sid = gateway_station_id(school_id)
-    if not conn.execute(sa.select(stations_table.c.id).where(stations_table.c.id == sid)).first():
+    if stations.find_station(conn, sid) is None:
         lon, lat = (row.lon, row.lat) if row.lon is not None else PROVINCIAL_HALL
         stations.add_station(
             conn,
