@@ -66,7 +66,7 @@ def alerts_served(demo_server: Server) -> None:
 
 def _answer(page) -> None:  # type: ignore[no-untyped-def]
     page.route(
-        "**/api/v1/alerts?state=all",
+        "**/api/v1/alerts?state=all*",
         lambda route: route.fulfill(
             status=200, content_type="application/json", body=json.dumps(ALERTS)
         ),
