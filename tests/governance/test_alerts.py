@@ -139,7 +139,7 @@ def test_warnings_become_alerts_updates_and_cancels(store: Store) -> None:
     store.sync_warnings("environment", [_signal()], evaluated=["18t"], kinds=["aqi"])
     with store.write() as conn:
         assert {k: len(v) for k, v in sync_from_warnings(conn).items()} == {
-            "Alert": 1, "Update": 0, "Cancel": 0, "unregistered": 0}  # fmt: skip
+            "Alert": 1, "Update": 0, "Cancel": 0, "unregistered": 0, "historical": 0}  # fmt: skip
         # nothing changed: nothing issued
         assert all(not v for v in sync_from_warnings(conn).values())
     store.sync_warnings(

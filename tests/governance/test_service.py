@@ -83,7 +83,13 @@ def test_pipeline_queues_through_queue_alert(store: Store, monkeypatch: pytest.M
     monkeypatch.setattr(
         pipeline,
         "sync_from_warnings",
-        lambda conn: {"Alert": [new_id], "Update": [], "Cancel": [], "unregistered": []},
+        lambda conn: {
+            "Alert": [new_id],
+            "Update": [],
+            "Cancel": [],
+            "unregistered": [],
+            "historical": [],
+        },
     )
     with store.write() as conn:
         run = issue_alerts_in(conn)

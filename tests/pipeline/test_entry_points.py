@@ -5,12 +5,40 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
+from paknam.core.models import StationCreate
 from paknam.core.notify.subscribers import Subscription, subscribe
 from paknam.core.registry import domains
 from paknam.core.store import Store
+from paknam.core.timeutil import now_s, to_local_iso
 from tests.api.conftest import login
-from tests.api.test_environment_api import _seed
 from tests.test_cli import paknam
+
+
+def _seed(store: Store, hours_ago: int = 1) -> None:
+    """Station 18t with a severe PM2.5 hour measured ``hours_ago`` hours ago."""
+    store.add_station(
+        StationCreate(
+            id="18t",
+            name_th="ศาลากลาง",
+            name_en="City Hall",
+            kind="air",
+            lon=100.597345,
+            lat=13.599149,
+            quantities=["pm25_24h"],
+        )
+    )
+    t = (now_s() // 3600 - hours_ago) * 3600
+    store.ingest_items(
+        [
+            {
+                "station": "18t",
+                "quantity": "pm25_24h",
+                "time": to_local_iso(t - 3600),
+                "value": 50.8,
+            },
+            {"station": "18t", "quantity": "pm25_24h", "time": to_local_iso(t), "value": 160.0},
+        ]
+    )
 
 
 def _subscriber(store: Store) -> None:

@@ -63,12 +63,16 @@ class WarningKind:
     topic : the subscriber topic it reaches (:data:`paknam.core.notify.subscribers.TOPICS`).
     event : CAP category and event names.
     public : False for warnings meant for officers only (never a citizen alert).
+    fresh_s : how old the evidence (the warning's ``observed_at``) may be for the warning
+        to reach citizens as an alert [s]. Older evidence (an import of history, a backfill,
+        a source that stopped) stays an officers' warning: no new Alert or Update.
     """
 
     kind: str
     topic: str
     event: CapEvent
     public: bool = True
+    fresh_s: int = 3 * 3600
 
 
 IndicatorStatus = Literal["on_track", "off_track", "insufficient_data", "no_data", "error", "info"]

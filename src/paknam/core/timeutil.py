@@ -79,3 +79,21 @@ def local_iso(dt: datetime) -> str:
 def now_s() -> int:
     """Current epoch seconds."""
     return int(datetime.now(UTC).timestamp())
+
+
+THAI_MONTHS = ("ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.",
+               "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค.")  # fmt: skip
+"""Thai abbreviated month names, January first."""
+
+
+def thai_datetime(dt: datetime) -> str:
+    """Thai time in Thai, Buddhist year: ``4 ธ.ค. 2569 14:00 น.``."""
+    local = as_utc(dt).astimezone(_FIXED_BKK)
+    month = THAI_MONTHS[local.month - 1]
+    return f"{local.day} {month} {local.year + 543} {local:%H:%M} น."
+
+
+def english_datetime(dt: datetime) -> str:
+    """Thai time in English: ``4 Dec 2026 14:00``."""
+    local = as_utc(dt).astimezone(_FIXED_BKK)
+    return f"{local.day} {local:%b %Y %H:%M}"

@@ -52,6 +52,10 @@ def _demo(store: Store) -> list[str]:
     ]
 
 
+SAMPLE_FRESH_S = 2 * 86400
+"""Canal water is sampled (by hand or by sensor) far less often than air: a sample up to
+two days old may still warn citizens; air and water level need data of the last 3 hours."""
+
 DOMAIN = Domain(
     name="environment",
     title_th="สิ่งแวดล้อมอัจฉริยะ",
@@ -68,15 +72,22 @@ DOMAIN = Domain(
             CapEvent(("Env", "Health"), "คุณภาพอากาศมีผลกระทบต่อสุขภาพ", "Unhealthy air quality"),
         ),
         WarningKind(
-            "do_low", "water", CapEvent(("Env",), "ออกซิเจนละลายน้ำต่ำ", "Low dissolved oxygen")
+            "do_low",
+            "water",
+            CapEvent(("Env",), "ออกซิเจนละลายน้ำต่ำ", "Low dissolved oxygen"),
+            fresh_s=SAMPLE_FRESH_S,
         ),
         WarningKind(
             "do_drop",
             "water",
             CapEvent(("Env",), "ออกซิเจนละลายน้ำลดลงฉับพลัน", "Sudden drop in dissolved oxygen"),
+            fresh_s=SAMPLE_FRESH_S,
         ),
         WarningKind(
-            "wqi_poor", "water", CapEvent(("Env",), "คุณภาพน้ำเสื่อมโทรม", "Poor water quality")
+            "wqi_poor",
+            "water",
+            CapEvent(("Env",), "คุณภาพน้ำเสื่อมโทรม", "Poor water quality"),
+            fresh_s=SAMPLE_FRESH_S,
         ),
     ),
     rules=(

@@ -27,7 +27,7 @@ from paknam.core.notify.schema import messages
 from paknam.core.notify.subscribers import TOPICS
 from paknam.core.registry import CapEvent, WarningKind, warning_kinds
 from paknam.core.stations import district_codes, districts_by_code, find_station
-from paknam.core.timeutil import as_utc
+from paknam.core.timeutil import as_utc, english_datetime, thai_datetime
 from paknam.core.warnings import SEVERITIES, active_warnings, get_warning
 from paknam.governance.cap import AreaSpec, build_alert, reference
 from paknam.governance.errors import AlertNotActive
@@ -84,6 +84,9 @@ class AlertSpec:
     polygon: dict[str, Any] | None = None  # GeoJSON Polygon/MultiPolygon (lon, lat)
     circle: tuple[float, float, float] | None = None  # lat, lon, radius km
     status: str = "Actual"
+    area_th: str | None = None
+    """The place in words (CAP ``areaDesc``), Thai; default: the districts' names."""
+    area_en: str | None = None
 
 
 def _now() -> datetime:
@@ -110,6 +113,8 @@ def _area(conn: Connection, spec: AlertSpec) -> tuple[AreaSpec, dict[str, Any]]:
     desc_th, desc_en, geom = "พื้นที่ที่กำหนด", "The area shown", None
     if spec.districts:
         desc_th, desc_en, geom = _district_area(conn, spec.districts)
+    if spec.area_th and spec.area_en:
+        desc_th, desc_en = spec.area_th, spec.area_en
     if spec.polygon is not None:
         try:
             geom = shape(spec.polygon)
@@ -362,27 +367,81 @@ def _warning_dict(conn: Connection, warning_id: int | None) -> dict[str, Any] | 
 # --- warnings → alerts -----------------------------------------------------------------
 
 
+MEASURED_TH = " · ข้อมูลเมื่อ "
+MEASURED_EN = " · measured "
+"""What a rule alert's headline adds before the time its evidence was measured."""
+
+
+def _place(conn: Connection, station: Any, district: str | None) -> tuple[str, str] | None:
+    """The station and its district in words, Thai and English (CAP ``areaDesc``)."""
+    if station is None:
+        return None
+    th, en = str(station.name_th), str(station.name_en)
+    if district:
+        names = districts_by_code(conn, [district]).get(district)
+        if names is not None:
+            th += f" อำเภอ{names['name_th']} จังหวัดสมุทรปราการ"
+            en += f", {names['name_en']} District, Samut Prakan"
+    return th, en
+
+
+def _is_exercise(meta: Mapping[str, Any]) -> bool:
+    """Simulated or replayed stations' warnings are drills, never ``Actual``."""
+    return bool(meta.get("simulated") or meta.get("replayed"))
+
+
 def _warning_spec(conn: Connection, w: Mapping[str, Any]) -> tuple[AlertSpec, bool]:
     topic = _kind(w["kind"]).topic
     station = find_station(conn, w["station_id"]) if w.get("station_id") else None
     meta = station.meta if station is not None else {}
-    simulated = bool(meta.get("simulated"))
+    simulated = _is_exercise(meta)
     district = w.get("district_code") or (station.district_code if station is not None else None)
     circle = None
     if station is not None and not district:
         circle = (float(station.lat), float(station.lon), STATION_RADIUS_KM)
+    place = _place(conn, station, district)
+    measured = w.get("observed_at")
+    when_th = MEASURED_TH + thai_datetime(measured) if measured else ""
+    when_en = MEASURED_EN + english_datetime(measured) if measured else ""
     spec = AlertSpec(
         topic=topic,
         severity=w["severity"],
-        headline_th=("(จำลอง) " if simulated else "") + w["headline_th"],
-        headline_en=("(SIMULATED) " if simulated else "") + w["headline_en"],
+        headline_th=("(จำลอง) " if simulated else "") + w["headline_th"] + when_th,
+        headline_en=("(SIMULATED) " if simulated else "") + w["headline_en"] + when_en,
         description_th=w["description_th"],
         description_en=w["description_en"],
         districts=[district] if district else [],
         circle=circle,
         status="Exercise" if simulated else "Actual",
+        area_th=place[0] if place else None,
+        area_en=place[1] if place else None,
     )
     return spec, simulated
+
+
+def _changed(last: Any, spec: AlertSpec) -> bool:
+    """Whether the alert must be updated: severity or texts changed (a newer measurement
+    time alone is no reason to send an Update)."""
+
+    def base(text: str) -> str:
+        for marker in (MEASURED_TH, MEASURED_EN):
+            text = text.split(marker)[0]
+        return text
+
+    return any(
+        base(str(getattr(last, k))) != base(str(getattr(spec, k)))
+        if k.startswith("headline")
+        else getattr(last, k) != getattr(spec, k)
+        for k in _SAME
+    )
+
+
+def is_fresh(w: Mapping[str, Any], kind: WarningKind, now: datetime) -> bool:
+    """Whether the warning's evidence is recent enough to reach citizens (pure)."""
+    observed = w.get("observed_at")
+    if observed is None:
+        return False
+    return (now - as_utc(observed)).total_seconds() <= kind.fresh_s
 
 
 _SAME = ("severity", "headline_th", "headline_en", "description_th", "description_en")
@@ -390,9 +449,18 @@ _SAME = ("severity", "headline_th", "headline_en", "description_th", "descriptio
 
 def sync_from_warnings(conn: Connection, created_by: str = "rules") -> dict[str, list[int]]:
     """Bring alerts in line with the warnings: new warning → Alert, changed → Update,
-    cleared → Cancel. Returns the new alert ids by message type."""
-    result: dict[str, list[int]] = {"Alert": [], "Update": [], "Cancel": [], "unregistered": []}
+    cleared → Cancel. Returns the new alert ids by message type, and the warnings left
+    without a message because their evidence is older than their kind's ``fresh_s``
+    (``historical``) or their kind is not registered (``unregistered``)."""
+    result: dict[str, list[int]] = {
+        "Alert": [],
+        "Update": [],
+        "Cancel": [],
+        "unregistered": [],
+        "historical": [],
+    }
     kinds = warning_kinds()
+    now = _now()
     latest = {}
     for row in conn.execute(
         sa.select(alerts).where(alerts.c.warning_id.is_not(None)).order_by(alerts.c.id)
@@ -414,6 +482,9 @@ def sync_from_warnings(conn: Connection, created_by: str = "rules") -> dict[str,
         if not kind.public:
             continue  # for officers only: never a citizen alert
         seen.add(w["id"])
+        if not is_fresh(w, kind, now):  # old evidence (history, backfill, a stopped source):
+            result["historical"].append(w["id"])  # an officers' warning, no new message;
+            continue  # an alert already out keeps its expiry and is not cancelled for it
         spec, simulated = _warning_spec(conn, w)
         last = by_warning.get(w["id"])
         common = {
@@ -429,7 +500,7 @@ def sync_from_warnings(conn: Connection, created_by: str = "rules") -> dict[str,
             result["Alert"].append(
                 _issue(conn, spec, msg_type="Alert", thread_id=None, references=[], **common)
             )
-        elif any(getattr(last, k) != getattr(spec, k) for k in _SAME):
+        elif _changed(last, spec):
             thread = _thread(conn, last.id)
             result["Update"].append(
                 _issue(

@@ -9,7 +9,9 @@ the demo) runs rules through :func:`run_rules` and issues alerts through
 - a new Alert or Update with severity in :data:`AUTO_SEND` and status ``Actual`` is queued
   for its audience at once; every Update or Cancel of an alert that was sent is queued
   too (people told of a danger are told when it changes or ends);
-- ``Exercise`` and ``Test`` alerts (simulated stations) are never sent on their own;
+- a warning whose evidence is older than its kind's ``fresh_s`` (history, a backfill, a
+  source that stopped) gives no new Alert or Update: it stays an officers' warning;
+- ``Exercise`` and ``Test`` alerts (simulated or replayed stations) are never sent on their own;
   minor and moderate ones wait for an officer;
 - an alert an officer updated or cancelled is the officer's: the rules leave it alone.
 
@@ -47,12 +49,17 @@ class AlertRun:
     cancel: list[int] = field(default_factory=list)
     queued: list[int] = field(default_factory=list)
     unregistered: list[int] = field(default_factory=list)
+    historical: list[int] = field(default_factory=list)
+    """Warnings whose evidence is too old to reach citizens (officers see them)."""
 
     def summary(self) -> str:
-        return (
+        text = (
             f"CAP alerts: {len(self.alert)} new, {len(self.update)} updated, "
             f"{len(self.cancel)} cancelled; {len(self.queued)} queued for delivery"
         )
+        if self.historical:
+            text += f"; {len(self.historical)} warning(s) on old data kept for officers only"
+        return text
 
     def as_dict(self) -> dict[str, list[int]]:
         return {
@@ -61,6 +68,7 @@ class AlertRun:
             "Cancel": self.cancel,
             "queued": self.queued,
             "unregistered": self.unregistered,
+            "historical": self.historical,
         }
 
 
@@ -94,6 +102,7 @@ def issue_alerts_in(conn: Connection) -> AlertRun:
         update=issued["Update"],
         cancel=issued["Cancel"],
         unregistered=issued["unregistered"],
+        historical=issued["historical"],
     )
     link_base = get_settings().public_base_url.rstrip("/")
     for msg_type in ("Alert", "Update", "Cancel"):
