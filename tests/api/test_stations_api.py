@@ -29,7 +29,12 @@ def test_stations_geojson_lon_lat_and_latest(client: TestClient, store: Store) -
     assert f["geometry"] == {"type": "Point", "coordinates": [100.597345, 13.599149]}
     props = f["properties"]
     assert props["district_code"] == "1101"
-    assert props["latest"]["pm25"] == {"time": "2025-01-02T00:30:00+07:00", "value": 100.0}
+    assert props["latest"]["pm25"] == {
+        "time": "2025-01-02T00:30:00+07:00",
+        "value": 100.0,
+        "stale": True,  # older than the 3 h validity of hourly telemetry
+        "stale_since": "2025-01-02T03:30:00+07:00",
+    }
     assert client.get("/api/v1/stations", params={"kind": "water_level"}).json()["features"] == []
 
 
@@ -154,3 +159,16 @@ def test_home_page_names_six_districts_in_thai(client: TestClient, store: Store)
     for name in ("เมืองสมุทรปราการ", "บางบ่อ", "บางพลี", "พระประแดง", "พระสมุทรเจดีย์", "บางเสาธง"):
         assert name in r.text
     assert "สถานีทั้งหมด 1 แห่ง" in r.text
+
+
+def test_latest_value_is_fresh_within_its_window(client: TestClient, store: Store) -> None:
+    from paknam.core.timeutil import now_s, to_local_iso
+
+    add_air_station(store)
+    t = (now_s() // 3600 - 1) * 3600
+    store.ingest_items([{"station": "18t", "quantity": "pm25", "time": to_local_iso(t),
+                         "value": 20.0}])  # fmt: skip
+    latest = client.get("/api/v1/stations/18t").json()["properties"]["latest"]["pm25"]
+    assert latest["stale"] is False and latest["stale_since"] is None
+    quantities = {q["code"]: q for q in client.get("/api/v1/quantities").json()}
+    assert quantities["pm25"]["fresh_s"] == 3 * 3600 and quantities["bod"]["fresh_s"] == 2 * 86400

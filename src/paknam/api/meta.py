@@ -46,7 +46,7 @@ def _geometry(geojson: str | None, tolerance: float) -> dict[str, Any] | None:
 
 @router.get("/quantities", summary="The quantity registry: units and valid ranges")
 def list_quantities() -> FastJSONResponse:
-    return FastJSONResponse([q.as_dict() for q in QUANTITIES])
+    return FastJSONResponse([{**q.as_dict(), "fresh_s": q.fresh_s} for q in QUANTITIES])
 
 
 @router.get("/station-kinds")

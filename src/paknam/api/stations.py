@@ -20,7 +20,7 @@ from paknam.core.models import (
     StationPublic,
     StationUpdate,
 )
-from paknam.core.quantities import get_quantity
+from paknam.core.quantities import fresh_s_of, get_quantity
 from paknam.core.timeutil import (
     now_s,
     to_local_iso,
@@ -33,9 +33,18 @@ DEFAULT_SPAN_S = {"raw": 7 * 86400, "hour": 31 * 86400, "day": 366 * 86400}
 
 
 def _latest_by_station(store: Any) -> dict[str, dict[str, Any]]:
+    """Latest value per station and quantity; ``stale`` once older than the quantity's
+    validity window, with ``stale_since`` (when it stopped describing the present)."""
     out: dict[str, dict[str, Any]] = {}
+    now = now_s()
     for (station, quantity), (t, v) in store.latest().items():
-        out.setdefault(station, {})[quantity] = {"time": to_local_iso(t), "value": v}
+        until = t + fresh_s_of(quantity)
+        out.setdefault(station, {})[quantity] = {
+            "time": to_local_iso(t),
+            "value": v,
+            "stale": until < now,
+            "stale_since": to_local_iso(until) if until < now else None,
+        }
     return out
 
 

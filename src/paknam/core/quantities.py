@@ -39,6 +39,9 @@ class Quantity:
         The city domain that owns it (environment, living, energy ...).
     needs_datum : bool
         True when a series of it must name its vertical datum.
+    fresh_s : int
+        Validity window [s]: an observation older than this no longer describes the
+        present (the map and the API mark the series stale; see :func:`fresh_s_of`).
     """
 
     code: str
@@ -49,6 +52,10 @@ class Quantity:
     maximum: float | None
     domain: str
     needs_datum: bool = False
+
+    @property
+    def fresh_s(self) -> int:
+        return fresh_s_of(self.code)
 
     def check(self, value: float) -> str | None:
         """Why ``value`` is not valid for this quantity, or ``None`` when it is."""
@@ -163,6 +170,23 @@ QUANTITIES: tuple[Quantity, ...] = (
 )
 
 QUANTITY_BY_CODE: dict[str, Quantity] = {q.code: q for q in QUANTITIES}
+
+TELEMETRY_FRESH_S = 3 * 3600
+"""Validity of an observation from a station that reports every hour or faster [s]."""
+SAMPLE_FRESH_S = 2 * 86400
+"""Validity of a water sample analysed in a laboratory (BOD, coliforms, nutrients) [s]."""
+SAMPLED = frozenset(
+    ("bod", "cod", "nh3n", "no3n", "total_phosphorus", "tcb", "fcb", "suspended_solids")
+)
+"""Quantities measured from grab samples rather than by a sensor every hour."""
+
+
+def fresh_s_of(code: str) -> int:
+    """Validity window [s] of quantity ``code``: 2 days for laboratory samples, 3 h for
+    everything stations report hourly or faster."""
+    return SAMPLE_FRESH_S if code in SAMPLED else TELEMETRY_FRESH_S
+
+
 """The registry by code (read-only by convention)."""
 
 
