@@ -106,6 +106,12 @@ def register_job(job: Job) -> None:
         _registered[job.name] = job
 
 
+def unregister_job(name: str) -> None:
+    """Remove a job added with :func:`register_job` (no error when there is none)."""
+    with _lock:
+        _registered.pop(name, None)
+
+
 def register_provider(provider: Callable[[], Iterable[Job]]) -> None:
     """Add a function whose jobs join every job list (called each time the list is built,
     e.g. the sources runner listing the configured sources)."""
@@ -162,4 +168,5 @@ __all__ = [
     "register_job",
     "register_provider",
     "rule_job",
+    "unregister_job",
 ]

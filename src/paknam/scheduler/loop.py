@@ -4,8 +4,8 @@ A job is due ``every_s`` after its last start, whoever started it (the start is 
 ``job_runs``, so two ``paknam run`` processes on one database share one schedule). For a
 due job the scheduler, in one write transaction, claims the job's lease
 (:func:`paknam.scheduler.leases.acquire`), marks runs left ``running`` by a dead holder as
-interrupted, checks again that the job is due (another process may just have run it) and
-records the start. Then it runs the job, renewing the lease every third of its lifetime,
+interrupted (the job is then due at once), checks again that the job is due (another
+process may just have run it) and records the start. Then it runs the job, renewing the lease every third of its lifetime,
 and in one transaction records the end and releases the lease. A failing job is recorded
 as an error and never stops the others.
 """
@@ -139,7 +139,8 @@ class Scheduler:
                 return None, now + min(every, timedelta(seconds=RECHECK_S)), "held", []
             interrupted = runs.mark_interrupted(conn, job.name, self.holder)
             last = runs.last_started(conn, job.name)
-            if last is not None and last + every > now:
+            # a run cut short by a dead holder is done again at once
+            if not interrupted and last is not None and last + every > now:
                 leases.release(conn, job.name, self.holder)
                 return None, last + every, "not_due", interrupted
             run_id = runs.start_run(conn, job.name, self.holder, now)
