@@ -143,7 +143,9 @@ def jobs_from_registry(
     )
     if channels_configured(settings):
         jobs.append(
-            Job("notify.worker", NOTIFY_EVERY_S, _notify, "Send queued deliveries (LINE/SMS/e-mail)")
+            Job(
+                "notify.worker", NOTIFY_EVERY_S, _notify, "Send queued deliveries (LINE/SMS/e-mail)"
+            )
         )
     with _lock:
         jobs.extend(_registered.values())

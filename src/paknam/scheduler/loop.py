@@ -5,9 +5,9 @@ A job is due ``every_s`` after its last start, whoever started it (the start is 
 due job the scheduler, in one write transaction, claims the job's lease
 (:func:`paknam.scheduler.leases.acquire`), marks runs left ``running`` by a dead holder as
 interrupted (the job is then due at once), checks again that the job is due (another
-process may just have run it) and records the start. Then it runs the job, renewing the lease every third of its lifetime,
-and in one transaction records the end and releases the lease. A failing job is recorded
-as an error and never stops the others.
+process may just have run it) and records the start. Then it runs the job, renewing the
+lease every third of its lifetime, and in one transaction records the end and releases
+the lease. A failing job is recorded as an error and never stops the others.
 """
 
 from __future__ import annotations
@@ -92,6 +92,11 @@ class _Heartbeat:
                     )
             except Exception:  # the store may come back before the lease runs out
                 log.exception("job %s: renewing the lease of %s failed", self.job, self.holder)
+
+
+def _log_crash(fut: Future[None]) -> None:
+    if not fut.cancelled() and (exc := fut.exception()) is not None:
+        log.error("scheduler task crashed: %r", exc)
 
 
 def _utcnow() -> datetime:
@@ -180,9 +185,7 @@ class Scheduler:
         self._finish(job, run_id, status, run_clock(), result, error)
         took = time.monotonic() - t0
         log.info("job %s %s in %.1f s: %s", job.name, status, took, error or result)
-        return Attempt(
-            job.name, "ran", next_due, run_id, status, result, error, tuple(interrupted)
-        )
+        return Attempt(job.name, "ran", next_due, run_id, status, result, error, tuple(interrupted))
 
     def _finish(
         self,
@@ -210,11 +213,10 @@ class Scheduler:
     def run_once(self, now: datetime | None = None) -> list[Attempt]:
         """Look at every enabled job once, in order, and run those that are due (in this
         thread); for tests and ``paknam run --once``."""
-        t = now or self.clock()
         out = []
         for job in self.jobs.values():
             if job.enabled:
-                a = self.attempt(job, t)
+                a = self.attempt(job, now)  # None: the clock when the job's turn comes
                 self._next_check[job.name] = a.next_due
                 out.append(a)
         return out
@@ -232,7 +234,7 @@ class Scheduler:
                     self._in_flight.discard(job.name)
 
         fut: Future[None] = pool.submit(task)
-        fut.add_done_callback(lambda f: f.exception() and log.error("%s", f.exception()))
+        fut.add_done_callback(_log_crash)
 
     def run(self, stop: threading.Event, tick_s: float = 1.0) -> None:
         """Run due jobs until ``stop`` is set, then wait for the jobs running now to end

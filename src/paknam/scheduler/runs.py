@@ -79,9 +79,7 @@ def mark_interrupted(conn: Connection, job: str, by: str) -> list[int]:
     """Mark every run of ``job`` still ``running`` as ``error``: its holder stopped before
     the run ended (call only while holding the job's lease). Returns their ids."""
     rows = conn.execute(
-        sa.select(table.c.id, table.c.holder).where(
-            table.c.job == job, table.c.status == "running"
-        )
+        sa.select(table.c.id, table.c.holder).where(table.c.job == job, table.c.status == "running")
     ).all()
     for r in rows:
         conn.execute(
