@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from datetime import timedelta
 
 import sqlalchemy as sa
@@ -78,3 +79,58 @@ def test_kill_9_mid_job_then_restart_loses_and_doubles_nothing(store: Store) -> 
     assert len(alerts) == 1 and n_messages == 1
     # and the next time is an hour after the restart's run, not at once again
     assert restarted.run_once(now + timedelta(seconds=60))[0].outcome == "not_due"
+
+
+CLI = """
+import typer
+from paknam.scheduler.cli import install
+app = typer.Typer()
+app.command("version")(lambda: None)
+install(app)
+app()
+"""
+
+
+def test_paknam_run_stops_cleanly_on_sigterm(store: Store) -> None:
+    """A real ``paknam run`` process: runs the registry's jobs, then SIGTERM ends it with
+    status 0, every run finished and every lease released."""
+    from paknam.scheduler.schema import job_leases
+
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(REPO / "src"),
+        "PAKNAM_DATABASE_URL": store.url,
+        "PAKNAM_JOB_ENERGY_CHECKS_EVERY_S": "0",
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "-c", CLI, "run", "--holder", "cli:1"],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    watchdog = threading.Timer(30, proc.kill)
+    watchdog.start()
+    try:
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and proc.poll() is None:
+            with store.read() as conn:
+                names = {r.job for r in conn.execute(sa.select(job_runs.c.job)).all()}
+            if {"alerts.issue", "environment.checks", "living.forecasts"} <= names:
+                break  # each has started (some may still run: SIGTERM waits for them)
+            time.sleep(0.1)
+        proc.send_signal(signal.SIGTERM)
+        _, stderr = proc.communicate(timeout=20)
+    finally:
+        watchdog.cancel()
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(10)
+    assert proc.returncode == 0, stderr
+    with store.read() as conn:
+        rows = conn.execute(sa.select(job_runs.c.job, job_runs.c.status)).all()
+        left = conn.execute(sa.select(sa.func.count()).select_from(job_leases)).scalar()
+    assert {r.job for r in rows} == {"alerts.issue", "environment.checks", "living.forecasts"}
+    assert all(r.status == "ok" for r in rows), rows
+    assert left == 0
