@@ -12,6 +12,7 @@ from paknam.core.errors import NotFound
 from paknam.core.http.deps import StoreDep
 from paknam.core.http.pagination import PageDep
 from paknam.core.http.responses import ERROR_RESPONSES, FastJSONResponse
+from paknam.core.store import Store
 from paknam.core.timeutil import local_iso
 from paknam.scheduler import leases, runs
 from paknam.scheduler.jobs import Job, jobs_from_registry
@@ -35,7 +36,7 @@ def _run(r: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def jobs_overview(store: Any, jobs: list[Job], now: datetime) -> list[dict[str, Any]]:
+def jobs_overview(store: Store, jobs: list[Job], now: datetime) -> list[dict[str, Any]]:
     """Each job (and each job name found only in ``job_runs``) with its state."""
     with store.read() as conn:
         latest = runs.latest_runs(conn)
