@@ -131,7 +131,7 @@ class LppValue:
         """The number, or the tuple for multi-field types."""
         return self.values[0] if len(self.values) == 1 else self.values
 
-    def keys(self) -> list[tuple[str, float]]:
+    def pairs(self) -> list[tuple[str, float]]:
         """``(key, value)`` pairs for mappings: ``("3/temperature", 27.2)``."""
         base = f"{self.channel}/{self.type.name}"
         if not self.type.axes:
@@ -168,8 +168,7 @@ def decode(payload: bytes) -> list[LppValue]:
         start = i + 2
         if n - start < t.size:
             raise LppError(
-                f"{t.name} on channel {channel} needs {t.size} data byte(s), "
-                f"{n - start} left",
+                f"{t.name} on channel {channel} needs {t.size} data byte(s), {n - start} left",
                 offset=start,
             )
         values = []
