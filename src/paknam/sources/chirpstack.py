@@ -1,0 +1,501 @@
+"""LoRaWAN sensors through a ChirpStack v4 network server's MQTT integration.
+
+ChirpStack publishes each uplink (after gateway de-duplication) on
+``application/{application_id}/device/{dev_eui}/event/up`` as JSON (protobuf JSON
+mapping, camelCase)::
+
+    {"deduplicationId": "3b0b…", "time": "2026-12-04T03:15:02.123456+00:00",
+     "deviceInfo": {"tenantId", "applicationId", "deviceProfileName", "deviceName",
+                    "devEui": "0016c001f0000a01", "tags": {"station": "canal_sp01"}},
+     "devAddr", "fCnt": 42, "fPort": 2, "data": "<base64 payload>",
+     "object": {...decoded by the device profile's codec, when it has one...},
+     "rxInfo": [{"gatewayId", "rssi", "snr", "nsTime", ...}], "txInfo": {...}}
+
+Each uplink becomes observations of one station:
+
+- **station**: from the configuration (``devices: {dev_eui: {station: ...}}``), else the
+  device's ChirpStack tag ``station`` (set in ChirpStack's device page).
+- **codec** (per device, else per device profile, else ``object`` when the uplink has an
+  ``object`` and ``lpp`` when not): ``lpp`` decodes ``data`` as Cayenne LPP
+  (:mod:`paknam.sources.lpp`, keys ``"3/temperature"``); ``object`` reads ChirpStack's
+  decoded ``object`` (keys are dotted paths, ``"sensors.do"``).
+- **channels** map keys to registered quantity codes, with an optional linear
+  conversion ``value × scale + offset`` (``{"1/distance": {"quantity": "water_level",
+  "scale": -1, "offset": 3.20}}``: an ultrasonic sensor 3.20 m above the datum). For the
+  ``object`` codec a key that *is* a quantity code (``{"do": 5.2}``) needs no mapping.
+- **time**: the uplink's ``time``, else the first ``rxInfo[].nsTime`` (whole seconds).
+
+Unknown devices, payloads that do not decode, values with no mapping and values the
+store rejects (a quantity the station has no series for, out of range, too far in the
+future) are logged and counted, never fatal. Messages are received with QoS 1 on a
+persistent session and acknowledged to the broker only after their observations are
+committed; a repeated uplink (same ``deduplicationId``, or the broker's redelivery) and
+out-of-order uplinks are harmless: the store keeps one value per series and time. Each
+committed batch is recorded in ``source_health`` (kind ``chirpstack``).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import logging
+import queue
+import re
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import numpy as np
+import orjson
+import paho.mqtt.client as mqtt
+
+from paknam.core.errors import InvalidInput
+from paknam.core.ingest import Checked, check_columns
+from paknam.core.quantities import QUANTITY_BY_CODE
+from paknam.core.store import Store
+from paknam.core.timeutil import now_s
+from paknam.sources import health, lpp
+
+log = logging.getLogger("paknam.chirpstack")
+
+KIND = "chirpstack"
+CODECS = ("lpp", "object")
+MAX_MESSAGES_PER_COMMIT = 500
+MAX_WAIT_S = 0.05
+SEEN_IDS = 20_000
+"""deduplicationIds remembered to skip repeated uplinks without decoding them again."""
+_EUI = re.compile(r"^[0-9a-f]{16}$")
+_FRACTION = re.compile(r"(\.\d{6})\d+")
+
+
+# ---- configuration -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelMap:
+    """Where one decoded value goes: ``quantity`` = value × ``scale`` + ``offset``."""
+
+    quantity: str
+    scale: float = 1.0
+    offset: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceConfig:
+    """A device's (or a device profile's) settings; ``None`` fields fall back."""
+
+    station: str | None = None
+    codec: str | None = None
+    channels: Mapping[str, ChannelMap] | None = None
+
+
+@dataclass
+class ChirpstackConfig:
+    """One ChirpStack integration.
+
+    source_id : id in ``source_health`` (default ``chirpstack``).
+    application_id : ChirpStack application UUID to subscribe to; ``None`` = all (``+``).
+    devices : by DevEUI (lower-case hex, 16 digits).
+    profiles : by ChirpStack device-profile name (codec and channels shared by a model).
+    """
+
+    source_id: str = "chirpstack"
+    application_id: str | None = None
+    devices: dict[str, DeviceConfig] = field(default_factory=dict)
+    profiles: dict[str, DeviceConfig] = field(default_factory=dict)
+
+    @property
+    def topic(self) -> str:
+        """The MQTT topic filter of the uplink events."""
+        return f"application/{self.application_id or '+'}/device/+/event/up"
+
+    @classmethod
+    def from_dict(cls, doc: Mapping[str, Any]) -> ChirpstackConfig:
+        """Parse and check a configuration (JSON/TOML-like); errors name the entry."""
+        if not isinstance(doc, Mapping):
+            raise InvalidInput("chirpstack configuration must be an object")
+        unknown = set(doc) - {"id", "source_id", "application_id", "devices", "profiles"}
+        if unknown:
+            raise InvalidInput(f"chirpstack: unknown setting(s) {sorted(unknown)}")
+        devices = {}
+        for eui, entry in (doc.get("devices") or {}).items():
+            key = str(eui).lower().replace("-", "").replace(":", "")
+            if not _EUI.match(key):
+                raise InvalidInput(f"chirpstack.devices: {eui!r} is not a 16-hex-digit DevEUI")
+            devices[key] = _device(entry, f"chirpstack.devices.{eui}")
+        profiles = {
+            str(name): _device(entry, f"chirpstack.profiles.{name}")
+            for name, entry in (doc.get("profiles") or {}).items()
+        }
+        return cls(
+            source_id=str(doc.get("id") or doc.get("source_id") or "chirpstack"),
+            application_id=doc.get("application_id"),
+            devices=devices,
+            profiles=profiles,
+        )
+
+
+def _device(entry: Any, where: str) -> DeviceConfig:
+    if not isinstance(entry, Mapping):
+        raise InvalidInput(f"{where} must be an object")
+    unknown = set(entry) - {"station", "codec", "channels"}
+    if unknown:
+        raise InvalidInput(f"{where}: unknown setting(s) {sorted(unknown)}")
+    codec = entry.get("codec")
+    if codec is not None and codec not in CODECS:
+        raise InvalidInput(f"{where}.codec {codec!r} is not one of {', '.join(CODECS)}")
+    channels = None
+    if entry.get("channels") is not None:
+        channels = {}
+        for key, target in entry["channels"].items():
+            spec = {"quantity": target} if isinstance(target, str) else dict(target)
+            q = spec.get("quantity")
+            if q not in QUANTITY_BY_CODE:
+                raise InvalidInput(f"{where}.channels[{key!r}]: unknown quantity {q!r}")
+            try:
+                channels[str(key)] = ChannelMap(
+                    q, float(spec.get("scale", 1.0)), float(spec.get("offset", 0.0))
+                )
+            except (TypeError, ValueError):
+                raise InvalidInput(
+                    f"{where}.channels[{key!r}]: scale and offset must be numbers"
+                ) from None
+    station = entry.get("station")
+    return DeviceConfig(None if station is None else str(station), codec, channels)
+
+
+# ---- one uplink (pure) -------------------------------------------------------------------
+
+
+class UplinkError(ValueError):
+    """An uplink that gives no observations; ``reason`` is ``malformed``,
+    ``unknown_device`` or ``undecodable``."""
+
+    def __init__(self, reason: str, message: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
+@dataclass
+class Uplink:
+    """Observations decoded from one uplink (values already converted)."""
+
+    dev_eui: str
+    deduplication_id: str | None
+    station: str
+    time_s: int
+    values: list[tuple[str, float]]  # (quantity, value)
+    unmapped: list[str] = field(default_factory=list)
+
+
+def _parse_time(text: Any) -> int:
+    if not isinstance(text, str):
+        raise ValueError(f"time {text!r} is not a string")
+    dt = datetime.fromisoformat(_FRACTION.sub(r"\1", text.replace("Z", "+00:00")))
+    if dt.tzinfo is None:
+        raise ValueError(f"time {text!r} has no UTC offset")
+    return int(dt.timestamp() // 1)
+
+
+def _flatten(obj: Any, prefix: str = "") -> dict[str, float]:
+    out: dict[str, float] = {}
+    if isinstance(obj, Mapping):
+        for k, v in obj.items():
+            out.update(_flatten(v, f"{prefix}{k}."))
+    elif isinstance(obj, int | float):  # bool too: True is 1
+        out[prefix[:-1]] = float(obj)
+    return out
+
+
+def decode_uplink(config: ChirpstackConfig, topic: str, payload: bytes) -> Uplink:
+    """Decode one uplink event into a station's observations.
+
+    Raises
+    ------
+    UplinkError
+        ``malformed`` (not JSON, missing fields, topic and body disagree),
+        ``unknown_device`` (no station for the DevEUI), ``undecodable`` (the codec
+        fails: bad base64, bad Cayenne LPP, no ``object``).
+    """
+    try:
+        doc = orjson.loads(payload)
+    except orjson.JSONDecodeError as exc:
+        raise UplinkError("malformed", f"uplink on {topic} is not JSON: {exc}") from None
+    if not isinstance(doc, dict):
+        raise UplinkError("malformed", f"uplink on {topic} is not a JSON object")
+    info = doc.get("deviceInfo")
+    if not isinstance(info, dict) or not isinstance(info.get("devEui"), str):
+        raise UplinkError("malformed", f"uplink on {topic} has no deviceInfo.devEui")
+    eui = info["devEui"].lower()
+    parts = topic.split("/")
+    if len(parts) == 6 and parts[3].lower() != eui:
+        raise UplinkError(
+            "malformed", f"uplink on {topic} names device {eui}, the topic {parts[3]}"
+        )
+    dedup = doc.get("deduplicationId")
+    try:
+        if doc.get("time") is not None:
+            t = _parse_time(doc["time"])
+        else:
+            rx = doc.get("rxInfo") or []
+            ns = next(
+                (r.get("nsTime") for r in rx if isinstance(r, dict) and r.get("nsTime")), None
+            )
+            if ns is None:
+                raise ValueError("no time and no rxInfo[].nsTime")
+            t = _parse_time(ns)
+    except ValueError as exc:
+        raise UplinkError("malformed", f"uplink of device {eui}: bad time: {exc}") from None
+
+    dev = config.devices.get(eui, DeviceConfig())
+    prof = config.profiles.get(str(info.get("deviceProfileName")), DeviceConfig())
+    tags = info.get("tags")
+    tags = tags if isinstance(tags, dict) else {}
+    station = dev.station or tags.get("station") or prof.station
+    if not station:
+        raise UplinkError(
+            "unknown_device",
+            f"device {eui} ({info.get('deviceName')!r}, profile "
+            f"{info.get('deviceProfileName')!r}) maps to no station: add it to devices "
+            "or give it the ChirpStack tag 'station'",
+        )
+    obj = doc.get("object")
+    codec = dev.codec or prof.codec or ("object" if isinstance(obj, dict) else "lpp")
+    channels = dev.channels if dev.channels is not None else prof.channels
+    if codec == "lpp":
+        raw = doc.get("data") or ""
+        try:
+            data = base64.b64decode(raw, validate=True)
+        except (binascii.Error, TypeError, ValueError):
+            raise UplinkError("undecodable", f"device {eui}: data is not base64") from None
+        try:
+            decoded = dict(kv for v in lpp.decode(data) for kv in v.pairs())
+        except lpp.LppError as exc:
+            raise UplinkError(
+                "undecodable", f"device {eui} fCnt {doc.get('fCnt')}: {exc}"
+            ) from None
+    else:
+        if not isinstance(obj, dict):
+            raise UplinkError(
+                "undecodable",
+                f"device {eui}: codec 'object' but the uplink has no decoded object "
+                "(check the device profile's codec in ChirpStack)",
+            )
+        decoded = _flatten(obj)
+    values: list[tuple[str, float]] = []
+    unmapped: list[str] = []
+    for key, value in decoded.items():
+        target = (channels or {}).get(key)
+        if target is None and codec == "object" and channels is None and key in QUANTITY_BY_CODE:
+            target = ChannelMap(key)
+        if target is None:
+            unmapped.append(key)
+            continue
+        values.append((target.quantity, value * target.scale + target.offset))
+    return Uplink(eui, dedup if isinstance(dedup, str) else None, str(station), t, values, unmapped)
+
+
+# ---- the subscriber ----------------------------------------------------------------------
+
+
+@dataclass
+class Counts:
+    """What the subscriber has done since it started."""
+
+    messages: int = 0
+    stored: int = 0
+    unchanged: int = 0
+    duplicates: int = 0
+    unknown_devices: int = 0
+    malformed: int = 0
+    undecodable: int = 0
+    unmapped_values: int = 0
+    rejected_values: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        return dict(self.__dict__)
+
+
+class ChirpstackIngestor:
+    """Subscribes to ChirpStack uplink events and stores their observations.
+
+    ``run()`` blocks until :meth:`stop`; paho reconnects by itself with a backoff of
+    ``reconnect_min_s`` doubling up to ``reconnect_max_s``.
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        config: ChirpstackConfig,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 1883,
+        client_id: str | None = None,
+        username: str | None = None,
+        password: str | None = None,
+        reconnect_min_s: int = 1,
+        reconnect_max_s: int = 60,
+    ) -> None:
+        self.store, self.config = store, config
+        self.host, self.port = host, port
+        self.counts = Counts()
+        self._seen: OrderedDict[str, None] = OrderedDict()
+        self._queue: queue.Queue[mqtt.MQTTMessage] = queue.Queue()
+        self._stop = threading.Event()
+        self.connected = threading.Event()
+        self.client = mqtt.Client(
+            callback_api_version=mqtt.CallbackAPIVersion.VERSION2,
+            client_id=client_id or f"paknam-{config.source_id}",
+            clean_session=False,
+            manual_ack=True,
+        )
+        if username:
+            self.client.username_pw_set(username, password)
+        self.client.reconnect_delay_set(reconnect_min_s, reconnect_max_s)
+        self.client.on_connect = self._on_connect
+        self.client.on_subscribe = self._on_subscribe
+        self.client.on_disconnect = self._on_disconnect
+        self.client.on_message = lambda _c, _u, msg: self._queue.put(msg)
+
+    def _on_connect(self, client: mqtt.Client, _u: Any, _f: Any, reason: Any, _p: Any) -> None:
+        if reason.is_failure:
+            log.error("ChirpStack MQTT connection refused: %s", reason)
+            return
+        client.subscribe(self.config.topic, qos=1)
+        log.info("connected to %s:%s, subscribing to %s", self.host, self.port, self.config.topic)
+
+    def _on_subscribe(self, _c: Any, _u: Any, _mid: Any, reasons: Any, _p: Any) -> None:
+        if any(r.is_failure for r in reasons):
+            log.error("broker refused the subscription to %s: %s", self.config.topic, reasons)
+            return
+        self.connected.set()
+
+    def _on_disconnect(self, _c: Any, _u: Any, _f: Any, reason: Any, _p: Any) -> None:
+        self.connected.clear()
+        if not self._stop.is_set():
+            log.warning("disconnected from the broker (%s); reconnecting", reason)
+
+    def _take_batch(self) -> list[mqtt.MQTTMessage]:
+        try:
+            first = self._queue.get(timeout=0.2)
+        except queue.Empty:
+            return []
+        batch = [first]
+        deadline = time.monotonic() + MAX_WAIT_S
+        while len(batch) < MAX_MESSAGES_PER_COMMIT and (left := deadline - time.monotonic()) > 0:
+            try:
+                batch.append(self._queue.get(timeout=left))
+            except queue.Empty:
+                break
+        return batch
+
+    def process(self, batch: list[mqtt.MQTTMessage]) -> None:
+        """Decode, check and commit a batch, record health, then acknowledge it."""
+        catalog = self.store.catalog()
+        now = now_s()
+        accepted: list[Checked] = []
+        counts = Counts(messages=len(batch))
+        new_ids: list[str] = []
+        newest: int | None = None
+        for msg in batch:
+            try:
+                up = decode_uplink(self.config, msg.topic, bytes(msg.payload))
+            except UplinkError as exc:
+                field_ = "unknown_devices" if exc.reason == "unknown_device" else exc.reason
+                setattr(counts, field_, getattr(counts, field_) + 1)
+                log.warning("%s: %s", exc.reason, exc)
+                continue
+            except Exception as exc:  # a shape no check foresaw: never a poison message
+                counts.malformed += 1
+                log.warning("malformed: uplink on %s: %r", msg.topic, exc)
+                continue
+            if up.deduplication_id is not None:
+                if up.deduplication_id in self._seen or up.deduplication_id in new_ids:
+                    counts.duplicates += 1
+                    continue
+                new_ids.append(up.deduplication_id)
+            if up.unmapped:
+                counts.unmapped_values += len(up.unmapped)
+                log.info("device %s: no mapping for %s", up.dev_eui, ", ".join(up.unmapped))
+            if not up.values:
+                continue
+            n = len(up.values)
+            checked = check_columns(
+                [up.station] * n,
+                [q for q, _ in up.values],
+                np.full(n, up.time_s, dtype=np.int64),
+                np.array([v for _, v in up.values], dtype=np.float64),
+                catalog,
+                now=now,
+                max_future_s=self.store.max_future_s,
+            )
+            for err in checked.errors:
+                log.warning(
+                    "device %s → station %s: %s rejected: %s",
+                    up.dev_eui,
+                    up.station,
+                    up.values[err.index][0],
+                    err.reason,
+                )
+            counts.rejected_values += len(checked.errors)
+            if len(checked):
+                accepted.append(checked)
+                newest = up.time_s if newest is None else max(newest, up.time_s)
+        rows = sum(len(c) for c in accepted)
+        stored = self.store.store_batches(accepted) if accepted else 0
+        counts.stored, counts.unchanged = stored, rows - stored
+        totals = {k: getattr(self.counts, k) + v for k, v in counts.as_dict().items()}
+        with self.store.write() as conn:
+            health.record_success(
+                conn,
+                self.config.source_id,
+                KIND,
+                rows=stored,
+                newest_time_s=newest,
+                cursor={"counts": totals},
+            )
+        for dedup in new_ids:
+            self._seen[dedup] = None
+            if len(self._seen) > SEEN_IDS:
+                self._seen.popitem(last=False)
+        self.counts = Counts(**totals)
+        for msg in batch:  # only after the commit
+            self.client.ack(msg.mid, msg.qos)
+
+    def _record_failure(self, error: str) -> None:
+        try:
+            with self.store.write() as conn:
+                health.record_failure(conn, self.config.source_id, KIND, error)
+        except Exception:  # the store itself is down: the log has it
+            log.exception("could not record the failure of %s", self.config.source_id)
+
+    def run(self, *, ready: threading.Event | None = None) -> None:
+        """Connect and ingest until :meth:`stop`."""
+        self.client.connect_async(self.host, self.port, keepalive=30)
+        self.client.loop_start()
+        try:
+            if ready is not None:
+                self.connected.wait(timeout=10)
+                ready.set()
+            while not self._stop.is_set():
+                batch = self._take_batch()
+                wait = 1.0
+                while batch and not self._stop.is_set():
+                    try:
+                        self.process(batch)
+                        batch = []
+                    except Exception as exc:  # store down: keep the batch unacknowledged
+                        log.exception("could not store %d uplink(s); retrying", len(batch))
+                        self._record_failure(f"could not store uplinks: {exc}")
+                        self._stop.wait(wait)
+                        wait = min(wait * 2, 60.0)
+        finally:
+            self.client.disconnect()  # first: the network loop then ends at once
+            self.client.loop_stop()
+
+    def stop(self) -> None:
+        self._stop.set()
