@@ -419,6 +419,7 @@ def _rule_command(rule: Any) -> Callable[..., None]:
 def _install_domains() -> None:
     from paknam.core.notify.cli import notify_app
     from paknam.core.registry import domains
+    from paknam.scheduler.cli import install as install_scheduler
 
     for d in domains():
         d.install_cli(app)
@@ -428,6 +429,7 @@ def _install_domains() -> None:
                 group, name = rule.command
                 _group(group, d.title_en).command(name)(_rule_command(rule))
     app.add_typer(notify_app, name="notify")
+    install_scheduler(app)  # paknam run
     _group("alerts", "CAP alerts (ประกาศเตือนภัย)").command("sync")(alerts_sync)
 
 

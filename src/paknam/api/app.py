@@ -7,7 +7,17 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from paknam import __version__
-from paknam.api import auth, home, indicators, meta, observations, rules, stations, warnings
+from paknam.api import (
+    auth,
+    home,
+    indicators,
+    jobs,
+    meta,
+    observations,
+    rules,
+    stations,
+    warnings,
+)
 from paknam.core.errors import (
     AuthenticationFailed,
     BatchRejected,
@@ -99,6 +109,6 @@ def create_app(store: Store | None = None) -> FastAPI:
     for domain in domains():  # each domain's routers, from its domain.py
         for router in domain.routers():
             app.include_router(router)
-    for module in (rules, indicators, meta, auth, home):
+    for module in (rules, indicators, jobs, meta, auth, home):
         app.include_router(module.router)
     return app
