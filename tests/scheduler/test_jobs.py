@@ -83,7 +83,14 @@ def test_rule_job_runs_the_rule_through_the_pipeline(store: Store) -> None:
         "raised": 0,
         "updated": 0,
         "cleared": 0,
-        "alerts": {"Alert": 0, "Update": 0, "Cancel": 0, "queued": 0, "unregistered": 0},
+        "alerts": {
+            "Alert": 0,
+            "Update": 0,
+            "Cancel": 0,
+            "queued": 0,
+            "unregistered": 0,
+            "historical": 0,
+        },
     }
 
 
