@@ -74,8 +74,12 @@ def _num(value: Any) -> float | None:
     return v
 
 
+class ShapeChanged(SourceError):
+    """The answer no longer has the shape this reader knows (never retryable)."""
+
+
 def _shape(where: str, what: str) -> SourceError:
-    return SourceError(
+    return ShapeChanged(
         f"{where}: ThaiWater answer has changed shape: {what}; nothing stored "
         "(a person must check the API before this source runs again)",
         retryable=False,
@@ -273,15 +277,23 @@ class ThaiWaterLevels:
             else:
                 rows.append(Row(sid, "water_level", t, value))
             last = newest.get(sid)
-            if last is not None and t - last > CATCH_UP_AFTER_S:
-                start = max(last, t - self.catch_up_max_s)
+            end = min(t, now)  # a reading from the future (clock skew) is refused below
+            if last is not None and end - last > CATCH_UP_AFTER_S:
+                try:
+                    history = self._history(tw_id, max(last, end - self.catch_up_max_s), end)
+                except ShapeChanged:
+                    raise
+                except SourceError as exc:  # keep the gap open: retry at the next harvest
+                    rows = [r for r in rows if r.station != sid]
+                    notes.add(f"{sid}: history for the gap unavailable ({exc}); retried later")
+                    continue
                 got = 0
-                for ht, hv in self._history(tw_id, start, t):
-                    if hv is None or ht <= last:
+                for ht, hv in history:
+                    if hv is None or ht <= last or ht > end:
                         continue
                     rows.append(Row(sid, "water_level", ht, hv))
                     got += 1
-                notes.add(f"{sid}: caught up {got} reading(s) after a gap since {last}")
+                notes.add(f"{sid}: caught up {got} reading(s) after a gap")
         if data and not parsed and not creates:
             raise _shape(where, "no record could be read")
         if data and creates and not parsed:
