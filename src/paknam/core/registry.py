@@ -244,6 +244,19 @@ class Domain:
     stale_checks: Sequence[StaleCheck] = ()
 
 
+PLATFORM_KINDS: tuple[WarningKind, ...] = (
+    WarningKind(
+        "data_gap",
+        "news",
+        CapEvent(("Infra",), "ข้อมูลจากแหล่งขาดหาย", "Data source gap"),
+        public=False,
+    ),
+)
+"""Warning kinds the platform itself raises (not a domain): ``data_gap`` from the source
+runner (:mod:`paknam.sources.runner`, domain ``sources``) when a source stops delivering.
+Officers only: never a citizen alert."""
+
+
 def _discover() -> list[Domain]:
     import paknam
 
@@ -269,7 +282,9 @@ def _discover() -> list[Domain]:
 
 def check(found: Sequence[Domain]) -> None:
     """Raise :class:`RegistryError` if two domains claim one name, warning kind or table."""
-    seen: dict[tuple[str, str], str] = {}
+    seen: dict[tuple[str, str], str] = {
+        ("warning kind", k.kind): "the platform" for k in PLATFORM_KINDS
+    }
     for d in found:
         claims = [("domain", d.name)]
         claims += [("warning kind", k.kind) for k in d.warning_kinds]
@@ -299,8 +314,11 @@ def domain(name: str) -> Domain:
 
 
 def warning_kinds() -> dict[str, WarningKind]:
-    """Every registered warning kind by its ``kind``."""
-    return {k.kind: k for d in domains() for k in d.warning_kinds}
+    """Every registered warning kind by its ``kind``: the platform's
+    (:data:`PLATFORM_KINDS`) and every domain's."""
+    kinds = {k.kind: k for k in PLATFORM_KINDS}
+    kinds.update({k.kind: k for d in domains() for k in d.warning_kinds})
+    return kinds
 
 
 def stale_checks() -> list[StaleCheck]:
@@ -309,6 +327,7 @@ def stale_checks() -> list[StaleCheck]:
 
 
 __all__ = [
+    "PLATFORM_KINDS",
     "CapEvent",
     "DemoStep",
     "Domain",
