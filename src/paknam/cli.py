@@ -420,6 +420,7 @@ def _install_domains() -> None:
     from paknam.core.notify.cli import notify_app
     from paknam.core.registry import domains
     from paknam.scheduler.cli import install as install_scheduler
+    from paknam.sources.cli import install as install_sources
 
     for d in domains():
         d.install_cli(app)
@@ -430,6 +431,7 @@ def _install_domains() -> None:
                 _group(group, d.title_en).command(name)(_rule_command(rule))
     app.add_typer(notify_app, name="notify")
     install_scheduler(app)  # paknam run
+    install_sources(app)  # paknam sources list / harvest
     _group("alerts", "CAP alerts (ประกาศเตือนภัย)").command("sync")(alerts_sync)
 
 

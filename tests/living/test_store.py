@@ -94,3 +94,24 @@ def test_simulated_station_loaded_and_labelled(store: Store) -> None:
     assert r2.stored == 1  # only the new hour; earlier hours unchanged
     with store.read() as conn:
         assert living_store.get_warning_levels(conn, SIMULATED_ID)["danger"] == 1.2
+
+
+def test_published_levels_are_used_until_an_officer_sets_some(store: Store) -> None:
+    store.add_station(
+        StationCreate(
+            id="tw-1",
+            name_th="ป้อมพระจุล",
+            name_en="Pom Phrachun",
+            kind="water_level",
+            lon=100.58,
+            lat=13.54,
+            meta={"source": "ThaiWater", "warning_levels_m": {"warning": 1.9, "danger": 2.2}},
+            quantities=[SeriesSpec(quantity="water_level", datum="MSL")],
+        )
+    )
+    with store.read() as conn:
+        assert living_store.get_warning_levels(conn, "tw-1") == {"warning": 1.9, "danger": 2.2}
+    with store.write() as conn:
+        living_store.set_warning_levels(conn, "tw-1", {"watch": 1.5, "warning": 1.8}, "officer")
+    with store.read() as conn:  # the officer's levels win, the published ones are not mixed in
+        assert living_store.get_warning_levels(conn, "tw-1") == {"watch": 1.5, "warning": 1.8}

@@ -15,6 +15,7 @@ from paknam.api import (
     meta,
     observations,
     rules,
+    sources,
     stations,
     warnings,
 )
@@ -109,6 +110,6 @@ def create_app(store: Store | None = None) -> FastAPI:
     for domain in domains():  # each domain's routers, from its domain.py
         for router in domain.routers():
             app.include_router(router)
-    for module in (rules, indicators, jobs, meta, auth, home):
+    for module in (rules, indicators, jobs, sources, meta, auth, home):
         app.include_router(module.router)
     return app

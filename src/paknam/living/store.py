@@ -20,6 +20,7 @@ from sqlalchemy.engine import Connection
 
 from paknam.core.errors import InvalidInput, NotFound
 from paknam.core.quantities import get_quantity
+from paknam.core.stations import find_station
 from paknam.core.timeutil import as_utc, to_local_iso, to_utc
 from paknam.living.forecast.level_rules import LEVELS
 from paknam.living.schema import forecast_points, forecasts, tide_engines, warning_levels
@@ -64,12 +65,24 @@ def set_warning_levels(
 
 
 def get_warning_levels(conn: Connection, station_id: str) -> dict[str, float]:
+    """A station's warning levels [m]: those an officer set (``warning_levels``) or, where
+    none is set, those its source published (``meta["warning_levels_m"]``, e.g. ThaiWater's
+    bank and critical levels)."""
     rows = conn.execute(
         sa.select(warning_levels.c.level, warning_levels.c.value_m).where(
             warning_levels.c.station_id == station_id
         )
     )
     found = {r.level: r.value_m for r in rows}
+    if not found:
+        station = find_station(conn, station_id)
+        published = (station.meta or {}).get("warning_levels_m") if station else None
+        if isinstance(published, dict):
+            found = {
+                k: float(v)
+                for k, v in published.items()
+                if isinstance(v, int | float) and not isinstance(v, bool)
+            }
     return {k: found[k] for k in LEVELS if k in found}
 
 

@@ -120,6 +120,31 @@ def register_provider(provider: Callable[[], Iterable[Job]]) -> None:
             _providers.append(provider)
 
 
+def source_jobs(environ: Mapping[str, str] | None = None) -> list[Job]:
+    """One ``source.<id>`` job per configured source (``PAKNAM_SOURCES`` /
+    ``PAKNAM_SOURCES_FILE``; none by default), harvesting every ``every_s``."""
+    from paknam.sources.config import configured_sources
+    from paknam.sources.runner import harvest_source
+
+    def job(src: Any) -> Job:
+        def run(store: Store) -> dict[str, Any]:
+            outcome = harvest_source(store, src)
+            if not outcome.ok:  # the run shows as an error; health and data_gap are kept
+                raise RuntimeError(f"source {src.id}: {outcome.error}")
+            h = outcome.harvest
+            return {
+                "received": h.received if h else 0,
+                "stored": h.stored if h else 0,
+                "rejected": h.rejected if h else 0,
+                "stale": outcome.stale,
+                "gap": outcome.gap,
+            }
+
+        return Job(f"source.{src.id}", int(src.every_s), run, f"Harvest {src.kind} source {src.id}")
+
+    return [job(src) for src in configured_sources(environ)]
+
+
 def jobs_from_registry(
     settings: Settings | None = None,
     env: Mapping[str, str] | None = None,
@@ -147,6 +172,7 @@ def jobs_from_registry(
                 "notify.worker", NOTIFY_EVERY_S, _notify, "Send queued deliveries (LINE/SMS/e-mail)"
             )
         )
+    jobs.extend(source_jobs())
     with _lock:
         jobs.extend(_registered.values())
         providers = list(_providers)

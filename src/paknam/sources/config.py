@@ -57,8 +57,15 @@ def _polled(kind: str) -> Factory:
     return make
 
 
+def _sunspec(sid: str, params: dict[str, Any], client: HttpClient) -> Source:
+    from paknam.sources.sunspec import SunSpecSource
+
+    return SunSpecSource.from_dict({"id": sid, **params})  # Modbus TCP, not HTTP
+
+
 KINDS: dict[str, Factory] = {
     "air4thai": _air4thai,
+    "sunspec": _sunspec,
     "thaiwater": _thaiwater,
     "json": _polled("json"),
     "csv": _polled("csv"),
