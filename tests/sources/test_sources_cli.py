@@ -63,3 +63,14 @@ def test_sources_list_and_harvest(sqlite_store: Store) -> None:
     r = run(sqlite_store, config, "list", "--json")
     rows = {x["source_id"]: x for x in json.loads(r.stdout)}
     assert rows["air4thai"]["rows_total"] == 3 and rows["broken"]["failures"] == 1
+
+
+def test_lorawan_refuses_a_bad_mapping_with_exit_2(store: Store, tmp_path: Path) -> None:
+    bad = tmp_path / "chirpstack.json"
+    bad.write_text('{"devices": {"zz": {}}}', encoding="utf-8")
+    r = run(store, None, "lorawan", str(bad))
+    assert r.exit_code == 2 and "16-hex-digit DevEUI" in r.stderr
+    broken = tmp_path / "broken.json"
+    broken.write_text("{oops", encoding="utf-8")
+    r = run(store, None, "lorawan", str(broken))
+    assert r.exit_code == 2 and "not valid JSON/TOML" in r.stderr

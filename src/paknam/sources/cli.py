@@ -1,4 +1,5 @@
-"""``paknam sources list`` and ``paknam sources harvest [ID]`` (แหล่งข้อมูล).
+"""``paknam sources list``, ``paknam sources harvest [ID]`` and ``paknam sources lorawan
+CONFIG`` (แหล่งข้อมูล).
 
 The lead's ``paknam`` command adds these with :func:`install`. Sources come from
 ``PAKNAM_SOURCES`` / ``PAKNAM_SOURCES_FILE`` (:mod:`paknam.sources.config`).
@@ -6,6 +7,7 @@ The lead's ``paknam`` command adds these with :func:`install`. Sources come from
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -93,6 +95,55 @@ def harvest(
         print_json(results)
     if failed:
         raise typer.Exit(1)
+
+
+@sources_app.command("lorawan")
+@friendly
+def lorawan(
+    config: Annotated[Path, typer.Argument(help="ChirpStack mapping, JSON or TOML")],
+    host: Annotated[str | None, typer.Option(help="Broker host (PAKNAM_MQTT_HOST)")] = None,
+    port: Annotated[int | None, typer.Option(help="Broker port (PAKNAM_MQTT_PORT)")] = None,
+    client_id: Annotated[str, typer.Option(help="MQTT client id (persistent session)")] = (
+        "paknam-chirpstack"
+    ),
+) -> None:
+    """Store LoRaWAN uplinks from a ChirpStack v4 MQTT integration (รับข้อมูล LoRaWAN).
+
+    CONFIG maps DevEUIs or device profiles to stations, codecs and quantities (see
+    docs/sources.md). Runs until SIGTERM or Ctrl-C."""
+    import json
+    import signal
+    import tomllib
+
+    from paknam.core.config import get_settings
+    from paknam.core.errors import InvalidInput
+    from paknam.sources.chirpstack import ChirpstackConfig, ChirpstackIngestor
+
+    try:
+        raw = config.read_text(encoding="utf-8")
+        doc = tomllib.loads(raw) if config.suffix == ".toml" else json.loads(raw)
+    except (ValueError, tomllib.TOMLDecodeError) as exc:
+        raise InvalidInput(f"{config}: not valid JSON/TOML: {exc}") from None
+    mapping = ChirpstackConfig.from_dict(doc)
+    s = get_settings()
+    store = open_store()
+    ingestor = ChirpstackIngestor(
+        store,
+        mapping,
+        host=host or s.mqtt_host,
+        port=port or s.mqtt_port,
+        client_id=client_id,
+        username=s.mqtt_username,
+        password=s.mqtt_password,
+    )
+    signal.signal(signal.SIGTERM, lambda *_: ingestor.stop())
+    out.print(f"paknam sources lorawan: {ingestor.host}:{ingestor.port}, {mapping.topic}")
+    try:
+        ingestor.run()
+    except KeyboardInterrupt:
+        ingestor.stop()
+    finally:
+        store.close()
 
 
 def install(app: typer.Typer) -> None:
