@@ -38,12 +38,12 @@ os.environ.setdefault("PAKNAM_SECRET_KEY", Fernet.generate_key().decode())
 
 from paknam.core.notify.channels.line import LineChannel  # noqa: E402
 from paknam.core.notify.outbox import enqueue, message_stats, pending  # noqa: E402
+from paknam.core.notify.schema import deliveries  # noqa: E402
 from paknam.core.notify.subscribers import Audience, Subscription, bulk_subscribe  # noqa: E402
 from paknam.core.notify.worker import Worker  # noqa: E402
 from paknam.core.store import Store  # noqa: E402
 from paknam.governance.alerts import AlertSpec, create_alert, get_alert  # noqa: E402
 from paknam.governance.render import render_alert  # noqa: E402
-from paknam.governance.schema import deliveries  # noqa: E402
 
 TOKEN = "test-line-token"
 
