@@ -61,26 +61,29 @@ def _queued(store: Store) -> list[tuple[int, int | None, int]]:
 
 
 @pytest.mark.parametrize(
-    ("status", "msg_type", "severity", "sent_before", "expected"),
+    ("status", "msg_type", "severity", "sent_before", "expected", "changed"),
     [
-        ("Actual", "Alert", "severe", False, True),
-        ("Actual", "Alert", "extreme", False, True),
-        ("Actual", "Alert", "moderate", False, False),
-        ("Actual", "Alert", "minor", False, False),
-        ("Actual", "Update", "moderate", True, True),  # people told are told of the change
-        ("Actual", "Update", "moderate", False, False),
-        ("Actual", "Update", "severe", False, True),
-        ("Actual", "Cancel", "severe", True, True),
-        ("Actual", "Cancel", "severe", False, False),  # nobody was told: stay quiet
-        ("Exercise", "Alert", "extreme", False, False),
-        ("Exercise", "Update", "extreme", True, False),
-        ("Test", "Alert", "severe", False, False),
+        ("Actual", "Update", "severe", True, False, False),  # a text refresh: not pushed
+        ("Actual", "Update", "moderate", True, True, True),  # eased: people are told
+        ("Actual", "Update", "extreme", False, True, False),
+        ("Actual", "Alert", "severe", False, True, True),
+        ("Actual", "Alert", "extreme", False, True, True),
+        ("Actual", "Alert", "moderate", False, False, True),
+        ("Actual", "Alert", "minor", False, False, True),
+        ("Actual", "Update", "moderate", True, True, True),  # people told are told of the change
+        ("Actual", "Update", "moderate", False, False, True),
+        ("Actual", "Update", "severe", False, True, True),
+        ("Actual", "Cancel", "severe", True, True, True),
+        ("Actual", "Cancel", "severe", False, False, True),  # nobody was told: stay quiet
+        ("Exercise", "Alert", "extreme", False, False, True),
+        ("Exercise", "Update", "extreme", True, False, True),
+        ("Test", "Alert", "severe", False, False, True),
     ],
 )
 def test_should_send_policy_table(
-    status: str, msg_type: str, severity: str, sent_before: bool, expected: bool
+    status: str, msg_type: str, severity: str, sent_before: bool, expected: bool, changed: bool
 ) -> None:
-    assert should_send(status, msg_type, severity, sent_before) is expected
+    assert should_send(status, msg_type, severity, sent_before, changed) is expected
     assert set(AUTO_SEND) == {"severe", "extreme"}
 
 
@@ -185,3 +188,17 @@ def test_every_rule_of_every_domain_has_a_unique_name_command_and_path() -> None
         assert len(values) == len(set(values)), attr
     assert isinstance(domains()[0], Domain)
     assert dataclasses.is_dataclass(rules[0])
+
+
+def test_a_new_value_at_the_same_severity_is_published_not_pushed(store: Store) -> None:
+    add_air_station(store)
+    _subscriber(store)
+    _raise(store, _signal("severe", 180.0))
+    first = issue_alerts(store)
+    _raise(store, _signal("severe", 190.0))  # next hour: the text changes, the danger not
+    again = issue_alerts(store)
+    assert len(first.queued) == 1
+    assert len(again.update) == 1 and again.queued == []
+    _raise(store, _signal("extreme", 260.0))  # worse: people are told
+    worse = issue_alerts(store)
+    assert len(worse.update) == 1 and len(worse.queued) == 1

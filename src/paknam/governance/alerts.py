@@ -618,7 +618,13 @@ def get_alert(conn: Connection, alert_id: int, base_url: str = "") -> dict[str, 
     state = "active" if thread[-1].id == alert_id and _state(row, now) == "active" else "past"
     d = _public(row, state, base_url)
     d["thread"] = [
-        {"id": m.id, "msg_type": m.msg_type, "sent": as_utc(m.sent), "identifier": m.identifier}
+        {
+            "id": m.id,
+            "msg_type": m.msg_type,
+            "sent": as_utc(m.sent),
+            "identifier": m.identifier,
+            "severity": m.severity,
+        }
         for m in thread
     ]
     return d

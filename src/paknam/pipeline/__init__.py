@@ -7,8 +7,9 @@ the demo) runs rules through :func:`run_rules` and issues alerts through
 - each warning of a public kind becomes a CAP Alert; a changed warning an Update; a
   cleared one a Cancel (:func:`paknam.governance.alerts.sync_from_warnings`);
 - a new Alert or Update with severity in :data:`AUTO_SEND` and status ``Actual`` is queued
-  for its audience at once; every Update or Cancel of an alert that was sent is queued
-  too (people told of a danger are told when it changes or ends);
+  for its audience at once; an Update of an alert that was sent is queued when its
+  severity changed, and a Cancel of one always (people told of a danger are told when it
+  changes or ends); an Update that only refreshes the texts is published, not pushed;
 - a warning whose evidence is older than its kind's ``fresh_s`` (history, a backfill, a
   source that stopped) gives no new Alert or Update: it stays an officers' warning;
 - ``Exercise`` and ``Test`` alerts (simulated or replayed stations) are never sent on their own;
@@ -24,6 +25,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy.engine import Connection
 
@@ -80,18 +82,37 @@ class PipelineRun:
     alerts: AlertRun
 
 
-def should_send(status: str, msg_type: str, severity: str, thread_was_sent: bool) -> bool:
+def should_send(
+    status: str,
+    msg_type: str,
+    severity: str,
+    thread_was_sent: bool,
+    severity_changed: bool = True,
+) -> bool:
     """The delivery policy for an alert the rules issued (pure).
 
-    Only ``Actual`` alerts go out on their own. An Update or Cancel of an alert that was
-    sent goes out; otherwise a new Alert or an Update goes out when its severity is in
-    :data:`AUTO_SEND`. A Cancel of an alert nobody was told about stays quiet.
+    Only ``Actual`` alerts go out on their own. A Cancel goes out when the alert was sent
+    (people told of a danger are told it ended); a Cancel of an alert nobody was told about
+    stays quiet. An Update of a sent alert goes out when its severity changed, up or down;
+    an Update that only refreshes the texts (a new hourly value at the same severity) is
+    published in the CAP feed and on the web but not pushed again, so a long haze does
+    not send every subscriber a message every hour. Otherwise a new Alert or an Update goes
+    out when its severity is in :data:`AUTO_SEND`.
     """
     if status != "Actual":
         return False
-    if msg_type != "Alert" and thread_was_sent:
-        return True
-    return msg_type != "Cancel" and severity.lower() in AUTO_SEND
+    if msg_type == "Cancel":
+        return thread_was_sent
+    if msg_type == "Update" and thread_was_sent:
+        return severity_changed
+    return severity.lower() in AUTO_SEND
+
+
+def _severity_changed(alert: dict[str, Any]) -> bool:
+    """Whether this message's severity differs from the one before it in its thread."""
+    thread = alert["thread"]
+    at = next(i for i, m in enumerate(thread) if m["id"] == alert["id"])
+    return at == 0 or str(thread[at - 1]["severity"]).lower() != str(alert["severity"]).lower()
 
 
 def issue_alerts_in(conn: Connection) -> AlertRun:
@@ -109,7 +130,9 @@ def issue_alerts_in(conn: Connection) -> AlertRun:
         for alert_id in issued[msg_type]:
             a = get_alert(conn, alert_id)
             sent_before = msg_type != "Alert" and thread_was_sent(conn, a["thread_id"])
-            if not should_send(a["status"], msg_type, a["severity"], sent_before):
+            if not should_send(
+                a["status"], msg_type, a["severity"], sent_before, _severity_changed(a)
+            ):
                 continue
             mid, _ = queue_alert(conn, alert_id, created_by="rules", link_base=link_base)
             run.queued.append(mid)
