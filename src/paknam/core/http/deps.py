@@ -44,6 +44,20 @@ def get_principal(
 PrincipalDep = Annotated[Principal, Depends(get_principal)]
 
 
+def get_optional_principal(
+    store: StoreDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Principal | None:
+    """The caller, or None for an anonymous request (a bad token is still refused)."""
+    if credentials is None:
+        return None
+    return get_principal(store, credentials)
+
+
+MaybePrincipalDep = Annotated[Principal | None, Depends(get_optional_principal)]
+"""For public reads that show officers more."""
+
+
 def _require_roles(*roles: str):  # type: ignore[no-untyped-def]
     def check(principal: PrincipalDep) -> Principal:
         if principal.kind != "user" or principal.role not in roles:
