@@ -15,7 +15,7 @@ from paknam.core.notify.subscribers import TOPICS
 from paknam.core.registry import domains
 from paknam.core.schema import metadata
 
-PLATFORM = {"core", "api", "cli", "pipeline", "scheduler", "sources"}
+PLATFORM = {"core", "api", "cli", "pipeline", "sources"}
 """Top-level modules that are not domains (``web`` and ``data`` hold no Python)."""
 SHAPE = ("domain.py", "schema.py", "service.py", "cli.py", "indicators.py", "errors.py")
 """Files every domain has (``demo.py`` too where the domain has demo data)."""

@@ -419,7 +419,7 @@ def _rule_command(rule: Any) -> Callable[..., None]:
 def _install_domains() -> None:
     from paknam.core.notify.cli import notify_app
     from paknam.core.registry import domains
-    from paknam.scheduler.cli import install as install_scheduler
+    from paknam.pipeline.scheduler.cli import install as install_scheduler
     from paknam.sources.cli import install as install_sources
 
     for d in domains():

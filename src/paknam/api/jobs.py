@@ -14,8 +14,8 @@ from paknam.core.http.pagination import PageDep
 from paknam.core.http.responses import ERROR_RESPONSES, FastJSONResponse
 from paknam.core.store import Store
 from paknam.core.timeutil import local_iso
-from paknam.scheduler import leases, runs
-from paknam.scheduler.jobs import Job, jobs_from_registry
+from paknam.pipeline.scheduler import leases, runs
+from paknam.pipeline.scheduler.jobs import Job, jobs_from_registry
 
 router = APIRouter(prefix="/api/v1", tags=["jobs"], responses=ERROR_RESPONSES)
 

@@ -32,7 +32,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from paknam.core.store import Store
-from paknam.scheduler.schema import job_leases
+from paknam.pipeline.scheduler.schema import job_leases
 
 ConnOrStore = Connection | Store
 

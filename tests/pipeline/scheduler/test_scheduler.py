@@ -13,10 +13,10 @@ import pytest
 import sqlalchemy as sa
 
 from paknam.core.store import Store
-from paknam.scheduler import leases, runs
-from paknam.scheduler.jobs import Job
-from paknam.scheduler.loop import Scheduler
-from paknam.scheduler.schema import job_leases, job_runs
+from paknam.pipeline.scheduler import leases, runs
+from paknam.pipeline.scheduler.jobs import Job
+from paknam.pipeline.scheduler.loop import Scheduler
+from paknam.pipeline.scheduler.schema import job_leases, job_runs
 
 T0 = datetime(2026, 1, 1, 0, 0, tzinfo=UTC)
 

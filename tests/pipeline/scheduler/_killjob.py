@@ -1,7 +1,7 @@
 """A job for the kill -9 test: raises a severe warning, issues alerts, then (``--hang``)
 hangs as if stuck mid-job so the test can kill the process.
 
-Run as ``python -m tests.scheduler._killjob URL --hang`` from the repository root.
+Run as ``python -m tests.pipeline.scheduler._killjob URL --hang`` from the repository root.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from typing import Any
 
 from paknam.core.store import Store
 from paknam.pipeline import issue_alerts
-from paknam.scheduler.jobs import Job
-from paknam.scheduler.loop import Scheduler
+from paknam.pipeline.scheduler.jobs import Job
+from paknam.pipeline.scheduler.loop import Scheduler
 from tests.pipeline.test_pipeline import _raise, _signal
 
 JOB = "test.warn_and_alert"

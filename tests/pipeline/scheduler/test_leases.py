@@ -9,8 +9,8 @@ import pytest
 import sqlalchemy as sa
 
 from paknam.core.store import Store
-from paknam.scheduler.leases import acquire, current, release, renew
-from paknam.scheduler.schema import job_leases
+from paknam.pipeline.scheduler.leases import acquire, current, release, renew
+from paknam.pipeline.scheduler.schema import job_leases
 
 T0 = datetime(2026, 1, 1, 0, 0, tzinfo=UTC)
 

@@ -17,12 +17,12 @@ import sqlalchemy as sa
 from paknam.core.notify.schema import messages
 from paknam.core.store import Store
 from paknam.governance.alerts import list_alerts
-from paknam.scheduler.jobs import Job
-from paknam.scheduler.loop import Scheduler
-from paknam.scheduler.schema import job_runs
+from paknam.pipeline.scheduler.jobs import Job
+from paknam.pipeline.scheduler.loop import Scheduler
+from paknam.pipeline.scheduler.schema import job_runs
 from tests.conftest import REPO, add_air_station
+from tests.pipeline.scheduler._killjob import JOB, warn_and_alert
 from tests.pipeline.test_pipeline import _subscriber
-from tests.scheduler._killjob import JOB, warn_and_alert
 
 
 def _rows(store: Store) -> list[tuple[str, str, str | None]]:
@@ -38,7 +38,7 @@ def test_kill_9_mid_job_then_restart_loses_and_doubles_nothing(store: Store) -> 
     _subscriber(store)
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO / "src"), str(REPO)])}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "tests.scheduler._killjob", store.url],
+        [sys.executable, "-m", "tests.pipeline.scheduler._killjob", store.url],
         cwd=REPO,
         env=env,
         stdout=subprocess.PIPE,
@@ -83,7 +83,7 @@ def test_kill_9_mid_job_then_restart_loses_and_doubles_nothing(store: Store) -> 
 
 CLI = """
 import typer
-from paknam.scheduler.cli import install
+from paknam.pipeline.scheduler.cli import install
 app = typer.Typer()
 app.command("version")(lambda: None)
 install(app)
@@ -94,7 +94,7 @@ app()
 def test_paknam_run_stops_cleanly_on_sigterm(store: Store) -> None:
     """A real ``paknam run`` process: runs the registry's jobs, then SIGTERM ends it with
     status 0, every run finished and every lease released."""
-    from paknam.scheduler.schema import job_leases
+    from paknam.pipeline.scheduler.schema import job_leases
 
     env = {
         **os.environ,

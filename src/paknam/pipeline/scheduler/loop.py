@@ -3,7 +3,7 @@
 A job is due ``every_s`` after its last start, whoever started it (the start is read from
 ``job_runs``, so two ``paknam run`` processes on one database share one schedule). For a
 due job the scheduler, in one write transaction, claims the job's lease
-(:func:`paknam.scheduler.leases.acquire`), marks runs left ``running`` by a dead holder as
+(:func:`paknam.pipeline.scheduler.leases.acquire`), marks runs left ``running`` by a dead holder as
 interrupted (the job is then due at once), checks again that the job is due (another
 process may just have run it) and records the start. Then it runs the job, renewing the
 lease every third of its lifetime, and in one transaction records the end and releases
@@ -23,9 +23,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from paknam.core.store import Store
-from paknam.scheduler import leases, runs
-from paknam.scheduler.config import DEFAULT_KEEP_RUNS, DEFAULT_LEASE_S
-from paknam.scheduler.jobs import Job
+from paknam.pipeline.scheduler import leases, runs
+from paknam.pipeline.scheduler.config import DEFAULT_KEEP_RUNS, DEFAULT_LEASE_S
+from paknam.pipeline.scheduler.jobs import Job
 
 log = logging.getLogger(__name__)
 

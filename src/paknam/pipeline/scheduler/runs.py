@@ -17,7 +17,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Row
 
-from paknam.scheduler.schema import job_runs as table
+from paknam.pipeline.scheduler.schema import job_runs as table
 
 ERROR_MAX_CHARS = 2000
 """Longest error text kept (the rest is cut with an ellipsis)."""

@@ -1,11 +1,10 @@
-"""The scheduler (an edge, like the CLI and the API): ``paknam run`` runs every periodic job
+"""The pipeline's scheduler: ``paknam run`` runs every periodic job
 (the domains' rules through the alert pipeline, the alert pipeline alone, the notification
 worker, and registered jobs such as source harvests) and records each run in ``job_runs``;
 a lease in ``job_leases`` keeps one job from running twice at once, also across processes
 sharing one PostgreSQL. The indicator board is not a job (the API computes it on request).
 
-Modules: :mod:`~paknam.scheduler.jobs` (the ``Job`` list), :mod:`~paknam.scheduler.loop`
-(``Scheduler``), :mod:`~paknam.scheduler.leases`, :mod:`~paknam.scheduler.runs`,
-:mod:`~paknam.scheduler.config` (settings), :mod:`~paknam.scheduler.cli` (``paknam run``).
+Modules: ``jobs`` (the ``Job`` list), ``loop`` (``Scheduler``), ``leases``, ``runs``,
+``config`` (settings), ``cli`` (``paknam run``).
 See docs/scheduler.md.
 """

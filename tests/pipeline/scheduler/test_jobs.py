@@ -14,9 +14,9 @@ from typer.testing import CliRunner
 from paknam.core.config import Settings, get_settings
 from paknam.core.store import Store
 from paknam.pipeline import all_rules
-from paknam.scheduler.cli import install
-from paknam.scheduler.config import env_name, scheduler_settings
-from paknam.scheduler.jobs import (
+from paknam.pipeline.scheduler.cli import install
+from paknam.pipeline.scheduler.config import env_name, scheduler_settings
+from paknam.pipeline.scheduler.jobs import (
     ALERTS_EVERY_S,
     Job,
     jobs_from_registry,
@@ -25,7 +25,7 @@ from paknam.scheduler.jobs import (
     rule_job,
     unregister_job,
 )
-from paknam.scheduler.schema import job_runs
+from paknam.pipeline.scheduler.schema import job_runs
 
 
 def _ok(_: Store) -> Mapping[str, Any]:
@@ -67,7 +67,7 @@ def test_periods_from_the_environment() -> None:
 
 def test_duplicate_names_are_refused(registered: None) -> None:
     register_provider(lambda: [Job("alerts.issue", 5, _ok)])
-    from paknam.scheduler import jobs as jobs_module
+    from paknam.pipeline.scheduler import jobs as jobs_module
 
     try:
         with pytest.raises(ValueError, match=r"two jobs are called 'alerts\.issue'"):

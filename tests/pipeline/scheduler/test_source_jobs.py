@@ -9,7 +9,7 @@ import socket
 import pytest
 
 from paknam.core.store import Store
-from paknam.scheduler.jobs import source_jobs
+from paknam.pipeline.scheduler.jobs import source_jobs
 from paknam.sources.health import list_health
 
 

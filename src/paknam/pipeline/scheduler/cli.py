@@ -44,9 +44,9 @@ def run(
     Periods come from PAKNAM_JOB_<NAME>_EVERY_S (0: off); see docs/scheduler.md. Stops
     cleanly on SIGTERM or Ctrl-C after the jobs running at that moment end.
     """
-    from paknam.scheduler.config import scheduler_settings
-    from paknam.scheduler.jobs import jobs_from_registry
-    from paknam.scheduler.loop import Scheduler
+    from paknam.pipeline.scheduler.config import scheduler_settings
+    from paknam.pipeline.scheduler.jobs import jobs_from_registry
+    from paknam.pipeline.scheduler.loop import Scheduler
 
     settings = scheduler_settings()
     jobs = jobs_from_registry()

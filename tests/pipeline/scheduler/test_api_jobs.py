@@ -13,9 +13,9 @@ from fastapi.testclient import TestClient
 from paknam.api.app import create_app
 from paknam.api.jobs import router
 from paknam.core.store import Store
-from paknam.scheduler import leases, runs
-from paknam.scheduler.jobs import Job, register_job, unregister_job
-from paknam.scheduler.loop import Scheduler
+from paknam.pipeline.scheduler import leases, runs
+from paknam.pipeline.scheduler.jobs import Job, register_job, unregister_job
+from paknam.pipeline.scheduler.loop import Scheduler
 
 T0 = datetime(2026, 1, 1, 0, 0, tzinfo=UTC)  # 07:00 in Thailand
 

@@ -17,7 +17,7 @@ from paknam.core.config import Settings, get_settings
 from paknam.core.registry import Rule
 from paknam.core.store import Store
 from paknam.pipeline import AlertRun, all_rules, issue_alerts, run_rules
-from paknam.scheduler.config import period
+from paknam.pipeline.scheduler.config import period
 
 ALERTS_EVERY_S = 60
 """Default period of ``alerts.issue`` [s]."""
