@@ -398,7 +398,7 @@ def _rule_command(rule: Any) -> Callable[..., None]:
     ) -> None:
         import time
 
-        from paknam.pipeline import run_rules
+        from paknam.pipeline.flow import run_rules
 
         if every is not None and every < 60:
             raise typer.BadParameter("--every must be at least 60 seconds")
@@ -439,7 +439,7 @@ def _install_domains() -> None:
 def alerts_sync() -> None:
     """Issue CAP Alerts/Updates/Cancels for the current warnings and queue what goes out by
     itself (severe and extreme Actual alerts; changes to alerts already sent)."""
-    from paknam.pipeline import issue_alerts
+    from paknam.pipeline.flow import issue_alerts
 
     with open_store() as store:
         run = issue_alerts(store)

@@ -13,7 +13,7 @@ from paknam.core.store import Store
 from paknam.governance import service
 from paknam.governance.alerts import AlertSpec
 from paknam.governance.errors import AlertAlreadySent, AlertNotActive
-from paknam.pipeline import issue_alerts_in
+from paknam.pipeline.flow import issue_alerts_in
 
 LINK = "https://paknam.test"
 
@@ -67,7 +67,7 @@ def test_queue_alert_refuses_superseded_but_sends_cancel(store: Store) -> None:
 
 
 def test_pipeline_queues_through_queue_alert(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
-    import paknam.pipeline as pipeline
+    import paknam.pipeline.flow as pipeline
     from paknam.governance import alerts
 
     calls: list[tuple[int, str]] = []

@@ -19,7 +19,7 @@ from paknam.core.store import Store
 from paknam.core.timeutil import now_s, to_local_iso
 from paknam.governance.alerts import get_alert, get_cap_xml, is_fresh, list_alerts
 from paknam.governance.cap import CAP_NS
-from paknam.pipeline import rule, run_rules
+from paknam.pipeline.flow import rule, run_rules
 from tests.conftest import add_air_station
 
 NS = {"cap": CAP_NS}

@@ -16,7 +16,7 @@ from paknam.core.store import Store
 from paknam.core.timeutil import now_s
 from paknam.core.warnings import Signal
 from paknam.governance.alerts import cancel_alert, get_alert, list_alerts
-from paknam.pipeline import AUTO_SEND, issue_alerts, run_rules, should_send
+from paknam.pipeline.flow import AUTO_SEND, issue_alerts, run_rules, should_send
 from tests.conftest import add_air_station
 
 

@@ -16,7 +16,7 @@ import pytest
 from paknam.core.registry import warning_kinds
 from paknam.core.store import Store
 from paknam.core.timeutil import parse_time
-from paknam.pipeline import issue_alerts
+from paknam.pipeline.flow import issue_alerts
 from paknam.sources import health
 from paknam.sources.air4thai_feed import Air4thaiFeed
 from paknam.sources.http import HttpClient

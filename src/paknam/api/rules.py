@@ -14,7 +14,7 @@ from fastapi import APIRouter
 from paknam.core.http.deps import OfficerDep, StoreDep
 from paknam.core.http.responses import ERROR_RESPONSES, FastJSONResponse
 from paknam.core.registry import Rule, domains
-from paknam.pipeline import run_rules
+from paknam.pipeline.flow import run_rules
 
 router = APIRouter(tags=["rules"], responses=ERROR_RESPONSES)
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from paknam.complaints import indicators, schema
-from paknam.core.registry import DemoStep, Domain, commands_in, routers_in, tables_of
+from paknam.complaints import schema
+from paknam.core.registry import DemoStep, Domain, commands_in, indicators_in, routers_in, tables_of
 
 if TYPE_CHECKING:
     from paknam.core.store import Store
@@ -27,6 +27,6 @@ DOMAIN = Domain(
     routers=routers_in("paknam.complaints.open311_routes", "paknam.complaints.routes"),
     install_cli=commands_in("paknam.complaints.cli"),
     tables=tables_of(schema),
-    indicators=indicators.indicators,
+    indicators=indicators_in("paknam.complaints.indicators"),
     demo=DemoStep(_demo, order=50),
 )

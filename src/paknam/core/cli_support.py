@@ -9,13 +9,15 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import typer
 from rich.console import Console
 
 from paknam.core.errors import BatchRejected, PaknamError
-from paknam.core.store import Store
+
+if TYPE_CHECKING:
+    from paknam.core.store import Store
 
 err = Console(stderr=True, soft_wrap=True, highlight=False)
 """Messages for people (standard error)."""
@@ -49,7 +51,12 @@ def friendly(fn: F) -> F:
 
 
 def open_store() -> Store:
-    """The store named by ``PAKNAM_DATABASE_URL`` (a context manager: close when done)."""
+    """The store named by ``PAKNAM_DATABASE_URL`` (a context manager: close when done).
+
+    Imported here, not at the top, so that commands which need no store (``paknam aqi``,
+    ``--help``) start without loading the database layer."""
+    from paknam.core.store import Store
+
     return Store.open()
 
 

@@ -206,6 +206,17 @@ def commands_in(module: str) -> Callable[[typer.Typer], None]:
     return install
 
 
+def indicators_in(module: str) -> IndicatorSource:
+    """The ``indicators(store, year)`` function of ``module``, imported only when the board
+    is computed (``indicators=indicators_in("paknam.living.indicators")``)."""
+
+    def load(store: Store, year: int | None = None) -> Sequence[Indicator]:
+        fn: IndicatorSource = importlib.import_module(module).indicators
+        return fn(store, year)
+
+    return load
+
+
 def _no_routers() -> Sequence[APIRouter]:
     return ()
 
@@ -342,6 +353,7 @@ __all__ = [
     "commands_in",
     "domain",
     "domains",
+    "indicators_in",
     "routers_in",
     "stale_checks",
     "tables_of",

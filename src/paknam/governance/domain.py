@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from paknam.core.registry import Domain, commands_in, routers_in, tables_of
-from paknam.governance import indicators, schema
+from paknam.core.registry import Domain, commands_in, indicators_in, routers_in, tables_of
+from paknam.governance import schema
 from paknam.governance.outbox_checks import stale_alert_messages
 
 if TYPE_CHECKING:
@@ -25,6 +25,6 @@ DOMAIN = Domain(
     routers=routers_in("paknam.governance.routes"),
     install_cli=commands_in("paknam.governance.cli"),
     tables=tables_of(schema),
-    indicators=indicators.indicators,
+    indicators=indicators_in("paknam.governance.indicators"),
     stale_checks=(stale_alert_messages,),
 )

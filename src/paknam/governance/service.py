@@ -6,7 +6,7 @@ the transactions. Answers are Python values (times as aware datetimes); the rout
 them into JSON.
 
 :func:`queue_alert` is the one way an alert reaches people: the officer's send
-(:func:`send_alert`) and the alert pipeline (:func:`paknam.pipeline.issue_alerts_in`) both
+(:func:`send_alert`) and the alert pipeline (:func:`paknam.pipeline.flow.issue_alerts_in`) both
 call it, inside their own transaction.
 """
 

@@ -12,10 +12,11 @@ from paknam.core.registry import (
     RuleRun,
     WarningKind,
     commands_in,
+    indicators_in,
     routers_in,
     tables_of,
 )
-from paknam.living import indicators, schema
+from paknam.living import schema
 
 if TYPE_CHECKING:
     from paknam.core.store import Store
@@ -65,7 +66,7 @@ DOMAIN = Domain(
     routers=routers_in("paknam.living.routes"),
     install_cli=commands_in("paknam.living.cli"),
     tables=tables_of(schema),
-    indicators=indicators.indicators,
+    indicators=indicators_in("paknam.living.indicators"),
     warning_kinds=(
         WarningKind(
             "water_level", "flood", CapEvent(("Met",), "น้ำทะเลหนุนสูง", "High tide flooding")

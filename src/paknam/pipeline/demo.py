@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from paknam.core.registry import domains
 from paknam.core.store import Store
-from paknam.pipeline import PipelineRun, run_rules
+from paknam.pipeline.flow import PipelineRun, run_rules
 
 
 def run_demo(store: Store, say: Callable[[str], None] = lambda _: None) -> PipelineRun:

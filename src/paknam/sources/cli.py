@@ -14,9 +14,6 @@ import typer
 
 from paknam.core.cli_support import err, friendly, open_store, out, print_json
 from paknam.core.errors import NotFound
-from paknam.sources.config import configured_sources
-from paknam.sources.runner import harvest_source
-from paknam.sources.status import source_status
 
 sources_app = typer.Typer(help="Data sources (แหล่งข้อมูล): health and harvests", no_args_is_help=True)
 
@@ -27,6 +24,9 @@ def list_sources(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
 ) -> None:
     """Configured sources and their health (สถานะแหล่งข้อมูล)."""
+    from paknam.sources.config import configured_sources
+    from paknam.sources.status import source_status
+
     sources = configured_sources()
     with open_store() as store:
         rows = source_status(store, sources)
@@ -62,6 +62,9 @@ def harvest(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
 ) -> None:
     """Harvest now, once (เก็บข้อมูลทันที); exit 1 if a source failed."""
+    from paknam.sources.config import configured_sources
+    from paknam.sources.runner import harvest_source
+
     sources = configured_sources()
     if source_id is not None:
         sources = [s for s in sources if s.id == source_id]

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from paknam.core.store import Store
-from paknam.pipeline import issue_alerts
+from paknam.pipeline.flow import issue_alerts
 from paknam.pipeline.scheduler.jobs import Job
 from paknam.pipeline.scheduler.loop import Scheduler
 from tests.pipeline.test_pipeline import _raise, _signal

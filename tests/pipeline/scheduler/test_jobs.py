@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from paknam.core.config import Settings, get_settings
 from paknam.core.store import Store
-from paknam.pipeline import all_rules
+from paknam.pipeline.flow import all_rules
 from paknam.pipeline.scheduler.cli import install
 from paknam.pipeline.scheduler.config import env_name, scheduler_settings
 from paknam.pipeline.scheduler.jobs import (

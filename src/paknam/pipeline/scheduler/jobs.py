@@ -16,7 +16,7 @@ from typing import Any
 from paknam.core.config import Settings, get_settings
 from paknam.core.registry import Rule
 from paknam.core.store import Store
-from paknam.pipeline import AlertRun, all_rules, issue_alerts, run_rules
+from paknam.pipeline.flow import AlertRun, all_rules, issue_alerts, run_rules
 from paknam.pipeline.scheduler.config import period
 
 ALERTS_EVERY_S = 60
