@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -18,7 +17,7 @@ from typing import Annotated, Any
 import typer
 from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
 
-from paknam.core.cli_support import err, friendly, open_store, out
+from paknam.core.cli_support import err, friendly, open_store, out, run_until_stopped
 from paknam.core.config import get_settings, redact_url
 from paknam.core.errors import BatchRejected
 from paknam.core.models import SeriesSpec, StationCreate, UserCreate
@@ -358,14 +357,9 @@ def mqtt(
         username=s.mqtt_username,
         password=s.mqtt_password,
     )
-    signal.signal(signal.SIGTERM, lambda *_: ingestor.stop())
-    out.print(f"paknam mqtt: {ingestor.host}:{ingestor.port}, topics {ingestor.prefix}/#")
-    try:
-        ingestor.run()
-    except KeyboardInterrupt:
-        ingestor.stop()
-    finally:
-        store.close()
+    run_until_stopped(
+        ingestor, store, f"paknam mqtt: {ingestor.host}:{ingestor.port}, topics {ingestor.prefix}/#"
+    )
 
 
 # ---- domains, rules and the alert pipeline ------------------------------------------------

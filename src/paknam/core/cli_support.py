@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 import typer
 from rich.console import Console
@@ -63,3 +63,25 @@ def open_store() -> Store:
 def print_json(doc: object) -> None:
     """``doc`` as one line of JSON (Thai kept as is; datetimes and the like as text)."""
     print(json.dumps(doc, ensure_ascii=False, default=str))
+
+
+class Runnable(Protocol):
+    """A long-running service with a blocking ``run()`` and a ``stop()`` (MQTT ingestors)."""
+
+    def run(self) -> None: ...
+
+    def stop(self) -> None: ...
+
+
+def run_until_stopped(service: Runnable, store: Store, banner: str) -> None:
+    """Print ``banner``, run ``service`` until SIGTERM or Ctrl-C, then close ``store``."""
+    import signal
+
+    signal.signal(signal.SIGTERM, lambda *_: service.stop())
+    out.print(banner, markup=False)
+    try:
+        service.run()
+    except KeyboardInterrupt:
+        service.stop()
+    finally:
+        store.close()

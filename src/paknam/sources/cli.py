@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from paknam.core.cli_support import err, friendly, open_store, out, print_json
+from paknam.core.cli_support import err, friendly, open_store, out, print_json, run_until_stopped
 from paknam.core.errors import NotFound
 
 sources_app = typer.Typer(help="Data sources (แหล่งข้อมูล): health and harvests", no_args_is_help=True)
@@ -115,7 +115,6 @@ def lorawan(
     CONFIG maps DevEUIs or device profiles to stations, codecs and quantities (see
     docs/sources.md). Runs until SIGTERM or Ctrl-C."""
     import json
-    import signal
     import tomllib
 
     from paknam.core.config import get_settings
@@ -139,14 +138,9 @@ def lorawan(
         username=s.mqtt_username,
         password=s.mqtt_password,
     )
-    signal.signal(signal.SIGTERM, lambda *_: ingestor.stop())
-    out.print(f"paknam sources lorawan: {ingestor.host}:{ingestor.port}, {mapping.topic}")
-    try:
-        ingestor.run()
-    except KeyboardInterrupt:
-        ingestor.stop()
-    finally:
-        store.close()
+    run_until_stopped(
+        ingestor, store, f"paknam sources lorawan: {ingestor.host}:{ingestor.port}, {mapping.topic}"
+    )
 
 
 def install(app: typer.Typer) -> None:
