@@ -14,7 +14,13 @@ mapping, camelCase)::
 Each uplink becomes observations of one station:
 
 - **station**: from the configuration (``devices: {dev_eui: {station: ...}}``), else the
-  device's ChirpStack tag ``station`` (set in ChirpStack's device page).
+  device's ChirpStack tag ``station`` (set in ChirpStack's device page). A device with
+  neither is *unknown*: its uplinks are counted and logged as rejected, never stored,
+  unless the configuration sets ``create_stations: true`` with a ``default_location``
+  (``{"lon", "lat"}``): then it gets station ``lora-<dev_eui>`` (named after the ChirpStack
+  device, placed at the default location for an officer to move), and any configured
+  station that does not exist yet, and missing series, are created too (a
+  ``water_level`` series needs its ``datum`` in the channel mapping).
 - **codec** (per device, else per device profile, else ``object`` when the uplink has an
   ``object`` and ``lpp`` when not): ``lpp`` decodes ``data`` as Cayenne LPP
   (:mod:`paknam.sources.lpp`, keys ``"3/temperature"``); ``object`` reads ChirpStack's
@@ -27,11 +33,15 @@ Each uplink becomes observations of one station:
 
 Unknown devices, payloads that do not decode, values with no mapping and values the
 store rejects (a quantity the station has no series for, out of range, too far in the
-future) are logged and counted, never fatal. Messages are received with QoS 1 on a
-persistent session and acknowledged to the broker only after their observations are
-committed; a repeated uplink (same ``deduplicationId``, or the broker's redelivery) and
-out-of-order uplinks are harmless: the store keeps one value per series and time. Each
-committed batch is recorded in ``source_health`` (kind ``chirpstack``).
+future) are logged and counted (in the source's ``source_health.cursor``), never fatal.
+Messages are received with QoS 1 on a persistent session and acknowledged to the broker
+only after their observations are committed; a repeated uplink (same
+``deduplicationId``, or the broker's redelivery) and out-of-order uplinks are harmless:
+the store keeps one value per series and time. Each committed batch is recorded in
+``source_health`` (kind ``chirpstack``): its last success is the last batch in which an
+uplink was decoded into accepted values (a batch of only rejected uplinks updates the
+counts, not the success), so the ``data_gap`` watch of
+:mod:`paknam.sources.chirpstack_source` sees a network that has gone quiet.
 """
 
 from __future__ import annotations
@@ -53,12 +63,14 @@ import numpy as np
 import orjson
 import paho.mqtt.client as mqtt
 
-from paknam.core.errors import InvalidInput
+from paknam.core.errors import InvalidInput, PaknamError
 from paknam.core.ingest import Checked, check_columns
+from paknam.core.models import SeriesSpec, StationCreate
 from paknam.core.quantities import QUANTITY_BY_CODE
 from paknam.core.store import Store
 from paknam.core.timeutil import now_s
 from paknam.sources import health, lpp
+from paknam.sources.common import Notes, ensure_stations
 
 log = logging.getLogger("paknam.chirpstack")
 
@@ -82,6 +94,7 @@ class ChannelMap:
     quantity: str
     scale: float = 1.0
     offset: float = 0.0
+    datum: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,12 +114,17 @@ class ChirpstackConfig:
     application_id : ChirpStack application UUID to subscribe to; ``None`` = all (``+``).
     devices : by DevEUI (lower-case hex, 16 digits).
     profiles : by ChirpStack device-profile name (codec and channels shared by a model).
+    create_stations : create the stations (and series) uplinks name that do not exist,
+        and ``lora-<dev_eui>`` for unknown devices; needs ``default_location``.
+    default_location : (lon, lat) [deg, WGS 84] of the stations so created.
     """
 
     source_id: str = "chirpstack"
     application_id: str | None = None
     devices: dict[str, DeviceConfig] = field(default_factory=dict)
     profiles: dict[str, DeviceConfig] = field(default_factory=dict)
+    create_stations: bool = False
+    default_location: tuple[float, float] | None = None
 
     @property
     def topic(self) -> str:
@@ -118,9 +136,19 @@ class ChirpstackConfig:
         """Parse and check a configuration (JSON/TOML-like); errors name the entry."""
         if not isinstance(doc, Mapping):
             raise InvalidInput("chirpstack configuration must be an object")
-        unknown = set(doc) - {"id", "source_id", "application_id", "devices", "profiles"}
+        known = {"id", "source_id", "application_id", "devices", "profiles"}
+        unknown = set(doc) - known - {"create_stations", "default_location"}
         if unknown:
             raise InvalidInput(f"chirpstack: unknown setting(s) {sorted(unknown)}")
+        create = doc.get("create_stations", False)
+        if not isinstance(create, bool):
+            raise InvalidInput("chirpstack.create_stations must be true or false")
+        location = _location(doc.get("default_location"))
+        if create and location is None:
+            raise InvalidInput(
+                'chirpstack.create_stations needs default_location {"lon": .., "lat": ..} '
+                "(where new stations are placed until an officer moves them)"
+            )
         devices = {}
         for eui, entry in (doc.get("devices") or {}).items():
             key = str(eui).lower().replace("-", "").replace(":", "")
@@ -136,7 +164,26 @@ class ChirpstackConfig:
             application_id=doc.get("application_id"),
             devices=devices,
             profiles=profiles,
+            create_stations=create,
+            default_location=location,
         )
+
+
+def _location(value: Any) -> tuple[float, float] | None:
+    if value is None:
+        return None
+    try:
+        if isinstance(value, Mapping):
+            lon, lat = float(value["lon"]), float(value["lat"])
+        else:
+            lon, lat = (float(v) for v in value)
+    except (KeyError, TypeError, ValueError):
+        raise InvalidInput(
+            'chirpstack.default_location must be {"lon": .., "lat": ..} or [lon, lat]'
+        ) from None
+    if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+        raise InvalidInput(f"chirpstack.default_location ({lon}, {lat}) is not on Earth")
+    return lon, lat
 
 
 def _device(entry: Any, where: str) -> DeviceConfig:
@@ -156,9 +203,13 @@ def _device(entry: Any, where: str) -> DeviceConfig:
             q = spec.get("quantity")
             if q not in QUANTITY_BY_CODE:
                 raise InvalidInput(f"{where}.channels[{key!r}]: unknown quantity {q!r}")
+            datum = spec.get("datum")
             try:
                 channels[str(key)] = ChannelMap(
-                    q, float(spec.get("scale", 1.0)), float(spec.get("offset", 0.0))
+                    q,
+                    float(spec.get("scale", 1.0)),
+                    float(spec.get("offset", 0.0)),
+                    None if datum is None else str(datum),
                 )
             except (TypeError, ValueError):
                 raise InvalidInput(
@@ -190,6 +241,8 @@ class Uplink:
     time_s: int
     values: list[tuple[str, float]]  # (quantity, value)
     unmapped: list[str] = field(default_factory=list)
+    device_name: str | None = None
+    datums: dict[str, str] = field(default_factory=dict)  # quantity -> datum (mapping)
 
 
 def _parse_time(text: Any) -> int:
@@ -256,6 +309,8 @@ def decode_uplink(config: ChirpstackConfig, topic: str, payload: bytes) -> Uplin
     tags = info.get("tags")
     tags = tags if isinstance(tags, dict) else {}
     station = dev.station or tags.get("station") or prof.station
+    if not station and config.create_stations:
+        station = f"lora-{eui}"
     if not station:
         raise UplinkError(
             "unknown_device",
@@ -288,6 +343,7 @@ def decode_uplink(config: ChirpstackConfig, topic: str, payload: bytes) -> Uplin
         decoded = _flatten(obj)
     values: list[tuple[str, float]] = []
     unmapped: list[str] = []
+    datums: dict[str, str] = {}
     for key, value in decoded.items():
         target = (channels or {}).get(key)
         if target is None and codec == "object" and channels is None and key in QUANTITY_BY_CODE:
@@ -296,7 +352,19 @@ def decode_uplink(config: ChirpstackConfig, topic: str, payload: bytes) -> Uplin
             unmapped.append(key)
             continue
         values.append((target.quantity, value * target.scale + target.offset))
-    return Uplink(eui, dedup if isinstance(dedup, str) else None, str(station), t, values, unmapped)
+        if target.datum:
+            datums[target.quantity] = target.datum
+    name = info.get("deviceName")
+    return Uplink(
+        eui,
+        dedup if isinstance(dedup, str) else None,
+        str(station),
+        t,
+        values,
+        unmapped,
+        str(name) if name else None,
+        datums,
+    )
 
 
 # ---- the subscriber ----------------------------------------------------------------------
@@ -364,6 +432,7 @@ class ChirpstackIngestor:
     def _on_connect(self, client: mqtt.Client, _u: Any, _f: Any, reason: Any, _p: Any) -> None:
         if reason.is_failure:
             log.error("ChirpStack MQTT connection refused: %s", reason)
+            self._record_failure(f"broker {self.host}:{self.port} refused the connection: {reason}")
             return
         client.subscribe(self.config.topic, qos=1)
         log.info("connected to %s:%s, subscribing to %s", self.host, self.port, self.config.topic)
@@ -375,9 +444,12 @@ class ChirpstackIngestor:
         self.connected.set()
 
     def _on_disconnect(self, _c: Any, _u: Any, _f: Any, reason: Any, _p: Any) -> None:
+        was_connected = self.connected.is_set()
         self.connected.clear()
         if not self._stop.is_set():
             log.warning("disconnected from the broker (%s); reconnecting", reason)
+            if was_connected:
+                self._record_failure(f"lost the broker {self.host}:{self.port}: {reason}")
 
     def _take_batch(self) -> list[mqtt.MQTTMessage]:
         try:
@@ -395,12 +467,10 @@ class ChirpstackIngestor:
 
     def process(self, batch: list[mqtt.MQTTMessage]) -> None:
         """Decode, check and commit a batch, record health, then acknowledge it."""
-        catalog = self.store.catalog()
         now = now_s()
-        accepted: list[Checked] = []
         counts = Counts(messages=len(batch))
         new_ids: list[str] = []
-        newest: int | None = None
+        uplinks: list[Uplink] = []
         for msg in batch:
             try:
                 up = decode_uplink(self.config, msg.topic, bytes(msg.payload))
@@ -421,8 +491,17 @@ class ChirpstackIngestor:
             if up.unmapped:
                 counts.unmapped_values += len(up.unmapped)
                 log.info("device %s: no mapping for %s", up.dev_eui, ", ".join(up.unmapped))
-            if not up.values:
-                continue
+            if up.values:
+                uplinks.append(up)
+        catalog = self.store.catalog()
+        if self.config.create_stations and any(
+            (up.station, q) not in catalog for up in uplinks for q, _ in up.values
+        ):
+            self._create_stations(uplinks, catalog)
+            catalog = self.store.catalog()
+        accepted: list[Checked] = []
+        newest: int | None = None
+        for up in uplinks:
             n = len(up.values)
             checked = check_columns(
                 [up.station] * n,
@@ -450,14 +529,17 @@ class ChirpstackIngestor:
         counts.stored, counts.unchanged = stored, rows - stored
         totals = {k: getattr(self.counts, k) + v for k, v in counts.as_dict().items()}
         with self.store.write() as conn:
-            health.record_success(
-                conn,
-                self.config.source_id,
-                KIND,
-                rows=stored,
-                newest_time_s=newest,
-                cursor={"counts": totals},
-            )
+            if accepted:  # an uplink was decoded into accepted values: a success
+                health.record_success(
+                    conn,
+                    self.config.source_id,
+                    KIND,
+                    rows=stored,
+                    newest_time_s=newest,
+                    cursor={"counts": totals},
+                )
+            else:  # only rejected uplinks: counted, but not a success
+                health.record_cursor(conn, self.config.source_id, KIND, {"counts": totals})
         for dedup in new_ids:
             self._seen[dedup] = None
             if len(self._seen) > SEEN_IDS:
@@ -465,6 +547,58 @@ class ChirpstackIngestor:
         self.counts = Counts(**totals)
         for msg in batch:  # only after the commit
             self.client.ack(msg.mid, msg.qos)
+
+    def _create_stations(self, uplinks: list[Uplink], catalog: Mapping[Any, int]) -> None:
+        """Create the missing stations and series of ``uplinks`` (``create_stations``)."""
+        lon, lat = self.config.default_location or (0.0, 0.0)
+        wanted: dict[str, StationCreate] = {}
+        series: dict[str, dict[str, SeriesSpec]] = {}
+        for up in uplinks:
+            specs = series.setdefault(up.station, {})
+            for q, _ in up.values:
+                if (up.station, q) in catalog or q in specs:
+                    continue
+                datum = up.datums.get(q)
+                if QUANTITY_BY_CODE[q].needs_datum and not datum:
+                    log.warning(
+                        "device %s: no series %s created on %s: give the channel a datum",
+                        up.dev_eui,
+                        q,
+                        up.station,
+                    )
+                    continue
+                specs[q] = SeriesSpec(quantity=q, datum=datum)
+            if up.station in wanted or any(k[0] == up.station for k in catalog):
+                continue
+            name = up.device_name or up.station
+            try:
+                wanted[up.station] = StationCreate(
+                    id=up.station,
+                    name_th=f"อุปกรณ์ LoRaWAN {name}",
+                    name_en=f"LoRaWAN device {name}",
+                    kind="other",
+                    lon=lon,
+                    lat=lat,
+                    meta={
+                        "source": f"LoRaWAN via ChirpStack ({self.config.source_id})",
+                        "dev_eui": up.dev_eui,
+                        "location": "default_location of the source: move it to the device",
+                    },
+                )
+            except ValueError as exc:  # a configured station id the store cannot take
+                log.warning("device %s: station %r not created: %s", up.dev_eui, up.station, exc)
+        notes = Notes()
+        try:
+            ensure_stations(
+                self.store,
+                wanted,
+                {sid: list(specs.values()) for sid, specs in series.items() if specs},
+                notes,
+            )
+        except PaknamError as exc:  # e.g. a station that exists but is retired
+            log.warning("stations for uplinks not created: %s", exc)
+        for note in notes.final():
+            log.info("%s: %s", self.config.source_id, note)
 
     def _record_failure(self, error: str) -> None:
         try:

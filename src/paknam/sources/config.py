@@ -68,9 +68,20 @@ def _sunspec(sid: str, params: dict[str, Any], client: HttpClient) -> Source:
     return SunSpecSource.from_dict({"id": sid, **params})  # Modbus TCP, not HTTP
 
 
+def _chirpstack(sid: str, params: dict[str, Any], client: HttpClient) -> Source:
+    from paknam.core.errors import InvalidInput
+    from paknam.sources.chirpstack_source import ChirpstackSource
+
+    try:
+        return ChirpstackSource.from_params(sid, params)  # MQTT, not HTTP
+    except InvalidInput as exc:
+        raise ValueError(str(exc)) from None
+
+
 KINDS: dict[str, Factory] = {
     "air4thai": _air4thai,
     "sunspec": _sunspec,
+    "chirpstack": _chirpstack,
     "thaiwater": _thaiwater,
     "thaiwater_rain": _thaiwater_rain,
     "json": _polled("json"),
