@@ -467,3 +467,16 @@ def test_create_stations_places_unknown_devices_at_the_default_location(
     # water_level has no datum in the mapping: no series, its value is rejected
     assert sorted(s.quantity for s in new.series) == ["do", "ph", "water_temperature"]
     assert ing.counts.rejected_values == 1 and ing.counts.stored == 2 + 3
+
+
+@pytest.mark.mqtt
+def test_uplink_from_a_clock_in_the_future_is_rejected(network: Network, store: Store) -> None:
+    """A gateway or network server with a wrong clock: values too far ahead are refused
+    (counted), the uplink is not a success, nothing is stored."""
+    ing = network.start()
+    ahead = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + 86400))
+    network.publish(EUI_LPP, uplink(EUI_LPP, data=lpp_payload(), time_=ahead, app=network.app))
+    assert wait_for(lambda: ing.counts.messages == 1)
+    assert ing.counts.rejected_values == 4 and store.count_observations() == 0
+    row = _health(store, f"lorawan-{network.app}")
+    assert row.last_success_at is None and row.newest_time_s is None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import socket
 import struct
 import threading
@@ -10,6 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from pymodbus.constants import ExcCodes
 from pymodbus.server import ModbusTcpServer
 from pymodbus.simulator import DataType, SimData, SimDevice
 
@@ -120,9 +122,10 @@ def register_map(
 class ModbusServer:
     """A pymodbus TCP server on 127.0.0.1 in its own thread, with a mutable register map."""
 
-    def __init__(self, regs: list[int], base: int = 40000) -> None:
-        self.regs, self.base = regs, base
+    def __init__(self, regs: list[int], base: int = 40000, units: tuple[int, ...] = (1,)) -> None:
+        self.regs, self.base, self.units = regs, base, units
         self.hang = False
+        self.gone: set[int] = set()  # units behind the "gateway" that stopped answering
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             self.port = s.getsockname()[1]
@@ -133,20 +136,33 @@ class ModbusServer:
         assert self.ready.wait(10), "Modbus server did not start"
 
     async def _action(
-        self, _fc: int, start: int, _addr: int, _count: int, registers: list[int], _set: Any
-    ) -> None:
+        self,
+        unit: int,
+        _fc: int,
+        start: int,
+        _addr: int,
+        _count: int,
+        registers: list[int],
+        _set: Any,
+    ) -> ExcCodes | None:
         if self.hang:  # a device that stops answering
             await asyncio.sleep(5)
+        if unit in self.gone:  # what a Modbus gateway answers for a unit that is gone
+            return ExcCodes.GATEWAY_NO_RESPONSE
         registers[: len(self.regs)] = self.regs[: len(registers)]
         return None
 
     def _run(self) -> None:
         asyncio.set_event_loop(self.loop)
-        device = SimDevice(
-            id=1,
-            simdata=[SimData(self.base, values=list(self.regs), datatype=DataType.REGISTERS)],
-            action=self._action,
-        )
+        devices = [
+            SimDevice(
+                id=unit,
+                simdata=[SimData(self.base, values=list(self.regs), datatype=DataType.REGISTERS)],
+                action=functools.partial(self._action, unit),
+            )
+            for unit in self.units
+        ]
+        device = devices[0] if len(devices) == 1 else devices
 
         async def main() -> None:  # the server must be built inside the running loop
             self.server = ModbusTcpServer(device, address=("127.0.0.1", self.port))
@@ -446,3 +462,23 @@ def test_marker_found_at_register_zero() -> None:
 def test_config_errors_name_the_entry(doc: dict[str, Any], words: str) -> None:
     with pytest.raises(InvalidInput, match=words):
         sunspec.SunSpecSource.from_dict(doc)
+
+
+def test_a_unit_that_disappears_is_noted_the_others_stored(store: Store) -> None:
+    """A data logger with two units where unit 2 stops answering (the gateway says
+    "target device failed to respond"): unit 1 is stored and unit 2's failure noted; when
+    every unit fails, the harvest is a retryable error."""
+    add_site(store)
+    srv = ModbusServer(register_map(), units=(1, 2))
+    try:
+        src = source(srv.port, devices={"1": "pv_wat_asokaram", "2": "pv_wat_asokaram_2"})
+        srv.gone.add(2)
+        got = src.harvest(store, None, 1_796_364_123)
+        assert got.stored == 2
+        assert any("unit 2" in n and "exception 11" in n for n in got.notes), got.notes
+        srv.gone.add(1)
+        with pytest.raises(SourceError, match="unit 1") as info:
+            src.harvest(store, got.cursor, 1_796_364_423)
+        assert info.value.retryable
+    finally:
+        srv.close()
