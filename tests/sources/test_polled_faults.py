@@ -26,9 +26,12 @@ def row(station: str, quantity: str, time: str, value: Any) -> dict[str, Any]:
 
 def source(base: str, kind: str = "json", **kw: Any) -> PolledSource:
     client = HttpClient(timeout_s=0.5, retries=kw.pop("retries", 0), backoff_s=0.0)
-    fields = (
-        {"records": "rows"} if kind == "json" else {}
-    ) | {"station": "site", "quantity": "param", "value": "reading", "time": "obs_time"}
+    fields = ({"records": "rows"} if kind == "json" else {}) | {
+        "station": "site",
+        "quantity": "param",
+        "value": "reading",
+        "time": "obs_time",
+    }
     return PolledSource("agency", kind=kind, url=base + PATH, client=client, **fields, **kw)
 
 
