@@ -287,3 +287,64 @@ def test_paknam_run_starts_the_stream_and_stops_cleanly(
     assert {s.id for s in store.list_stations()} == {"canal_sp01", "gauge_khlong_sanphasamit"}
     with store.read() as conn:
         assert conn.execute(sa.select(sa.func.count()).select_from(job_leases)).scalar() == 0
+
+
+def _paknam_run(store: Store, cfg: dict[str, Any], holder: str) -> subprocess.Popen[str]:
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(REPO / "src"),
+        "PAKNAM_DATABASE_URL": store.url,
+        "PAKNAM_SOURCES": json.dumps([cfg]),
+        "PAKNAM_JOB_LEASE_S": "2",
+    }
+    return subprocess.Popen(
+        [sys.executable, "-c", CLI, "run", "--holder", holder, "--job", f"source.{cfg['id']}"],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+@pytest.mark.mqtt
+def test_kill_9_paknam_run_with_a_stream_then_restart_loses_and_doubles_nothing(
+    store: Store, publisher: Publisher, mqtt_broker: tuple[str, int]
+) -> None:
+    add_stations(store)
+    cfg = entry(publisher.app, mqtt_broker)
+    times = [f"2026-12-04T03:{m:02d}:00Z" for m in range(0, 50, 10)]
+    first = _paknam_run(store, cfg, "victim:1")
+    second: subprocess.Popen[str] | None = None
+    watchdog = threading.Timer(90, lambda: [p.kill() for p in (first, second) if p])
+    watchdog.start()
+    try:
+        # the first uplink is re-sent until the subscriber's session exists and stores it
+        deadline = time.monotonic() + 20
+        while store.count_observations() < 2 and time.monotonic() < deadline:
+            publisher.send(EUI_LPP, data=lpp_payload(), time_=times[0], dedup=str(uuid.uuid4()))
+            time.sleep(0.5)
+        for t in times[1:3]:
+            publisher.send(EUI_LPP, data=lpp_payload(), time_=t)
+        assert wait_for(lambda: store.count_observations() == 6), store.count_observations()
+        first.send_signal(signal.SIGKILL)
+        first.wait(10)
+        for t in times[3:]:  # while no paknam run is up: the broker keeps them
+            publisher.send(EUI_LPP, data=lpp_payload(), time_=t)
+        second = _paknam_run(store, cfg, "restarted:2")
+        assert wait_for(lambda: store.count_observations() == 10, 30), store.count_observations()
+        time.sleep(1.0)  # anything redelivered twice would land now
+        second.send_signal(signal.SIGTERM)
+        _, stderr = second.communicate(timeout=30)
+        assert second.returncode == 0, stderr
+    finally:
+        watchdog.cancel()
+        for p in (first, second):
+            if p is not None and p.poll() is None:
+                p.kill()
+                p.wait(10)
+            if p is not None and p.stderr:
+                p.stderr.close()
+    got = [(p.time, p.value) for p in store.read_series("canal_sp01", "do", 0, 2**40)]
+    assert [t for t, _ in got] == [parse_time(t) for t in times]  # each once, none lost
+    assert store.count_observations() == 10
