@@ -19,12 +19,8 @@ from paknam.core.models import StationCreate
 from paknam.core.store import Store
 from paknam.core.timeutil import parse_time
 from paknam.sources import lpp
-from paknam.sources.chirpstack import (
-    ChirpstackConfig,
-    ChirpstackIngestor,
-    UplinkError,
-    decode_uplink,
-)
+from paknam.sources.chirpstack import ChirpstackConfig, UplinkError, decode_uplink
+from paknam.sources.chirpstack_ingest import ChirpstackIngestor
 from paknam.sources.schema import source_health
 
 EUI_LPP = "0016c001f0000a01"

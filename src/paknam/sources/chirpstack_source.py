@@ -33,7 +33,8 @@ from typing import Any
 
 from paknam.core.store import Store
 from paknam.sources.base import Harvest, SourceError
-from paknam.sources.chirpstack import KIND, ChirpstackConfig, ChirpstackIngestor
+from paknam.sources.chirpstack import KIND, ChirpstackConfig
+from paknam.sources.chirpstack_ingest import ChirpstackIngestor
 
 CONNECTION_KEYS = ("host", "port", "client_id", "every_s", "stale_after_s")
 

@@ -25,7 +25,7 @@ from paknam.core.timeutil import parse_time
 from paknam.pipeline.scheduler.jobs import source_jobs, stream_sources
 from paknam.pipeline.scheduler.schema import job_leases
 from paknam.pipeline.scheduler.streams import StreamSupervisor, lease_name
-from paknam.sources.chirpstack import ChirpstackIngestor
+from paknam.sources.chirpstack_ingest import ChirpstackIngestor
 from paknam.sources.chirpstack_source import ChirpstackSource
 from paknam.sources.health import list_health
 from paknam.sources.runner import NEVER_DELIVERED, watch_stream
