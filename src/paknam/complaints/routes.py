@@ -14,6 +14,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, File, Form, Path, Query, UploadFile
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
 
 from paknam.complaints import service
 from paknam.complaints.agencies import AGENCIES, agency_public, route
@@ -26,7 +27,7 @@ from paknam.core.errors import NotFound
 from paknam.core.http.deps import AdminDep, OfficerDep, StoreDep
 from paknam.core.http.pagination import PageDep
 from paknam.core.http.responses import ERROR_RESPONSES, FastJSONResponse
-from paknam.core.media import MAX_PHOTO_BYTES
+from paknam.core.media import MAX_PHOTO_BYTES, photo_response
 
 router = APIRouter(prefix="/api/v1/complaints", tags=["complaints"], responses=ERROR_RESPONSES)
 ComplaintId = Annotated[int, Path(ge=1, le=2**31 - 1)]
@@ -129,7 +130,8 @@ async def post_complaint(
     rate). Check ``GET /api/v1/complaints/duplicates`` first and "+1" instead when the
     same problem is already reported."""
     data = await photo.read(MAX_PHOTO_BYTES + 1) if photo is not None else b""
-    done = service.submit(
+    done = await run_in_threadpool(
+        service.submit,
         store,
         ComplaintIn(
             service_code=service_code,
@@ -203,7 +205,7 @@ def photo(
     complaint_id: ComplaintId, photo_id: Annotated[int, Path(ge=1, le=2**31 - 1)], store: StoreDep
 ) -> Response:
     kind, data = service.get_photo(store, complaint_id, photo_id)
-    return Response(data, media_type=kind)
+    return photo_response(kind, data)
 
 
 # ---- officers ----------------------------------------------------------------------------
@@ -321,7 +323,7 @@ async def add_photo(
     photo: Annotated[UploadFile, File(description="JPEG, PNG or WebP ≤ 5 MB")],
 ) -> FastJSONResponse:
     data = await photo.read(MAX_PHOTO_BYTES + 1)
-    pid = service.add_photo(store, complaint_id, stage, data, who.name)
+    pid = await run_in_threadpool(service.add_photo, store, complaint_id, stage, data, who.name)
     return FastJSONResponse(
         {"id": pid, "url": f"/api/v1/complaints/{complaint_id}/photos/{pid}"}, status_code=201
     )
