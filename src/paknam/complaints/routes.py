@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, File, Form, Path, Query, UploadFile
+from fastapi import APIRouter, File, Form, Header, Path, Query, UploadFile
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
@@ -23,7 +23,7 @@ from paknam.complaints.classifier_runtime import current_model, suggestions
 from paknam.complaints.indicators import complaints_handled_quickly_indicator
 from paknam.complaints.intake import MAX_DESCRIPTION, ComplaintIn
 from paknam.complaints.workflow import STATES, TRANSITIONS
-from paknam.core.errors import NotFound
+from paknam.core.errors import InvalidInput, NotFound
 from paknam.core.http.deps import AdminDep, OfficerDep, StoreDep
 from paknam.core.http.pagination import PageDep
 from paknam.core.http.responses import ERROR_RESPONSES, FastJSONResponse
@@ -166,6 +166,47 @@ def duplicates(
 @router.post("/{complaint_id}/support", summary='"+1": I have the same problem')
 def support(complaint_id: ComplaintId, body: Support, store: StoreDep) -> FastJSONResponse:
     return FastJSONResponse(service.support(store, complaint_id, body.supporter))
+
+
+TokenHeader = Annotated[
+    str | None,
+    Header(
+        alias="X-Complaint-Token",
+        description="The complaint's token; a header, unlike a path, stays out of access logs",
+    ),
+]
+
+
+def _header_token(token: str | None) -> str:
+    if not token or not 8 <= len(token) <= 100:
+        raise InvalidInput(
+            "send the complaint token in the X-Complaint-Token header "
+            "(ส่ง token ของเรื่องร้องเรียนในส่วนหัว X-Complaint-Token)",
+            field="X-Complaint-Token",
+        )
+    return token
+
+
+@router.get("/follow", summary="Follow a complaint (token in the X-Complaint-Token header)")
+def follow_by_header(store: StoreDep, x_complaint_token: TokenHeader = None) -> FastJSONResponse:
+    """Like ``GET /follow/{token}``, with the token in a header: preferred, since paths end
+    up in logs and browser histories."""
+    return FastJSONResponse(service.follow(store, _header_token(x_complaint_token)))
+
+
+@router.post("/follow/reopen", summary="Reopen a resolved complaint (token in a header)")
+def reopen_by_header(
+    body: Reopen, store: StoreDep, x_complaint_token: TokenHeader = None
+) -> FastJSONResponse:
+    return FastJSONResponse(service.reopen(store, _header_token(x_complaint_token), body.reason))
+
+
+@router.post("/follow/rate", summary="Rate the handling, 1–5 stars (token in a header)")
+def rate_by_header(
+    body: Rating, store: StoreDep, x_complaint_token: TokenHeader = None
+) -> FastJSONResponse:
+    token = _header_token(x_complaint_token)
+    return FastJSONResponse(service.rate(store, token, body.stars, body.comment))
 
 
 @router.get("/follow/{token}", summary="Follow a complaint with its token")

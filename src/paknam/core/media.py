@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import contextlib
 import io
-import warnings
 
 from PIL import Image, ImageOps
 from starlette.responses import Response
@@ -95,21 +94,22 @@ def clean_photo(data: bytes) -> Photo:
         return data
     kind = photo_type(data)
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(io.BytesIO(data), formats=[_PIL_FORMATS[kind]])
-            width, height = image.size
-            if width * height > MAX_PHOTO_PIXELS:
-                raise _too_many_pixels(f"{width}×{height} pixels")
-            if kind == "image/jpeg":  # decode at a reduced scale when it will be scaled down
-                image.draft("RGB", (MAX_STORED_SIDE, MAX_STORED_SIDE))
-            image.load()
-            # upright, as the camera meant it; a broken orientation tag keeps the pixels
-            with contextlib.suppress(Exception):
-                image = ImageOps.exif_transpose(image)
+        # Pillow refuses (DecompressionBombError) beyond 2 × Image.MAX_IMAGE_PIXELS at once;
+        # the size read from the header is checked against the lower limit before decoding.
+        opened = Image.open(io.BytesIO(data), formats=[_PIL_FORMATS[kind]])
+        width, height = opened.size
+        if width * height > MAX_PHOTO_PIXELS:
+            raise _too_many_pixels(f"{width}×{height} pixels")
+        if kind == "image/jpeg":  # decode at a reduced scale when it will be scaled down
+            opened.draft("RGB", (MAX_STORED_SIDE, MAX_STORED_SIDE))
+        opened.load()
+        image: Image.Image = opened
+        # upright, as the camera meant it; a broken orientation tag keeps the pixels
+        with contextlib.suppress(Exception):
+            image = ImageOps.exif_transpose(opened)
     except InvalidInput:
         raise
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+    except Image.DecompressionBombError:
         raise _too_many_pixels("larger than Pillow's limit") from None
     except (OSError, SyntaxError, ValueError, EOFError):
         raise _undecodable() from None
