@@ -18,7 +18,7 @@ import typer
 from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
 
 from paknam.core.cli_support import err, friendly, open_store, out, run_until_stopped
-from paknam.core.config import get_settings, redact_url
+from paknam.core.config import DEFAULT_PUBLIC_BASE_URL, get_settings, redact_url
 from paknam.core.errors import BatchRejected
 from paknam.core.models import SeriesSpec, StationCreate, UserCreate
 
@@ -43,8 +43,19 @@ app.add_typer(db_app, name="db")
 def _serve(host: str, port: int, workers: int) -> None:
     import uvicorn
 
-    url = get_settings().database_url
-    out.print(f"paknam serving {redact_url(url)} at http://{host}:{port}  (API docs: /docs)")
+    settings = get_settings()
+    out.print(
+        f"paknam serving {redact_url(settings.database_url)} at http://{host}:{port}  "
+        "(API docs: /docs)"
+    )
+    if host not in ("127.0.0.1", "localhost", "::1") and (
+        settings.public_base_url == DEFAULT_PUBLIC_BASE_URL
+    ):
+        err.print(
+            f"note: links in feeds and messages start with {DEFAULT_PUBLIC_BASE_URL}: set "
+            "PAKNAM_PUBLIC_BASE_URL to the address citizens use (ตั้งค่า PAKNAM_PUBLIC_BASE_URL)",
+            markup=False,
+        )
     uvicorn.run(
         "paknam.api.app:create_app",
         factory=True,

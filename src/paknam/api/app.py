@@ -8,6 +8,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from paknam import __version__
 from paknam.api import (
+    access_log,
     auth,
     home,
     indicators,
@@ -102,6 +103,7 @@ def create_app(store: Store | None = None) -> FastAPI:
         default_response_class=FastJSONResponse,
     )
     app.state.store = store or Store.open()
+    access_log.install()  # no citizen's token in the access log
     app.add_exception_handler(PaknamError, _paknam_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)

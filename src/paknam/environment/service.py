@@ -17,6 +17,7 @@ values (:mod:`.aqi`, :mod:`.wqi`, :mod:`.attribution`, :mod:`.rules`, :mod:`.ind
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Sequence
 from typing import Any
@@ -25,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from paknam.core.errors import InvalidInput
+from paknam.core.media import clean_photo
 from paknam.core.models import StationPublic
 from paknam.core.registry import Indicator, basis_of, with_basis
 from paknam.core.store import Store
@@ -351,6 +353,8 @@ def run_environment_checks(store: Store) -> SyncResult:
 
 def add_report(store: Store, report: reports.ReportIn) -> dict[str, Any]:
     """Store a citizen's report (one transaction) and answer it as stored."""
+    if report.photo:  # decoded and re-encoded before the write lock is taken
+        report = dataclasses.replace(report, photo=clean_photo(report.photo))
     with store.write() as conn:
         return reports.add_report(conn, report)
 
