@@ -233,7 +233,9 @@ def start_live(
             host=settings.mqtt_host,
             port=settings.mqtt_port,
             prefix=prefix,
-            client_id=f"paknam-demo-ingest-{time.time_ns()}",
+            # one persistent session for every demo run: what one run published but did
+            # not store (killed), the next run's ingestor receives
+            client_id="paknam-demo-ingest",
             username=settings.mqtt_username,
             password=settings.mqtt_password,
         )
