@@ -233,9 +233,9 @@ def start_live(
             host=settings.mqtt_host,
             port=settings.mqtt_port,
             prefix=prefix,
-            # one persistent session for every demo run: what one run published but did
+            # one persistent session per topic prefix: what one run published but did
             # not store (killed), the next run's ingestor receives
-            client_id="paknam-demo-ingest",
+            client_id=f"paknam-demo-ingest-{prefix}",
             username=settings.mqtt_username,
             password=settings.mqtt_password,
         )
