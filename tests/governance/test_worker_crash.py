@@ -87,7 +87,7 @@ def test_kill_9_mid_send_neither_loses_nor_doubles(
     assert states.get("sending", 0) > 0 and states.get("sent", 0) < n
 
     line_server.delay = 0.0
-    restart = _worker(url, line_server, log, "--once")
+    restart = _worker(url, line_server, log, "--once", "--recover")  # the store's only worker
     assert restart.wait(timeout=120) == 0, log.read_text()
 
     assert len(line_server.received) == n

@@ -19,8 +19,13 @@ def notify_worker(
     once: Annotated[bool, typer.Option(help="send what is due, then stop")] = False,
     threads: Annotated[int, typer.Option(min=1, max=128, help="requests in flight")] = 16,
     recover: Annotated[
-        bool, typer.Option(help="take over batches left in 'sending' (only worker of the store)")
-    ] = True,
+        bool,
+        typer.Option(
+            help="take over at once the batches left in 'sending' by a worker that is gone "
+            "(only when no other worker runs on this store: a live worker's batches would go "
+            "out twice); without it they are taken over when their 60 s lease ends"
+        ),
+    ] = False,
 ) -> None:
     """Send queued deliveries on the configured channels (PAKNAM_LINE_*, SMS_*, SMTP_*)."""
     from paknam.core.notify.worker import Worker, channels_from_settings

@@ -1,9 +1,12 @@
 """The delivery worker: claims due batches from the outbox, sends them on their channels
 in parallel threads, records each answer as soon as it arrives.
 
-Run one worker per store (``paknam notify worker``). On start it takes over every batch a
-dead worker left in ``sending`` at once (same batch keys, so nothing goes out twice); with
-several workers pass ``recover=False`` and the leases expire instead.
+Any number of workers may run on one store: a claim takes due deliveries under a lease
+(``FOR UPDATE SKIP LOCKED`` on PostgreSQL; SQLite has one writer), and a batch whose worker
+died is claimed again, whole and under the same key, when its lease ends (60 s). Recovery
+at start (``recover=True``, ``paknam notify worker --recover``) makes those batches due at
+once; it is only for the sole worker of a store, since it cannot tell a dead worker's
+batches from a live one's.
 """
 
 from __future__ import annotations
@@ -140,12 +143,12 @@ class Worker:
         return None if due is None else float(due)
 
     def run(
-        self, stop: threading.Event | None = None, idle: float = 1.0, *, recover: bool = True
+        self, stop: threading.Event | None = None, idle: float = 1.0, *, recover: bool = False
     ) -> None:
         """Loop until ``stop`` is set: send what is due, then sleep until the next due time
         (at most ``idle`` seconds, so new messages go out promptly). ``recover`` takes over
-        every batch left in ``sending`` at once (right for the only worker of a store;
-        with several workers pass False and the leases expire instead)."""
+        every batch left in ``sending`` at once (only for the sole worker of a store;
+        otherwise the leases of a dead worker's batches expire)."""
         stop = stop or threading.Event()
         if recover:
             self.recover()
