@@ -264,3 +264,14 @@ def test_cli_tides_backtest_json_contract(store: Store, tmp_path: Path) -> None:
             assert 0 <= block["leads"][lead]["central_frequency"] <= 1
     r = paknam(store, "tides", "backtest", str(f), "--train-until", "2030-01-01", "--json")
     assert r.returncode == 2
+
+
+def test_db_upgrade_says_what_it_did(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'new.db'}"
+    env = {**os.environ, "PAKNAM_DATABASE_URL": url}
+    run = [sys.executable, "-m", "paknam.cli", "db", "upgrade"]
+    first = subprocess.run(run, capture_output=True, text=True, env=env, timeout=120)
+    assert first.returncode == 0, first.stderr
+    assert "schema created at revision" in first.stdout
+    again = subprocess.run(run, capture_output=True, text=True, env=env, timeout=120)
+    assert "schema already current (revision" in again.stdout

@@ -263,7 +263,16 @@ def user_add(
 def db_upgrade() -> None:
     """Create or upgrade the schema (สร้าง/ปรับปรุงฐานข้อมูล)."""
     with open_store() as store:
-        out.print(f"schema is current at {redact_url(store.url)}")
+        before, after = store.schema_change or (None, None)
+        where = redact_url(store.url)
+        if store.schema_change is None:
+            out.print(f"schema not checked in {where}")
+        elif before is None:
+            out.print(f"schema created at revision {after} in {where}")
+        elif before != after:
+            out.print(f"schema upgraded from revision {before} to {after} in {where}")
+        else:
+            out.print(f"schema already current (revision {after}) in {where}")
 
 
 @app.command("districts")

@@ -112,9 +112,20 @@ def _alembic_config() -> Config:
     return cfg
 
 
-def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest revision (creating it on an empty database)."""
+def schema_revision(conn: sa.Connection) -> str | None:
+    """The schema's Alembic revision (None: an empty database)."""
+    from alembic.runtime.migration import MigrationContext
+
+    return MigrationContext.configure(conn).get_current_revision()
+
+
+def migrate(engine: Engine) -> tuple[str | None, str | None]:
+    """Bring the schema to the newest revision (creating it on an empty database); returns
+    the revision (before, after)."""
     cfg = _alembic_config()
     with engine.begin() as conn:
+        before = schema_revision(conn)
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
+        after = schema_revision(conn)
+    return before, after

@@ -15,6 +15,8 @@ Example
 from __future__ import annotations
 
 import json
+import logging
+import re
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -81,6 +83,19 @@ class IngestResult:
         }
 
 
+log = logging.getLogger(__name__)
+
+
+def short_reason(exc: BaseException) -> str:
+    """What went wrong, for people: the database's own first line, without the driver's
+    class name, SQL or links (the full error goes to the log)."""
+    orig = getattr(exc, "orig", None) or exc
+    text = str(orig).strip().splitlines()[0] if str(orig).strip() else type(orig).__name__
+    text = re.sub(r"^\([\w.]+\)\s*", "", text)
+    text = re.sub(r"\s*\(Background on this error at:.*$", "", text)
+    return text[:200]
+
+
 class Store:
     """The city data store. Create with :meth:`open`."""
 
@@ -91,6 +106,8 @@ class Store:
         settings = get_settings()
         self.max_future_s = settings.max_future_seconds
         self._catalog_cache: tuple[tuple[object, ...], dict[tuple[str, str], int]] | None = None
+        self.schema_change: tuple[str | None, str | None] | None = None
+        """(revision before, after) of the last :meth:`migrate` in this process."""
 
     @classmethod
     def open(cls, url: str | None = None, *, migrate: bool = True) -> Store:
@@ -115,12 +132,13 @@ class Store:
     # ---- plumbing ------------------------------------------------------------------------
 
     def migrate(self) -> None:
-        """Create or upgrade the schema, sync the quantity registry, seed districts."""
+        """Create or upgrade the schema, sync the quantity registry, seed districts.
+        :attr:`schema_change` then says what it did: (revision before, after)."""
         try:
-            migrate(self.engine)
+            self.schema_change = migrate(self.engine)
         except OperationalError as exc:
             raise StoreUnavailable(
-                f"cannot open the store at {redact_url(self.url)}: {exc.orig}"
+                f"cannot open the store at {redact_url(self.url)}: {short_reason(exc)}"
             ) from None
         with self.write() as conn:
             stations.sync_quantities(conn)
@@ -135,7 +153,8 @@ class Store:
             with self.engine.connect() as conn, conn.begin():
                 yield conn
         except OperationalError as exc:
-            raise StoreUnavailable(f"store unavailable: {exc.orig}") from None
+            log.warning("store unavailable: %s", exc)
+            raise StoreUnavailable(f"store unavailable: {short_reason(exc)}") from None
 
     @contextmanager
     def write(self) -> Iterator[Connection]:
@@ -148,9 +167,13 @@ class Store:
             with write_transaction(self.engine) as conn:
                 yield conn
         except IntegrityError as exc:
-            raise Conflict(f"conflicting change, nothing stored: {exc.orig}") from None
+            log.info("conflicting change: %s", exc)
+            raise Conflict(f"conflicting change, nothing stored: {short_reason(exc)}") from None
         except _UNAVAILABLE as exc:
-            raise StoreUnavailable(f"store busy or unreachable, nothing stored: {exc}") from None
+            log.warning("store busy or unreachable: %s", exc)
+            raise StoreUnavailable(
+                f"store busy or unreachable, nothing stored: {short_reason(exc)}"
+            ) from None
 
     # ---- stations ------------------------------------------------------------------------
 
