@@ -12,6 +12,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -111,13 +112,38 @@ class Browser:
         return page
 
 
+_SHARED: dict[str, Any] = {}
+
+
+@contextmanager
+def shared_chromium() -> Iterator[Any]:
+    """One Playwright and one Chromium per process, however many fixtures ask for it.
+
+    Playwright's sync API cannot run twice at once in a process, and test modules outside
+    tests/web (tests/security) define the ``chromium`` fixture again (``chromium =
+    web.chromium``), which makes another session-scoped instance: they all share this one,
+    closed when the last of them is torn down.
+    """
+    if not _SHARED:
+        from playwright.sync_api import sync_playwright
+
+        playwright = sync_playwright().start()
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM))
+        _SHARED.update(playwright=playwright, browser=browser, users=0)
+    _SHARED["users"] += 1
+    try:
+        yield _SHARED["browser"]
+    finally:
+        _SHARED["users"] -= 1
+        if _SHARED["users"] == 0:
+            _SHARED["browser"].close()
+            _SHARED["playwright"].stop()
+            _SHARED.clear()
+
+
 @pytest.fixture(scope="session")
 def chromium() -> Iterator[Browser]:
     if not CHROMIUM.exists():
         _skip_or_fail(f"{CHROMIUM} is absent (apt-get install chromium): browser tests skipped")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM))
+    with shared_chromium() as browser:
         yield Browser(browser)
-        browser.close()

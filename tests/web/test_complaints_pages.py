@@ -162,7 +162,7 @@ def test_officer_inbox_matches_the_api_and_changes_a_status_with_a_note(
 
     # English.
     page.click("#lang-switch")
-    page.wait_for_function("document.documentElement.lang === 'en'")
+    page.wait_for_function("() => document.documentElement.lang === 'en'")
     page.wait_for_selector("#complaints-inbox h2:text-is('Complaints inbox')")
     assert _rows(page) == _expected(everything["items"], "en")
     assert "→ In progress" in shown.last.inner_text()
@@ -213,7 +213,7 @@ def test_public_complaints_page_shows_the_api_requests_on_map_and_list(
     page.screenshot(path=str(tmp_path / "complaints.png"), full_page=True)
 
     page.click("#lang-switch")
-    page.wait_for_function("document.documentElement.lang === 'en'")
+    page.wait_for_function("() => document.documentElement.lang === 'en'")
     assert f"{inbox['total']} requests in the last 90 days" in total.inner_text()
     labels = page.locator("#complaints-list td.status .status-name").all_inner_texts()
     assert labels == [r["status"] for r in requests]  # "open" / "closed" in English

@@ -37,7 +37,7 @@ def _values(page: Any, selector: str) -> list[float]:
 
 def _switch_to_english(page: Any) -> None:
     page.click("#lang-switch")
-    page.wait_for_function("document.documentElement.lang === 'en'")
+    page.wait_for_function("() => document.documentElement.lang === 'en'")
 
 
 def test_energy_page_shows_site_performance_balance_and_statement(
@@ -117,7 +117,7 @@ def test_economy_page_searches_the_catalogue_and_compares_months(
     page.wait_for_selector("#places[data-ready=true]")
     found = demo_server.get("/api/v1/economy/places", q="โบราณ")["features"]
     page.wait_for_function(
-        f"document.querySelector('#places-count').dataset.count === '{len(found)}'"
+        f"() => document.querySelector('#places-count').dataset.count === '{len(found)}'"
     )
     ids = page.locator("#places-table tbody tr").evaluate_all(
         "els => els.map(e => e.dataset.place)"
@@ -128,7 +128,7 @@ def test_economy_page_searches_the_catalogue_and_compares_months(
     page.select_option("#place-filters select[name=district]", "1106")
     expected = demo_server.get("/api/v1/economy/places", category="food", district="1106")
     page.wait_for_function(
-        "document.querySelector('#places-count').dataset.count === "
+        "() => document.querySelector('#places-count').dataset.count === "
         f"'{len(expected['features'])}' && document.querySelector('#places').dataset.ready"
         " === 'true'"
     )
@@ -137,7 +137,8 @@ def test_economy_page_searches_the_catalogue_and_compares_months(
         "/api/v1/economy/places", category="food", district="1106", open_now="true"
     )
     page.wait_for_function(
-        f"document.querySelector('#places-count').dataset.count === '{len(expected['features'])}'"
+        "() => document.querySelector('#places-count').dataset.count === "
+        f"'{len(expected['features'])}'"
     )
 
     growth = demo_server.get("/api/v1/economy/growth")

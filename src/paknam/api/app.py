@@ -10,6 +10,7 @@ from paknam import __version__
 from paknam.api import (
     access_log,
     auth,
+    docs,
     home,
     indicators,
     jobs,
@@ -20,6 +21,7 @@ from paknam.api import (
     stations,
     warnings,
 )
+from paknam.api.security_headers import SecurityHeaders
 from paknam.core.errors import (
     AuthenticationFailed,
     BatchRejected,
@@ -101,6 +103,8 @@ def create_app(store: Store | None = None) -> FastAPI:
         version=__version__,
         description=DESCRIPTION,
         default_response_class=FastJSONResponse,
+        docs_url=None,  # /docs and /redoc come from paknam.api.docs (vendored, CSP-clean)
+        redoc_url=None,
     )
     app.state.store = store or Store.open()
     access_log.install()  # no citizen's token in the access log
@@ -112,6 +116,8 @@ def create_app(store: Store | None = None) -> FastAPI:
     for domain in domains():  # each domain's routers, from its domain.py
         for router in domain.routers():
             app.include_router(router)
-    for module in (rules, indicators, jobs, sources, meta, auth, home):
+    for module in (rules, indicators, jobs, sources, meta, auth, home, docs):
         app.include_router(module.router)
+    # Last added = outermost: every answer (also other middlewares' own) gets CSP, nosniff...
+    app.add_middleware(SecurityHeaders)
     return app

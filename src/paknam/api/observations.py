@@ -13,6 +13,7 @@ from starlette.concurrency import run_in_threadpool
 from paknam.core.config import get_settings
 from paknam.core.errors import InvalidInput
 from paknam.core.http.deps import PrincipalDep, StoreDep
+from paknam.core.http.openapi import inline_schema
 from paknam.core.http.responses import ERROR_RESPONSES, FastJSONResponse
 
 router = APIRouter(prefix="/api/v1", tags=["observations"])
@@ -73,7 +74,7 @@ def _parse_batch(body: bytes) -> list[Any]:
     openapi_extra={
         "requestBody": {
             "required": True,
-            "content": {"application/json": {"schema": ObservationBatch.model_json_schema()}},
+            "content": {"application/json": {"schema": inline_schema(ObservationBatch)}},
         }
     },
     summary="Send a batch of observations (all or nothing)",

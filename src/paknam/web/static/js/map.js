@@ -1,6 +1,11 @@
 // The city map: Leaflet with no tile layer (works offline). District boundaries come from
 // GET /api/v1/districts, stations from GET /api/v1/stations; all drawn as SVG.
+//
+// Leaflet parses a string given as popup, tooltip or attribution content as HTML: every
+// text that comes from data goes in as a built element (popups, tooltips) or escaped
+// (the attribution, which Leaflet takes only as HTML).
 import { pick } from "./i18n.js";
+import { h } from "./ui.js";
 
 const L = window.L;
 
@@ -14,6 +19,16 @@ export function createMap(el) {
   map.attributionControl.setPrefix(false);
   return map;
 }
+
+const ENTITIES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+
+/** `text` escaped for the few Leaflet places that take only HTML (the attribution). */
+export function escapeHTML(text) {
+  return String(text).replace(/[&<>"']/g, (c) => ENTITIES[c]);
+}
+
+/** A district's label (its name in the current language) as an element. */
+const districtLabel = (properties) => h("span", { class: "district-name" }, pick(properties, "name"));
 
 /** Draw the districts; returns {layer, byCode} (byCode: code -> Leaflet layer). */
 export function drawDistricts(map, collection, onClick) {
@@ -29,7 +44,7 @@ export function drawDistricts(map, collection, onClick) {
     onEachFeature: (feature, lyr) => {
       const code = feature.properties.code;
       byCode.set(code, lyr);
-      lyr.bindTooltip(pick(feature.properties, "name"), {
+      lyr.bindTooltip(districtLabel(feature.properties), {
         permanent: true,
         direction: "center",
         className: "district-label",
@@ -38,7 +53,7 @@ export function drawDistricts(map, collection, onClick) {
     },
   }).addTo(map);
   for (const [code, lyr] of byCode) lyr.getElement()?.setAttribute("data-district", code);
-  if (collection.attribution) map.attributionControl.addAttribution(collection.attribution);
+  if (collection.attribution) map.attributionControl.addAttribution(escapeHTML(collection.attribution));
   const bounds = layer.getBounds();
   if (bounds.isValid()) map.fitBounds(bounds, { padding: [8, 8] });
   return { layer, byCode };
@@ -47,7 +62,7 @@ export function drawDistricts(map, collection, onClick) {
 /** Rename the district labels in the current language. */
 export function relabelDistricts(districts) {
   for (const [code, lyr] of districts.byCode) {
-    lyr.setTooltipContent(pick(lyr.feature.properties, "name"));
+    lyr.setTooltipContent(districtLabel(lyr.feature.properties));
     lyr.getElement()?.setAttribute("data-district", code);
   }
 }

@@ -111,7 +111,8 @@ async function render(ctx) {
         weight: 1,
         className: "place-marker",
       })
-        .bindPopup(() => pick(f.properties, "name"))
+        // A built element, never an HTML string: the name is data (Leaflet would parse a string).
+        .bindPopup(() => h("div", { class: "place-popup" }, pick(f.properties, "name")))
         .addTo(markers);
     }
     markers.addTo(map);

@@ -280,7 +280,8 @@ async function render(ctx) {
         weight: 1,
         className: "site-marker",
       })
-        .bindPopup(() => pick(f.properties, "name"))
+        // A built element, never an HTML string: the name is data (Leaflet would parse a string).
+        .bindPopup(() => h("div", { class: "site-popup" }, pick(f.properties, "name")))
         .on("click", () => choose(f))
         .addTo(map);
     }

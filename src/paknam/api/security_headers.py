@@ -1,0 +1,75 @@
+"""Browser security headers on every response (a pure ASGI middleware).
+
+Every answer — dashboard pages, JSON, GeoJSON, XML, static files, errors — carries:
+
+- ``Content-Security-Policy`` (:data:`CSP`): scripts, styles, images and requests only from
+  this server, no inline script, no plug-ins, no framing. The dashboard needs nothing else:
+  it draws the map without tiles (no tile host to allow), its scripts are files, and
+  Leaflet and uPlot set styles through the CSSOM (``element.style``), which ``style-src``
+  does not govern.
+- ``X-Content-Type-Options: nosniff``: a browser never runs or renders a file as anything
+  but its declared type (an uploaded photo stays an image).
+- ``X-Frame-Options: DENY`` (with ``frame-ancestors 'none'``): no clickjacking.
+- ``Referrer-Policy: strict-origin-when-cross-origin``: citizen tokens in paths never leave
+  in a ``Referer``.
+- ``Permissions-Policy``: geolocation for this origin only (a citizen may report where a
+  problem is), no camera, microphone, payment, USB...
+- ``Cross-Origin-Opener-Policy: same-origin``.
+
+A route that needs a different policy (the API documentation pages,
+:mod:`paknam.api.docs`) sets its own header: the middleware only adds what is missing.
+"""
+
+from __future__ import annotations
+
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
+    "font-src 'self'; connect-src 'self'; worker-src 'self'; object-src 'none'; "
+    "base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+"""The policy of every page (no inline script or style element, nothing from elsewhere)."""
+
+PERMISSIONS = (
+    "geolocation=(self), camera=(), microphone=(), payment=(), usb=(), serial=(), "
+    "midi=(), magnetometer=(), gyroscope=(), accelerometer=()"
+)
+"""Powerful browser features: only geolocation, and only for this origin."""
+
+HEADERS: tuple[tuple[str, str], ...] = (
+    ("Content-Security-Policy", CSP),
+    ("X-Content-Type-Options", "nosniff"),
+    ("X-Frame-Options", "DENY"),
+    ("Referrer-Policy", "strict-origin-when-cross-origin"),
+    ("Permissions-Policy", PERMISSIONS),
+    ("Cross-Origin-Opener-Policy", "same-origin"),
+)
+"""Header names and values added to every HTTP response that lacks them."""
+
+
+class SecurityHeaders:
+    """ASGI middleware adding :data:`HEADERS` to every HTTP response (kept if already set).
+
+    Pure ASGI (no ``BaseHTTPMiddleware``): the body is passed through untouched, so
+    streaming answers stay streaming and nothing is buffered.
+    """
+
+    def __init__(self, app: ASGIApp, headers: tuple[tuple[str, str], ...] = HEADERS) -> None:
+        self.app = app
+        self.headers = headers
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for name, value in self.headers:
+                    headers.setdefault(name, value)
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
