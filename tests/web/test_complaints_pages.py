@@ -220,3 +220,20 @@ def test_public_complaints_page_shows_the_api_requests_on_map_and_list(
     assert "Bang Bo" in page.locator("#complaints-map").inner_text()
     page.screenshot(path=str(tmp_path / "complaints_en.png"), full_page=True)
     assert page.console_errors == []  # type: ignore[attr-defined]
+
+
+def test_officer_desk_shows_every_job_and_source_as_the_api_does(
+    demo_server: Server, chromium: Browser, officer: dict[str, str]
+) -> None:
+    page = _log_in(demo_server, chromium)
+    page.wait_for_selector("#ops tr[data-job]")
+    jobs = _api(demo_server, "/api/v1/jobs", officer)["jobs"]
+    shown = page.locator("#ops tr[data-job]").evaluate_all("rows => rows.map(r => r.dataset.job)")
+    assert shown == [j["name"] for j in jobs]
+    sources = _api(demo_server, "/api/v1/sources", officer)
+    sources = sources if isinstance(sources, list) else sources["sources"]
+    if sources:
+        assert page.locator("#ops tr[data-source]").count() == len(sources)
+    else:
+        assert page.locator("#ops-no-sources").count() == 1
+    assert page.console_errors == []  # type: ignore[attr-defined]

@@ -112,4 +112,10 @@ def test_indicator_page_shows_values_targets_and_status(
             assert float(shown.get_attribute("data-value")) == ind["value"]
             if str(ind.get("unit", "")).startswith("share"):
                 assert shown.inner_text() == f"{ind['value'] * 100:.1f} %"
+        # what the value stands on: a badge unless it is measured
+        basis = ind.get("basis", "measured")
+        badge = {"replayed": "replayed", "simulated": "simulated"}.get(basis, "sample")
+        want = 0 if basis == "measured" else 1
+        assert card.locator(f"header .badge-{badge}").count() == want, (ind["id"], basis)
+    assert any(i.get("basis", "measured") != "measured" for i in items)
     assert page.console_errors == []  # type: ignore[attr-defined]

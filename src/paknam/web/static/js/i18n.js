@@ -23,6 +23,7 @@ const MESSAGES = {
   "badge.sample": ["ข้อมูลตัวอย่าง", "sample data"],
   "badge.simulated": ["ข้อมูลจำลอง", "SIMULATED"],
   "badge.stale": ["ข้อมูลเก่า", "old data"],
+  "badge.replayed": ["ข้อมูลจริงเล่นซ้ำ (สาธิต)", "REPLAYED (demo)"],
   "badge.provisional": ["ค่าชั่วคราว", "provisional"],
   "na.title": ["ยังไม่มีข้อมูล", "Not available yet"],
   "na.endpoint": ["บริการข้อมูลนี้ยังไม่เปิดใช้บนเซิร์ฟเวอร์นี้", "This data service is not available on this server yet"],

@@ -11,6 +11,7 @@ addMessages({
   "ind.baseline": ["ค่าฐาน", "baseline"],
   "ind.coverage": ["ความครบถ้วนของข้อมูล", "data coverage"],
   "ind.trend": ["แนวโน้มรายเดือน", "monthly trend"],
+  "basis.mixed": ["มีข้อมูลจำลอง/ตัวอย่างปน", "includes simulated or sample data"],
   "ind.env_only": [
     "กระดานตัวชี้วัดรวมยังไม่เปิดใช้ — แสดงตัวชี้วัดด้านสิ่งแวดล้อมของปีนี้",
     "The indicator board is not available yet — showing this year's Smart Environment indicators",
@@ -98,7 +99,18 @@ export function indicatorCard(ind, { compact = false } = {}) {
   return h(
     "article",
     { class: `indicator status-${status}`, "data-indicator": ind.id },
-    h("header", {}, h("h3", {}, pick(ind, "name")), badge(`status-${status}`, t(`status.${status}`))),
+    h(
+      "header",
+      {},
+      h("h3", {}, pick(ind, "name")),
+      badge(`status-${status}`, t(`status.${status}`)),
+      // not wholly measured: say what the value stands on (the API's `basis`)
+      ind.basis && ind.basis !== "measured"
+        ? ind.basis === "mixed"
+          ? badge("sample", t("basis.mixed"))
+          : badge(ind.basis)
+        : null,
+    ),
     h(
       "dl",
       {},

@@ -38,6 +38,7 @@ export function badge(kind, text) {
 export function dataBadges(meta = {}, extra = {}) {
   const out = [];
   if (meta.simulated || extra.simulated) out.push(badge("simulated"));
+  if (meta.replayed || extra.replayed) out.push(badge("replayed"));
   if (meta.sample || extra.sample) out.push(badge("sample"));
   return out;
 }

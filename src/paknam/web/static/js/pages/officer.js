@@ -4,6 +4,7 @@
 import { getJSON, has, officerToken, send, setOfficerToken } from "../api.js";
 import { alertDesk } from "../officer_alerts.js";
 import { complaintsInbox } from "../officer_complaints.js";
+import { opsPanel } from "../officer_ops.js";
 import { addMessages, pick, t } from "../i18n.js";
 import { waterLevelName } from "../states.js";
 import { errorBox, fill, h, notAvailable } from "../ui.js";
@@ -121,6 +122,12 @@ export default async function start(ctx) {
   } catch (err) {
     inbox = { root: errorBox(err), draw: () => {} };
   }
+  let ops;
+  try {
+    ops = await opsPanel();
+  } catch (err) {
+    ops = { root: errorBox(err), draw: () => {} };
+  }
   const draw = () => {
     const logout = h("button", { type: "button" }, t("off.logout"));
     logout.addEventListener("click", async () => {
@@ -157,13 +164,16 @@ export default async function start(ctx) {
         runButton("off.run_fc", "/api/v1/living/forecasts/run"),
       ),
       inbox.root,
+      ops.root,
       desk
         ? desk.root
         : h("section", { class: "panel" }, h("h2", {}, t("off.send_alert")), notAvailable()),
     );
   };
+  ops.draw();
   ctx.onLang(() => {
     inbox.draw();
+    ops.draw();
     if (desk) desk.draw();
   });
   draw();
