@@ -10,6 +10,9 @@ that includes it ill-formed. :func:`check_text` refuses them (422 naming the fie
 from __future__ import annotations
 
 import re
+from typing import Annotated
+
+from pydantic import AfterValidator
 
 from paknam.core.errors import InvalidInput
 
@@ -43,6 +46,20 @@ def check_texts(values: dict[str, str | None]) -> None:
     """:func:`check_text` on each ``field: value``."""
     for field, value in values.items():
         check_text(value, field)
+
+
+def _no_control(value: str) -> str:
+    at = find_control(value)
+    if at is not None:
+        raise ValueError(
+            f"contains the control character U+{ord(value[at]):04X} at position {at}; only "
+            "printable text, tab and new lines are accepted (มีอักขระควบคุมที่ไม่อนุญาต)"
+        )
+    return value
+
+
+PlainText = Annotated[str, AfterValidator(_no_control)]
+"""A pydantic ``str`` without control characters (422 naming the field, like any field)."""
 
 
 def xml_safe(text: str) -> str:
