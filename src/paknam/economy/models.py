@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl
 
+from paknam.core.http.jsonbody import JsonObject
 from paknam.core.text import PlainText
 
 PLACE_ID_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,63}$"
@@ -37,12 +36,12 @@ class PlaceCreate(BaseModel):
     description_en: PlainText = Field(default="", max_length=5000)
     lon: float = Field(ge=-180, le=180, description="Longitude [deg E, WGS 84]")
     lat: float = Field(ge=-90, le=90, description="Latitude [deg N, WGS 84]")
-    opening_hours: dict[str, Any] | None = Field(
+    opening_hours: JsonObject | None = Field(
         default=None, description='Per weekday, e.g. {"sat": [["08:00", "14:00"]]}'
     )
     contact: Contact = Field(default_factory=Contact)
     photo_urls: list[HttpUrl] = Field(default_factory=list, max_length=20)
-    details: dict[str, Any] = Field(
+    details: JsonObject = Field(
         default_factory=dict, description="e.g. otop_stars (1–5), price_thb, producer_th/_en"
     )
     sample: bool = Field(default=False, description="True for illustrative sample content")
@@ -59,8 +58,8 @@ class PlaceUpdate(BaseModel):
     description_en: PlainText | None = Field(default=None, max_length=5000)
     lon: float | None = Field(default=None, ge=-180, le=180)
     lat: float | None = Field(default=None, ge=-90, le=90)
-    opening_hours: dict[str, Any] | None = None
+    opening_hours: JsonObject | None = None
     contact: Contact | None = None
     photo_urls: list[HttpUrl] | None = Field(default=None, max_length=20)
-    details: dict[str, Any] | None = None
+    details: JsonObject | None = None
     sample: bool | None = None

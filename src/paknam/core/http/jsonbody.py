@@ -10,9 +10,10 @@ statement, has 6 levels) are refused before anything walks them recursively.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Annotated, Any
 
 import orjson
+from pydantic import AfterValidator
 
 from paknam.core.config import get_settings
 from paknam.core.errors import InvalidInput
@@ -58,3 +59,15 @@ def parse_json_body(body: bytes, *, max_depth: int | None = None) -> Any:
     if isinstance(doc, dict | list) and _depth_exceeds(doc, limit):
         raise _too_deep(limit)
     return doc
+
+
+def _shallow(value: dict[str, Any]) -> dict[str, Any]:
+    limit = get_settings().max_json_depth
+    if _depth_exceeds(value, limit):
+        raise ValueError(f"nested deeper than {limit} levels (ซ้อนกันลึกเกินไป)")
+    return value
+
+
+JsonObject = Annotated[dict[str, Any], AfterValidator(_shallow)]
+"""A free-form JSON object field of a pydantic body, its nesting bounded like
+:func:`parse_json_body` (storing it must not hit the encoder's depth limit: 500)."""
