@@ -159,7 +159,12 @@ class Limits:
         self.settings = s
         self.default_cap = s.max_body_bytes
         self.enabled = s.rate_limits_enabled
-        self.storage: Storage = storage_from_string(s.rate_limit_storage)
+        storage = storage_from_string(s.rate_limit_storage)
+        if not isinstance(storage, Storage):
+            raise ValueError(
+                f"rate_limit_storage {s.rate_limit_storage!r}: use memory:// or redis://host:port"
+            )
+        self.storage = storage
         self.remote = not isinstance(self.storage, MemoryStorage)
         self.limiter = MovingWindowRateLimiter(self.storage)
         self.items: dict[str, list[RateLimitItem]] = {
