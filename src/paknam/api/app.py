@@ -14,6 +14,7 @@ from paknam.api import (
     home,
     indicators,
     jobs,
+    limits,
     meta,
     observations,
     rules,
@@ -31,6 +32,7 @@ from paknam.core.errors import (
     PaknamError,
     PermissionDenied,
     StoreUnavailable,
+    TooManyRequests,
 )
 from paknam.core.http.responses import FastJSONResponse, error_body
 from paknam.core.registry import domains
@@ -44,6 +46,7 @@ _STATUS: list[tuple[type[PaknamError], int, str]] = [
     (AuthenticationFailed, 401, "unauthenticated"),
     (PermissionDenied, 403, "forbidden"),
     (StoreUnavailable, 503, "store_unavailable"),
+    (TooManyRequests, 429, "rate_limited"),
 ]
 
 DESCRIPTION = """
@@ -65,6 +68,8 @@ def _paknam_error(_: Request, exc: Exception) -> FastJSONResponse:
             elif isinstance(exc, InvalidInput) and exc.field:
                 extra["fields"] = [{"field": exc.field, "reason": str(exc)}]
             headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+            if isinstance(exc, TooManyRequests):
+                headers = {"Retry-After": str(exc.retry_after)}
             return FastJSONResponse(
                 error_body(code, str(exc), **extra), status_code=status, headers=headers
             )
@@ -108,6 +113,7 @@ def create_app(store: Store | None = None) -> FastAPI:
     )
     app.state.store = store or Store.open()
     access_log.install()  # no citizen's token in the access log
+    limits.install(app)  # body caps, rate limits, login backoff (paknam.api.limits)
     app.add_exception_handler(PaknamError, _paknam_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)

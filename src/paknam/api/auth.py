@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel
 
+from paknam.api.limits import LoginGuard, client_key
+from paknam.core.errors import AuthenticationFailed
 from paknam.core.http.deps import AdminDep, PrincipalDep, StoreDep
 from paknam.core.http.responses import ERROR_RESPONSES
 from paknam.core.models import UserCreate, UserPublic
@@ -28,14 +30,32 @@ class Me(BaseModel):
     stations: list[str]
 
 
-@router.post("/auth/login", response_model=TokenAnswer)
-def login(
+@router.post(
+    "/auth/login",
+    response_model=TokenAnswer,
+    responses={429: {"description": "Too many failed logins; see Retry-After"}},
+)
+async def login(
+    request: Request,
     store: StoreDep,
     username: Annotated[str, Form(max_length=100)],
     password: Annotated[str, Form(max_length=200)],
 ) -> TokenAnswer:
-    """Exchange username and password (form fields, OAuth2 password style) for a token."""
-    return TokenAnswer(access_token=store.login(username, password))
+    """Exchange username and password (form fields, OAuth2 password style) for a token.
+
+    After a few failures for one username or from one address, each further try must
+    wait longer (1 s, 2 s, 4 s ... up to 15 min): meanwhile the answer is 429 with
+    ``Retry-After``, even for the right password."""
+    guard: LoginGuard = request.app.state.limits.login
+    client = client_key(request.scope)
+    await guard.check(username, client)
+    try:
+        token = await guard.run(store.login, username, password)
+    except AuthenticationFailed:
+        await guard.failed(username, client)
+        raise
+    await guard.succeeded(username)
+    return TokenAnswer(access_token=token)
 
 
 @router.post("/auth/logout", status_code=204)

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-import orjson
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
@@ -13,12 +11,14 @@ from starlette.concurrency import run_in_threadpool
 from paknam.core.config import get_settings
 from paknam.core.errors import InvalidInput
 from paknam.core.http.deps import PrincipalDep, StoreDep
+from paknam.core.http.jsonbody import parse_json_body
 from paknam.core.http.openapi import inline_schema
 from paknam.core.http.responses import ERROR_RESPONSES, FastJSONResponse
 
 router = APIRouter(prefix="/api/v1", tags=["observations"])
 
 MAX_BODY_BYTES = 16 * 1024 * 1024
+"""Largest batch body; refused with 413 before it is read (see paknam.api.limits)."""
 
 
 class ObservationIn(BaseModel):
@@ -44,17 +44,12 @@ class IngestAnswer(BaseModel):
 
 
 def _parse_batch(body: bytes) -> list[Any]:
+    # the cap is enforced while the body streams in (paknam.api.limits, 413): this check
+    # only guards callers of the function that bypass the middleware
     if len(body) > MAX_BODY_BYTES:
         raise InvalidInput(f"body larger than {MAX_BODY_BYTES} bytes; split the batch")
-    try:
-        doc = orjson.loads(body)
-    except orjson.JSONDecodeError as exc:
-        # NaN / Infinity are not JSON, but common (Python's json writes them): read them
-        # so that the batch is rejected item by item with a reason, not as a whole
-        try:
-            doc = json.loads(body)
-        except ValueError:
-            raise InvalidInput(f"body is not valid JSON: {exc}") from None
+    # NaN / Infinity are read so that the batch is rejected item by item with a reason
+    doc = parse_json_body(body)
     if not isinstance(doc, dict) or not isinstance(doc.get("observations"), list):
         raise InvalidInput('body must be {"observations": [...]}', field="observations")
     items = doc["observations"]

@@ -21,6 +21,7 @@ from paknam.complaints.schema import complaint_supporters as supporters
 from paknam.complaints.schema import complaints as table
 from paknam.complaints.workflow import CITIZEN_REOPENABLE, CLOSED, STATES
 from paknam.core.errors import Conflict, InvalidInput
+from paknam.core.text import check_text
 
 REOPEN_DAYS = 30
 """A citizen may reopen a resolved complaint up to this many days after it was closed."""
@@ -31,7 +32,7 @@ def follow(conn: Connection, token: str) -> dict[str, Any]:
 
 
 def reopen(conn: Connection, token: str, reason: str, at_s: int) -> list[ComplaintChange]:
-    reason = (reason or "").strip()
+    reason = (check_text(reason, "reason") or "").strip()
     if not 3 <= len(reason) <= 2000:
         raise InvalidInput(
             "say why the complaint is reopened (3 to 2000 characters)", field="reason"
@@ -56,6 +57,7 @@ def rate(
     """1–5 stars once the complaint is closed; a second rating with the token is refused."""
     if not isinstance(stars, int) or not 1 <= stars <= 5:
         raise InvalidInput("stars must be a whole number from 1 to 5", field="stars")
+    check_text(comment, "comment")
     if comment is not None and len(comment) > 2000:
         raise InvalidInput("comment is longer than 2000 characters", field="comment")
     row = _lock(conn, complaint_for_token(conn, token))

@@ -29,6 +29,7 @@ from paknam.core.errors import Conflict, InvalidInput, NotFound
 from paknam.core.geo import PROVINCE_BBOX, distance_m
 from paknam.core.media import clean_photo
 from paknam.core.stations import district_locator
+from paknam.core.text import check_texts
 from paknam.core.timeutil import now_s, to_local_iso
 
 TOKEN_PREFIX = "pkc_"
@@ -98,6 +99,14 @@ def check_location(conn: Connection, lat: float | None, lon: float | None) -> st
 
 
 def _check_text(c: ComplaintIn) -> str:
+    check_texts(
+        {
+            "description": c.description,
+            "address_string": c.address,
+            "media_url": c.media_url,
+            "idempotency_key": c.idempotency_key,
+        }
+    )
     text = (c.description or "").strip()
     if not 3 <= len(text) <= MAX_DESCRIPTION:
         raise InvalidInput(

@@ -19,6 +19,7 @@ from paknam.complaints.schema import complaints as table
 from paknam.complaints.workflow import CLOSED, OPEN
 from paknam.core.errors import InvalidInput, NotFound
 from paknam.core.http.pagination import MAX_LIMIT
+from paknam.core.text import xml_safe
 from paknam.core.timeutil import TimeParseError, now_s, parse_time
 
 MAX_WINDOW_DAYS = 90
@@ -152,7 +153,7 @@ def _text(value: Any) -> str:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    return xml_safe(str(value))  # rows stored before control characters were refused
 
 
 def _element(tag: str, value: Any) -> ET.Element:

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -17,6 +20,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.engine import Connection
 
+from paknam.core.config import get_settings
 from paknam.core.errors import AuthenticationFailed, Conflict, InvalidInput, NotFound
 from paknam.core.models import UserCreate, UserPublic
 from paknam.core.schema import device_key_stations, device_keys, sessions, stations, users
@@ -25,6 +29,36 @@ from paknam.core.timeutil import as_utc
 _hasher = PasswordHasher()
 KEY_PREFIX = "pkd_"
 SESSION_PREFIX = "pks_"
+_slots: threading.BoundedSemaphore | None = None
+_slots_made = threading.Lock()
+
+
+@contextmanager
+def _hashing() -> Iterator[None]:
+    """At most ``password_hash_concurrency`` argon2 computations at once in this process
+    (each takes 64 MiB: 64 parallel logins must not take 4 GiB)."""
+    global _slots
+    if _slots is None:
+        with _slots_made:
+            if _slots is None:
+                _slots = threading.BoundedSemaphore(
+                    max(1, get_settings().password_hash_concurrency)
+                )
+    with _slots:
+        yield
+
+
+def hash_password(password: str) -> str:
+    with _hashing():
+        return _hasher.hash(password)
+
+
+def _password_matches(password_hash: str, password: str) -> bool:
+    with _hashing():
+        try:
+            return _hasher.verify(password_hash, password)
+        except (VerificationError, InvalidHashError):
+            return False
 
 
 def _sha256(token: str) -> str:
@@ -56,7 +90,7 @@ def add_user(conn: Connection, new: UserCreate) -> UserPublic:
     uid = conn.execute(
         users.insert().values(
             username=new.username,
-            password_hash=_hasher.hash(new.password),
+            password_hash=hash_password(new.password),
             role=new.role,
             display_name=new.display_name or new.username,
             active=True,
@@ -77,18 +111,16 @@ def verify_credentials(conn: Connection, username: str, password: str) -> tuple[
     row = conn.execute(sa.select(users).where(users.c.username == username)).first()
     if row is None or not row.active:
         # hash anyway so that timing does not tell which usernames exist
-        _hasher.hash(password)
+        hash_password(password)
         raise AuthenticationFailed("wrong username or password")
-    try:
-        _hasher.verify(row.password_hash, password)
-    except (VerificationError, InvalidHashError):
-        raise AuthenticationFailed("wrong username or password") from None
+    if not _password_matches(row.password_hash, password):
+        raise AuthenticationFailed("wrong username or password")
     return int(row.id), _hasher.check_needs_rehash(row.password_hash)
 
 
 def rehash_password(conn: Connection, user_id: int, password: str) -> None:
     conn.execute(
-        users.update().where(users.c.id == user_id).values(password_hash=_hasher.hash(password))
+        users.update().where(users.c.id == user_id).values(password_hash=hash_password(password))
     )
 
 

@@ -66,6 +66,60 @@ class Settings(BaseSettings):
     smtp_password: str | None = None
     smtp_starttls: bool = False
     smtp_from: str = "alerts@samutprakan.example"
+    # ---- limits of the public surface (paknam.api.limits; docs/security.md) ------------
+    max_body_bytes: int = Field(
+        default=1024 * 1024,
+        description="Request body cap of routes without their own (JSON, forms); 413 beyond",
+    )
+    max_json_depth: int = Field(
+        default=32, description="Deepest nesting of a JSON body read by hand; 422 beyond"
+    )
+    rate_limits_enabled: bool = True
+    rate_limit_storage: str = Field(
+        default="memory://",
+        description="Where rate-limit counters live: memory:// (one process) or "
+        "redis://host:6379 (shared by all workers; needs the redis package)",
+    )
+    rate_limit_exempt_ips: list[str] = Field(
+        default_factory=list,
+        description="Client addresses or networks never rate limited (a trusted relay)",
+    )
+    rate_limit_complaints: str = Field(
+        default="10/hour;30/day", description="New complaints (web form) per client IP"
+    )
+    rate_limit_open311: str = Field(
+        default="60/hour;300/day", description="Open311 service requests per client IP"
+    )
+    rate_limit_support: str = Field(default="30/hour", description='"+1"s per client IP')
+    rate_limit_support_per_complaint: str = Field(
+        default="3/day", description='"+1"s of one complaint per client IP'
+    )
+    rate_limit_citizen: str = Field(
+        default="30/hour", description="Reopen and rating with a citizen token, per IP"
+    )
+    rate_limit_subscriptions: str = Field(
+        default="10/hour;30/day", description="Subscribing and withdrawing, per client IP"
+    )
+    rate_limit_reports: str = Field(
+        default="10/hour;30/day", description="Citizens' pollution reports per client IP"
+    )
+    rate_limit_classify: str = Field(
+        default="60/minute", description="Anonymous complaint classification per client IP"
+    )
+    login_free_failures_user: int = Field(
+        default=5, description="Failed logins of one username before the backoff starts"
+    )
+    login_free_failures_ip: int = Field(
+        default=20, description="Failed logins from one client IP before the backoff starts"
+    )
+    login_backoff_base_s: int = Field(default=1, description="First wait after the free ones")
+    login_backoff_max_s: int = Field(default=900, description="Longest wait between tries")
+    login_failure_window_s: int = Field(
+        default=86_400, description="Failed logins are forgotten this long after the first"
+    )
+    password_hash_concurrency: int = Field(
+        default=2, description="Password hashes at once (argon2: 64 MiB of memory each)"
+    )
 
 
 @lru_cache(maxsize=1)

@@ -9,6 +9,7 @@
     │   └── BatchRejected             a batch of observations with per-item reasons
     ├── AuthenticationFailed          missing or wrong credentials (401)
     ├── PermissionDenied              credentials fine, action not allowed (403)
+    ├── TooManyRequests               too many requests or failed logins; retry later (429)
     └── StoreUnavailable              the database cannot be reached (503)
 
 Only ``paknam.api`` turns these into HTTP status codes and only ``paknam.cli`` into exit
@@ -79,3 +80,12 @@ class PermissionDenied(PaknamError):
 
 class StoreUnavailable(PaknamError):
     """The database cannot be reached or is not initialised."""
+
+
+class TooManyRequests(PaknamError):
+    """Too many requests from one client, or failed logins for one account: come back in
+    ``retry_after`` seconds (HTTP 429 with ``Retry-After``)."""
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = max(1, int(retry_after))

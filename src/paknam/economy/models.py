@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl
+
+from paknam.core.http.jsonbody import JsonObject
+from paknam.core.text import PlainText
 
 PLACE_ID_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,63}$"
 
@@ -13,13 +14,13 @@ class Contact(BaseModel):
     """How to reach the place or producer (all optional)."""
 
     model_config = ConfigDict(extra="forbid")
-    phone: str | None = Field(default=None, max_length=40)
-    email: str | None = Field(default=None, max_length=200)
+    phone: PlainText | None = Field(default=None, max_length=40)
+    email: PlainText | None = Field(default=None, max_length=200)
     website: HttpUrl | None = None
-    line: str | None = Field(default=None, max_length=100, description="LINE id")
+    line: PlainText | None = Field(default=None, max_length=100, description="LINE id")
     facebook: HttpUrl | None = None
-    address_th: str | None = Field(default=None, max_length=500)
-    address_en: str | None = Field(default=None, max_length=500)
+    address_th: PlainText | None = Field(default=None, max_length=500)
+    address_en: PlainText | None = Field(default=None, max_length=500)
 
 
 class PlaceCreate(BaseModel):
@@ -29,18 +30,18 @@ class PlaceCreate(BaseModel):
     id: str = Field(pattern=PLACE_ID_PATTERN, description="Stable id, e.g. ancient-city")
     kind: str = Field(description="attraction | product")
     category: str = Field(description="See GET /api/v1/economy/categories")
-    name_th: str = Field(min_length=1, max_length=300)
-    name_en: str = Field(min_length=1, max_length=300)
-    description_th: str = Field(default="", max_length=5000)
-    description_en: str = Field(default="", max_length=5000)
+    name_th: PlainText = Field(min_length=1, max_length=300)
+    name_en: PlainText = Field(min_length=1, max_length=300)
+    description_th: PlainText = Field(default="", max_length=5000)
+    description_en: PlainText = Field(default="", max_length=5000)
     lon: float = Field(ge=-180, le=180, description="Longitude [deg E, WGS 84]")
     lat: float = Field(ge=-90, le=90, description="Latitude [deg N, WGS 84]")
-    opening_hours: dict[str, Any] | None = Field(
+    opening_hours: JsonObject | None = Field(
         default=None, description='Per weekday, e.g. {"sat": [["08:00", "14:00"]]}'
     )
     contact: Contact = Field(default_factory=Contact)
     photo_urls: list[HttpUrl] = Field(default_factory=list, max_length=20)
-    details: dict[str, Any] = Field(
+    details: JsonObject = Field(
         default_factory=dict, description="e.g. otop_stars (1–5), price_thb, producer_th/_en"
     )
     sample: bool = Field(default=False, description="True for illustrative sample content")
@@ -51,14 +52,14 @@ class PlaceUpdate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     category: str | None = None
-    name_th: str | None = Field(default=None, min_length=1, max_length=300)
-    name_en: str | None = Field(default=None, min_length=1, max_length=300)
-    description_th: str | None = Field(default=None, max_length=5000)
-    description_en: str | None = Field(default=None, max_length=5000)
+    name_th: PlainText | None = Field(default=None, min_length=1, max_length=300)
+    name_en: PlainText | None = Field(default=None, min_length=1, max_length=300)
+    description_th: PlainText | None = Field(default=None, max_length=5000)
+    description_en: PlainText | None = Field(default=None, max_length=5000)
     lon: float | None = Field(default=None, ge=-180, le=180)
     lat: float | None = Field(default=None, ge=-90, le=90)
-    opening_hours: dict[str, Any] | None = None
+    opening_hours: JsonObject | None = None
     contact: Contact | None = None
     photo_urls: list[HttpUrl] | None = Field(default=None, max_length=20)
-    details: dict[str, Any] | None = None
+    details: JsonObject | None = None
     sample: bool | None = None

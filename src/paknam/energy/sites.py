@@ -16,6 +16,7 @@ from sqlalchemy.engine import Connection
 
 from paknam.core import stations as core_stations
 from paknam.core.errors import InvalidInput
+from paknam.core.http.jsonbody import JsonObject
 from paknam.core.models import STATION_ID_PATTERN, SeriesSpec, StationCreate
 from paknam.energy.errors import UnknownSite
 from paknam.energy.schema import energy_arrays, energy_community_members, energy_sites
@@ -98,7 +99,7 @@ class SiteCreate(BaseModel):
     arrays: list[ArrayIn] = Field(default_factory=list)
     simulated: bool = False
     source: str = Field(default="", max_length=2000)
-    meta: dict[str, Any] = Field(default_factory=dict)
+    meta: JsonObject = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _consistent(self) -> SiteCreate:

@@ -21,6 +21,7 @@ from paknam.core.errors import InvalidInput, NotFound
 from paknam.core.geo import PROVINCE_BBOX, distance_m
 from paknam.core.media import clean_photo
 from paknam.core.stations import district_locator
+from paknam.core.text import check_text
 from paknam.core.timeutil import as_utc, now_s, to_local_iso, to_utc
 from paknam.environment.schema import citizen_reports as table
 
@@ -53,6 +54,7 @@ def add_report(conn: Connection, report: ReportIn) -> dict[str, Any]:
         raise InvalidInput(
             f"unknown topic {report.topic!r}; use one of {', '.join(TOPICS)}", field="topic"
         )
+    check_text(report.description, "description")
     text = report.description.strip()
     if not 3 <= len(text) <= 2000:
         raise InvalidInput("description must be 3 to 2000 characters", field="description")

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 from xml.etree import ElementTree as ET
 
+from paknam.core.text import xml_safe
 from paknam.core.timeutil import local_iso
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
@@ -15,9 +16,9 @@ MAX_FEED_BYTES = 900 * 1024
 
 
 def _el(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
-    el = ET.SubElement(parent, f"{{{ATOM_NS}}}{tag}", attrs)
+    el = ET.SubElement(parent, f"{{{ATOM_NS}}}{tag}", {k: xml_safe(v) for k, v in attrs.items()})
     if text is not None:
-        el.text = text
+        el.text = xml_safe(text)
     return el
 
 

@@ -54,6 +54,7 @@ from shapely.geometry import MultiPolygon, Polygon, shape
 from shapely.geometry.base import BaseGeometry
 
 from paknam.core.registry import CapEvent, warning_kinds
+from paknam.core.text import xml_safe
 from paknam.core.warnings import SEVERITIES
 from paknam.governance.errors import CapInvalid
 
@@ -415,7 +416,7 @@ def _el(parent: ET.Element | None, tag: str, text: str | None = None) -> ET.Elem
     qname = f"{{{CAP_NS}}}{tag}"
     el = ET.Element(qname) if parent is None else ET.SubElement(parent, qname)
     if text is not None:
-        el.text = text
+        el.text = xml_safe(text)
     return el
 
 

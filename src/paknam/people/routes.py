@@ -9,17 +9,16 @@ handlers runs in the thread pool); lists take ``limit`` and ``offset``
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from typing import Annotated, Any, Literal
 
-import orjson
 from fastapi import APIRouter, File, Form, Path, Query, Request, UploadFile
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from paknam.core.errors import InvalidInput
 from paknam.core.http.deps import OfficerDep, PrincipalDep, StoreDep
+from paknam.core.http.jsonbody import parse_json_body
 from paknam.core.http.pagination import PageDep
 from paknam.core.http.responses import ERROR_RESPONSES, FastJSONResponse
 from paknam.people import service
@@ -122,13 +121,7 @@ def get_import_columns() -> FastJSONResponse:
 def _parse_statements(body: bytes) -> list[Any]:
     if len(body) > MAX_BODY_BYTES:
         raise InvalidInput(f"body larger than {MAX_BODY_BYTES} bytes; split the batch")
-    try:
-        doc = orjson.loads(body)
-    except orjson.JSONDecodeError:
-        try:
-            doc = json.loads(body)
-        except ValueError as exc:
-            raise InvalidInput(f"body is not valid JSON: {exc}") from None
+    doc = parse_json_body(body)
     if isinstance(doc, dict) and "statements" in doc:
         doc = doc["statements"]
     elif isinstance(doc, dict) and "actor" in doc:

@@ -33,6 +33,7 @@ from paknam.core.notify.schema import (
     subscribers,
 )
 from paknam.core.stations import district_codes
+from paknam.core.text import check_text
 
 CHANNELS = ("line", "sms", "email")
 LANGUAGES = ("th", "en")
@@ -76,7 +77,7 @@ def normalise_address(channel: str, address: str) -> str:
         raise InvalidInput(
             f"channel {channel!r} is not one of {', '.join(CHANNELS)}", field="channel"
         )
-    a = (address or "").strip()
+    a = (check_text(address, "address") or "").strip()
     if channel == "line":
         if not _LINE_ID.match(a):
             raise InvalidInput("a LINE user id is 'U' and 32 hex digits", field="address")
