@@ -15,6 +15,7 @@ from paknam.api import (
     jobs,
     meta,
     observations,
+    opendata,
     rules,
     sources,
     stations,
@@ -114,4 +115,6 @@ def create_app(store: Store | None = None) -> FastAPI:
             app.include_router(router)
     for module in (rules, indicators, jobs, sources, meta, auth, home):
         app.include_router(module.router)
+    for router in opendata.routers():  # CKAN, DCAT-AP, SensorThings, NGSI-LD
+        app.include_router(router)
     return app
