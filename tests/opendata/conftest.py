@@ -32,7 +32,7 @@ def open_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OpenServer
     made = complaints.submit(
         store,
         ComplaintIn(
-            service_code=None,
+            service_code="road",
             description=SECRET_TEXT,
             lat=EXACT_LAT,
             lon=EXACT_LON,
