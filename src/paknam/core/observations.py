@@ -440,14 +440,14 @@ def _cond_sql(cond: Cond, pg: bool, params: dict[str, object]) -> str:
         assert isinstance(inner, tuple)
         return f"(NOT {_cond_sql(inner, pg, params)})"
     if head == "cmp":
-        _, op, column, value = cond
-        if op not in _SQL_OPS or column not in ("time", "value"):
+        cmp_op, column, value = str(cond[1]), cond[2], cond[3]
+        if cmp_op not in _SQL_OPS or column not in ("time", "value"):
             raise InvalidInput(f"unsupported condition {cond!r}")
         name = f"p{len(params)}"
         assert isinstance(value, int | float)
         params[name] = int(value) if column == "time" else float(value)
         rhs = f"to_timestamp(:{name})" if pg and column == "time" else f":{name}"
-        return f"{column} {_SQL_OPS[str(op)]} {rhs}"
+        return f"{column} {_SQL_OPS[cmp_op]} {rhs}"
     raise InvalidInput(f"unsupported condition {cond!r}")
 
 

@@ -11,7 +11,7 @@ platform adds one dataset of its own: the indicator board.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -394,9 +394,16 @@ def read_rows(
         and (not q or any(q.casefold() in str(x).casefold() for x in row.values() if x is not None))
     ]  # fmt: skip
     for column, desc in reversed(parse_sort(sort, names)):
-        selected.sort(key=lambda row, c=column: (row.get(c) is None, row.get(c)), reverse=desc)
+        selected.sort(key=_sort_key(column), reverse=desc)
     page = [dict(row) for row in selected[offset : offset + limit]]
     return Rows(table.fields, page, len(selected))
+
+
+def _sort_key(column: str) -> Callable[[Mapping[str, Any]], tuple[bool, Any]]:
+    def key(row: Mapping[str, Any]) -> tuple[bool, Any]:
+        return (row.get(column) is None, row.get(column))
+
+    return key
 
 
 def _matches(value: Any, wanted: Any) -> bool:

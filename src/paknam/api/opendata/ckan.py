@@ -300,6 +300,13 @@ def _fq_match(d: dict[str, Any], fq: str) -> bool:
     return True
 
 
+def _field_key(field: str) -> Callable[[dict[str, Any]], str]:
+    def key(d: dict[str, Any]) -> str:
+        return str(d[field] or "")
+
+    return key
+
+
 def package_search(store: Store, params: dict[str, Any]) -> Any:
     q = str(params.get("q") or "").strip()
     fq = str(params.get("fq") or "")
@@ -324,7 +331,7 @@ def package_search(store: Store, params: dict[str, Any]) -> Any:
                 f"cannot sort by {words[0]}",
                 sort=[f"cannot sort by {words[0]}"],
             )
-        found.sort(key=lambda d, k=key: d[k] or "", reverse=len(words) > 1 and words[1] == "desc")
+        found.sort(key=_field_key(key), reverse=len(words) > 1 and words[1] == "desc")
     facet_fields = _json_param(params, "facet.field", [])
     facets: dict[str, dict[str, int]] = {}
     search_facets: dict[str, Any] = {}
@@ -571,14 +578,16 @@ async def _action(action: str, request: Request) -> FastJSONResponse:
 
 
 for _prefix in ("/api/3/action", "/api/action"):
-    router.add_api_route(
-        _prefix + "/{action}",
-        _action,
-        methods=["GET", "POST"],
-        summary="CKAN Action API (read): package_list, package_show, package_search, "
-        "organization_list/show, group_list/show, tag_list, resource_show, datastore_search",
-        include_in_schema=_prefix == "/api/3/action",
-    )
+    for _method in ("GET", "POST"):
+        router.add_api_route(
+            _prefix + "/{action}",
+            _action,
+            methods=[_method],
+            operation_id=f"ckan_action_{_method.lower()}",
+            summary="CKAN Action API (read): package_list, package_show, package_search, "
+            "organization_list/show, group_list/show, tag_list, resource_show, datastore_search",
+            include_in_schema=_prefix == "/api/3/action",
+        )
 
 
 @router.get("/opendata/{dataset}/{key}.csv", summary="A datastore resource as CSV")
