@@ -17,6 +17,7 @@ from paknam.api import (
     limits,
     meta,
     observations,
+    opendata,
     rules,
     sources,
     stations,
@@ -124,6 +125,8 @@ def create_app(store: Store | None = None) -> FastAPI:
             app.include_router(router)
     for module in (rules, indicators, jobs, sources, meta, auth, home, docs):
         app.include_router(module.router)
+    for router in opendata.routers():  # CKAN Action API (read), DCAT-AP catalogue
+        app.include_router(router)
     # Last added = outermost: every answer (also other middlewares' own) gets CSP, nosniff...
     app.add_middleware(SecurityHeaders)
     return app

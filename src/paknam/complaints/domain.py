@@ -7,9 +7,11 @@ from typing import TYPE_CHECKING
 
 from paknam.complaints import schema
 from paknam.core.registry import (
+    Dataset,
     DemoPlan,
     DemoStep,
     Domain,
+    Table,
     commands_in,
     indicators_in,
     routers_in,
@@ -27,6 +29,30 @@ def _demo(store: Store, plan: DemoPlan) -> list[str]:
     return [f"complaints: {n} SAMPLE complaint(s) added"] if n else []
 
 
+def _open_rows(store: Store) -> Table:
+    from paknam.complaints.opendata import open_table
+
+    return open_table(store)
+
+
+DATASETS = (
+    Dataset(
+        name="complaints",
+        title_th="เรื่องร้องเรียนของประชาชน (ไม่ระบุตัวตน)",
+        title_en="Citizens' complaints (anonymised)",
+        notes_th="เรื่องร้องเรียนที่รับผ่านทุกช่องทาง: ประเภท หน่วยงาน สถานะ เวลา และพิกัดปัดเศษ "
+        "ประมาณ 100 เมตร ไม่มีชื่อ ช่องทางติดต่อ รูปภาพ หรือรหัสติดตาม",
+        notes_en="Complaints received on every channel: service, agency, status, times and "
+        "a location rounded to about 100 m. No names, contacts, photos or tracking tokens.",
+        keywords=("complaints", "Open311", "เรื่องร้องเรียน"),
+        theme="GOVE",
+        category_th="การบริหารจัดการ",
+        frequency="CONT",
+        table=_open_rows,
+    ),
+)
+
+
 DOMAIN = Domain(
     name="complaints",
     title_th="เรื่องร้องเรียน",
@@ -37,4 +63,5 @@ DOMAIN = Domain(
     tables=tables_of(schema),
     indicators=indicators_in("paknam.complaints.indicators"),
     demo=DemoStep(_demo, order=50),
+    datasets=DATASETS,
 )

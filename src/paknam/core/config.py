@@ -54,6 +54,18 @@ class Settings(BaseSettings):
     secret_key: str | None = Field(
         default=None, description="The key itself (Fernet, base64); overrides secret_key_file"
     )
+    opendata_complaint_text: bool = Field(
+        default=False,
+        description="Publish the text of complaints in the open data (contacts masked); "
+        "off by default, since citizens write names into it",
+    )
+    opendata_publisher_th: str = "จังหวัดสมุทรปราการ"
+    opendata_publisher_en: str = "Samut Prakan Province"
+    opendata_contact_email: str = Field(
+        default="opendata@samutprakan.example",
+        description="Contact point of the open-data catalogue (an office's address, never "
+        "a person's)",
+    )
     line_api_base: str = "https://api.line.me"
     line_channel_secret: str | None = None
     line_channel_access_token: str | None = None

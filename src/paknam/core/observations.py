@@ -398,3 +398,105 @@ def count(conn: Connection, series_id: int | None = None) -> int:
         ).scalar()
         or 0
     )
+
+
+# ---- filtered row reads (open data: CKAN datastore_search, SensorThings Observations) ----
+
+Cond = tuple[object, ...]
+"""A condition on observation rows, as a small tree:
+``("cmp", op, column, number)`` with ``op`` one of ``eq ne lt le gt ge`` and ``column``
+``time`` (UTC epoch seconds) or ``value``; ``("and", a, b)``, ``("or", a, b)``,
+``("not", a)``; ``("true",)`` / ``("false",)``."""
+
+_SQL_OPS = {"eq": "=", "ne": "<>", "lt": "<", "le": "<=", "gt": ">", "ge": ">="}
+ROW_COLUMNS = ("series", "time", "value")
+
+
+@dataclass(frozen=True, slots=True)
+class RowQuery:
+    """Observations of some series matching ``where``, ordered by ``order`` (pairs of a
+    column of :data:`ROW_COLUMNS` and descending?), ``limit`` rows after ``offset``."""
+
+    series_ids: Sequence[int]
+    where: Cond | None = None
+    order: Sequence[tuple[str, bool]] = (("time", False), ("series", False))
+    limit: int = 100
+    offset: int = 0
+
+
+def _cond_sql(cond: Cond, pg: bool, params: dict[str, object]) -> str:
+    head = cond[0]
+    if head == "true":
+        return "1=1"
+    if head == "false":
+        return "1=0"
+    if head in ("and", "or"):
+        a, b = cond[1], cond[2]
+        assert isinstance(a, tuple) and isinstance(b, tuple)
+        op = " AND " if head == "and" else " OR "
+        return f"({_cond_sql(a, pg, params)}{op}{_cond_sql(b, pg, params)})"
+    if head == "not":
+        inner = cond[1]
+        assert isinstance(inner, tuple)
+        return f"(NOT {_cond_sql(inner, pg, params)})"
+    if head == "cmp":
+        cmp_op, column, value = str(cond[1]), cond[2], cond[3]
+        if cmp_op not in _SQL_OPS or column not in ("time", "value"):
+            raise InvalidInput(f"unsupported condition {cond!r}")
+        name = f"p{len(params)}"
+        assert isinstance(value, int | float)
+        params[name] = int(value) if column == "time" else float(value)
+        rhs = f"to_timestamp(:{name})" if pg and column == "time" else f":{name}"
+        return f"{column} {_SQL_OPS[cmp_op]} {rhs}"
+    raise InvalidInput(f"unsupported condition {cond!r}")
+
+
+def _row_where(conn: Connection, q: RowQuery, params: dict[str, object]) -> str:
+    pg = conn.dialect.name == "postgresql"
+    ids = [int(i) for i in q.series_ids]
+    if not ids:
+        return "1=0"
+    where = f"series_id IN ({', '.join(str(i) for i in ids)})"
+    if q.where is not None:
+        where += f" AND {_cond_sql(q.where, pg, params)}"
+    return where
+
+
+def query_rows(conn: Connection, q: RowQuery) -> list[Row]:
+    """The observations ``q`` selects: (series id, UTC epoch seconds, value) tuples."""
+    params: dict[str, object] = {}
+    where = _row_where(conn, q, params)
+    t = "extract(epoch FROM time)::bigint" if conn.dialect.name == "postgresql" else "time"
+    names = {"series": "series_id", "time": "time", "value": "value"}
+    order = ", ".join(f"{names[c]} {'DESC' if desc else 'ASC'}" for c, desc in q.order)
+    sql = f"SELECT series_id, {t}, value FROM observations WHERE {where}"
+    if order:
+        sql += f" ORDER BY {order}"
+    sql += f" LIMIT {max(int(q.limit), 0)} OFFSET {max(int(q.offset), 0)}"
+    return [(int(s), int(tt), float(v)) for s, tt, v in conn.execute(sa.text(sql), params)]
+
+
+def count_rows(conn: Connection, q: RowQuery) -> int:
+    """How many observations ``q`` selects (ignoring its limit and offset)."""
+    params: dict[str, object] = {}
+    where = _row_where(conn, q, params)
+    sql = f"SELECT count(*) FROM observations WHERE {where}"
+    return int(conn.execute(sa.text(sql), params).scalar() or 0)
+
+
+def time_spans(conn: Connection, series_ids: Sequence[int]) -> dict[int, tuple[int, int, int]]:
+    """``series id -> (first time, last time, count)`` of the given series that have data."""
+    ids = [int(i) for i in series_ids]
+    if not ids:
+        return {}
+    pg = conn.dialect.name == "postgresql"
+    lo, hi = (
+        ("extract(epoch FROM min(time))::bigint", "extract(epoch FROM max(time))::bigint")
+        if pg
+        else ("min(time)", "max(time)")
+    )
+    sql = (
+        f"SELECT series_id, {lo}, {hi}, count(*) FROM observations "
+        f"WHERE series_id IN ({', '.join(str(i) for i in ids)}) GROUP BY series_id"
+    )
+    return {int(s): (int(a), int(b), int(n)) for s, a, b, n in conn.execute(sa.text(sql))}

@@ -248,6 +248,66 @@ the message ids that must no longer be sent, with the reason (e.g. an alert canc
 since it was queued). Domains that queue messages about their own records add one."""
 
 
+@dataclass(frozen=True, slots=True)
+class Table:
+    """Rows of an open dataset that is not a set of station series (e.g. anonymised
+    complaints): ``fields`` are (name, CKAN datastore type: text, numeric, int,
+    timestamp, bool) pairs; every row has exactly those keys."""
+
+    fields: Sequence[tuple[str, str]]
+    rows: Sequence[Mapping[str, Any]]
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A further resource of an open dataset: a path of this platform (``/api/v1/...``)
+    or an absolute URL, its format (CSV, JSON, GeoJSON, XML, Atom ...) and names."""
+
+    key: str
+    path: str
+    format: str
+    name_th: str
+    name_en: str
+
+
+@dataclass(frozen=True, slots=True)
+class Dataset:
+    """One open dataset a domain publishes (the catalogue, CKAN, DCAT-AP and SensorThings
+    interfaces of :mod:`paknam.api.opendata` read them; the domain stays free of them).
+
+    name : stable slug (CKAN ``name``), lower case, digits and ``-``.
+    theme : EU data theme code (``ENVI``, ``SOCI``, ``ECON``, ``ENER``, ``EDUC``, ``GOVE``,
+        ``REGI``, ``TRAN``, ``HEAL``) — DCAT-AP ``dcat:theme``.
+    category_th : the Thai name of the thematic category (its CKAN group, with ``theme``).
+    frequency : EU frequency code (``HOURLY``, ``DAILY``, ``WEEKLY``, ``MONTHLY``,
+        ``ANNUAL``, ``IRREG``, ``CONT``, ``UPDATE_CONT``).
+    publisher : key of the organisation (``city``, ``pcd`` ...; see the catalogue).
+    licence : SPDX id of the licence the data may be reused under (``CC-BY-4.0``), and
+        ``licence_note`` saying where a source agency's own terms come from.
+    quantities, station_kinds : a *series* dataset: the observations of every active
+        station (of these kinds, if given) for these quantities.
+    table : a *table* dataset: a function giving its rows (anonymised where needed).
+    links : further resources (API paths, feeds).
+    """
+
+    name: str
+    title_th: str
+    title_en: str
+    notes_th: str
+    notes_en: str
+    keywords: Sequence[str]
+    theme: str
+    category_th: str
+    frequency: str
+    publisher: str = "city"
+    licence: str = "CC-BY-4.0"
+    licence_note: str = ""
+    quantities: Sequence[str] = ()
+    station_kinds: Sequence[str] = ()
+    table: Callable[[Store], Table] | None = None
+    links: Sequence[Link] = ()
+
+
 def tables_of(module: ModuleType) -> tuple[str, ...]:
     """Names of the SQLAlchemy tables a schema module declares (for :attr:`Domain.tables`)."""
     import sqlalchemy as sa
@@ -308,6 +368,7 @@ class Domain:
     rules : the rule jobs (run by the pipeline and the scheduler).
     demo : loads the domain's demo data.
     stale_checks : outbox checks for messages about the domain's records.
+    datasets : the open datasets the domain publishes (:class:`Dataset`).
     """
 
     name: str
@@ -322,6 +383,7 @@ class Domain:
     rules: Sequence[Rule] = ()
     demo: DemoStep | None = None
     stale_checks: Sequence[StaleCheck] = ()
+    datasets: Sequence[Dataset] = ()
 
 
 PLATFORM_KINDS: tuple[WarningKind, ...] = (
@@ -361,7 +423,8 @@ def _discover() -> list[Domain]:
 
 
 def check(found: Sequence[Domain]) -> None:
-    """Raise :class:`RegistryError` if two domains claim one name, warning kind or table."""
+    """Raise :class:`RegistryError` if two domains claim one name, warning kind, table or
+    dataset."""
     seen: dict[tuple[str, str], str] = {
         ("warning kind", k.kind): "the platform" for k in PLATFORM_KINDS
     }
@@ -369,6 +432,7 @@ def check(found: Sequence[Domain]) -> None:
         claims = [("domain", d.name)]
         claims += [("warning kind", k.kind) for k in d.warning_kinds]
         claims += [("table", t) for t in d.tables]
+        claims += [("dataset", ds.name) for ds in d.datasets]
         for what, value in claims:
             other = seen.get((what, value))
             if other is not None:
@@ -401,6 +465,11 @@ def warning_kinds() -> dict[str, WarningKind]:
     return kinds
 
 
+def datasets() -> list[Dataset]:
+    """Every domain's open datasets, in the domains' order."""
+    return [ds for d in domains() for ds in d.datasets]
+
+
 def stale_checks() -> list[StaleCheck]:
     """Every domain's outbox check."""
     return [c for d in domains() for c in d.stale_checks]
@@ -409,20 +478,24 @@ def stale_checks() -> list[StaleCheck]:
 __all__ = [
     "PLATFORM_KINDS",
     "CapEvent",
+    "Dataset",
     "DemoPlan",
     "DemoStep",
     "Domain",
     "HeldReadings",
     "Indicator",
     "IndicatorSource",
+    "Link",
     "RegistryError",
     "Rule",
     "RuleRun",
     "StaleCheck",
+    "Table",
     "WarningKind",
     "basis_of",
     "check",
     "commands_in",
+    "datasets",
     "domain",
     "domains",
     "indicators_in",

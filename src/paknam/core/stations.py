@@ -304,6 +304,33 @@ def series_catalog(conn: Connection) -> dict[tuple[str, str], int]:
     return {(r.id, r.quantity_code): r.sid for r in rows}
 
 
+def series_index(conn: Connection) -> list[dict[str, Any]]:
+    """Every series of an active station: ``series_id``, ``station_pk``, ``station``,
+    ``quantity``, ``datum`` (in series id order; for the open-data interfaces)."""
+    rows = conn.execute(
+        sa.select(
+            series.c.id,
+            stations.c.pk,
+            stations.c.id.label("station"),
+            series.c.quantity_code,
+            series.c.datum,
+        )
+        .join(stations, stations.c.pk == series.c.station_pk)
+        .where(stations.c.active.is_(True))
+        .order_by(series.c.id)
+    )
+    return [
+        {
+            "series_id": int(r.id),
+            "station_pk": int(r.pk),
+            "station": r.station,
+            "quantity": r.quantity_code,
+            "datum": r.datum,
+        }
+        for r in rows
+    ]
+
+
 def series_id(conn: Connection, station_id: str, quantity: str) -> int:
     """Id of one series; :class:`NotFound` names the station's quantities."""
     pk = _station_pk(conn, station_id)

@@ -380,6 +380,26 @@ class Store:
                 conn, sid, start, end, bucket=bucket, agg=agg, limit=limit
             )
 
+    def series_index(self) -> list[dict[str, Any]]:
+        """Every series of an active station with its ids (:func:`stations.series_index`)."""
+        with self.read() as conn:
+            return stations.series_index(conn)
+
+    def query_observations(self, q: observations.RowQuery) -> list[observations.Row]:
+        """Observations of several series matching a condition, ordered and paged."""
+        with self.read() as conn:
+            return observations.query_rows(conn, q)
+
+    def time_spans(self, series_ids: Sequence[int]) -> dict[int, tuple[int, int, int]]:
+        """``series id -> (first, last, count)`` of the series that have observations."""
+        with self.read() as conn:
+            return observations.time_spans(conn, series_ids)
+
+    def count_observations_where(self, q: observations.RowQuery) -> int:
+        """How many observations ``q`` selects."""
+        with self.read() as conn:
+            return observations.count_rows(conn, q)
+
     def last_points(self, station_id: str, quantity: str, n: int) -> list[observations.Point]:
         """The ``n`` newest points of one series, oldest first."""
         with self.read() as conn:

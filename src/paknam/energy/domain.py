@@ -8,10 +8,12 @@ from typing import TYPE_CHECKING
 
 from paknam.core.registry import (
     CapEvent,
+    Dataset,
     DemoPlan,
     DemoStep,
     Domain,
     Indicator,
+    Link,
     Rule,
     RuleRun,
     WarningKind,
@@ -55,6 +57,35 @@ def _demo(store: Store, plan: DemoPlan) -> list[str]:
 
 _EVENT = CapEvent(("Infra",), "ระบบผลิตไฟฟ้าทำงานต่ำกว่าที่ควร", "Energy site under-performing")
 
+DATASETS = (
+    Dataset(
+        name="pv-output",
+        title_th="กำลังผลิตไฟฟ้าจากพลังงานแสงอาทิตย์และตัวชี้วัดพลังงานทดแทน",
+        title_en="Solar PV output and alternative-energy indicators",
+        notes_th="กำลังผลิตและพลังงานไฟฟ้าจากระบบผลิตไฟฟ้าพลังงานแสงอาทิตย์ ความเข้มรังสีอาทิตย์ "
+        "และสัดส่วนพลังงานทดแทนต่อการใช้ไฟฟ้า",
+        notes_en="AC power and energy of the solar PV sites, irradiance, and the share of "
+        "alternative energy in consumption.",
+        keywords=("solar", "PV", "energy", "พลังงานแสงอาทิตย์", "พลังงานทดแทน"),
+        theme="ENER",
+        category_th="พลังงาน",
+        frequency="HOURLY",
+        quantities=("pv_power", "pv_energy", "ghi", "poa_irradiance"),
+        station_kinds=("energy",),
+        links=(
+            Link("sites", "/api/v1/energy/sites", "GeoJSON", "ระบบผลิตไฟฟ้า", "Energy sites"),
+            Link(
+                "indicator",
+                "/api/v1/energy/indicator",
+                "JSON",
+                "สัดส่วนพลังงานทดแทน",
+                "Alternative-energy share",
+            ),
+        ),
+    ),
+)
+
+
 DOMAIN = Domain(
     name="energy",
     title_th="พลังงานอัจฉริยะ",
@@ -84,4 +115,5 @@ DOMAIN = Domain(
         ),
     ),
     demo=DemoStep(_demo, order=30),
+    datasets=DATASETS,
 )

@@ -6,10 +6,12 @@ from typing import TYPE_CHECKING
 
 from paknam.core.registry import (
     CapEvent,
+    Dataset,
     DemoPlan,
     DemoStep,
     Domain,
     Indicator,
+    Link,
     Rule,
     RuleRun,
     WarningKind,
@@ -57,6 +59,108 @@ SAMPLE_FRESH_S = 2 * 86400
 """Canal water is sampled (by hand or by sensor) far less often than air: a sample up to
 two days old may still warn citizens; air and water level need data of the last 3 hours."""
 
+_PCD_NOTE = (
+    "Observations of PCD stations (Air4Thai) are public government data of the Pollution "
+    "Control Department, whose feed states no licence: cite PCD as the source. The "
+    "province's own stations and the values paknam derives are under CC BY 4.0."
+)
+AIR_QUANTITIES = (
+    "pm25",
+    "pm25_24h",
+    "pm10",
+    "pm10_24h",
+    "o3",
+    "o3_8h",
+    "co",
+    "co_8h",
+    "no2",
+    "so2",
+)
+WATER_QUANTITIES = (
+    "water_temperature", "ph", "do", "bod", "cod", "nh3n", "no3n", "total_phosphorus",
+    "tcb", "fcb", "suspended_solids", "conductivity", "salinity", "turbidity",
+)  # fmt: skip
+
+DATASETS = (
+    Dataset(
+        name="air-quality-hourly",
+        title_th="คุณภาพอากาศรายชั่วโมงตามสถานี",
+        title_en="Air quality, hourly, by station",
+        notes_th="ค่าฝุ่น PM2.5, PM10, โอโซน, CO, NO2 และ SO2 รายชั่วโมง (และค่าเฉลี่ยเคลื่อนที่) "
+        "จากสถานีตรวจวัดคุณภาพอากาศในจังหวัด หน่วยตามที่กรมควบคุมมลพิษเผยแพร่",
+        notes_en="Hourly PM2.5, PM10, ozone, CO, NO2 and SO2 (and their running means) at "
+        "the province's air-quality stations, in the units PCD publishes.",
+        keywords=("air quality", "PM2.5", "คุณภาพอากาศ", "ฝุ่น"),
+        theme="ENVI",
+        category_th="สิ่งแวดล้อม",
+        frequency="HOURLY",
+        licence_note=_PCD_NOTE,
+        quantities=AIR_QUANTITIES,
+        station_kinds=("air",),
+        links=(
+            Link(
+                "stations",
+                "/api/v1/stations?kind=air",
+                "GeoJSON",
+                "สถานีตรวจวัดคุณภาพอากาศ",
+                "Air-quality stations",
+            ),
+        ),
+    ),
+    Dataset(
+        name="thai-aqi",
+        title_th="ดัชนีคุณภาพอากาศของประเทศไทย (AQI)",
+        title_en="Thai Air Quality Index (AQI)",
+        notes_th="ดัชนีคุณภาพอากาศรายชั่วโมงตามเกณฑ์กรมควบคุมมลพิษ คำนวณจากค่าตรวจวัดของแต่ละสถานี",
+        notes_en="Hourly Thai AQI (PCD's breakpoints) computed from each station's measurements.",
+        keywords=("AQI", "air quality", "ดัชนีคุณภาพอากาศ"),
+        theme="ENVI",
+        category_th="สิ่งแวดล้อม",
+        frequency="HOURLY",
+        links=(
+            Link(
+                "latest",
+                "/api/v1/environment/aqi",
+                "JSON",
+                "AQI ล่าสุดของทุกสถานี",
+                "Latest AQI of every station",
+            ),
+        ),
+    ),
+    Dataset(
+        name="canal-water-quality",
+        title_th="คุณภาพน้ำในคลองและดัชนีคุณภาพน้ำ (WQI)",
+        title_en="Canal water quality and Water Quality Index (WQI)",
+        notes_th="ค่าตรวจวัดคุณภาพน้ำผิวดินในคลอง (ออกซิเจนละลายน้ำ บีโอดี แบคทีเรีย ฯลฯ) "
+        "และดัชนีคุณภาพน้ำตามเกณฑ์กรมควบคุมมลพิษ",
+        notes_en="Surface-water quality in the canals (dissolved oxygen, BOD, coliforms, "
+        "nutrients ...) and the Thai WQI computed from it.",
+        keywords=("water quality", "WQI", "canal", "คุณภาพน้ำ", "คลอง"),
+        theme="ENVI",
+        category_th="สิ่งแวดล้อม",
+        frequency="IRREG",
+        quantities=WATER_QUANTITIES,
+        station_kinds=("water_quality",),
+        links=(
+            Link(
+                "wqi",
+                "/api/v1/environment/wqi",
+                "JSON",
+                "WQI ล่าสุดของทุกจุดตรวจวัด",
+                "Latest WQI of every point",
+            ),
+            Link(
+                "stations",
+                "/api/v1/stations?kind=water_quality",
+                "GeoJSON",
+                "จุดตรวจวัดคุณภาพน้ำ",
+                "Water-quality points",
+            ),
+        ),
+    ),
+)
+
+
 DOMAIN = Domain(
     name="environment",
     title_th="สิ่งแวดล้อมอัจฉริยะ",
@@ -102,4 +206,5 @@ DOMAIN = Domain(
         ),
     ),
     demo=DemoStep(_demo, order=10),
+    datasets=DATASETS,
 )

@@ -9,12 +9,47 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from paknam.core.registry import Domain, commands_in, indicators_in, routers_in, tables_of
+from paknam.core.registry import (
+    Dataset,
+    Domain,
+    Link,
+    commands_in,
+    indicators_in,
+    routers_in,
+    tables_of,
+)
 from paknam.governance import schema
 from paknam.governance.outbox_checks import stale_alert_messages
 
 if TYPE_CHECKING:
     pass
+
+
+DATASETS = (
+    Dataset(
+        name="alerts",
+        title_th="ประกาศเตือนภัย (CAP) ถึงประชาชน",
+        title_en="Public alerts (CAP)",
+        notes_th="ประกาศเตือนภัยที่ออกถึงประชาชน (คุณภาพอากาศ น้ำ น้ำทะเลหนุน) "
+        "ในรูปแบบ Common Alerting Protocol 1.2 และฟีด Atom",
+        notes_en="Alerts issued to citizens (air, water, high tides) as Common Alerting "
+        "Protocol 1.2 documents and an Atom feed.",
+        keywords=("alert", "CAP", "early warning", "เตือนภัย"),
+        theme="GOVE",
+        category_th="สาธารณภัย",
+        frequency="CONT",
+        links=(
+            Link("atom", "/api/v1/alerts.atom", "Atom", "ฟีด Atom ของประกาศ", "Atom feed"),
+            Link(
+                "json",
+                "/api/v1/alerts?state=all",
+                "JSON",
+                "ประกาศทั้งหมด (JSON)",
+                "All alerts (JSON)",
+            ),
+        ),
+    ),
+)
 
 
 DOMAIN = Domain(
@@ -27,4 +62,5 @@ DOMAIN = Domain(
     tables=tables_of(schema),
     indicators=indicators_in("paknam.governance.indicators"),
     stale_checks=(stale_alert_messages,),
+    datasets=DATASETS,
 )

@@ -6,9 +6,11 @@ from typing import TYPE_CHECKING
 
 from paknam.core.registry import (
     CapEvent,
+    Dataset,
     DemoPlan,
     DemoStep,
     Domain,
+    Link,
     Rule,
     RuleRun,
     WarningKind,
@@ -61,6 +63,36 @@ def _demo(store: Store, plan: DemoPlan) -> list[str]:
     ]
 
 
+DATASETS = (
+    Dataset(
+        name="water-levels-and-tides",
+        title_th="ระดับน้ำและการพยากรณ์น้ำขึ้นน้ำลง",
+        title_en="Water levels and tide forecasts",
+        notes_th="ระดับน้ำที่สถานีวัดระดับน้ำ (เมตร เทียบกับระดับอ้างอิงของแต่ละชุดข้อมูล) "
+        "และการพยากรณ์ระดับน้ำ 72 ชั่วโมงจากน้ำขึ้นน้ำลงและคลื่นพายุซัดฝั่ง",
+        notes_en="Water levels at the gauges (metres above each series' datum) and the 72 h "
+        "water-level forecasts (tide plus surge) issued for them.",
+        keywords=("water level", "tide", "flood", "ระดับน้ำ", "น้ำขึ้นน้ำลง"),
+        theme="ENVI",
+        category_th="สาธารณภัย",
+        frequency="HOURLY",
+        licence_note="Water levels from HII / ONWR (ThaiWater) are public data of HII served "
+        "without a stated licence: cite HII as the source. Forecasts are paknam's, CC BY 4.0.",
+        quantities=("water_level",),
+        station_kinds=("water_level",),
+        links=(
+            Link(
+                "stations",
+                "/api/v1/stations?kind=water_level",
+                "GeoJSON",
+                "สถานีวัดระดับน้ำ (การพยากรณ์: /api/v1/stations/{id}/forecast)",
+                "Water-level gauges (forecasts: /api/v1/stations/{id}/forecast)",
+            ),
+        ),
+    ),
+)
+
+
 DOMAIN = Domain(
     name="living",
     title_th="ความเป็นอยู่อัจฉริยะ",
@@ -86,4 +118,5 @@ DOMAIN = Domain(
         ),
     ),
     demo=DemoStep(_demo, order=20),
+    datasets=DATASETS,
 )
