@@ -63,10 +63,12 @@ class Stream:
 
     @classmethod
     def of(cls, held: Sequence[HeldReadings]) -> Stream:
-        st = np.concatenate([np.asarray(h.stations, dtype=object) for h in held] or [[]])
-        qu = np.concatenate([np.asarray(h.quantities, dtype=object) for h in held] or [[]])
-        ti = np.concatenate([np.asarray(h.times, dtype=np.int64) for h in held] or [[]])
-        va = np.concatenate([np.asarray(h.values, dtype=float) for h in held] or [[]])
+        def cat(name: str, dtype: Any) -> np.ndarray:
+            parts = [np.asarray(getattr(h, name), dtype=dtype) for h in held]
+            return np.concatenate(parts) if parts else np.array([], dtype=dtype)
+
+        st, qu = cat("stations", object), cat("quantities", object)
+        ti, va = cat("times", np.int64), cat("values", float)
         order = np.argsort(ti, kind="stable")
         return cls(st[order], qu[order], ti[order].astype(np.int64), va[order])
 
@@ -300,12 +302,13 @@ def load_live(
 ) -> tuple[DemoPlan, PipelineRun]:
     """Load the demo with the recorded samples replayed up to ``window_s`` before now;
     the rest is held back in the returned plan for :func:`start_live`."""
-    plan = DemoPlan(now=int(time.time()) if now is None else now, hold_back_s=window_s)
+    start = int(time.time()) if now is None else now
+    plan = DemoPlan(now=start, hold_back_s=window_s)
     run = run_demo(store, say, plan)
     held = sum(len(h.times) for h in plan.held)
     say(
         f"live demo: {held} recorded readings held back to stream "
-        f"(from {to_local_iso(plan.now - window_s)} on; replayed, labelled as such)"
+        f"(from {to_local_iso(start - window_s)} on; replayed, labelled as such)"
     )
     return plan, run
 
