@@ -413,17 +413,24 @@ def test_living_indicators_on_demo_data(store: Store) -> None:
         assert r["period"] == "2026"
     length, _, accuracy = records
     # the demo's real water stations (BMA canals) sampled 2018-2020 only: in 2026 only the
-    # simulated gauge reported, and it is not counted
-    assert (length["value"], length["status"]) == (None, "no_data")
+    # simulated gauge reported; it is never counted as measured: its figure is shown
+    # labelled simulated and not judged
+    assert length["details"]["year"]["km"] is None  # nothing real
+    assert (length["value"], length["status"], length["basis"]) == (
+        1.0,
+        "insufficient_data",
+        "simulated",
+    )
+    assert "SIMULATED" in length["details"]["basis_note"]
     assert set(length["details"]["year"]["simulated"]["stations"]) == {SIMULATED_ID}
     assert SIMULATED_ID not in length["details"]["year"]["stations"]
     # one forecast of the simulated gauge, leads 66..72 observed: reported apart only
-    assert (accuracy["value"], accuracy["status"], accuracy["details"]["n"]) == (
-        None,
-        "no_data",
-        0,
-    )
+    assert accuracy["details"]["n"] == 0  # no real forecast checked
     assert accuracy["details"]["simulated"]["n"] == 7
+    sim_csi = accuracy["details"]["simulated"]["csi"]
+    assert accuracy["value"] == sim_csi
+    assert accuracy["status"] == ("no_data" if sim_csi is None else "insufficient_data")
+    assert accuracy.get("basis", "measured") == ("measured" if sim_csi is None else "simulated")
     assert set(accuracy["details"]["simulated"]["stations"]) == {SIMULATED_ID}
 
     lead = warning_lead_indicator(store)  # warnings are stamped with the wall clock

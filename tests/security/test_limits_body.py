@@ -10,6 +10,7 @@ and one test talks to a real uvicorn over a socket.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import socket
 import threading
 import time
@@ -92,7 +93,10 @@ def call(
         "client": ("192.0.2.10", 50000),
         "server": ("testserver", 80),
     }
-    asyncio.run(asyncio.wait_for(app(scope, body, send), timeout=60))
+    # on a thread of its own: a browser test in the same process may leave an event loop
+    # running on this one (Playwright's sync API)
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, asyncio.wait_for(app(scope, body, send), timeout=60)).result()
     start = next(m for m in sent if m["type"] == "http.response.start")
     content = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
     hdrs = {k.decode(): v.decode() for k, v in start["headers"]}

@@ -107,10 +107,14 @@ RATE_RULES: list[RateRule] = [
         ("support", "support_per_complaint:complaint"),
     ),
     RateRule("POST", re.compile(r"/api/v1/complaints/follow/[^/]+/(reopen|rate)"), ("citizen",)),
+    # the same with the token in the X-Complaint-Token header
+    RateRule("POST", re.compile(r"/api/v1/complaints/follow/(reopen|rate)"), ("citizen",)),
     RateRule("POST", re.compile(r"/api/v1/complaints/classify"), ("classify",)),
     RateRule("POST", re.compile(r"/api/v1/subscriptions"), ("subscriptions",)),
     RateRule("DELETE", re.compile(r"/api/v1/subscriptions/me"), ("subscriptions",)),
     RateRule("POST", re.compile(r"/api/v1/environment/reports"), ("reports",)),
+    # CKAN clients may call the (read-only) Action API with POST: counted, generously
+    RateRule("POST", re.compile(r"/api/(3/)?action/[^/]+"), ("opendata",)),
 ]
 """Every anonymous write (tests/security/test_ratelimit.py checks that none is missing).
 Not here: the LINE webhook (signed by LINE) and login (:class:`LoginGuard`)."""
@@ -124,6 +128,7 @@ BUCKETS = (
     "classify",
     "subscriptions",
     "reports",
+    "opendata",
 )
 
 

@@ -118,6 +118,9 @@ class Settings(BaseSettings):
     rate_limit_classify: str = Field(
         default="60/minute", description="Anonymous complaint classification per client IP"
     )
+    rate_limit_opendata: str = Field(
+        default="600/minute", description="CKAN Action API calls made with POST per client IP"
+    )
     login_free_failures_user: int = Field(
         default=5, description="Failed logins of one username before the backoff starts"
     )
