@@ -16,6 +16,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from paknam.api.web_pages import PAGES, Page, render_page
 from paknam.core.errors import NotFound
+from paknam.core.http.cache import PAGE, cached_response
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
 
@@ -67,10 +68,18 @@ async def get_static(path: str, request: Request) -> Response:
     return Response(data, media_type=media_type, headers=headers)
 
 
+HTML = "text/html; charset=utf-8"
+
+
 def _add_page(page: Page) -> None:
-    def show(request: Request, station_id: str | None = None) -> HTMLResponse:
+    async def show(request: Request, station_id: str | None = None) -> Response:
         params = {"station_id": station_id} if station_id is not None else {}
-        return HTMLResponse(render_page(request.app, page, **params))
+
+        def compute() -> tuple[bytes, str]:
+            return render_page(request.app, page, **params).encode("utf-8"), HTML
+
+        # the shell is the same for everybody: made once, then from memory (ETag, 304)
+        return await cached_response(request, ("page", page.path, station_id), compute, PAGE)
 
     show.__name__ = f"page_{page.name}_{len(router.routes)}"
     router.add_api_route(page.path, show, methods=["GET"], response_class=HTMLResponse)

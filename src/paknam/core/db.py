@@ -73,13 +73,26 @@ def _sqlite_engine(url: str) -> Engine:
     return engine
 
 
+GENERATION_SEQUENCE = "paknam_generation"
+"""PostgreSQL sequence advanced after every committed write transaction (migration 0010):
+other processes read its ``last_value`` to learn that the store changed."""
+
+
 @contextmanager
 def write_transaction(engine: Engine) -> Iterator[Connection]:
-    """A connection in a write transaction, committed on success, rolled back on error."""
+    """A connection in a write transaction, committed on success, rolled back on error.
+
+    On PostgreSQL the store's generation (:data:`GENERATION_SEQUENCE`) is advanced once
+    the transaction has committed, never before: a process that sees the new generation
+    also sees the data. SQLite needs nothing: ``PRAGMA data_version`` tells the same.
+    """
     with engine.connect() as conn:
         conn = conn.execution_options(paknam_write=True)
         with conn.begin():
             yield conn
+        if conn.dialect.name == "postgresql":
+            conn.exec_driver_sql(f"SELECT nextval('{GENERATION_SEQUENCE}')")
+            conn.commit()
 
 
 def _alembic_config() -> Config:

@@ -14,8 +14,10 @@ Example
 
 from __future__ import annotations
 
+import itertools
 import json
 import sqlite3
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -25,12 +27,12 @@ from typing import Any
 import numpy as np
 import psycopg
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from paknam.core import auth, observations, stations
 from paknam.core.config import get_settings, redact_url
-from paknam.core.db import create_engine, migrate, write_transaction
+from paknam.core.db import GENERATION_SEQUENCE, create_engine, migrate, write_transaction
 from paknam.core.errors import (
     BatchRejected,
     Conflict,
@@ -91,6 +93,10 @@ class Store:
         settings = get_settings()
         self.max_future_s = settings.max_future_seconds
         self._catalog_cache: tuple[tuple[object, ...], dict[tuple[str, str], int]] | None = None
+        self._writes = itertools.count(1)  # next() is atomic: no lock for the counter
+        self._local_generation = 0
+        self._watch_lock = threading.Lock()
+        self._watch: sqlite3.Connection | None = None
 
     @classmethod
     def open(cls, url: str | None = None, *, migrate: bool = True) -> Store:
@@ -104,6 +110,10 @@ class Store:
         return f"Store({redact_url(self.url)!r})"
 
     def close(self) -> None:
+        with self._watch_lock:
+            if self._watch is not None:
+                self._watch.close()
+                self._watch = None
         self.engine.dispose()
 
     def __enter__(self) -> Store:
@@ -151,6 +161,43 @@ class Store:
             raise Conflict(f"conflicting change, nothing stored: {exc.orig}") from None
         except _UNAVAILABLE as exc:
             raise StoreUnavailable(f"store busy or unreachable, nothing stored: {exc}") from None
+        self._local_generation = next(self._writes)  # after the commit, never before
+
+    @property
+    def local_generation(self) -> int:
+        """How many write transactions this object has committed (no query: it changes
+        at once when this process writes)."""
+        return self._local_generation
+
+    def generation(self) -> int:
+        """A number that changes whenever a write is committed to the store by any
+        process: SQLite's ``PRAGMA data_version`` on a connection kept for it, or on
+        PostgreSQL the sequence that :func:`~paknam.core.db.write_transaction` advances.
+
+        One cheap query; answers cached from the store compare it (with
+        :attr:`local_generation`) to tell they are out of date
+        (:mod:`paknam.core.http.cache`). ``0`` when the store cannot tell (an in-memory
+        SQLite database, a PostgreSQL store not yet migrated).
+        """
+        if self.dialect == "sqlite":
+            return self._sqlite_data_version()
+        try:
+            with self.engine.connect() as conn:
+                value = conn.exec_driver_sql(f"SELECT last_value FROM {GENERATION_SEQUENCE}")
+                return int(value.scalar_one())
+        except DBAPIError as exc:
+            if exc.connection_invalidated or isinstance(exc, OperationalError):
+                raise StoreUnavailable(f"store unavailable: {exc.orig}") from None
+            return 0
+
+    def _sqlite_data_version(self) -> int:
+        database = make_url(self.url).database
+        if not database or database == ":memory:" or database.startswith("file:"):
+            return 0
+        with self._watch_lock:
+            if self._watch is None:
+                self._watch = sqlite3.connect(database, check_same_thread=False)
+            return int(self._watch.execute("PRAGMA data_version").fetchone()[0])
 
     # ---- stations ------------------------------------------------------------------------
 

@@ -25,8 +25,9 @@ def time_param(value: str | None, name: str, default: int) -> int:
         raise InvalidInput(f"{name}: {exc}", field=name) from None
 
 
-def get_store(request: Request) -> Store:
-    return request.app.state.store
+async def get_store(request: Request) -> Store:
+    """The application's store (``async``: no worker thread needed to read an attribute)."""
+    return request.app.state.store  # type: ignore[no-any-return]
 
 
 StoreDep = Annotated[Store, Depends(get_store)]
