@@ -9,7 +9,14 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from paknam.core.http.cache import JSON, NOT_MODIFIED, SLOW, cached_response
+from paknam.core.http.cache import (
+    JSON,
+    NOT_MODIFIED,
+    SLOW,
+    Computation,
+    cache_of,
+    cached_response,
+)
 from paknam.core.http.deps import StoreDep
 from paknam.core.http.responses import ERROR_RESPONSES, json_bytes
 from paknam.core.registry import domains
@@ -75,9 +82,15 @@ async def get_indicators(
     every 5 minutes (a minute after data changed); ``fresh=true`` forces it, though
     requests that arrive while it runs share that one computation."""
     return await cached_response(
-        request,
-        ("indicators", year),
-        lambda: (json_bytes(board(store, year)), JSON),
-        BOARD,
-        force=fresh,
+        request, ("indicators", year), _board_json(store, year), BOARD, force=fresh
     )
+
+
+def _board_json(store: Store, year: int | None) -> Computation:
+    return lambda: (json_bytes(board(store, year)), JSON)
+
+
+def warm_up(app: Any) -> None:
+    """Compute the board of the current year into ``app``'s cache (blocking), so that the
+    first citizens after a start need not wait for it."""
+    cache_of(app).get(("indicators", None), _board_json(app.state.store, None), BOARD)

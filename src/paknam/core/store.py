@@ -17,7 +17,6 @@ from __future__ import annotations
 import itertools
 import json
 import sqlite3
-import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -27,12 +26,12 @@ from typing import Any
 import numpy as np
 import psycopg
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection, make_url
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from paknam.core import auth, observations, stations
 from paknam.core.config import get_settings, redact_url
-from paknam.core.db import GENERATION_SEQUENCE, create_engine, migrate, write_transaction
+from paknam.core.db import create_engine, migrate, read_generation, write_transaction
 from paknam.core.errors import (
     BatchRejected,
     Conflict,
@@ -95,8 +94,6 @@ class Store:
         self._catalog_cache: tuple[tuple[object, ...], dict[tuple[str, str], int]] | None = None
         self._writes = itertools.count(1)  # next() is atomic: no lock for the counter
         self._local_generation = 0
-        self._watch_lock = threading.Lock()
-        self._watch: sqlite3.Connection | None = None
 
     @classmethod
     def open(cls, url: str | None = None, *, migrate: bool = True) -> Store:
@@ -110,10 +107,6 @@ class Store:
         return f"Store({redact_url(self.url)!r})"
 
     def close(self) -> None:
-        with self._watch_lock:
-            if self._watch is not None:
-                self._watch.close()
-                self._watch = None
         self.engine.dispose()
 
     def __enter__(self) -> Store:
@@ -148,20 +141,23 @@ class Store:
             raise StoreUnavailable(f"store unavailable: {exc.orig}") from None
 
     @contextmanager
-    def write(self) -> Iterator[Connection]:
+    def write(self, *, derived: bool = False) -> Iterator[Connection]:
         """A connection in a write transaction, committed when the block ends.
 
         A unique-constraint race becomes :class:`Conflict`; a lock timeout, deadlock or lost
         connection becomes :class:`StoreUnavailable` (try again); nothing is committed.
+        Each write advances the store's :meth:`generation`, except with ``derived``: for
+        writes that change no answer (refreshing the hourly roll-up from observations).
         """
         try:
-            with write_transaction(self.engine) as conn:
+            with write_transaction(self.engine, derived=derived) as conn:
                 yield conn
         except IntegrityError as exc:
             raise Conflict(f"conflicting change, nothing stored: {exc.orig}") from None
         except _UNAVAILABLE as exc:
             raise StoreUnavailable(f"store busy or unreachable, nothing stored: {exc}") from None
-        self._local_generation = next(self._writes)  # after the commit, never before
+        if not derived:
+            self._local_generation = next(self._writes)  # after the commit, never before
 
     @property
     def local_generation(self) -> int:
@@ -169,35 +165,19 @@ class Store:
         at once when this process writes)."""
         return self._local_generation
 
-    def generation(self) -> int:
-        """A number that changes whenever a write is committed to the store by any
-        process: SQLite's ``PRAGMA data_version`` on a connection kept for it, or on
-        PostgreSQL the sequence that :func:`~paknam.core.db.write_transaction` advances.
+    def generation(self) -> tuple[int, int]:
+        """A value that changes whenever any process commits a write to the store (see
+        :func:`~paknam.core.db.write_transaction`): one cheap query.
 
-        One cheap query; answers cached from the store compare it (with
-        :attr:`local_generation`) to tell they are out of date
-        (:mod:`paknam.core.http.cache`). ``0`` when the store cannot tell (an in-memory
-        SQLite database, a PostgreSQL store not yet migrated).
+        Answers cached from the store compare it (with :attr:`local_generation`) to tell
+        that they are out of date (:mod:`paknam.core.http.cache`). ``(0, 0)`` on a store
+        whose schema predates it (not migrated).
         """
-        if self.dialect == "sqlite":
-            return self._sqlite_data_version()
         try:
             with self.engine.connect() as conn:
-                value = conn.exec_driver_sql(f"SELECT last_value FROM {GENERATION_SEQUENCE}")
-                return int(value.scalar_one())
-        except DBAPIError as exc:
-            if exc.connection_invalidated or isinstance(exc, OperationalError):
-                raise StoreUnavailable(f"store unavailable: {exc.orig}") from None
-            return 0
-
-    def _sqlite_data_version(self) -> int:
-        database = make_url(self.url).database
-        if not database or database == ":memory:" or database.startswith("file:"):
-            return 0
-        with self._watch_lock:
-            if self._watch is None:
-                self._watch = sqlite3.connect(database, check_same_thread=False)
-            return int(self._watch.execute("PRAGMA data_version").fetchone()[0])
+                return read_generation(conn)
+        except OperationalError as exc:
+            raise StoreUnavailable(f"store unavailable: {exc.orig}") from None
 
     # ---- stations ------------------------------------------------------------------------
 
@@ -397,7 +377,7 @@ class Store:
             sid = stations.series_id(conn, station_id, quantity)
             stale = bucket != "raw" and observations.has_dirty_hours(conn, sid, start, end)
         if stale:
-            with self.write() as conn:
+            with self.write(derived=True) as conn:  # the roll-up follows the data: no change
                 observations.refresh_rollup(conn, sid, start, end)
         with self.read() as conn:
             return observations.read_series(

@@ -92,8 +92,9 @@ LIVE = CachePolicy()
 SLOW = CachePolicy(max_age=60, stale_while_revalidate=600, ttl=300.0, min_interval=60.0)
 """Costly answers that move over months (the indicator board): recomputed at most every
 minute after a change, every 5 minutes at most otherwise."""
-REFERENCE = CachePolicy(max_age=300, stale_while_revalidate=3600, ttl=3600.0)
-"""Reference data that changes almost never (district boundaries)."""
+REFERENCE = CachePolicy(max_age=300, stale_while_revalidate=3600, ttl=3600.0, min_interval=300.0)
+"""Reference data that changes almost never (district boundaries): a change shows within
+5 minutes, as browsers reuse it for that long anyway."""
 PAGE = CachePolicy(max_age=60, stale_while_revalidate=600, ttl=300.0)
 """The dashboard's HTML shells (their data come from the API)."""
 
@@ -109,6 +110,8 @@ class Entry:
     generation: Hashable
     computed_at: float
     headers: dict[str, str]
+    raw_headers: list[tuple[bytes, bytes]]
+    """ETag, Last-Modified, Cache-Control as ASGI headers (for :class:`CacheFastPath`)."""
 
 
 @dataclass(slots=True)
@@ -197,6 +200,7 @@ class ResponseCache:
         self._lock = threading.Lock()
         self._entries: OrderedDict[Hashable, Entry] = OrderedDict()
         self._flights: dict[Hashable, _Flight] = {}
+        self._aliases: dict[tuple[Any, ...], tuple[Hashable, CachePolicy]] = {}
         self.computations = 0
         """How many answers were computed (for tests and the benchmark)."""
 
@@ -227,6 +231,24 @@ class ResponseCache:
         with self._lock:
             self._entries.clear()
         self._checked_at = float("-inf")
+
+    # ---- requests already seen (for the fast path) ---------------------------------------
+
+    def remember(self, request_key: tuple[Any, ...], key: Hashable, policy: CachePolicy) -> None:
+        """That a request like ``request_key`` (see :func:`request_key`) was answered from
+        ``key``: the next such request may be answered before routing."""
+        if request_key in self._aliases:
+            return
+        if len(self._aliases) >= 4 * self.max_entries:
+            self._aliases.clear()  # made-up query strings: start again
+        self._aliases[request_key] = (key, policy)
+
+    def answer_for(self, request_key: tuple[Any, ...]) -> Entry | None:
+        """The fresh answer for a request seen before, without I/O; ``None`` otherwise."""
+        known = self._aliases.get(request_key)
+        if known is None:
+            return None
+        return self.peek(*known)
 
     # ---- lookups -----------------------------------------------------------------------
 
@@ -305,6 +327,11 @@ class ResponseCache:
             last_modified_s = previous.last_modified_s  # same bytes: not modified
         else:
             last_modified_s = int(self._wall())
+        headers = {
+            "ETag": etag,
+            "Last-Modified": formatdate(last_modified_s, usegmt=True),
+            "Cache-Control": policy.cache_control,
+        }
         entry = Entry(
             body=body,
             media_type=media_type,
@@ -312,11 +339,8 @@ class ResponseCache:
             last_modified_s=last_modified_s,
             generation=generation,
             computed_at=self._clock(),
-            headers={
-                "ETag": etag,
-                "Last-Modified": formatdate(last_modified_s, usegmt=True),
-                "Cache-Control": policy.cache_control,
-            },
+            headers=headers,
+            raw_headers=[(k.lower().encode(), v.encode("latin-1")) for k, v in headers.items()],
         )
         with self._lock:
             self._entries[key] = entry
@@ -330,8 +354,13 @@ _create_lock = threading.Lock()
 
 
 def response_cache(request: Request) -> ResponseCache:
-    """The cache of this application and store (made on first use)."""
-    state = request.app.state
+    """The cache of the request's application and store (made on first use)."""
+    return cache_of(request.app)
+
+
+def cache_of(app: Any) -> ResponseCache:
+    """The cache of ``app`` (a FastAPI application) and its store (made on first use)."""
+    state = app.state
     store = state.store
     cache = getattr(state, "response_cache", None)
     if not isinstance(cache, ResponseCache) or cache.owner is not store:
@@ -363,12 +392,81 @@ async def cached_response(
     force: bool = False,
 ) -> Response:
     """Answer ``request`` from the cache: from memory on the event loop when the answer is
-    fresh, else in a worker thread (a generation check, or the one computation)."""
+    fresh, else in a worker thread (a generation check, or the one computation).
+
+    A request without credentials is remembered, so that the same request (path, query,
+    host) is answered next time by :class:`CacheFastPath` before routing.
+    """
     cache = response_cache(request)
     entry = None if force else cache.peek(key, policy)
     if entry is None:
         entry = await run_in_threadpool(cache.get, key, compute, policy, force=force)
+    if not force:
+        seen = request_key(request.scope)
+        if seen is not None:
+            cache.remember(seen, key, policy)
     return respond(request, entry)
+
+
+def request_key(scope: Any) -> tuple[Any, ...] | None:
+    """What identifies a GET for the fast path: scheme, host, root path, path and query
+    string; ``None`` for a request that carries credentials (never answered from memory
+    on sight: its answer may depend on who asks)."""
+    host = b""
+    for name, value in scope["headers"]:
+        if name == b"authorization":
+            return None
+        if name == b"host":
+            host = value
+    return (
+        scope.get("scheme"),
+        host,
+        scope.get("root_path", ""),
+        scope["path"],
+        scope.get("query_string", b""),
+    )
+
+
+class CacheFastPath:
+    """ASGI middleware: a GET that a cached route answered before, from the same address
+    and without credentials, is answered from memory before routing, while its answer is
+    fresh (FastAPI's routing and parameter checks cost more than the rest of such a
+    request). Anything else goes on to the application unchanged.
+
+    Add it first (innermost), so that every other middleware still sees these answers.
+    """
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "http" and scope["method"] == "GET":
+            cache = getattr(scope["app"].state, "response_cache", None)
+            if isinstance(cache, ResponseCache):
+                seen = request_key(scope)
+                entry = cache.answer_for(seen) if seen is not None else None
+                if entry is not None:
+                    await _send(entry, scope, send)
+                    return
+        await self.app(scope, receive, send)
+
+
+async def _send(entry: Entry, scope: Any, send: Any) -> None:
+    validators: dict[str, str] = {}
+    for name, value in scope["headers"]:
+        if name == b"if-none-match" or name == b"if-modified-since":
+            validators[name.decode()] = value.decode("latin-1")
+    if validators and not_modified(validators, entry.etag, entry.last_modified_s):
+        await send({"type": "http.response.start", "status": 304, "headers": entry.raw_headers})
+        await send({"type": "http.response.body", "body": b""})
+        return
+    headers = [
+        (b"content-length", str(len(entry.body)).encode()),
+        (b"content-type", entry.media_type.encode("latin-1")),
+        *entry.raw_headers,
+    ]
+    await send({"type": "http.response.start", "status": 200, "headers": headers})
+    await send({"type": "http.response.body", "body": entry.body})
 
 
 JSON = "application/json"
@@ -385,9 +483,11 @@ __all__ = [
     "PAGE",
     "REFERENCE",
     "SLOW",
+    "CacheFastPath",
     "CachePolicy",
     "Entry",
     "ResponseCache",
+    "cache_of",
     "cached_response",
     "json_bytes",
     "respond",
