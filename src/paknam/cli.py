@@ -18,7 +18,7 @@ import typer
 from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
 
 from paknam.core.cli_support import err, friendly, open_store, out, run_until_stopped
-from paknam.core.config import get_settings, redact_url
+from paknam.core.config import DEFAULT_PUBLIC_BASE_URL, get_settings, redact_url
 from paknam.core.errors import BatchRejected
 from paknam.core.models import SeriesSpec, StationCreate, UserCreate
 
@@ -43,8 +43,19 @@ app.add_typer(db_app, name="db")
 def _serve(host: str, port: int, workers: int) -> None:
     import uvicorn
 
-    url = get_settings().database_url
-    out.print(f"paknam serving {redact_url(url)} at http://{host}:{port}  (API docs: /docs)")
+    settings = get_settings()
+    out.print(
+        f"paknam serving {redact_url(settings.database_url)} at http://{host}:{port}  "
+        "(API docs: /docs)"
+    )
+    if host not in ("127.0.0.1", "localhost", "::1") and (
+        settings.public_base_url == DEFAULT_PUBLIC_BASE_URL
+    ):
+        err.print(
+            f"note: links in feeds and messages start with {DEFAULT_PUBLIC_BASE_URL}: set "
+            "PAKNAM_PUBLIC_BASE_URL to the address citizens use (ตั้งค่า PAKNAM_PUBLIC_BASE_URL)",
+            markup=False,
+        )
     uvicorn.run(
         "paknam.api.app:create_app",
         factory=True,
@@ -70,17 +81,58 @@ def serve(
 @app.command()
 @friendly
 def demo(
-    no_serve: Annotated[bool, typer.Option("--no-serve", help="Only load the data")] = False,
+    no_serve: Annotated[
+        bool, typer.Option("--no-serve", help="Only load the data (replayed up to now)")
+    ] = False,
     host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port")] = 8000,
+    speed: Annotated[
+        float,
+        typer.Option(help="Demo clock speed while it catches up (144: a day in 10 min)", min=1),
+    ] = 144.0,
+    window_hours: Annotated[
+        float,
+        typer.Option(help="Hours of recorded data streamed live (the clock starts this far back)"),
+    ] = 24.0,
+    recorded: Annotated[
+        bool,
+        typer.Option("--recorded", help="Load the samples at their recorded times (no replay)"),
+    ] = False,
 ) -> None:
-    """Load the real sample data, then serve (โหลดข้อมูลตัวอย่างจริง แล้วเปิดบริการ)."""
+    """Load the real sample data and run a live day: replayed readings stream in on an
+    accelerated clock while the scheduler runs the rules (สาธิตระบบแบบสด)."""
     from paknam.pipeline.demo import run_demo
+    from paknam.pipeline.live_demo import load_live, start_live
 
-    with open_store() as store:
-        run_demo(store, say=lambda line: out.print(line, markup=False))
-    if not no_serve:
-        _serve(host, port, 1)
+    if window_hours < 0 or window_hours > 24 * 14:
+        raise typer.BadParameter("--window-hours must be between 0 and 336")
+    say = lambda line: out.print(line, markup=False)  # noqa: E731
+    if recorded:
+        with open_store() as store:
+            run_demo(store, say=say)
+        if not no_serve:
+            _serve(host, port, 1)
+        return
+    window = 0 if no_serve else int(window_hours * 3600)
+    store = open_store()
+    try:
+        plan, _ = load_live(store, say, window_s=window)
+        if no_serve:
+            return
+        live = start_live(store, plan, speed=speed, serve_url=f"http://{host}:{port}")
+        minutes = window / speed / 60
+        say(
+            f"live demo: the clock starts {window_hours:g} h back and runs {speed:g}x, "
+            f"catching up with real time in {minutes:.1f} min; readings go by {live.path}; "
+            "replayed and simulated data only ever give Exercise alerts"
+        )
+        try:
+            _serve(host, port, 1)
+        finally:
+            live.stop()
+            say(f"live demo stopped: {live.status()}")
+    finally:
+        store.close()
 
 
 # ---- stations and keys ---------------------------------------------------------------------

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import io
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
+from PIL import Image
 
 from paknam.complaints import service
 from paknam.complaints.catalogue import SERVICES
@@ -130,7 +132,9 @@ def test_post_with_photo_gives_media_url(cclient: TestClient, api_key: str) -> N
     req = cclient.get(f"/open311/v2/requests/{rid}.json").json()[0]
     path = req["media_url"].split("://", 1)[1].split("/", 1)[1]
     photo = cclient.get("/" + path)
-    assert photo.status_code == 200 and photo.content == PNG
+    assert photo.status_code == 200 and photo.headers["content-type"] == "image/png"
+    stored = Image.open(io.BytesIO(photo.content))
+    assert stored.tobytes() == Image.open(io.BytesIO(PNG)).tobytes()
 
 
 def test_post_errors_store_nothing(cclient: TestClient, store: Store, api_key: str) -> None:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import io
 from typing import Any
+
+from PIL import Image
 
 from paknam.complaints import service
 from paknam.complaints.intake import ComplaintIn
@@ -19,8 +22,16 @@ PLACES = {
 }
 BANGKOK_VICTORY_MONUMENT = (13.7649, 100.5383)
 IN_BBOX_NO_DISTRICT = (13.50, 100.50)  # in the province's box, in the Gulf: no district
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 64
+
+
+def _image(fmt: str) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (8, 6), (200, 40, 40)).save(out, format=fmt)
+    return out.getvalue()
+
+
+PNG = _image("PNG")
+JPEG = _image("JPEG")
 T0 = 1_767_225_600  # 2026-01-01T07:00:00+07:00
 
 

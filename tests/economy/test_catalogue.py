@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import io
 from datetime import datetime
 
 import pytest
+from PIL import Image
 
 from paknam.core.errors import Conflict, InvalidInput
 from paknam.core.store import Store
@@ -118,7 +120,8 @@ def test_catalogue_add_update_conflict_and_photo(store: Store) -> None:
     assert changed["properties"]["name_en"] == "Muang Boran"
     assert changed["properties"]["open_now"] is None
     with store.read() as conn:
-        assert catalogue.get_photo(conn, first.id, photo["id"]) == ("image/png", tiny_png())
+        kind, data = catalogue.get_photo(conn, first.id, photo["id"])
+        assert kind == "image/png" and Image.open(io.BytesIO(data)).size == (1, 1)
         assert catalogue.get_place(conn, first.id)["properties"]["photos"] == [photo["url"]]
         assert _ids(catalogue.search_places(conn, q="muang boran")) == [first.id]
     with store.write() as conn, pytest.raises(InvalidInput, match="not a JPEG"):

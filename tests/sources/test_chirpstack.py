@@ -19,12 +19,8 @@ from paknam.core.models import StationCreate
 from paknam.core.store import Store
 from paknam.core.timeutil import parse_time
 from paknam.sources import lpp
-from paknam.sources.chirpstack import (
-    ChirpstackConfig,
-    ChirpstackIngestor,
-    UplinkError,
-    decode_uplink,
-)
+from paknam.sources.chirpstack import ChirpstackConfig, UplinkError, decode_uplink
+from paknam.sources.chirpstack_ingest import ChirpstackIngestor
 from paknam.sources.schema import source_health
 
 EUI_LPP = "0016c001f0000a01"
@@ -389,3 +385,94 @@ def test_uplinks_sent_while_stopped_arrive_after_restart(network: Network, store
     ing = network.start()
     assert wait_for(lambda: ing.counts.messages == 1)
     assert store.count_observations() == 4
+
+
+@pytest.mark.parametrize(
+    ("doc", "words"),
+    [
+        ({"create_stations": True}, "needs default_location"),
+        ({"create_stations": "yes", "default_location": [100.6, 13.6]}, "true or false"),
+        ({"default_location": {"lon": 100.6}}, "default_location must be"),
+        ({"default_location": [500, 13.6]}, "not on Earth"),
+    ],
+)
+def test_create_stations_config_is_checked(doc: dict[str, Any], words: str) -> None:
+    with pytest.raises(InvalidInput, match=words):
+        ChirpstackConfig.from_dict(doc)
+
+
+def test_unknown_device_gets_a_station_id_only_when_creation_is_on() -> None:
+    doc = orjson.dumps(uplink(EUI_UNKNOWN, obj={"do": 5.0}, profile="?"))
+    with pytest.raises(UplinkError, match="maps to no station"):
+        decode_uplink(config(), topic(EUI_UNKNOWN), doc)
+    cfg = config()
+    cfg.create_stations, cfg.default_location = True, (100.6, 13.6)
+    up = decode_uplink(cfg, topic(EUI_UNKNOWN), doc)
+    assert up.station == f"lora-{EUI_UNKNOWN}" and up.values == [("do", 5.0)]
+    assert up.device_name == "node-ffff"
+
+
+def _health(store: Store, source_id: str) -> Any:
+    with store.read() as conn:
+        return conn.execute(
+            sa.select(source_health).where(source_health.c.source_id == source_id)
+        ).one_or_none()
+
+
+@pytest.mark.mqtt
+def test_unknown_devices_are_counted_not_created_and_not_a_success(
+    network: Network, store: Store
+) -> None:
+    ing = network.start()
+    for _ in range(2):
+        network.publish(EUI_UNKNOWN, uplink(EUI_UNKNOWN, obj={"do": 5.0}, app=network.app))
+    assert wait_for(lambda: ing.counts.messages == 2)
+    assert ing.counts.unknown_devices == 2 and store.count_observations() == 0
+    assert {s.id for s in store.list_stations()} == {"canal_sp01", "gauge_khlong_sanphasamit"}
+    row = _health(store, f"lorawan-{network.app}")
+    assert row.last_success_at is None and row.last_attempt_at is not None
+    assert row.cursor["counts"]["unknown_devices"] == 2
+    # then a decoded uplink is a success, with its time as the newest data
+    network.publish(EUI_LPP, uplink(EUI_LPP, data=lpp_payload(), app=network.app))
+    assert wait_for(lambda: ing.counts.messages == 3)
+    row = _health(store, f"lorawan-{network.app}")
+    assert row.last_success_at is not None
+    assert row.newest_time_s == parse_time("2026-12-04T03:15:02Z")
+
+
+@pytest.mark.mqtt
+def test_create_stations_places_unknown_devices_at_the_default_location(
+    network: Network, store: Store
+) -> None:
+    network.config.create_stations = True
+    network.config.default_location = (100.61, 13.62)
+    network.config.devices["0016c001f0000b02"] = network.config.devices[EUI_LPP].__class__(
+        station="canal_new", codec="lpp", channels=network.config.devices[EUI_LPP].channels
+    )
+    ing = network.start()
+    network.publish(EUI_UNKNOWN, uplink(EUI_UNKNOWN, obj={"do": 5.0, "ph": 7.0}, app=network.app))
+    network.publish(
+        "0016c001f0000b02", uplink("0016c001f0000b02", data=lpp_payload(), app=network.app)
+    )
+    assert wait_for(lambda: ing.counts.messages == 2), ing.counts
+    st = store.get_station(f"lora-{EUI_UNKNOWN}")
+    assert (st.lon, st.lat, st.kind) == (100.61, 13.62, "other")
+    assert st.meta["dev_eui"] == EUI_UNKNOWN and "node-ffff" in st.name_en
+    assert sorted(s.quantity for s in st.series) == ["do", "ph"]
+    new = store.get_station("canal_new")
+    # water_level has no datum in the mapping: no series, its value is rejected
+    assert sorted(s.quantity for s in new.series) == ["do", "ph", "water_temperature"]
+    assert ing.counts.rejected_values == 1 and ing.counts.stored == 2 + 3
+
+
+@pytest.mark.mqtt
+def test_uplink_from_a_clock_in_the_future_is_rejected(network: Network, store: Store) -> None:
+    """A gateway or network server with a wrong clock: values too far ahead are refused
+    (counted), the uplink is not a success, nothing is stored."""
+    ing = network.start()
+    ahead = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + 86400))
+    network.publish(EUI_LPP, uplink(EUI_LPP, data=lpp_payload(), time_=ahead, app=network.app))
+    assert wait_for(lambda: ing.counts.messages == 1)
+    assert ing.counts.rejected_values == 4 and store.count_observations() == 0
+    row = _health(store, f"lorawan-{network.app}")
+    assert row.last_success_at is None and row.newest_time_s is None

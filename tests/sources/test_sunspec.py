@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import socket
 import struct
 import threading
@@ -10,6 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from pymodbus.constants import ExcCodes
 from pymodbus.server import ModbusTcpServer
 from pymodbus.simulator import DataType, SimData, SimDevice
 
@@ -120,9 +122,10 @@ def register_map(
 class ModbusServer:
     """A pymodbus TCP server on 127.0.0.1 in its own thread, with a mutable register map."""
 
-    def __init__(self, regs: list[int], base: int = 40000) -> None:
-        self.regs, self.base = regs, base
+    def __init__(self, regs: list[int], base: int = 40000, units: tuple[int, ...] = (1,)) -> None:
+        self.regs, self.base, self.units = regs, base, units
         self.hang = False
+        self.gone: set[int] = set()  # units behind the "gateway" that stopped answering
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             self.port = s.getsockname()[1]
@@ -133,20 +136,33 @@ class ModbusServer:
         assert self.ready.wait(10), "Modbus server did not start"
 
     async def _action(
-        self, _fc: int, start: int, _addr: int, _count: int, registers: list[int], _set: Any
-    ) -> None:
+        self,
+        unit: int,
+        _fc: int,
+        start: int,
+        _addr: int,
+        _count: int,
+        registers: list[int],
+        _set: Any,
+    ) -> ExcCodes | None:
         if self.hang:  # a device that stops answering
             await asyncio.sleep(5)
+        if unit in self.gone:  # what a Modbus gateway answers for a unit that is gone
+            return ExcCodes.GATEWAY_NO_RESPONSE
         registers[: len(self.regs)] = self.regs[: len(registers)]
         return None
 
     def _run(self) -> None:
         asyncio.set_event_loop(self.loop)
-        device = SimDevice(
-            id=1,
-            simdata=[SimData(self.base, values=list(self.regs), datatype=DataType.REGISTERS)],
-            action=self._action,
-        )
+        devices = [
+            SimDevice(
+                id=unit,
+                simdata=[SimData(self.base, values=list(self.regs), datatype=DataType.REGISTERS)],
+                action=functools.partial(self._action, unit),
+            )
+            for unit in self.units
+        ]
+        device = devices[0] if len(devices) == 1 else devices
 
         async def main() -> None:  # the server must be built inside the running loop
             self.server = ModbusTcpServer(device, address=("127.0.0.1", self.port))
@@ -214,6 +230,23 @@ def test_model_lengths_match_the_sunspec_definitions() -> None:
     assert [sunspec.model_length(m) for m in (101, 102, 103)] == [50, 50, 50]
     assert [sunspec.model_length(m) for m in (111, 112, 113)] == [60, 60, 60]
     assert [sunspec.model_length(m) for m in (201, 202, 203, 204)] == [105] * 4
+    assert [sunspec.model_length(m) for m in (211, 212, 213, 214)] == [124] * 4
+
+
+def test_float_meter_points_sit_where_model_213_puts_them() -> None:
+    """Offsets from sunspec/models json/model_213.json (address - 40002 of the block)."""
+    at = {p.name: p.offset for p in sunspec.MODELS[213]}
+    assert (at["A"], at["Hz"], at["W"], at["PFphC"]) == (0, 24, 26, 56)
+    assert (at["TotWhExp"], at["TotWhExpPhA"], at["TotWhImp"]) == (58, 60, 66)
+    assert (at["TotVArhExpQ4phC"], at["Evt"]) == (120, 122)
+
+
+def test_decode_float_meter_model() -> None:
+    body = block(213, {"W": -1520.5, "Hz": 50.01, "TotWhImp": 800000.25, "TotWhExp": 4.5e5})[2:]
+    got = sunspec.decode_model(213, body)
+    assert got["W"] == -1520.5 and got["TotWhImp"] == 800000.25 and got["TotWhExp"] == 4.5e5
+    assert abs(got["Hz"] - 50.01) < 1e-4  # float32
+    assert "VA" not in got and "TotWhImpPhA" not in got  # NaN = not implemented
 
 
 def test_decode_inverter_scale_factors_and_not_implemented() -> None:
@@ -241,6 +274,56 @@ def test_decode_float_inverter_model() -> None:
 
 
 # ---- over Modbus TCP ------------------------------------------------------------------------
+
+
+def float_register_map(*, w: float, wh: float, meter_w: float, imp: float, exp: float) -> list[int]:
+    """SunS, common, float three-phase inverter 113 and float wye meter 213, at 40000."""
+    common = block(1, {"Mn": "ExampleSolar", "Md": "ES-8K-F", "SN": "SN0099", "DA": 1})
+    inverter = block(113, {"W": w, "WH": wh, "St": 4})
+    meter = block(213, {"W": meter_w, "Hz": 50.0, "TotWhImp": imp, "TotWhExp": exp})
+    return [*sunspec.MARKER, *common, *inverter, *meter, 0xFFFF, 0]
+
+
+def test_harvest_float_inverter_and_float_meter(store: Store) -> None:
+    """Models 113 and 213 served by the loopback pymodbus server: discovery, power and
+    interval energies from float counters."""
+    add_site(store)
+    regs = float_register_map(w=3200.0, wh=5.0e6, meter_w=-812.5, imp=1.0e6, exp=2.5e5)
+    srv = ModbusServer(regs)
+    try:
+        from pymodbus.client import ModbusTcpClient
+
+        client = ModbusTcpClient("127.0.0.1", port=srv.port, timeout=1, retries=0)
+        assert client.connect()
+        try:
+            reading = sunspec.read_device(sunspec.modbus_reader(client, 1, "t"), "t")
+        finally:
+            client.close()
+        assert [m for m, _, _ in reading.models] == [1, 113, 213]
+        assert reading.meter_model == 213 and reading.meter is not None
+        assert reading.meter["W"] == -812.5 and reading.meter["TotWhExp"] == 2.5e5
+
+        src = source(srv.port)
+        now = 1_796_364_123
+        t1 = now - now % 300
+        first = src.harvest(store, None, now)
+        assert first.stored == 2, first.notes
+        latest = store.latest()
+        assert latest[("pv_wat_asokaram", "pv_power")] == (t1, 3.2)
+        assert latest[("pv_wat_asokaram", "grid_power")] == (t1, -0.8125)
+        srv.regs[:] = float_register_map(
+            w=3300.0, wh=5.0e6 + 275.0, meter_w=100.0, imp=1.0e6 + 10.0, exp=2.5e5 + 262.5
+        )
+        second = src.harvest(store, first.cursor, now + 300)
+        assert second.stored == 5, second.notes
+        latest = store.latest()
+        t2 = t1 + 300
+        assert latest[("pv_wat_asokaram", "pv_energy")] == (t2, pytest.approx(0.275))
+        assert latest[("pv_wat_asokaram", "grid_import_energy")] == (t2, pytest.approx(0.01))
+        assert latest[("pv_wat_asokaram", "grid_export_energy")] == (t2, pytest.approx(0.2625))
+        assert latest[("pv_wat_asokaram", "grid_power")] == (t2, pytest.approx(0.1))
+    finally:
+        srv.close()
 
 
 def test_read_device_discovers_and_walks_the_models(server: ModbusServer) -> None:
@@ -379,3 +462,23 @@ def test_marker_found_at_register_zero() -> None:
 def test_config_errors_name_the_entry(doc: dict[str, Any], words: str) -> None:
     with pytest.raises(InvalidInput, match=words):
         sunspec.SunSpecSource.from_dict(doc)
+
+
+def test_a_unit_that_disappears_is_noted_the_others_stored(store: Store) -> None:
+    """A data logger with two units where unit 2 stops answering (the gateway says
+    "target device failed to respond"): unit 1 is stored and unit 2's failure noted; when
+    every unit fails, the harvest is a retryable error."""
+    add_site(store)
+    srv = ModbusServer(register_map(), units=(1, 2))
+    try:
+        src = source(srv.port, devices={"1": "pv_wat_asokaram", "2": "pv_wat_asokaram_2"})
+        srv.gone.add(2)
+        got = src.harvest(store, None, 1_796_364_123)
+        assert got.stored == 2
+        assert any("unit 2" in n and "exception 11" in n for n in got.notes), got.notes
+        srv.gone.add(1)
+        with pytest.raises(SourceError, match="unit 1") as info:
+            src.harvest(store, got.cursor, 1_796_364_423)
+        assert info.value.retryable
+    finally:
+        srv.close()

@@ -1,7 +1,8 @@
-"""ThaiWater public telemetry (water level above MSL): the documented latest-value shape,
-history catch-up after a gap, missing values, Thai time, station creation with bank
-levels, and loud failure when the shape changes. Payload variants through
-httpx.MockTransport; network faults through a real loopback server."""
+"""ThaiWater public telemetry (water level above MSL): the thaiwater30 API's latest-value
+shapes (``waterlevel`` and ``waterlevel_load``), history catch-up after a gap through
+``waterlevel_graph``, missing values, Thai time, station creation with bank levels, and
+loud failure when the shape changes. Payload variants through httpx.MockTransport;
+network faults through a real loopback server."""
 
 from __future__ import annotations
 
@@ -53,7 +54,23 @@ def record(sid: str, when: str, msl: Any, **station: Any) -> dict[str, Any]:
 
 
 def latest(*records: dict[str, Any]) -> dict[str, Any]:
-    return {"waterlevel_data": {"result": "OK", "data": list(records)}}
+    """The answer of ``waterlevel?province_code=``: a ``util/result.Result``."""
+    return {"result": "OK", "data": list(records)}
+
+
+def load(*records: dict[str, Any]) -> dict[str, Any]:
+    """The answer of ``waterlevel_load``: the same list under ``waterlevel_data``."""
+    return {
+        "waterlevel_data": {"result": "OK", "data": list(records)},
+        "basin": {"result": "OK", "data": []},
+        "agency": {"result": "OK", "data": []},
+        "scale": {"result": "OK", "data": []},
+    }
+
+
+def graph(points: list[dict[str, Any]]) -> dict[str, Any]:
+    """The answer of ``waterlevel_graph`` (``GetWaterlevelGraphByStationAndDateAnalystOutput``)."""
+    return {"result": "OK", "data": {"graph_data": points, "min_bank": 1.9, "ground_level": -3.5}}
 
 
 class Api:
@@ -67,6 +84,8 @@ class Api:
         self.calls.append(request.url)
         path = request.url.path.rsplit("/", 1)[-1]
         if path == "waterlevel" and request.url.params.get("province_code") == "11":
+            return httpx.Response(200, json=self.doc)
+        if path == "waterlevel_load":
             return httpx.Response(200, json=self.doc)
         if path == "waterlevel_graph" and self.history is not None:
             return httpx.Response(200, json=self.history(dict(request.url.params)))
@@ -113,8 +132,9 @@ def test_catch_up_from_history_after_a_gap(store: Store) -> None:
         points = [
             {"datetime": f"2026-12-04 {h:02d}:00", "value": 0.5 + h / 100} for h in range(7, 15)
         ]
-        points[3]["value"] = "-999"  # 10:00 missing
-        return {"result": "OK", "data": {"graph_data": points}}
+        points[3]["value"] = None  # 10:00 missing
+        points.reverse()  # any order
+        return graph(points)
 
     api.doc, api.history = latest(record("101", "2026-12-04 14:00", "0.64")), history
     o = harvest_source(store, api.source(), now=NOW)
@@ -124,7 +144,7 @@ def test_catch_up_from_history_after_a_gap(store: Store) -> None:
             "station_type": "tele_waterlevel",
             "station_id": "101",
             "start_date": "2026-12-04",
-            "end_date": "2026-12-04",
+            "end_date": "2026-12-04 14:00",  # a bare date would mean its midnight
         }
     ]
     hours = [p.time for p in store.read_series("tw-101", "water_level", 0, 2**40)]
@@ -134,8 +154,8 @@ def test_catch_up_from_history_after_a_gap(store: Store) -> None:
 
 
 SHAPES: list[tuple[Any, str]] = [
-    ({"data": []}, 'no "waterlevel_data"'),
-    ({"waterlevel_data": {"data": {"101": {}}}}, "is not a list"),
+    ({"waterlevel": []}, 'no {"result", "data"} object'),
+    ({"result": "OK", "data": {"101": {}}}, "is not a list"),
     (latest({"id": 1, "waterlevel_datetime": "x", "waterlevel_msl": "1"}), '"station"'),
     (latest({"station": {"id": 5}, "waterlevel_datetime": "2026-12-04 14:00"}), "lacks"),
     (latest(record("101", "04/12/2026 14:00", "1.0")), "matches"),
@@ -157,7 +177,7 @@ def test_history_shape_change_fails_loudly(store: Store) -> None:
     api = Api(latest(record("101", "2026-12-04 08:00", "0.50")))
     harvest_source(store, api.source(), now=NOW)
     api.doc = latest(record("101", "2026-12-04 14:00", "0.64"))
-    api.history = lambda _p: {"data": {"series": []}}
+    api.history = lambda _p: {"result": "OK", "data": {"series": []}}
     o = harvest_source(store, api.source(), now=NOW)
     assert not o.ok and o.retryable is False and "graph_data" in (o.error or "")
 
@@ -213,3 +233,70 @@ def test_timeout_and_5xx_on_a_real_server(store: Store) -> None:
         lb.play(path, Answer.json({}, delay_s=0.6))
         o = harvest_source(store, src, now=NOW + 600)
         assert not o.ok and o.retryable and "no answer within 0.3 s" in (o.error or "")
+
+
+def test_waterlevel_load_shape_for_every_station(store: Store) -> None:
+    api = Api(load(record("101", "2026-12-04 14:00", 1.23), record("7", "2026-12-04 14:00", None)))
+    o = harvest_source(store, api.source(province_code=None), now=NOW)
+    assert o.ok and o.harvest is not None and o.harvest.stored == 1, o.error
+    assert [u.path.rsplit("/", 1)[-1] for u in api.calls] == ["waterlevel_load"]
+    assert {s.id for s in store.list_stations()} == {"tw-101", "tw-7"}
+
+
+def test_records_of_another_province_are_left_out(store: Store) -> None:
+    other = record("201", "2026-12-04 14:00", "2.0")
+    other["geocode"] = {"province_code": "10", "province_name": {"th": "กรุงเทพมหานคร"}}
+    api = Api(latest(record("101", "2026-12-04 14:00", "1.0"), other))
+    o = harvest_source(store, api.source(), now=NOW)
+    assert o.ok and o.harvest is not None and o.harvest.stored == 1, o.error
+    assert [s.id for s in store.list_stations()] == ["tw-101"]
+
+
+def test_result_no_is_a_retryable_error(store: Store) -> None:
+    o = harvest_source(store, Api({"result": "NO", "data": "pq: timeout"}).source(), now=NOW)
+    assert not o.ok and o.retryable is True and "'NO'" in (o.error or "")
+    assert "pq: timeout" in (o.error or "")
+
+
+def test_history_answering_no_keeps_the_gap_open(store: Store) -> None:
+    api = Api(latest(record("101", "2026-12-04 08:00", "0.50")))
+    assert harvest_source(store, api.source(), now=NOW).ok
+    api.doc = latest(record("101", "2026-12-04 14:00", "0.64"))
+    api.history = lambda _p: {"result": "NO", "data": "No station id"}
+    o = harvest_source(store, api.source(), now=NOW)
+    assert o.ok and o.harvest is not None and o.harvest.stored == 0, o.error
+    assert any("history for the gap unavailable" in n for n in o.harvest.notes)
+
+
+def test_history_point_variants_are_read() -> None:
+    """Points named like the latest records, with seconds or an offset."""
+    api = Api(
+        latest(),
+        lambda _p: graph(
+            [
+                {"waterlevel_datetime": "2026-12-04 09:00:00", "waterlevel_msl": "0.6"},
+                {"datetime": "2026-12-04T10:00+07:00", "value": 0.7},
+            ]
+        ),
+    )
+    src = api.source()
+    got = src._history("101", NOW - 86400, NOW)
+    base = parse_time("2026-12-04T09:00:00+07:00")
+    assert got == [(base, 0.6), (base + 3600, 0.7)]
+
+
+def test_malformed_json_and_repeated_rows(store: Store) -> None:
+    with loopback() as lb:
+        path = "/api/v1/thaiwater30/public/waterlevel"
+        rec = record("101", "2026-12-04 14:00", "1.0")
+        lb.play(
+            path, Answer(200, b'{"result": "OK", "data": [', {"Content-Type": "application/json"})
+        )
+        client = HttpClient(timeout_s=2, retries=0)
+        src = ThaiWaterLevels(base_url=lb.base + "/api/v1/thaiwater30/public", client=client)
+        o = harvest_source(store, src, now=NOW)
+        assert not o.ok and o.retryable and "not JSON" in (o.error or "")
+        lb.play(path, Answer.json(latest(rec, rec)))  # the same row twice in one answer
+        o = harvest_source(store, src, now=NOW)
+        assert o.ok and o.harvest is not None and o.harvest.stored == 1, o.error
+        assert store.count_observations() == 1

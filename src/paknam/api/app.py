@@ -13,6 +13,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from paknam import __version__
 from paknam.api import (
+    access_log,
     auth,
     home,
     indicators,
@@ -132,6 +133,7 @@ def create_app(store: Store | None = None, *, warm_up: bool | None = None) -> Fa
     app.state.warm_up = store is None if warm_up is None else warm_up
     app.state.store = store or Store.open()
     app.add_middleware(CacheFastPath)  # first, so innermost: other middlewares see its answers
+    access_log.install()  # no citizen's token in the access log
     app.add_exception_handler(PaknamError, _paknam_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)

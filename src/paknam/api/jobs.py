@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
@@ -13,7 +13,7 @@ from paknam.core.http.deps import StoreDep
 from paknam.core.http.pagination import PageDep
 from paknam.core.http.responses import ERROR_RESPONSES, FastJSONResponse
 from paknam.core.store import Store
-from paknam.core.timeutil import local_iso
+from paknam.core.timeutil import local_iso, utcnow
 from paknam.pipeline.scheduler import leases, runs
 from paknam.pipeline.scheduler.jobs import Job, jobs_from_registry
 
@@ -82,7 +82,7 @@ def list_jobs(
     end, status ``running``/``ok``/``error``, error text, result counts), when it last
     succeeded and when it is due next. Times in Thai time (+07:00). With ``job=NAME``:
     that job's runs, newest first (``limit``/``offset``)."""
-    now = datetime.now(UTC)
+    now = utcnow()
     jobs = jobs_from_registry()
     if job is None:
         return FastJSONResponse({"now": local_iso(now), "jobs": jobs_overview(store, jobs, now)})

@@ -88,6 +88,6 @@ async def post_observations(
     each bad item by index with its reason. The answer comes after the commit.
     Re-sending a batch stores nothing new (``unchanged`` counts it).
     """
-    items = _parse_batch(await request.body())
+    items = await run_in_threadpool(_parse_batch, await request.body())
     result = await run_in_threadpool(store.ingest_items, items, principal=principal)
     return FastJSONResponse(result.as_dict())

@@ -6,13 +6,21 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from paknam.complaints import schema
-from paknam.core.registry import DemoStep, Domain, commands_in, indicators_in, routers_in, tables_of
+from paknam.core.registry import (
+    DemoPlan,
+    DemoStep,
+    Domain,
+    commands_in,
+    indicators_in,
+    routers_in,
+    tables_of,
+)
 
 if TYPE_CHECKING:
     from paknam.core.store import Store
 
 
-def _demo(store: Store) -> list[str]:
+def _demo(store: Store, plan: DemoPlan) -> list[str]:
     from paknam.complaints.demo import load_demo_complaints
 
     n = load_demo_complaints(store)

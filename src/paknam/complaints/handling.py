@@ -18,7 +18,7 @@ from paknam.complaints.schema import complaint_photos as photos
 from paknam.complaints.schema import complaints as table
 from paknam.complaints.workflow import CLOSED, check_transition
 from paknam.core.errors import InvalidInput, NotFound
-from paknam.core.media import photo_type
+from paknam.core.media import clean_photo
 
 MAX_NOTE = 2000
 PHOTO_STAGES = ("before", "after")
@@ -169,19 +169,19 @@ def add_note(
 def add_photo(
     conn: Connection, complaint_id: int, stage: str, data: bytes, actor: str, at_s: int
 ) -> tuple[int, list[ComplaintChange]]:
-    """A before/after photo (checked by its magic bytes and size); returns its id."""
+    """A before/after photo (re-encoded by :func:`clean_photo`); returns its id."""
     if stage not in PHOTO_STAGES:
         raise InvalidInput(f"stage must be one of {', '.join(PHOTO_STAGES)}", field="stage")
     if not data:
         raise InvalidInput("photo is empty", field="photo")
-    kind = photo_type(data)
+    photo = clean_photo(data)
     fetch_row(conn, complaint_id)
     pid = conn.execute(
         photos.insert().values(
             complaint_id=complaint_id,
             stage=stage,
-            content_type=kind,
-            data=data,
+            content_type=photo.content_type,
+            data=photo,
             added_by=actor,
             created_s=at_s,
         )

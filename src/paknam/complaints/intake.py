@@ -27,7 +27,7 @@ from paknam.complaints.schema import complaint_photos as photos
 from paknam.complaints.schema import complaints as table
 from paknam.core.errors import Conflict, InvalidInput, NotFound
 from paknam.core.geo import PROVINCE_BBOX, distance_m
-from paknam.core.media import photo_type
+from paknam.core.media import clean_photo
 from paknam.core.stations import district_locator
 from paknam.core.timeutil import now_s, to_local_iso
 
@@ -177,7 +177,7 @@ def submit(
     attributes = _check_attributes(c.attributes)
     if len(c.photos) > MAX_PHOTOS:
         raise InvalidInput(f"at most {MAX_PHOTOS} photos per complaint", field="media")
-    kinds = [photo_type(p) for p in c.photos]
+    cleaned = [clean_photo(p) for p in c.photos]
     district = check_location(conn, c.lat, c.lon)
     print_ = fingerprint(service.code, text)
     _check_duplicate(conn, c, print_, now)
@@ -216,13 +216,13 @@ def submit(
             suggested=suggested,
         )
     ).inserted_primary_key[0]  # type: ignore[index]
-    for data, kind in zip(c.photos, kinds, strict=True):
+    for photo in cleaned:
         conn.execute(
             photos.insert().values(
                 complaint_id=cid,
                 stage="before",
-                content_type=kind,
-                data=data,
+                content_type=photo.content_type,
+                data=photo,
                 added_by="citizen",
                 created_s=now,
             )

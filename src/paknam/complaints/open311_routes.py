@@ -16,6 +16,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from paknam.complaints import open311 as docs
@@ -194,7 +195,7 @@ async def _complaint_from_form(store: StoreDep, request: Request) -> ComplaintIn
     except Exception as exc:  # malformed bodies are the client's problem
         raise InvalidInput(f"the body is not a readable form: {exc}", field="body") from None
     try:
-        client = service.client_for_key(store, _str(form, "api_key"))
+        client = await run_in_threadpool(service.client_for_key, store, _str(form, "api_key"))
         photos = []
         for upload in form.getlist("media"):
             if isinstance(upload, UploadFile):
@@ -256,7 +257,8 @@ _POST_DOC = {
 
 async def _post(fmt: str, store: StoreDep, request: Request) -> Response:
     try:
-        done = service.submit(store, await _complaint_from_form(store, request))
+        complaint = await _complaint_from_form(store, request)
+        done = await run_in_threadpool(service.submit, store, complaint)
     except PaknamError as exc:
         return _error(fmt, exc)
     doc = [

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, File, Form, Path, Query, UploadFile
+from fastapi import APIRouter, File, Form, Header, Path, Query, UploadFile
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
 
 from paknam.complaints import service
 from paknam.complaints.agencies import AGENCIES, agency_public, route
@@ -22,11 +23,11 @@ from paknam.complaints.classifier_runtime import current_model, suggestions
 from paknam.complaints.indicators import complaints_handled_quickly_indicator
 from paknam.complaints.intake import MAX_DESCRIPTION, ComplaintIn
 from paknam.complaints.workflow import STATES, TRANSITIONS
-from paknam.core.errors import NotFound
+from paknam.core.errors import InvalidInput, NotFound
 from paknam.core.http.deps import AdminDep, OfficerDep, StoreDep
 from paknam.core.http.pagination import PageDep
 from paknam.core.http.responses import ERROR_RESPONSES, FastJSONResponse
-from paknam.core.media import MAX_PHOTO_BYTES
+from paknam.core.media import MAX_PHOTO_BYTES, photo_response
 
 router = APIRouter(prefix="/api/v1/complaints", tags=["complaints"], responses=ERROR_RESPONSES)
 ComplaintId = Annotated[int, Path(ge=1, le=2**31 - 1)]
@@ -129,7 +130,8 @@ async def post_complaint(
     rate). Check ``GET /api/v1/complaints/duplicates`` first and "+1" instead when the
     same problem is already reported."""
     data = await photo.read(MAX_PHOTO_BYTES + 1) if photo is not None else b""
-    done = service.submit(
+    done = await run_in_threadpool(
+        service.submit,
         store,
         ComplaintIn(
             service_code=service_code,
@@ -164,6 +166,47 @@ def duplicates(
 @router.post("/{complaint_id}/support", summary='"+1": I have the same problem')
 def support(complaint_id: ComplaintId, body: Support, store: StoreDep) -> FastJSONResponse:
     return FastJSONResponse(service.support(store, complaint_id, body.supporter))
+
+
+TokenHeader = Annotated[
+    str | None,
+    Header(
+        alias="X-Complaint-Token",
+        description="The complaint's token; a header, unlike a path, stays out of access logs",
+    ),
+]
+
+
+def _header_token(token: str | None) -> str:
+    if not token or not 8 <= len(token) <= 100:
+        raise InvalidInput(
+            "send the complaint token in the X-Complaint-Token header "
+            "(ส่ง token ของเรื่องร้องเรียนในส่วนหัว X-Complaint-Token)",
+            field="X-Complaint-Token",
+        )
+    return token
+
+
+@router.get("/follow", summary="Follow a complaint (token in the X-Complaint-Token header)")
+def follow_by_header(store: StoreDep, x_complaint_token: TokenHeader = None) -> FastJSONResponse:
+    """Like ``GET /follow/{token}``, with the token in a header: preferred, since paths end
+    up in logs and browser histories."""
+    return FastJSONResponse(service.follow(store, _header_token(x_complaint_token)))
+
+
+@router.post("/follow/reopen", summary="Reopen a resolved complaint (token in a header)")
+def reopen_by_header(
+    body: Reopen, store: StoreDep, x_complaint_token: TokenHeader = None
+) -> FastJSONResponse:
+    return FastJSONResponse(service.reopen(store, _header_token(x_complaint_token), body.reason))
+
+
+@router.post("/follow/rate", summary="Rate the handling, 1–5 stars (token in a header)")
+def rate_by_header(
+    body: Rating, store: StoreDep, x_complaint_token: TokenHeader = None
+) -> FastJSONResponse:
+    token = _header_token(x_complaint_token)
+    return FastJSONResponse(service.rate(store, token, body.stars, body.comment))
 
 
 @router.get("/follow/{token}", summary="Follow a complaint with its token")
@@ -203,7 +246,7 @@ def photo(
     complaint_id: ComplaintId, photo_id: Annotated[int, Path(ge=1, le=2**31 - 1)], store: StoreDep
 ) -> Response:
     kind, data = service.get_photo(store, complaint_id, photo_id)
-    return Response(data, media_type=kind)
+    return photo_response(kind, data)
 
 
 # ---- officers ----------------------------------------------------------------------------
@@ -321,7 +364,7 @@ async def add_photo(
     photo: Annotated[UploadFile, File(description="JPEG, PNG or WebP ≤ 5 MB")],
 ) -> FastJSONResponse:
     data = await photo.read(MAX_PHOTO_BYTES + 1)
-    pid = service.add_photo(store, complaint_id, stage, data, who.name)
+    pid = await run_in_threadpool(service.add_photo, store, complaint_id, stage, data, who.name)
     return FastJSONResponse(
         {"id": pid, "url": f"/api/v1/complaints/{complaint_id}/photos/{pid}"}, status_code=201
     )

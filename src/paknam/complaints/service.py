@@ -7,6 +7,7 @@ caller's transaction.
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import sqlalchemy as sa
@@ -18,6 +19,7 @@ from paknam.complaints.hooks import emit
 from paknam.complaints.records import PUBLIC_COLUMNS, event_dicts, fetch_row, officer_views
 from paknam.complaints.schema import complaints as table
 from paknam.complaints.workflow import CLOSED, OPEN, check_state
+from paknam.core.media import clean_photo
 from paknam.core.store import Store
 from paknam.core.timeutil import now_s
 
@@ -25,6 +27,8 @@ from paknam.core.timeutil import now_s
 def submit(store: Store, c: intake.ComplaintIn, *, now: int | None = None) -> dict[str, Any]:
     """Store a complaint; returns ``{"id", "token", "complaint"}`` (token shown once)."""
     suggested = suggest_for_text(c.description) if c.description else None
+    if 0 < len(c.photos) <= intake.MAX_PHOTOS:  # re-encoded before the write lock is taken
+        c = dataclasses.replace(c, photos=[clean_photo(p) for p in c.photos])
     with store.write() as conn:
         done = intake.submit(conn, c, now=now, suggested=suggested)
         view = officer_views(conn, [fetch_row(conn, done.complaint_id)], now or now_s())[0]
@@ -142,6 +146,7 @@ def add_photo(
     *,
     now: int | None = None,
 ) -> int:
+    data = clean_photo(data) if data else data  # before the write lock is taken
     with store.write() as conn:
         pid, changes = handling.add_photo(conn, complaint_id, stage, data, actor, now or now_s())
     emit(changes)

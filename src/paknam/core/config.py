@@ -14,6 +14,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 
 DEFAULT_SQLITE_FILE = "paknam.sqlite3"
+DEFAULT_PUBLIC_BASE_URL = "http://127.0.0.1:8000"
 
 
 class Settings(BaseSettings):
@@ -39,12 +40,16 @@ class Settings(BaseSettings):
         description="Folder for trained models (e.g. the complaint text classifier)",
     )
     public_base_url: str = Field(
-        default="http://127.0.0.1:8000",
-        description="The address citizens reach the platform at (links in feeds and messages)",
+        default=DEFAULT_PUBLIC_BASE_URL,
+        description="The address citizens reach the platform at: every link in the Atom "
+        "feed, CAP documents, alert messages and photo URLs starts with it (never with the "
+        "request's Host header). Set it in production.",
     )
-    secret_key_file: str = Field(
-        default="paknam-secret.key",
-        description="Key for personal data encrypted at rest; created (mode 0600) if absent",
+    secret_key_file: str | None = Field(
+        default=None,
+        description="Key for personal data encrypted at rest; created (mode 0600) if absent. "
+        "Default: $XDG_CONFIG_HOME/paknam/secret.key (~/.config/paknam/secret.key), or "
+        "paknam-secret.key in the working directory when that older key exists",
     )
     secret_key: str | None = Field(
         default=None, description="The key itself (Fernet, base64); overrides secret_key_file"

@@ -4,11 +4,15 @@ SQLite runs in WAL mode with ``synchronous=NORMAL``: a committed transaction sur
 crash of the process (kill -9); only a power loss can lose the last transactions (use
 PostgreSQL where that matters; see docs/deploy.md).
 Write transactions on SQLite start with ``BEGIN IMMEDIATE`` so concurrent writers queue
-on the busy timeout instead of failing on a lock upgrade.
+on the busy timeout instead of failing on a lock upgrade. A new SQLite file is created with
+mode 0600 (owner only: it holds complaints, photos and encrypted addresses); SQLite gives its
+``-wal`` and ``-shm`` files the same mode.
 """
 
 from __future__ import annotations
 
+import logging
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import resources
@@ -23,6 +27,7 @@ from sqlalchemy.engine import Connection, Engine, make_url
 from paknam.core.config import redact_url
 from paknam.core.errors import StoreUnavailable
 
+log = logging.getLogger(__name__)
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
 
@@ -41,12 +46,30 @@ def create_engine(url: str) -> Engine:
     )
 
 
+def _create_private(path: Path) -> None:
+    """Create the SQLite file ``path`` empty with mode 0600 unless it exists (an empty file is
+    an empty database); warn when an existing one is readable by other users."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        if path.stat().st_mode & 0o077:
+            log.warning(
+                "database file %s is readable by other users: chmod 600 it (and its -wal and "
+                "-shm files) unless that is meant",
+                path,
+            )
+        return
+    os.close(fd)
+
+
 def _sqlite_engine(url: str) -> Engine:
     database = make_url(url).database
     if database and database != ":memory:":
         parent = Path(database).expanduser().resolve().parent
         if not parent.is_dir():
             raise StoreUnavailable(f"folder {parent} of the SQLite file does not exist")
+        if not database.startswith("file:"):
+            _create_private(Path(database))
     engine = sa.create_engine(
         url,
         connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},

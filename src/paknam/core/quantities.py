@@ -102,6 +102,9 @@ QUANTITIES: tuple[Quantity, ...] = (
     _Q("wind_direction", "ทิศทางลม", "Wind direction (from)", "deg", 0, 360, "environment"),
     _Q("air_pressure", "ความกดอากาศ", "Air pressure", "hPa", 850, 1100, "environment"),
     _Q("rainfall", "ปริมาณฝน", "Rainfall", "mm", 0, 500, "environment"),
+    # rain of the 24 h ending at the observation time (ThaiWater rain_24h); Thailand's
+    # wettest days are below 1,000 mm
+    _Q("rainfall_24h", "ปริมาณฝนสะสม 24 ชม.", "Rainfall, last 24 h", "mm", 0, 1500, "environment"),
     _Q("ghi", "ความเข้มรังสีอาทิตย์แนวราบ", "Global horizontal irradiance", "W/m²", 0, 1600, "energy"),
     _Q("poa_irradiance", "ความเข้มรังสีบนแผง", "Plane-of-array irradiance", "W/m²", 0, 1600, "energy"),
     # --- water quality (surface water, grab samples or sondes) ---

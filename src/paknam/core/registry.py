@@ -86,6 +86,11 @@ class Indicator:
     period : what the value covers (e.g. ``"2026"``, ``"2568-1"``).
     status : on_track, off_track, insufficient_data, no_data, error (or info).
     details : everything else the domain wants to show (method, coverage, notes).
+    basis : what the value stands on: ``measured`` (the platform's own observations and
+        records), ``replayed`` (real recorded samples shifted in time, the demo),
+        ``simulated`` (simulated stations or sites), ``sample`` (invented sample records)
+        or ``mixed``. Anything but ``measured`` is never judged on_track/off_track by a
+        domain that knows it, and the board labels it.
     """
 
     id: str
@@ -99,6 +104,7 @@ class Indicator:
     period: Any
     status: str
     details: Mapping[str, Any] = field(default_factory=dict)
+    basis: str = "measured"
     extra: Mapping[str, Any] = field(default_factory=dict)
     """Further top-level keys of the record (kept as the domain gave them)."""
 
@@ -123,6 +129,34 @@ class Indicator:
         d["details"] = dict(self.details)
         d.update(self.extra)
         return d
+
+
+def basis_of(metas: Sequence[Mapping[str, Any]]) -> str:
+    """The :attr:`Indicator.basis` of a value computed from stations (or sites) with these
+    metadata: ``simulated`` / ``replayed`` / ``sample`` flags, else ``measured``."""
+
+    def one(meta: Mapping[str, Any]) -> str:
+        if meta.get("simulated"):
+            return "simulated"
+        if meta.get("replayed"):
+            return "replayed"
+        return "sample" if meta.get("sample") and meta.get("invented") else "measured"
+
+    kinds = {one(m) for m in metas}
+    if not kinds:
+        return "measured"
+    return kinds.pop() if len(kinds) == 1 else "mixed"
+
+
+def with_basis(record: dict[str, Any], basis: str) -> dict[str, Any]:
+    """The record labelled with its ``basis``; a value not wholly measured is never
+    judged on or off track (status ``insufficient_data``, the judgement kept in
+    ``details["status_if_measured"]``)."""
+    out = {**record, "basis": basis}
+    if basis != "measured" and record.get("status") in ("on_track", "off_track"):
+        out["status"] = "insufficient_data"
+        out["details"] = {**(record.get("details") or {}), "status_if_measured": record["status"]}
+    return out
 
 
 IndicatorSource = Callable[["Store", "int | None"], Sequence[Indicator]]
@@ -165,11 +199,46 @@ class Rule:
 
 
 @dataclass(frozen=True, slots=True)
-class DemoStep:
-    """Loads a domain's part of the demo; returns lines for people. ``order``: domains
-    whose data others build on load first (stations before rules)."""
+class HeldReadings:
+    """Recorded readings a demo holds back to stream live (parallel sequences; ``times``
+    already shifted, epoch s; the station's metadata says by how much)."""
 
-    load: Callable[[Store], Sequence[str]]
+    stations: Sequence[str]
+    quantities: Sequence[str]
+    times: Sequence[int]
+    values: Sequence[float]
+
+
+@dataclass
+class DemoPlan:
+    """How the demo places its recorded samples in time.
+
+    now : the recorded samples are shifted (by whole hours, labelled ``replayed`` with the
+        offset) so that they reach this time; ``None``: loaded at their recorded times.
+    hold_back_s : readings within this many seconds before ``now`` (and any after it) are
+        not loaded but appended to ``held``, for the live demo to stream through the real
+        ingest path.
+    """
+
+    now: int | None = None
+    hold_back_s: int = 0
+    held: list[HeldReadings] = field(default_factory=list)
+
+    def shift_for(self, recorded_end: int, step_s: int = 3600, lead_s: int = 0) -> int:
+        """Offset [s, a multiple of ``step_s``] that moves ``recorded_end`` to just before
+        ``now + lead_s`` (0 without ``now``)."""
+        if self.now is None:
+            return 0
+        return max((self.now + lead_s - recorded_end) // step_s * step_s, 0)
+
+
+@dataclass(frozen=True, slots=True)
+class DemoStep:
+    """Loads a domain's part of the demo following the :class:`DemoPlan`; returns lines
+    for people. ``order``: domains whose data others build on load first (stations before
+    rules)."""
+
+    load: Callable[[Store, DemoPlan], Sequence[str]]
     order: int = 50
 
 
@@ -340,8 +409,10 @@ def stale_checks() -> list[StaleCheck]:
 __all__ = [
     "PLATFORM_KINDS",
     "CapEvent",
+    "DemoPlan",
     "DemoStep",
     "Domain",
+    "HeldReadings",
     "Indicator",
     "IndicatorSource",
     "RegistryError",
@@ -349,6 +420,7 @@ __all__ = [
     "RuleRun",
     "StaleCheck",
     "WarningKind",
+    "basis_of",
     "check",
     "commands_in",
     "domain",
@@ -358,4 +430,5 @@ __all__ = [
     "stale_checks",
     "tables_of",
     "warning_kinds",
+    "with_basis",
 ]

@@ -7,7 +7,8 @@ meant Thai time or UTC).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
@@ -76,9 +77,60 @@ def local_iso(dt: datetime) -> str:
     return to_local_iso(int(as_utc(dt).timestamp()))
 
 
+_clock: Callable[[], float] = time.time
+
+
+def set_clock(clock: Callable[[], float] | None) -> None:
+    """Make ``clock`` (epoch seconds) the platform's "now" in this process; ``None``: the
+    system clock again.
+
+    Only the live demo does this (its catch-up clock, :class:`CatchUpClock`): rules, the
+    freshness of evidence, warnings, alerts, the outbox and the stations' ``stale`` flags
+    read the time through :func:`now_s` / :func:`utcnow`. Record stamps (``created_at``)
+    keep the system clock.
+    """
+    global _clock
+    _clock = time.time if clock is None else clock
+
+
 def now_s() -> int:
-    """Current epoch seconds."""
-    return int(datetime.now(UTC).timestamp())
+    """Current epoch seconds (the platform clock, see :func:`set_clock`)."""
+    return int(_clock())
+
+
+def now_float() -> float:
+    """Current epoch seconds with a fraction (the platform clock)."""
+    return _clock()
+
+
+def utcnow() -> datetime:
+    """The platform clock as an aware UTC datetime."""
+    return datetime.fromtimestamp(_clock(), UTC)
+
+
+class CatchUpClock:
+    """A clock that starts ``behind_s`` seconds in the past and runs ``speed`` times
+    faster than the system clock until it has caught up; from then on it is the system
+    clock. It never runs ahead of the system clock, so nothing it stamps is in the future.
+    """
+
+    def __init__(self, behind_s: float, speed: float, start: float | None = None) -> None:
+        if speed < 1:
+            raise ValueError(f"speed must be ≥ 1, got {speed}")
+        if behind_s < 0:
+            raise ValueError(f"behind_s must be ≥ 0, got {behind_s}")
+        self.real_start = time.time() if start is None else start
+        self.demo_start = self.real_start - behind_s
+        self.speed = speed
+
+    def __call__(self) -> float:
+        real = time.time()
+        return min(real, self.demo_start + (real - self.real_start) * self.speed)
+
+    def caught_up_at(self) -> float:
+        """System time at which the clock meets the system clock."""
+        behind = self.real_start - self.demo_start
+        return self.real_start + behind / (self.speed - 1) if self.speed > 1 else float("inf")
 
 
 THAI_MONTHS = ("ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.",

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -21,7 +21,7 @@ from sqlalchemy.engine import Connection
 
 from paknam.core.errors import InvalidInput
 from paknam.core.schema import warnings as table
-from paknam.core.timeutil import as_utc, local_iso, to_utc
+from paknam.core.timeutil import as_utc, local_iso, to_utc, utcnow
 
 SEVERITIES = ("minor", "moderate", "severe", "extreme")
 """CAP 1.2 severities, mildest first."""
@@ -91,7 +91,7 @@ def sync_warnings(
 ) -> SyncResult:
     """Make the active warnings of ``domain``/``kinds`` for the ``evaluated`` stations match
     ``signals``: raise new ones, update the rest, clear those no longer signalled."""
-    now = datetime.now(UTC)
+    now = utcnow()
     kinds = set(kinds)
     evaluated = set(evaluated)
     if conn.dialect.name == "postgresql":  # one sync per domain at a time (SQLite: one writer)

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from paknam.core.errors import Conflict, InvalidInput
-from paknam.core.media import photo_type
+from paknam.core.media import clean_photo
 from paknam.core.stations import district_locator, list_districts
 from paknam.core.timeutil import BANGKOK
 from paknam.economy import search_text
@@ -272,10 +272,10 @@ def feature_collection(features: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def add_photo(conn: Connection, place_id: str, data: bytes) -> dict[str, Any]:
-    """Store an uploaded photo checked by its magic bytes (JPEG, PNG, WebP, ≤ 5 MB)."""
+    """Store an uploaded photo (JPEG, PNG, WebP ≤ 5 MB), re-encoded by :func:`clean_photo`."""
     if conn.execute(sa.select(places.c.id).where(places.c.id == place_id)).first() is None:
         raise UnknownPlace(f"place {place_id!r} does not exist")
-    kind = photo_type(data)
+    photo = clean_photo(data)
     count = conn.execute(
         sa.select(sa.func.count()).where(place_photos.c.place_id == place_id)
     ).scalar()
@@ -283,10 +283,17 @@ def add_photo(conn: Connection, place_id: str, data: bytes) -> dict[str, Any]:
         raise InvalidInput(f"place {place_id!r} already has {MAX_PHOTOS} photos", field="photo")
     pid = conn.execute(
         place_photos.insert().values(
-            place_id=place_id, photo_type=kind, data=data, created_at=datetime.now(UTC)
+            place_id=place_id,
+            photo_type=photo.content_type,
+            data=photo,
+            created_at=datetime.now(UTC),
         )
     ).inserted_primary_key[0]  # type: ignore[index]
-    return {"id": pid, "type": kind, "url": f"/api/v1/economy/places/{place_id}/photos/{pid}"}
+    return {
+        "id": pid,
+        "type": photo.content_type,
+        "url": f"/api/v1/economy/places/{place_id}/photos/{pid}",
+    }
 
 
 def get_photo(conn: Connection, place_id: str, photo_id: int) -> tuple[str, bytes]:

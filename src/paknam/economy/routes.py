@@ -20,7 +20,7 @@ from paknam.core.errors import InvalidInput
 from paknam.core.http.deps import OfficerDep, StoreDep, time_param
 from paknam.core.http.pagination import PageDep
 from paknam.core.http.responses import ERROR_RESPONSES, FastJSONResponse, GeoJSONResponse
-from paknam.core.media import MAX_PHOTO_BYTES
+from paknam.core.media import MAX_PHOTO_BYTES, photo_response
 from paknam.economy import service
 from paknam.economy.catalogue import feature_collection
 from paknam.economy.categories import all_categories
@@ -117,7 +117,7 @@ def get_photo(
     place_id: PlaceId, photo_id: Annotated[int, Path(ge=1, le=2**31 - 1)], store: StoreDep
 ) -> Response:
     kind, data = service.get_photo(store, place_id, photo_id)
-    return Response(data, media_type=kind)
+    return photo_response(kind, data)
 
 
 def _month(value: str | None) -> tuple[int, int] | None:

@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
+from paknam.core.media import clean_photo
 from paknam.core.registry import Indicator
 from paknam.core.store import Store
 from paknam.core.tabular import Table, parse_table
@@ -89,7 +90,8 @@ def upsert_places(store: Store, new: Iterable[PlaceCreate]) -> int:
 
 
 def add_photo(store: Store, place_id: str, data: bytes) -> dict[str, Any]:
-    """Store an uploaded photo (JPEG, PNG or WebP by its magic bytes, ≤ 5 MB)."""
+    """Store an uploaded photo (JPEG, PNG or WebP ≤ 5 MB), re-encoded without metadata."""
+    data = clean_photo(data)  # before the write lock is taken
     with store.write() as conn:
         return catalogue.add_photo(conn, place_id, data)
 

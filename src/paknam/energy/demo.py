@@ -72,9 +72,29 @@ def citylearn_sample() -> pd.DataFrame:
     return out
 
 
-def _load_citylearn(store: Store, result: DemoEnergyResult) -> None:
+def years_to_recent(index: pd.DatetimeIndex, now: int | None) -> int:
+    """Whole years that bring the sample's last interval into the 12 months before
+    ``now`` (0 without ``now``): the season and the hour of day are kept."""
+    if now is None:
+        return 0
+    end = index.max().tz_convert(BANGKOK)
+    at = pd.Timestamp(now, unit="s", tz="UTC").tz_convert(BANGKOK)
+    years = at.year - end.year
+    while years > 0 and end + pd.DateOffset(years=years) > at:
+        years -= 1
+    return max(years, 0)
+
+
+def _load_citylearn(store: Store, result: DemoEnergyResult, shift_to: int | None) -> None:
     data = citylearn_sample()
-    t = data.index.as_unit("s").asi8
+    years = years_to_recent(pd.DatetimeIndex(data.index), shift_to)
+    if years:
+        data.index = pd.DatetimeIndex(data.index) + pd.DateOffset(years=years)
+        result.notes.append(
+            f"the simulated CityLearn homes are replayed {years} years later "
+            "(recorded 2016-08/10) / ข้อมูลจำลองเลื่อนเวลามาเป็นปีปัจจุบัน"
+        )
+    t = pd.DatetimeIndex(data.index).as_unit("s").asi8
     for i, (home, kw) in enumerate(CITYLEARN_KW.items()):
         sid = f"sim-citylearn-{home}"
         if not _exists(store, sid):
@@ -180,10 +200,17 @@ def _load_cuee(store: Store, shared: Path, result: DemoEnergyResult) -> None:
     result.observations_stored += r.stored
 
 
-def load_demo_energy(store: Store, shared_dir: Path | None = None) -> DemoEnergyResult:
-    """Register and fill the demo energy sites (idempotent: a second run adds nothing)."""
+def load_demo_energy(
+    store: Store, shared_dir: Path | None = None, *, shift_to: int | None = None
+) -> DemoEnergyResult:
+    """Register and fill the demo energy sites (idempotent: a second run adds nothing).
+
+    ``shift_to``: move the simulated CityLearn homes by whole years so that their months
+    fall in the 12 months before this time (the live demo); the real CUEE rooftop keeps
+    its recorded times.
+    """
     result = DemoEnergyResult()
-    _load_citylearn(store, result)
+    _load_citylearn(store, result, shift_to)
     _load_cuee(store, shared_dir or _shared_dir(), result)
     return result
 

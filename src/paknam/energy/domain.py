@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from paknam.core.registry import (
     CapEvent,
+    DemoPlan,
     DemoStep,
     Domain,
     Indicator,
@@ -41,10 +42,10 @@ def _checks(store: Store) -> RuleRun:
     return RuleRun(r.raised, r.updated, r.cleared, [line])
 
 
-def _demo(store: Store) -> list[str]:
+def _demo(store: Store, plan: DemoPlan) -> list[str]:
     from paknam.energy.demo import load_demo_energy
 
-    en = load_demo_energy(store)
+    en = load_demo_energy(store, shift_to=plan.now)
     return [
         f"energy: sites added {', '.join(en.sites_added) or 'none'}; "
         f"{en.observations_stored} observations (sim-* sites are SIMULATED)",

@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy.engine import Connection
 
+from paknam.core.registry import with_basis
 from paknam.core.timeutil import BANGKOK, now_s
 from paknam.energy.community import list_communities
 from paknam.energy.periods import year_bounds
@@ -128,7 +129,10 @@ def alternative_share_indicator(
         status = "insufficient_data"
     else:
         status = "on_track" if value >= target else "off_track"
-    return {
+    sim = set(now["simulated_sites"])
+    real = set(now["sites"]) - sim
+    basis = "measured" if not sim else ("simulated" if not real else "mixed")
+    record = {
         "id": INDICATOR_ID,
         "domain": "energy",
         "name_th": "สัดส่วนการใช้พลังงานทางเลือกต่อการใช้ไฟฟ้าทั้งหมด",
@@ -150,3 +154,4 @@ def alternative_share_indicator(
             "includes_simulated": bool(now["simulated_sites"] or base["simulated_sites"]),
         },
     }
+    return with_basis(record, basis)

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from paknam.core.registry import (
     CapEvent,
+    DemoPlan,
     DemoStep,
     Domain,
     Indicator,
@@ -41,11 +42,11 @@ def _checks(store: Store) -> RuleRun:
     return RuleRun(r.raised, r.updated, r.cleared, lines)
 
 
-def _demo(store: Store) -> list[str]:
+def _demo(store: Store, plan: DemoPlan) -> list[str]:
     from paknam.core.config import redact_url
     from paknam.environment.demo import load_demo
 
-    added, result = load_demo(store)
+    added, result = load_demo(store, plan)
     return [
         f"demo data: {added} new station(s); {result.received} observations read, "
         f"{result.stored} stored, {result.unchanged} already there  [{redact_url(store.url)}]"

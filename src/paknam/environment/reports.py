@@ -19,7 +19,7 @@ from sqlalchemy.engine import Connection
 
 from paknam.core.errors import InvalidInput, NotFound
 from paknam.core.geo import PROVINCE_BBOX, distance_m
-from paknam.core.media import photo_type
+from paknam.core.media import clean_photo
 from paknam.core.stations import district_locator
 from paknam.core.timeutil import as_utc, now_s, to_local_iso, to_utc
 from paknam.environment.schema import citizen_reports as table
@@ -65,7 +65,7 @@ def add_report(conn: Connection, report: ReportIn) -> dict[str, Any]:
         )
     if report.observed_at > now_s() + 600:
         raise InvalidInput("observed_at is in the future", field="observed_at")
-    kind = photo_type(report.photo) if report.photo else None
+    photo = clean_photo(report.photo) if report.photo else None
     district = district_locator(conn).locate(report.lon, report.lat)
     key = conn.execute(
         table.insert().values(
@@ -75,8 +75,8 @@ def add_report(conn: Connection, report: ReportIn) -> dict[str, Any]:
             lat=report.lat,
             district_code=district,
             observed_at=to_utc(report.observed_at),
-            photo_type=kind,
-            photo=report.photo,
+            photo_type=photo.content_type if photo else None,
+            photo=photo,
             status="new",
             created_at=datetime.now(UTC),
         )

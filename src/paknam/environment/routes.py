@@ -20,7 +20,7 @@ from paknam.core.http.cache import JSON, LIVE, NOT_MODIFIED, cached_response
 from paknam.core.http.deps import StoreDep, time_param
 from paknam.core.http.pagination import PageDep
 from paknam.core.http.responses import ERROR_RESPONSES, FastJSONResponse, json_bytes
-from paknam.core.media import MAX_PHOTO_BYTES
+from paknam.core.media import MAX_PHOTO_BYTES, photo_response
 from paknam.core.timeutil import now_s, to_local_iso
 from paknam.environment import reports, service
 from paknam.environment.wqi.daily import station_wqi_periods
@@ -131,7 +131,7 @@ def get_report_photo(
     report_id: Annotated[int, Path(ge=1, le=2**31 - 1)], store: StoreDep
 ) -> Response:
     kind, data = service.report_photo(store, report_id)
-    return Response(data, media_type=kind)
+    return photo_response(kind, data)
 
 
 @router.get("/stations/{station_id}/reports", summary="Citizens' reports near a station")

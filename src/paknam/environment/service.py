@@ -17,6 +17,7 @@ values (:mod:`.aqi`, :mod:`.wqi`, :mod:`.attribution`, :mod:`.rules`, :mod:`.ind
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Sequence
 from typing import Any
@@ -25,8 +26,9 @@ import numpy as np
 import pandas as pd
 
 from paknam.core.errors import InvalidInput
+from paknam.core.media import clean_photo
 from paknam.core.models import StationPublic
-from paknam.core.registry import Indicator
+from paknam.core.registry import Indicator, basis_of, with_basis
 from paknam.core.store import Store
 from paknam.core.timeutil import BANGKOK
 from paknam.core.warnings import Signal, SyncResult
@@ -189,11 +191,17 @@ def wqi_indicator(store: Store, year: int, baseline_year: int) -> dict[str, Any]
 
 
 def indicator_records(store: Store, year: int | None = None) -> list[Indicator]:
-    """The domain's indicators for the board (good-air time, WQI); default: this year."""
+    """The domain's indicators for the board (good-air time, WQI); default: this year.
+    Each says its basis (replayed or simulated stations are labelled, never judged)."""
     y = year or dt.datetime.now(BANGKOK).year
+    meta = {s.id: s.meta for s in store.list_stations()}
+    air = good_air_indicator(store, y, y - 1)
+    air_ids = [k for k, v in air["details"]["year"]["stations"].items() if v["valid_hours"]]
+    water = wqi_indicator(store, y, y - 1)
+    water_ids = list(water["stations_compared"])
     return [
-        Indicator.from_dict(good_air_indicator(store, y, y - 1)),
-        Indicator.from_dict(wqi_indicator(store, y, y - 1)),
+        Indicator.from_dict(with_basis(air, basis_of([meta[i] for i in air_ids if i in meta]))),
+        Indicator.from_dict(with_basis(water, basis_of([meta[i] for i in water_ids if i in meta]))),
     ]
 
 
@@ -345,6 +353,8 @@ def run_environment_checks(store: Store) -> SyncResult:
 
 def add_report(store: Store, report: reports.ReportIn) -> dict[str, Any]:
     """Store a citizen's report (one transaction) and answer it as stored."""
+    if report.photo:  # decoded and re-encoded before the write lock is taken
+        report = dataclasses.replace(report, photo=clean_photo(report.photo))
     with store.write() as conn:
         return reports.add_report(conn, report)
 

@@ -27,7 +27,7 @@ from paknam.core.notify.schema import messages
 from paknam.core.notify.subscribers import TOPICS
 from paknam.core.registry import CapEvent, WarningKind, warning_kinds
 from paknam.core.stations import district_codes, districts_by_code, find_station
-from paknam.core.timeutil import as_utc, english_datetime, thai_datetime
+from paknam.core.timeutil import as_utc, english_datetime, thai_datetime, utcnow
 from paknam.core.warnings import SEVERITIES, active_warnings, get_warning
 from paknam.governance.cap import AreaSpec, build_alert, reference
 from paknam.governance.errors import AlertNotActive
@@ -90,7 +90,7 @@ class AlertSpec:
 
 
 def _now() -> datetime:
-    return datetime.now(UTC).replace(microsecond=0)
+    return utcnow().replace(microsecond=0)
 
 
 def _district_area(conn: Connection, codes: list[str]) -> tuple[str, str, Any]:
@@ -578,7 +578,7 @@ def list_alerts(
     rows = conn.execute(
         sa.select(alerts).where(alerts.c.id.in_(newest)).order_by(alerts.c.id.desc())
     )
-    now = datetime.now(UTC)
+    now = utcnow()
     out: list[dict[str, Any]] = []
     skipped = 0
     for row in rows:
@@ -600,7 +600,7 @@ CANCEL_IN_FEED = timedelta(hours=24)
 
 def feed_alerts(conn: Connection, *, base_url: str = "") -> list[dict[str, Any]]:
     """What the Atom feed lists: the active alerts and, for a day, the Cancels."""
-    now = datetime.now(UTC)
+    now = utcnow()
     out = []
     for a in list_alerts(conn, state="all", base_url=base_url, limit=1000):
         if a["state"] == "active" or (
@@ -614,7 +614,7 @@ def get_alert(conn: Connection, alert_id: int, base_url: str = "") -> dict[str, 
     """One CAP message with its thread's other messages."""
     thread = _thread(conn, alert_id)
     row = next(m for m in thread if m.id == alert_id)
-    now = datetime.now(UTC)
+    now = utcnow()
     state = "active" if thread[-1].id == alert_id and _state(row, now) == "active" else "past"
     d = _public(row, state, base_url)
     d["thread"] = [

@@ -25,7 +25,7 @@ from paknam.core.notify.schema import messages
 from paknam.core.notify.subscribers import reachable
 from paknam.core.registry import Indicator
 from paknam.core.store import Store
-from paknam.core.timeutil import BANGKOK
+from paknam.core.timeutil import BANGKOK, now_float
 from paknam.governance.schema import alerts
 
 REACHABLE_TARGET = 50_000
@@ -73,7 +73,7 @@ def delivery_time_indicator(store: Store, year: int | None = None) -> dict[str, 
         )
         ids = [int(r.mid) for r in conn.execute(first_alert)]
         stats = [message_stats(conn, i) for i in sorted(ids)]
-    now = datetime.now(UTC).timestamp()
+    now = now_float()
     times: list[float] = []
     missed = 0
     for st in stats:

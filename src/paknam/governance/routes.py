@@ -39,7 +39,9 @@ Topic = Literal["flood", "air", "water", "news"]
 
 
 def _base(request: Request) -> str:
-    return str(request.base_url).rstrip("/")
+    """The base of the Atom and CAP links: ``public_base_url``, never the request's ``Host``
+    (a forged Host would otherwise put another site's address in feeds that are cached)."""
+    return _link_base()
 
 
 def _link_base() -> str:

@@ -57,3 +57,23 @@ def load_simulated_water_level(store: Store, now: int | None = None) -> IngestRe
         times[keep],
         values[keep],
     )
+
+
+HINDCAST_DAYS = 30
+HINDCAST_EVERY_H = 12
+
+
+def hindcast_simulated(store: Store, now: int | None = None) -> int:
+    """Forecasts of the **simulated** station as the service would have issued them every
+    ``HINDCAST_EVERY_H`` h over the ``HINDCAST_DAYS`` days that end 3 days before now (so
+    that each can be checked against what followed): what the accuracy indicator scores,
+    shown apart as simulated. Idempotent (a forecast per issue time)."""
+    from paknam.living.service import hindcast_station
+
+    now = now_s() if now is None else now
+    last = now - 72 * 3600
+    last -= last % (HINDCAST_EVERY_H * 3600)
+    issues = [
+        last - k * HINDCAST_EVERY_H * 3600 for k in range(HINDCAST_DAYS * 24 // HINDCAST_EVERY_H)
+    ]
+    return hindcast_station(store, store.get_station(SIMULATED_ID), issues)

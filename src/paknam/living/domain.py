@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from paknam.core.registry import (
     CapEvent,
+    DemoPlan,
     DemoStep,
     Domain,
     Rule,
@@ -49,12 +50,14 @@ def _forecasts(store: Store) -> RuleRun:
     )
 
 
-def _demo(store: Store) -> list[str]:
-    from paknam.living.demo import load_simulated_water_level
+def _demo(store: Store, plan: DemoPlan) -> list[str]:
+    from paknam.living.demo import hindcast_simulated, load_simulated_water_level
 
-    sim = load_simulated_water_level(store)
+    sim = load_simulated_water_level(store, plan.now)
+    past = hindcast_simulated(store, plan.now)
     return [
-        f"SIMULATED water level (sim-pomphrachun, labelled as such): {sim.stored} new hourly values"
+        f"SIMULATED water level (sim-pomphrachun, labelled as such): {sim.stored} new hourly "
+        f"values; {past} past forecasts re-issued without look-ahead (for the accuracy check)"
     ]
 
 

@@ -34,7 +34,7 @@ import numpy as np
 from paknam.core import observations, stations, warning_history
 from paknam.core.errors import NotFound
 from paknam.core.models import StationPublic
-from paknam.core.registry import Indicator
+from paknam.core.registry import Indicator, basis_of, with_basis
 from paknam.core.store import Store
 from paknam.core.timeutil import BANGKOK, to_local_iso
 from paknam.living import store as living_store
@@ -472,12 +472,40 @@ def warning_accuracy_indicator(store: Store, year: int | None = None) -> dict[st
     )
 
 
+SIMULATED_VALUE_NOTE = (
+    "No real station has data for this: the value shown is the SIMULATED station's, for "
+    "demonstration only, never for a report / ไม่มีข้อมูลจากสถานีจริง ค่าที่แสดงมาจาก"
+    "สถานีจำลอง ใช้สาธิตเท่านั้น ห้ามใช้รายงาน"
+)
+
+
+def with_simulated_fallback(record: dict[str, Any], simulated_value: Any) -> dict[str, Any]:
+    """Where no real station gives a value but the simulated ones do, show theirs,
+    labelled ``basis: simulated`` and never judged (status ``insufficient_data``)."""
+    if record["value"] is not None or simulated_value is None:
+        return record
+    return {
+        **record,
+        "value": simulated_value,
+        "basis": "simulated",
+        "status": "insufficient_data",
+        "details": {**record["details"], "basis_note": SIMULATED_VALUE_NOTE},
+    }
+
+
 def living_indicators(store: Store, year: int | None = None) -> list[dict[str, Any]]:
     """The three Smart Living records for the indicator board."""
+    length = monitoring_length_indicator(store, year)
+    metas = {s.id: s.meta for s in store.list_stations()}
+    length = with_basis(
+        length, basis_of([metas[i] for i in length["details"]["year"]["stations"] if i in metas])
+    )
+    lead = warning_lead_indicator(store, year)
+    accuracy = warning_accuracy_indicator(store, year)
     return [
-        monitoring_length_indicator(store, year),
-        warning_lead_indicator(store, year),
-        warning_accuracy_indicator(store, year),
+        with_simulated_fallback(length, length["details"]["year"]["simulated"]["km"] or None),
+        with_simulated_fallback(lead, lead["details"]["simulated"]["median_h"]),
+        with_simulated_fallback(accuracy, accuracy["details"]["simulated"]["csi"]),
     ]
 
 

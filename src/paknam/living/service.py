@@ -75,9 +75,18 @@ def _observations(store: Store, station_id: str) -> tuple[np.ndarray, np.ndarray
     return times, values
 
 
-def _columns(fc: Forecast) -> dict[str, np.ndarray]:
+def _uses_prior(station: StationPublic, times: np.ndarray) -> bool:
+    """A record too short for the annual tides at a Samut Prakan station borrows the upper
+    Gulf's seasonal cycle."""
+    span_days = (times[-1] - times[0]) / 86400
+    return bool(span_days < SHORT_RECORD_DAYS) and (
+        bool(station.meta.get("seasonal_prior")) or (station.district_code or "").startswith("11")
+    )
+
+
+def _columns(fc: Forecast, use_prior: bool = False) -> dict[str, np.ndarray]:
     times = np.asarray(fc.times).astype("datetime64[s]").astype(np.int64)
-    return {
+    columns = {
         "time_s": times,
         "value": np.asarray(fc.total, dtype=float),
         "tide": np.asarray(fc.tide, dtype=float),
@@ -87,6 +96,11 @@ def _columns(fc: Forecast) -> dict[str, np.ndarray]:
         "lo95": np.asarray(fc.lo95, dtype=float),
         "hi95": np.asarray(fc.hi95, dtype=float),
     }
+    if use_prior:
+        prior = seasonal_prior_m(columns["time_s"])
+        for key in ("value", "tide", "lo80", "hi80", "lo95", "hi95"):
+            columns[key] = columns[key] + prior
+    return columns
 
 
 def forecast_station(
@@ -110,11 +124,7 @@ def forecast_station(
         saved = living_store.load_engine(conn, station.id)
         levels = living_store.get_warning_levels(conn, station.id)
     fresh = saved is not None and datetime.now(UTC) - saved[2] < timedelta(days=RETRAIN_DAYS)
-    # a record too short for the annual tides borrows the upper Gulf's seasonal cycle
-    span_days = (times[-1] - times[0]) / 86400
-    use_prior = span_days < SHORT_RECORD_DAYS and (
-        bool(station.meta.get("seasonal_prior")) or (station.district_code or "").startswith("11")
-    )
+    use_prior = _uses_prior(station, times)
     if use_prior:
         values = values - seasonal_prior_m(times)
     if saved is not None and bool(saved[0].get("paknam_seasonal_prior")) != use_prior:
@@ -134,12 +144,8 @@ def forecast_station(
     except InvalidInput as exc:
         run.skipped = str(exc)
         return run, None
-    columns = _columns(fc)
-    if use_prior:
-        prior = seasonal_prior_m(columns["time_s"])
-        for key in ("value", "tide", "lo80", "hi80", "lo95", "hi95"):
-            columns[key] = columns[key] + prior
-        run.seasonal_prior = True
+    columns = _columns(fc, use_prior)
+    run.seasonal_prior = use_prior
     with store.write() as conn:
         living_store.save_forecast(conn, station.id, issue, engine_label(engine), columns)
     run.issued_at = issue
@@ -157,6 +163,41 @@ def forecast_station(
     if signal:
         run.warning = signal.details["level"]
     return run, signal
+
+
+def hindcast_station(store: Store, station: StationPublic, issues: list[int]) -> int:
+    """Issue and store forecasts at past ``issues`` (epoch s, whole hours) as the service
+    would have then: the engine is trained on the observations before the first issue and
+    each forecast uses only the observations at or before its issue time. Stored like any
+    forecast (so the accuracy indicator can score them); warnings are not touched.
+    Returns how many forecasts were stored (issues without earlier data are skipped).
+    """
+    from paknam.living.forecast.engine import forecast, train
+
+    times, values = _observations(store, station.id)
+    issues = sorted(i - i % 3600 for i in issues)
+    if times.size == 0 or not issues:
+        return 0
+    use_prior = _uses_prior(station, times)
+    if use_prior:
+        values = values - seasonal_prior_m(times)
+    before = times < issues[0]
+    try:
+        engine = train(times[before].astype("datetime64[s]"), values[before], latitude=station.lat)
+    except InvalidInput:
+        return 0
+    dt64 = times.astype("datetime64[s]")
+    stored = 0
+    for issue in issues:
+        if issue > times[-1]:
+            break
+        fc = forecast(engine, dt64, values, np.datetime64(issue, "s"), horizon_h=HORIZON_H)
+        with store.write() as conn:
+            living_store.save_forecast(
+                conn, station.id, issue, engine_label(engine), _columns(fc, use_prior)
+            )
+        stored += 1
+    return stored
 
 
 def engine_label(engine: Any) -> str:

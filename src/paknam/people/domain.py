@@ -5,7 +5,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from paknam.core.registry import DemoStep, Domain, Indicator, commands_in, routers_in, tables_of
+from paknam.core.registry import (
+    DemoPlan,
+    DemoStep,
+    Domain,
+    Indicator,
+    commands_in,
+    routers_in,
+    tables_of,
+)
 from paknam.people import schema
 
 if TYPE_CHECKING:
@@ -18,7 +26,7 @@ def _indicators(store: Store, year: int | None = None) -> Sequence[Indicator]:
     return board_indicators(store, year)
 
 
-def _demo(store: Store) -> list[str]:
+def _demo(store: Store, plan: DemoPlan) -> list[str]:
     from paknam.people.demo import load_demo_people
 
     ppl = load_demo_people(store)

@@ -163,7 +163,7 @@ async def post_statements(
     ``unchanged``; the same id with other content, or any bad item, rejects the batch (422
     listing every bad item).
     """
-    items = _parse_statements(await request.body())
+    items = await run_in_threadpool(_parse_statements, await request.body())
     result = await run_in_threadpool(service.ingest_statements, store, items, principal=principal)
     return FastJSONResponse(result.as_dict())
 

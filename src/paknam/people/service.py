@@ -16,7 +16,7 @@ from datetime import date, datetime
 from typing import Any
 
 from paknam.core.auth import Principal
-from paknam.core.registry import Indicator
+from paknam.core.registry import Indicator, with_basis
 from paknam.core.store import Store
 from paknam.core.tabular import Table, parse_table
 from paknam.core.timeutil import BANGKOK
@@ -92,8 +92,14 @@ def indicator_records(
 
 
 def board_indicators(store: Store, year: int | None = None) -> list[Indicator]:
-    """Teachers trained and students using PBL devices, for the board (by term)."""
-    return [Indicator.from_dict(r) for r in indicator_records(store)]
+    """Teachers trained and students using PBL devices, for the board (by term); figures
+    that count sample rows are labelled ``basis: sample`` and not judged."""
+    return [
+        Indicator.from_dict(
+            with_basis(r, "sample" if (r.get("details") or {}).get("sample") else "measured")
+        )
+        for r in indicator_records(store)
+    ]
 
 
 # ---- imports -------------------------------------------------------------------------------

@@ -10,22 +10,27 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from paknam.core.registry import domains
+from paknam.core.registry import DemoPlan, domains
 from paknam.core.store import Store
 from paknam.pipeline.flow import PipelineRun, run_rules
 
 
-def run_demo(store: Store, say: Callable[[str], None] = lambda _: None) -> PipelineRun:
+def run_demo(
+    store: Store, say: Callable[[str], None] = lambda _: None, plan: DemoPlan | None = None
+) -> PipelineRun:
     """Load every domain's demo data into ``store``, then run the rules and the alerts.
 
-    ``say`` receives one line per thing done (the command prints them).
+    ``say`` receives one line per thing done (the command prints them). ``plan``: where
+    the recorded samples go in time (default: their recorded times; the live demo,
+    :mod:`paknam.pipeline.live_demo`, replays them up to now).
     """
+    plan = plan or DemoPlan()
     steps = sorted(
         ((d.demo, d.name) for d in domains() if d.demo is not None),
         key=lambda step: (step[0].order, step[1]),
     )
     for step, _name in steps:
-        for line in step.load(store):
+        for line in step.load(store, plan):
             say(line)
     run = run_rules(store)
     raised = sum(len(r.raised) for r in run.rules.values())

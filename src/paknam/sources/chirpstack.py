@@ -14,7 +14,13 @@ mapping, camelCase)::
 Each uplink becomes observations of one station:
 
 - **station**: from the configuration (``devices: {dev_eui: {station: ...}}``), else the
-  device's ChirpStack tag ``station`` (set in ChirpStack's device page).
+  device's ChirpStack tag ``station`` (set in ChirpStack's device page). A device with
+  neither is *unknown*: its uplinks are counted and logged as rejected, never stored,
+  unless the configuration sets ``create_stations: true`` with a ``default_location``
+  (``{"lon", "lat"}``): then it gets station ``lora-<dev_eui>`` (named after the ChirpStack
+  device, placed at the default location for an officer to move), and any configured
+  station that does not exist yet, and missing series, are created too (a
+  ``water_level`` series needs its ``datum`` in the channel mapping).
 - **codec** (per device, else per device profile, else ``object`` when the uplink has an
   ``object`` and ``lpp`` when not): ``lpp`` decodes ``data`` as Cayenne LPP
   (:mod:`paknam.sources.lpp`, keys ``"3/temperature"``); ``object`` reads ChirpStack's
@@ -27,11 +33,15 @@ Each uplink becomes observations of one station:
 
 Unknown devices, payloads that do not decode, values with no mapping and values the
 store rejects (a quantity the station has no series for, out of range, too far in the
-future) are logged and counted, never fatal. Messages are received with QoS 1 on a
-persistent session and acknowledged to the broker only after their observations are
-committed; a repeated uplink (same ``deduplicationId``, or the broker's redelivery) and
-out-of-order uplinks are harmless: the store keeps one value per series and time. Each
-committed batch is recorded in ``source_health`` (kind ``chirpstack``).
+future) are logged and counted (in the source's ``source_health.cursor``), never fatal.
+Messages are received with QoS 1 on a persistent session and acknowledged to the broker
+only after their observations are committed; a repeated uplink (same
+``deduplicationId``, or the broker's redelivery) and out-of-order uplinks are harmless:
+the store keeps one value per series and time. Each committed batch is recorded in
+``source_health`` (kind ``chirpstack``): its last success is the last batch in which an
+uplink was decoded into accepted values (a batch of only rejected uplinks updates the
+counts, not the success), so the ``data_gap`` watch of
+:mod:`paknam.sources.chirpstack_source` sees a network that has gone quiet.
 """
 
 from __future__ import annotations
@@ -39,35 +49,22 @@ from __future__ import annotations
 import base64
 import binascii
 import logging
-import queue
 import re
-import threading
-import time
-from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-import numpy as np
 import orjson
-import paho.mqtt.client as mqtt
 
 from paknam.core.errors import InvalidInput
-from paknam.core.ingest import Checked, check_columns
 from paknam.core.quantities import QUANTITY_BY_CODE
-from paknam.core.store import Store
-from paknam.core.timeutil import now_s
-from paknam.sources import health, lpp
+from paknam.sources import lpp
 
 log = logging.getLogger("paknam.chirpstack")
 
 KIND = "chirpstack"
 CODECS = ("lpp", "object")
-MAX_MESSAGES_PER_COMMIT = 500
-MAX_WAIT_S = 0.05
-SEEN_IDS = 20_000
-"""deduplicationIds remembered to skip repeated uplinks without decoding them again."""
 _EUI = re.compile(r"^[0-9a-f]{16}$")
 _FRACTION = re.compile(r"(\.\d{6})\d+")
 
@@ -82,6 +79,7 @@ class ChannelMap:
     quantity: str
     scale: float = 1.0
     offset: float = 0.0
+    datum: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,12 +99,17 @@ class ChirpstackConfig:
     application_id : ChirpStack application UUID to subscribe to; ``None`` = all (``+``).
     devices : by DevEUI (lower-case hex, 16 digits).
     profiles : by ChirpStack device-profile name (codec and channels shared by a model).
+    create_stations : create the stations (and series) uplinks name that do not exist,
+        and ``lora-<dev_eui>`` for unknown devices; needs ``default_location``.
+    default_location : (lon, lat) [deg, WGS 84] of the stations so created.
     """
 
     source_id: str = "chirpstack"
     application_id: str | None = None
     devices: dict[str, DeviceConfig] = field(default_factory=dict)
     profiles: dict[str, DeviceConfig] = field(default_factory=dict)
+    create_stations: bool = False
+    default_location: tuple[float, float] | None = None
 
     @property
     def topic(self) -> str:
@@ -118,9 +121,19 @@ class ChirpstackConfig:
         """Parse and check a configuration (JSON/TOML-like); errors name the entry."""
         if not isinstance(doc, Mapping):
             raise InvalidInput("chirpstack configuration must be an object")
-        unknown = set(doc) - {"id", "source_id", "application_id", "devices", "profiles"}
+        known = {"id", "source_id", "application_id", "devices", "profiles"}
+        unknown = set(doc) - known - {"create_stations", "default_location"}
         if unknown:
             raise InvalidInput(f"chirpstack: unknown setting(s) {sorted(unknown)}")
+        create = doc.get("create_stations", False)
+        if not isinstance(create, bool):
+            raise InvalidInput("chirpstack.create_stations must be true or false")
+        location = _location(doc.get("default_location"))
+        if create and location is None:
+            raise InvalidInput(
+                'chirpstack.create_stations needs default_location {"lon": .., "lat": ..} '
+                "(where new stations are placed until an officer moves them)"
+            )
         devices = {}
         for eui, entry in (doc.get("devices") or {}).items():
             key = str(eui).lower().replace("-", "").replace(":", "")
@@ -136,7 +149,26 @@ class ChirpstackConfig:
             application_id=doc.get("application_id"),
             devices=devices,
             profiles=profiles,
+            create_stations=create,
+            default_location=location,
         )
+
+
+def _location(value: Any) -> tuple[float, float] | None:
+    if value is None:
+        return None
+    try:
+        if isinstance(value, Mapping):
+            lon, lat = float(value["lon"]), float(value["lat"])
+        else:
+            lon, lat = (float(v) for v in value)
+    except (KeyError, TypeError, ValueError):
+        raise InvalidInput(
+            'chirpstack.default_location must be {"lon": .., "lat": ..} or [lon, lat]'
+        ) from None
+    if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+        raise InvalidInput(f"chirpstack.default_location ({lon}, {lat}) is not on Earth")
+    return lon, lat
 
 
 def _device(entry: Any, where: str) -> DeviceConfig:
@@ -156,9 +188,13 @@ def _device(entry: Any, where: str) -> DeviceConfig:
             q = spec.get("quantity")
             if q not in QUANTITY_BY_CODE:
                 raise InvalidInput(f"{where}.channels[{key!r}]: unknown quantity {q!r}")
+            datum = spec.get("datum")
             try:
                 channels[str(key)] = ChannelMap(
-                    q, float(spec.get("scale", 1.0)), float(spec.get("offset", 0.0))
+                    q,
+                    float(spec.get("scale", 1.0)),
+                    float(spec.get("offset", 0.0)),
+                    None if datum is None else str(datum),
                 )
             except (TypeError, ValueError):
                 raise InvalidInput(
@@ -190,6 +226,8 @@ class Uplink:
     time_s: int
     values: list[tuple[str, float]]  # (quantity, value)
     unmapped: list[str] = field(default_factory=list)
+    device_name: str | None = None
+    datums: dict[str, str] = field(default_factory=dict)  # quantity -> datum (mapping)
 
 
 def _parse_time(text: Any) -> int:
@@ -256,6 +294,8 @@ def decode_uplink(config: ChirpstackConfig, topic: str, payload: bytes) -> Uplin
     tags = info.get("tags")
     tags = tags if isinstance(tags, dict) else {}
     station = dev.station or tags.get("station") or prof.station
+    if not station and config.create_stations:
+        station = f"lora-{eui}"
     if not station:
         raise UplinkError(
             "unknown_device",
@@ -288,6 +328,7 @@ def decode_uplink(config: ChirpstackConfig, topic: str, payload: bytes) -> Uplin
         decoded = _flatten(obj)
     values: list[tuple[str, float]] = []
     unmapped: list[str] = []
+    datums: dict[str, str] = {}
     for key, value in decoded.items():
         target = (channels or {}).get(key)
         if target is None and codec == "object" and channels is None and key in QUANTITY_BY_CODE:
@@ -296,206 +337,16 @@ def decode_uplink(config: ChirpstackConfig, topic: str, payload: bytes) -> Uplin
             unmapped.append(key)
             continue
         values.append((target.quantity, value * target.scale + target.offset))
-    return Uplink(eui, dedup if isinstance(dedup, str) else None, str(station), t, values, unmapped)
-
-
-# ---- the subscriber ----------------------------------------------------------------------
-
-
-@dataclass
-class Counts:
-    """What the subscriber has done since it started."""
-
-    messages: int = 0
-    stored: int = 0
-    unchanged: int = 0
-    duplicates: int = 0
-    unknown_devices: int = 0
-    malformed: int = 0
-    undecodable: int = 0
-    unmapped_values: int = 0
-    rejected_values: int = 0
-
-    def as_dict(self) -> dict[str, int]:
-        return dict(self.__dict__)
-
-
-class ChirpstackIngestor:
-    """Subscribes to ChirpStack uplink events and stores their observations.
-
-    ``run()`` blocks until :meth:`stop`; paho reconnects by itself with a backoff of
-    ``reconnect_min_s`` doubling up to ``reconnect_max_s``.
-    """
-
-    def __init__(
-        self,
-        store: Store,
-        config: ChirpstackConfig,
-        *,
-        host: str = "127.0.0.1",
-        port: int = 1883,
-        client_id: str | None = None,
-        username: str | None = None,
-        password: str | None = None,
-        reconnect_min_s: int = 1,
-        reconnect_max_s: int = 60,
-    ) -> None:
-        self.store, self.config = store, config
-        self.host, self.port = host, port
-        self.counts = Counts()
-        self._seen: OrderedDict[str, None] = OrderedDict()
-        self._queue: queue.Queue[mqtt.MQTTMessage] = queue.Queue()
-        self._stop = threading.Event()
-        self.connected = threading.Event()
-        self.client = mqtt.Client(
-            callback_api_version=mqtt.CallbackAPIVersion.VERSION2,
-            client_id=client_id or f"paknam-{config.source_id}",
-            clean_session=False,
-            manual_ack=True,
-        )
-        if username:
-            self.client.username_pw_set(username, password)
-        self.client.reconnect_delay_set(reconnect_min_s, reconnect_max_s)
-        self.client.on_connect = self._on_connect
-        self.client.on_subscribe = self._on_subscribe
-        self.client.on_disconnect = self._on_disconnect
-        self.client.on_message = lambda _c, _u, msg: self._queue.put(msg)
-
-    def _on_connect(self, client: mqtt.Client, _u: Any, _f: Any, reason: Any, _p: Any) -> None:
-        if reason.is_failure:
-            log.error("ChirpStack MQTT connection refused: %s", reason)
-            return
-        client.subscribe(self.config.topic, qos=1)
-        log.info("connected to %s:%s, subscribing to %s", self.host, self.port, self.config.topic)
-
-    def _on_subscribe(self, _c: Any, _u: Any, _mid: Any, reasons: Any, _p: Any) -> None:
-        if any(r.is_failure for r in reasons):
-            log.error("broker refused the subscription to %s: %s", self.config.topic, reasons)
-            return
-        self.connected.set()
-
-    def _on_disconnect(self, _c: Any, _u: Any, _f: Any, reason: Any, _p: Any) -> None:
-        self.connected.clear()
-        if not self._stop.is_set():
-            log.warning("disconnected from the broker (%s); reconnecting", reason)
-
-    def _take_batch(self) -> list[mqtt.MQTTMessage]:
-        try:
-            first = self._queue.get(timeout=0.2)
-        except queue.Empty:
-            return []
-        batch = [first]
-        deadline = time.monotonic() + MAX_WAIT_S
-        while len(batch) < MAX_MESSAGES_PER_COMMIT and (left := deadline - time.monotonic()) > 0:
-            try:
-                batch.append(self._queue.get(timeout=left))
-            except queue.Empty:
-                break
-        return batch
-
-    def process(self, batch: list[mqtt.MQTTMessage]) -> None:
-        """Decode, check and commit a batch, record health, then acknowledge it."""
-        catalog = self.store.catalog()
-        now = now_s()
-        accepted: list[Checked] = []
-        counts = Counts(messages=len(batch))
-        new_ids: list[str] = []
-        newest: int | None = None
-        for msg in batch:
-            try:
-                up = decode_uplink(self.config, msg.topic, bytes(msg.payload))
-            except UplinkError as exc:
-                field_ = "unknown_devices" if exc.reason == "unknown_device" else exc.reason
-                setattr(counts, field_, getattr(counts, field_) + 1)
-                log.warning("%s: %s", exc.reason, exc)
-                continue
-            except Exception as exc:  # a shape no check foresaw: never a poison message
-                counts.malformed += 1
-                log.warning("malformed: uplink on %s: %r", msg.topic, exc)
-                continue
-            if up.deduplication_id is not None:
-                if up.deduplication_id in self._seen or up.deduplication_id in new_ids:
-                    counts.duplicates += 1
-                    continue
-                new_ids.append(up.deduplication_id)
-            if up.unmapped:
-                counts.unmapped_values += len(up.unmapped)
-                log.info("device %s: no mapping for %s", up.dev_eui, ", ".join(up.unmapped))
-            if not up.values:
-                continue
-            n = len(up.values)
-            checked = check_columns(
-                [up.station] * n,
-                [q for q, _ in up.values],
-                np.full(n, up.time_s, dtype=np.int64),
-                np.array([v for _, v in up.values], dtype=np.float64),
-                catalog,
-                now=now,
-                max_future_s=self.store.max_future_s,
-            )
-            for err in checked.errors:
-                log.warning(
-                    "device %s → station %s: %s rejected: %s",
-                    up.dev_eui,
-                    up.station,
-                    up.values[err.index][0],
-                    err.reason,
-                )
-            counts.rejected_values += len(checked.errors)
-            if len(checked):
-                accepted.append(checked)
-                newest = up.time_s if newest is None else max(newest, up.time_s)
-        rows = sum(len(c) for c in accepted)
-        stored = self.store.store_batches(accepted) if accepted else 0
-        counts.stored, counts.unchanged = stored, rows - stored
-        totals = {k: getattr(self.counts, k) + v for k, v in counts.as_dict().items()}
-        with self.store.write() as conn:
-            health.record_success(
-                conn,
-                self.config.source_id,
-                KIND,
-                rows=stored,
-                newest_time_s=newest,
-                cursor={"counts": totals},
-            )
-        for dedup in new_ids:
-            self._seen[dedup] = None
-            if len(self._seen) > SEEN_IDS:
-                self._seen.popitem(last=False)
-        self.counts = Counts(**totals)
-        for msg in batch:  # only after the commit
-            self.client.ack(msg.mid, msg.qos)
-
-    def _record_failure(self, error: str) -> None:
-        try:
-            with self.store.write() as conn:
-                health.record_failure(conn, self.config.source_id, KIND, error)
-        except Exception:  # the store itself is down: the log has it
-            log.exception("could not record the failure of %s", self.config.source_id)
-
-    def run(self, *, ready: threading.Event | None = None) -> None:
-        """Connect and ingest until :meth:`stop`."""
-        self.client.connect_async(self.host, self.port, keepalive=30)
-        self.client.loop_start()
-        try:
-            if ready is not None:
-                self.connected.wait(timeout=10)
-                ready.set()
-            while not self._stop.is_set():
-                batch = self._take_batch()
-                wait = 1.0
-                while batch and not self._stop.is_set():
-                    try:
-                        self.process(batch)
-                        batch = []
-                    except Exception as exc:  # store down: keep the batch unacknowledged
-                        log.exception("could not store %d uplink(s); retrying", len(batch))
-                        self._record_failure(f"could not store uplinks: {exc}")
-                        self._stop.wait(wait)
-                        wait = min(wait * 2, 60.0)
-        finally:
-            self.client.disconnect()  # first: the network loop then ends at once
-            self.client.loop_stop()
-
-    def stop(self) -> None:
-        self._stop.set()
+        if target.datum:
+            datums[target.quantity] = target.datum
+    name = info.get("deviceName")
+    return Uplink(
+        eui,
+        dedup if isinstance(dedup, str) else None,
+        str(station),
+        t,
+        values,
+        unmapped,
+        str(name) if name else None,
+        datums,
+    )

@@ -119,7 +119,8 @@ def lorawan(
 
     from paknam.core.config import get_settings
     from paknam.core.errors import InvalidInput
-    from paknam.sources.chirpstack import ChirpstackConfig, ChirpstackIngestor
+    from paknam.sources.chirpstack import ChirpstackConfig
+    from paknam.sources.chirpstack_ingest import ChirpstackIngestor
 
     try:
         raw = config.read_text(encoding="utf-8")

@@ -29,6 +29,7 @@ from paknam.sources.base import Source
 from paknam.sources.http import HttpClient
 from paknam.sources.polled import PolledSource
 from paknam.sources.thaiwater import ThaiWaterLevels
+from paknam.sources.thaiwater_rain import ThaiWaterRain
 
 SOURCE_ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,55}$")
 """Source ids: lower case, up to 56 characters (the data_gap key adds ``source:``)."""
@@ -50,6 +51,10 @@ def _thaiwater(sid: str, params: dict[str, Any], client: HttpClient) -> Source:
     return ThaiWaterLevels(sid, client=client, **params)
 
 
+def _thaiwater_rain(sid: str, params: dict[str, Any], client: HttpClient) -> Source:
+    return ThaiWaterRain(sid, client=client, **params)
+
+
 def _polled(kind: str) -> Factory:
     def make(sid: str, params: dict[str, Any], client: HttpClient) -> Source:
         return PolledSource(sid, kind=kind, client=client, **params)
@@ -63,10 +68,22 @@ def _sunspec(sid: str, params: dict[str, Any], client: HttpClient) -> Source:
     return SunSpecSource.from_dict({"id": sid, **params})  # Modbus TCP, not HTTP
 
 
+def _chirpstack(sid: str, params: dict[str, Any], client: HttpClient) -> Source:
+    from paknam.core.errors import InvalidInput
+    from paknam.sources.chirpstack_source import ChirpstackSource
+
+    try:
+        return ChirpstackSource.from_params(sid, params)  # MQTT, not HTTP
+    except InvalidInput as exc:
+        raise ValueError(str(exc)) from None
+
+
 KINDS: dict[str, Factory] = {
     "air4thai": _air4thai,
     "sunspec": _sunspec,
+    "chirpstack": _chirpstack,
     "thaiwater": _thaiwater,
+    "thaiwater_rain": _thaiwater_rain,
     "json": _polled("json"),
     "csv": _polled("csv"),
 }

@@ -77,6 +77,25 @@ def record_success(
     conn.execute(table.update().where(table.c.source_id == source_id).values(**values))
 
 
+def record_cursor(
+    conn: Connection,
+    source_id: str,
+    kind: str,
+    cursor: Mapping[str, Any],
+    *,
+    at: datetime | None = None,
+) -> None:
+    """Keep a source's state (e.g. a subscriber's counts) without a success or a
+    failure: the last attempt is now, the last success and the failures are left alone."""
+    now = at or datetime.now(UTC)
+    _ensure(conn, source_id, kind, now)
+    conn.execute(
+        table.update()
+        .where(table.c.source_id == source_id)
+        .values(kind=kind, last_attempt_at=now, cursor=dict(cursor), updated_at=now)
+    )
+
+
 def record_failure(
     conn: Connection, source_id: str, kind: str, error: str, *, at: datetime | None = None
 ) -> None:

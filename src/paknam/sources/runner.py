@@ -18,6 +18,12 @@ platform (domain ``sources``, kind ``data_gap``, registered with ``public=False`
 ``station_id`` is ``source:<source id>`` (one warning per source; the warnings table keeps
 one active warning per domain, kind and station).
 
+A *streaming* source (``streaming = True``: a subscriber such as a ChirpStack MQTT
+integration, kept running by ``paknam run``) is not harvested: :func:`watch_stream` only
+checks the health its subscriber records, counts a failure while it has never delivered
+anything, and keeps its ``data_gap`` warning in step; :func:`harvest_source` hands such
+a source to it.
+
 The runner never raises because a source failed: it returns a :class:`HarvestOutcome`, so
 a scheduler job never dies of a vendor's trouble. Only a store that is down propagates
 (:class:`~paknam.core.errors.StoreUnavailable`): then nothing can be recorded anyway.
@@ -166,8 +172,32 @@ def sync_gap(store: Store, source: Source, now: int) -> tuple[bool, str | None]:
     return stale, what
 
 
+NEVER_DELIVERED = (
+    "no observation received yet from this streaming source: check that `paknam run` is "
+    "running and can reach the broker, the application id and the device mapping"
+)
+
+
+def watch_stream(store: Store, source: Source, now: int | None = None) -> HarvestOutcome:
+    """The periodic check of a streaming source: a failure is recorded while it has never
+    delivered anything (so it becomes stale after ``stale_after_s`` like a polled source
+    that keeps failing), then its ``data_gap`` warning is raised, updated or cleared.
+    ``ok`` is False while it has never delivered."""
+    now = now_s() if now is None else int(now)
+    row = _health_row(store, source.id, now)
+    outcome = HarvestOutcome(source_id=source.id, ok=True, harvest=Harvest())
+    if row is None or (row["newest_time_s"] is None and row["last_success_at"] is None):
+        with store.write() as conn:
+            health.record_failure(conn, source.id, source.kind, NEVER_DELIVERED, at=to_utc(now))
+        outcome.ok, outcome.harvest = False, None
+        outcome.error, outcome.retryable = NEVER_DELIVERED, True
+    outcome.stale, outcome.gap = sync_gap(store, source, now)
+    return outcome
+
+
 def harvest_source(store: Store, source: Source, now: int | None = None) -> HarvestOutcome:
-    """Harvest ``source`` once, record its health and keep its ``data_gap`` warning.
+    """Harvest ``source`` once, record its health and keep its ``data_gap`` warning
+    (a streaming source is watched instead: :func:`watch_stream`).
 
     Parameters
     ----------
@@ -181,6 +211,8 @@ def harvest_source(store: Store, source: Source, now: int | None = None) -> Harv
     HarvestOutcome
         Never raises for a failing source; :class:`StoreUnavailable` passes through.
     """
+    if getattr(source, "streaming", False):
+        return watch_stream(store, source, now)
     now = now_s() if now is None else int(now)
     at = to_utc(now)
     with store.read() as conn:

@@ -9,7 +9,8 @@ SunSpec devices map their data into Modbus holding registers (big-endian 16-bit 
   L = 50) and 111/112/113 (float32, L = 60): ``W`` AC power [W], ``WH`` lifetime energy
   [Wh] (acc32), ``DCW`` DC power [W], ``St`` operating state (1 off, 2 sleeping, 3
   starting, 4 MPPT, 5 throttled, 6 shutting down, 7 fault, 8 standby).
-- **meter** models 201/202/203/204 (integer + scale factor, L = 105): ``W`` total real
+- **meter** models 201/202/203/204 (single, split, wye, delta; integer + scale factor,
+  L = 105) and 211/212/213/214 (the same meters in float32, L = 124): ``W`` total real
   power [W] (SunSpec: positive = imported from the grid), ``TotWhImp``/``TotWhExp``
   lifetime energies [Wh].
 - **scale factors** (``sunssf``, int16): value = raw × 10^sf.
@@ -59,7 +60,7 @@ MAX_MODELS = 64
 MAX_READ = 125
 """Most registers one Modbus read may ask for."""
 INVERTER_MODELS = (101, 102, 103, 111, 112, 113)
-METER_MODELS = (201, 202, 203, 204)
+METER_MODELS = (201, 202, 203, 204, 211, 212, 213, 214)
 STATES = {
     1: "OFF",
     2: "SLEEPING",
@@ -239,11 +240,35 @@ METER_INT = _seq(
         ("Evt", "bitfield32", None),
     ]
 )
+METER_FLOAT = _seq(
+    [
+        (name, "float32", None)
+        for group in (
+            ["A", "AphA", "AphB", "AphC"],
+            ["PhV", "PhVphA", "PhVphB", "PhVphC", "PPV", "PPVphAB", "PPVphBC", "PPVphCA"],
+            ["Hz"],
+            *([q, f"{q}phA", f"{q}phB", f"{q}phC"] for q in ("W", "VA", "VAR", "PF")),
+            *(
+                [q, f"{q}PhA", f"{q}PhB", f"{q}PhC"]
+                for q in ("TotWhExp", "TotWhImp", "TotVAhExp", "TotVAhImp")
+            ),
+            *(
+                [q, f"{q}phA", f"{q}phB", f"{q}phC"]
+                for q in ("TotVArhImpQ1", "TotVArhImpQ2", "TotVArhExpQ3", "TotVArhExpQ4")
+            ),
+        )
+        for name in group
+    ]
+    + [("Evt", "bitfield32", None)]
+)
+"""Float meter models 211-214 (sunspec/models json/model_21x.json: 61 float32 points and
+the event flags, L = 124)."""
 MODELS: dict[int, list[Point]] = {
     1: COMMON,
     **dict.fromkeys((101, 102, 103), INVERTER_INT),
     **dict.fromkeys((111, 112, 113), INVERTER_FLOAT),
-    **dict.fromkeys(METER_MODELS, METER_INT),
+    **dict.fromkeys((201, 202, 203, 204), METER_INT),
+    **dict.fromkeys((211, 212, 213, 214), METER_FLOAT),
 }
 """Point layouts of the models this reader decodes (others are walked past)."""
 

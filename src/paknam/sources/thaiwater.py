@@ -1,23 +1,37 @@
 """Harvester of ThaiWater (HII / ONWR) public telemetry: water level above MSL.
 
-Endpoints (host ``api-v3.thaiwater.net``, base ``/api/v1/thaiwater30/public``, no key):
+Endpoints (host ``api-v3.thaiwater.net``, base ``/api/v1/thaiwater30/public``, no key).
+The shapes below are those of the thaiwater30 API's own response structs
+(``haii.or.th/api/thaiwater30``: ``Struct_Waterlevel``,
+``GetWaterlevelGraphByStationAndDateAnalystOutput``, ``util/result.Result``) as seen in
+public client code; every answer is validated, and the parsers accept the variants
+observed in the wild.
 
-- latest, one province: ``waterlevel?province_code=11`` (Samut Prakan = 11); all
-  telemetered stations: ``waterlevel_load``. Answer (as observed in public client code;
-  treated as observed, not specified, and validated)::
+Every answer is wrapped as ``{"result": "OK" | "NO", "data": ...}``; ``"NO"`` carries the
+server's error text in ``data`` (a retryable :class:`SourceError`).
 
-    {"waterlevel_data": {"result": "OK", "data": [{"id", "waterlevel_datetime":
-      "YYYY-MM-DD HH:mm" (Thai time), "waterlevel_m", "waterlevel_msl" ("-999" = missing),
-      "station": {"id", "tele_station_name": {"th", "en"}, "tele_station_lat",
+- latest, one province: ``waterlevel?province_code=11`` (Samut Prakan = 11), answering
+  ``{"result": "OK", "data": [record, ...]}``; all telemetered stations:
+  ``waterlevel_load`` (also takes ``province_code``), answering the same list one level
+  down, ``{"waterlevel_data": {"result": "OK", "data": [...]}, "basin": ..., ...}``.
+  A record::
+
+    {"id", "waterlevel_datetime": "YYYY-MM-DD HH:mm" (Thai time), "waterlevel_m",
+     "waterlevel_msl" (null or "-999" = missing), "waterlevel_msl_previous",
+     "station": {"id", "tele_station_name": {"th", "en"}, "tele_station_lat",
       "tele_station_long", "tele_station_oldcode", "left_bank", "right_bank", "min_bank",
-      "ground_level", "critical_level_msl"}, "geocode": {...}, "river_name", "agency",
-      "basin"}]}}
+      "ground_level", "critical_level_msl"}, "geocode": {"province_code", ...},
+     "river_name", "agency", "basin"}
 
 - history of one station, to catch up after a gap:
   ``waterlevel_graph?station_type=tele_waterlevel&station_id=ID&start_date=YYYY-MM-DD
-  &end_date=YYYY-MM-DD``. Its answer is not documented in REFERENCE.md; this reader
-  accepts ``{"data": {"graph_data": [{"datetime": "YYYY-MM-DD HH:mm", "value": m}]}}``
-  (``data`` may also be the list itself) and fails loudly on anything else.
+  &end_date=YYYY-MM-DD HH:mm``, answering ``{"result": "OK", "data": {"graph_data":
+  [{"datetime": "YYYY-MM-DD HH:mm", "value": m MSL or null}, ...], "min_bank",
+  "ground_level"}}`` (some deployments add ``warning_level`` and ``critical_level``).
+  ``end_date`` is compared with the reading times as a timestamp, so a bare date means
+  its midnight: this reader always sends the end time. The API serves at most about a
+  year; points may come in any order; ``datetime``/``value`` are also read from
+  ``waterlevel_datetime``/``waterlevel_msl``.
 
 Levels are metres above mean sea level (ม.รทก.): stored as ``water_level`` with datum
 ``MSL``. Missing values (``-999``, empty, null) are skipped with a note. Stations are
@@ -26,6 +40,8 @@ created as ``tw-<ThaiWater id>`` with their Thai and English names, position and
 also carries ``warning_levels_m`` (``warning``: the critical level when below the lowest
 bank; ``danger``: the lowest bank, where the water overtops) for the living domain to
 adopt (the sources layer may not write a domain's tables).
+
+Rainfall of the same stations: :mod:`paknam.sources.thaiwater_rain`.
 
 A payload whose shape changed is a non-retryable :class:`SourceError`.
 """
@@ -42,7 +58,7 @@ from paknam.core.models import STATION_ID_PATTERN, SeriesSpec, StationCreate
 from paknam.core.store import Store
 from paknam.core.timeutil import BANGKOK
 from paknam.sources.base import Harvest, SourceError
-from paknam.sources.common import Notes, Row, ensure_stations, local_time, store_new_rows
+from paknam.sources.common import Notes, Row, ensure_stations, store_new_rows
 from paknam.sources.http import HttpClient, safe_url
 
 DEFAULT_BASE = "https://api-v3.thaiwater.net/api/v1/thaiwater30/public"
@@ -53,11 +69,12 @@ TIME_FORMAT = "%Y-%m-%d %H:%M"
 CATCH_UP_AFTER_S = 3600
 """A station whose newest reading is this much newer than the cursor is caught up from
 its history (telemetry reports every 10-15 min)."""
+_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$")
 
 
 def _num(value: Any) -> float | None:
     """A float of a ThaiWater number (they come as strings), or None when missing."""
-    if value is None:
+    if value is None or isinstance(value, bool):
         return None
     if isinstance(value, int | float):
         v = float(value)
@@ -74,6 +91,17 @@ def _num(value: Any) -> float | None:
     return v
 
 
+def thaiwater_time(text: Any) -> int:
+    """UTC epoch seconds of a ThaiWater time, ``YYYY-MM-DD HH:mm`` in Thai time (seconds,
+    a ``T`` separator or an explicit UTC offset are accepted too); ValueError otherwise."""
+    if not isinstance(text, str) or not _TIME.match(text.strip()):
+        raise ValueError(f"time {text!r} does not match 'YYYY-MM-DD HH:mm' (Thai time)")
+    dt = datetime.fromisoformat(text.strip())
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=BANGKOK)
+    return int(dt.timestamp())
+
+
 class ShapeChanged(SourceError):
     """The answer no longer has the shape this reader knows (never retryable)."""
 
@@ -84,6 +112,53 @@ def _shape(where: str, what: str) -> SourceError:
         "(a person must check the API before this source runs again)",
         retryable=False,
     )
+
+
+def unwrap(doc: Any, where: str, *keys: str) -> Any:
+    """``data`` of a thaiwater30 ``{"result", "data"}`` answer, found under ``keys``.
+
+    ``result`` other than ``"OK"`` (the API's ``"NO"``, with its error text in ``data``)
+    is a retryable :class:`SourceError`; a missing object is :class:`ShapeChanged`.
+    """
+    block = doc
+    for k in keys:
+        block = block.get(k) if isinstance(block, dict) else None
+    if not isinstance(block, dict) or "data" not in block:
+        under = f' under "{".".join(keys)}"' if keys else ""
+        raise _shape(where, f'no {{"result", "data"}} object{under}')
+    result = block.get("result")
+    if result is not None and str(result).upper() != "OK":
+        raise SourceError(
+            f"{where}: ThaiWater answered result {result!r}: {str(block.get('data'))[:200]}",
+            retryable=True,
+        )
+    return block["data"]
+
+
+def records(data: Any, where: str, time_key: str, value_key: str) -> list[dict[str, Any]]:
+    """The list of station records of a latest-values answer, each checked to have a
+    ``station`` object with an ``id``, ``time_key`` and ``value_key``."""
+    if not isinstance(data, list):
+        raise _shape(where, '"data" is not a list')
+    for i, rec in enumerate(data):
+        if not isinstance(rec, dict):
+            raise _shape(where, f"record {i} is not an object")
+        st = rec.get("station")
+        if not isinstance(st, dict) or "id" not in st:
+            raise _shape(where, f'record {i} has no "station" object with an "id"')
+        missing = [k for k in (time_key, value_key) if k not in rec]
+        if missing:
+            raise _shape(where, f"record {i} lacks {', '.join(missing)}")
+    return data
+
+
+def in_province(rec: Mapping[str, Any], province_code: str | None) -> bool:
+    """Whether a record lies in ``province_code`` (True when either is not given)."""
+    geo = rec.get("geocode")
+    code = geo.get("province_code") if isinstance(geo, dict) else None
+    if not province_code or code in (None, ""):
+        return True
+    return str(code).zfill(2) == str(province_code).zfill(2)
 
 
 def warning_levels(meta: Mapping[str, Any]) -> dict[str, float]:
@@ -101,6 +176,48 @@ def warning_levels(meta: Mapping[str, Any]) -> dict[str, float]:
     if critical is not None and critical < low:
         out["warning"] = critical
     return dict(sorted(out.items(), key=lambda kv: kv[1]))
+
+
+def station_id(thaiwater_id: str) -> str:
+    """paknam station id of a ThaiWater telemetry station (level and rain share ids)."""
+    return f"tw-{thaiwater_id}"
+
+
+def station_create(
+    rec: Mapping[str, Any], kind: str, series: Sequence[SeriesSpec], extra_meta: Sequence[str]
+) -> StationCreate:
+    """The station of a record: names, position, agency and the ``extra_meta`` numbers of
+    its ``station`` object; ValueError when it has no position."""
+    st = rec["station"]
+    tw_id = str(st["id"])
+    names = st.get("tele_station_name") or {}
+    names = names if isinstance(names, dict) else {"th": str(names)}
+    old = str(st.get("tele_station_oldcode") or "").strip()
+    name_th = str(names.get("th") or old or tw_id).strip()
+    name_en = str(names.get("en") or old or name_th).strip()
+    lat, lon = _num(st.get("tele_station_lat")), _num(st.get("tele_station_long"))
+    if lat is None or lon is None or not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        raise ValueError("no usable tele_station_lat/tele_station_long")
+    meta: dict[str, Any] = {
+        "source": "ThaiWater (HII / ONWR) public telemetry",
+        "thaiwater_id": tw_id,
+        "oldcode": old or None,
+        **{k: _num(st.get(k)) for k in extra_meta},
+        "river_name": rec.get("river_name"),
+        "basin": rec.get("basin"),
+        "agency": rec.get("agency"),
+        "geocode": rec.get("geocode"),
+    }
+    return StationCreate(
+        id=station_id(tw_id),
+        name_th=name_th,
+        name_en=name_en,
+        kind=kind,
+        lon=lon,
+        lat=lat,
+        meta=meta,
+        quantities=list(series),
+    )
 
 
 class ThaiWaterLevels:
@@ -141,10 +258,7 @@ class ThaiWaterLevels:
         self.catch_up_max_s = catch_up_max_s
         self.client = client or HttpClient()
 
-    @staticmethod
-    def station_id(thaiwater_id: str) -> str:
-        """paknam station id of a ThaiWater station."""
-        return f"tw-{thaiwater_id}"
+    station_id = staticmethod(station_id)
 
     # ---- reading ---------------------------------------------------------------------------
 
@@ -156,91 +270,54 @@ class ThaiWaterLevels:
             url = f"{self.base_url}/waterlevel_load"
             doc = self.client.get_json(url)
         where = safe_url(url)
-        block = doc.get("waterlevel_data") if isinstance(doc, dict) else None
-        if not isinstance(block, dict):
-            raise _shape(where, 'no "waterlevel_data" object')
-        data = block.get("data")
-        if not isinstance(data, list):
-            raise _shape(where, '"waterlevel_data.data" is not a list')
-        for i, rec in enumerate(data):
-            if not isinstance(rec, dict):
-                raise _shape(where, f"record {i} is not an object")
-            st = rec.get("station")
-            if not isinstance(st, dict) or "id" not in st:
-                raise _shape(where, f'record {i} has no "station" object with an "id"')
-            missing = [k for k in ("waterlevel_datetime", "waterlevel_msl") if k not in rec]
-            if missing:
-                raise _shape(where, f"record {i} lacks {', '.join(missing)}")
-        return where, data
+        # waterlevel_load nests the list in "waterlevel_data"; waterlevel does not
+        nested = isinstance(doc, dict) and "waterlevel_data" in doc
+        data = unwrap(doc, where, "waterlevel_data") if nested else unwrap(doc, where)
+        return where, records(data, where, "waterlevel_datetime", "waterlevel_msl")
 
     def _history(self, tw_id: str, start_s: int, end_s: int) -> list[tuple[int, float | None]]:
         url = f"{self.base_url}/waterlevel_graph"
-        day = "%Y-%m-%d"
         doc = self.client.get_json(
             url,
             {
                 "station_type": "tele_waterlevel",
                 "station_id": tw_id,
-                "start_date": datetime.fromtimestamp(start_s, BANGKOK).strftime(day),
-                "end_date": datetime.fromtimestamp(end_s, BANGKOK).strftime(day),
+                "start_date": datetime.fromtimestamp(start_s, BANGKOK).strftime("%Y-%m-%d"),
+                "end_date": datetime.fromtimestamp(end_s, BANGKOK).strftime(TIME_FORMAT),
             },
         )
         where = safe_url(url)
-        data = doc.get("data") if isinstance(doc, dict) else None
+        data = unwrap(doc, where)
         points = data.get("graph_data") if isinstance(data, dict) else data
         if not isinstance(points, list):
             raise _shape(where, 'no "data.graph_data" list')
         out = []
         for i, p in enumerate(points):
-            if not isinstance(p, dict) or "datetime" not in p or "value" not in p:
+            when = p.get("datetime", p.get("waterlevel_datetime")) if isinstance(p, dict) else None
+            if when is None or not ("value" in p or "waterlevel_msl" in p):
                 raise _shape(where, f'graph point {i} is not {{"datetime", "value"}}')
             try:
-                t = local_time(str(p["datetime"]), TIME_FORMAT)
+                t = thaiwater_time(when)
             except ValueError as exc:
-                raise _shape(where, str(exc)) from None
-            out.append((t, _num(p["value"])))
+                raise _shape(where, f"graph point {i}: {exc}") from None
+            out.append((t, _num(p["value"] if "value" in p else p["waterlevel_msl"])))
         return out
 
     # ---- harvest ---------------------------------------------------------------------------
 
     def _station(self, rec: dict[str, Any]) -> StationCreate:
-        st = rec["station"]
-        tw_id = str(st["id"])
-        names = st.get("tele_station_name") or {}
-        old = str(st.get("tele_station_oldcode") or "").strip()
-        name_th = str(names.get("th") or old or tw_id).strip()
-        name_en = str(names.get("en") or old or name_th).strip()
-        lat, lon = _num(st.get("tele_station_lat")), _num(st.get("tele_station_long"))
-        if lat is None or lon is None:
-            raise ValueError("no tele_station_lat/tele_station_long")
         bank_keys = ("left_bank", "right_bank", "min_bank", "ground_level", "critical_level_msl")
-        meta: dict[str, Any] = {
-            "source": "ThaiWater (HII / ONWR) public telemetry",
-            "thaiwater_id": tw_id,
-            "oldcode": old or None,
-            **{k: _num(st.get(k)) for k in bank_keys},
-            "river_name": rec.get("river_name"),
-            "basin": rec.get("basin"),
-            "agency": rec.get("agency"),
-            "geocode": rec.get("geocode"),
-            "datum": DATUM,
-        }
-        levels = warning_levels(meta)
+        new = station_create(
+            rec, "water_level", [SeriesSpec(quantity="water_level", datum=DATUM)], bank_keys
+        )
+        new.meta["datum"] = DATUM
+        levels = warning_levels(new.meta)
         if levels:
-            meta["warning_levels_m"] = levels
-            meta["warning_levels_basis"] = (
+            new.meta["warning_levels_m"] = levels
+            new.meta["warning_levels_basis"] = (
                 "ThaiWater bank levels: danger = lowest bank, warning = critical level"
             )
-        return StationCreate(
-            id=self.station_id(tw_id),
-            name_th=name_th,
-            name_en=name_en,
-            kind="water_level",
-            lon=lon,
-            lat=lat,
-            meta=meta,
-            quantities=[SeriesSpec(quantity="water_level", datum=DATUM)],
-        )
+        return new
 
     def harvest(self, store: Store, cursor: Mapping[str, Any] | None, now: int) -> Harvest:
         """Fetch the latest levels, catch up stations after a gap, store what is new."""
@@ -251,12 +328,15 @@ class ThaiWaterLevels:
         }
         creates: dict[str, StationCreate] = {}
         rows: list[Row] = []
-        parsed = 0
+        parsed = considered = 0
         for rec in data:
             tw_id = str(rec["station"]["id"])
             if self.stations and tw_id not in self.stations:
                 continue
-            sid = self.station_id(tw_id)
+            if not in_province(rec, self.province_code):
+                continue
+            considered += 1
+            sid = station_id(tw_id)
             if not re.match(STATION_ID_PATTERN, sid):
                 notes.add(f"ThaiWater station {tw_id!r}: id unusable as a station id; skipped")
                 continue
@@ -266,7 +346,7 @@ class ThaiWaterLevels:
                 notes.add(f"ThaiWater station {tw_id}: {exc}; skipped")
                 continue
             try:
-                t = local_time(str(rec["waterlevel_datetime"]), TIME_FORMAT)
+                t = thaiwater_time(rec["waterlevel_datetime"])
             except ValueError as exc:
                 notes.add(f"{sid}: {exc}; skipped")
                 continue
@@ -294,9 +374,9 @@ class ThaiWaterLevels:
                     rows.append(Row(sid, "water_level", ht, hv))
                     got += 1
                 notes.add(f"{sid}: caught up {got} reading(s) after a gap")
-        if data and not parsed and not creates:
+        if considered and not parsed and not creates:
             raise _shape(where, "no record could be read")
-        if data and creates and not parsed:
+        if considered and creates and not parsed:
             raise _shape(where, f'no "waterlevel_datetime" matches {TIME_FORMAT!r}')
         ensure_stations(
             store,

@@ -140,22 +140,23 @@ def test_two_schedulers_racing_run_each_due_time_once(store: Store) -> None:
 
 
 def test_long_job_keeps_its_lease(store: Store) -> None:
-    """The lease (0.3 s) is renewed while a 0.8 s job runs: nobody else can take it."""
+    """The lease (1.5 s) is renewed every 0.5 s while a 3 s job runs: nobody else can take
+    it, though the job outlives the lease twice over (slack for a loaded machine)."""
     started = threading.Event()
 
     def slow(_: Store) -> Mapping[str, Any]:
         started.set()
-        time.sleep(0.8)
+        time.sleep(3.0)
         return {}
 
-    sched = Scheduler(store, [Job("slow", 60, slow)], "me:1", lease_s=0.3)
+    sched = Scheduler(store, [Job("slow", 60, slow)], "me:1", lease_s=1.5)
     t = threading.Thread(target=sched.run_once)
     t.start()
     assert started.wait(10)
     seen = []
     for _ in range(5):
-        time.sleep(0.15)
-        seen.append(leases.acquire(store, "slow", "thief:2", 0.3))
+        time.sleep(0.5)
+        seen.append(leases.acquire(store, "slow", "thief:2", 1.5))
     t.join(10)
     assert seen == [False] * 5
     assert [r["status"] for r in _runs(store)] == ["ok"]

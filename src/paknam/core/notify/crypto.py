@@ -7,8 +7,12 @@ every recipient of an alert at send time: ~10× faster per address, same key len
 The key (32 random bytes, URL-safe base64: ``paknam`` makes one, or
 ``python -c "import base64,os;print(base64.urlsafe_b64encode(os.urandom(32)).decode())"``)
 comes from ``PAKNAM_SECRET_KEY`` or the file ``PAKNAM_SECRET_KEY_FILE`` (created with mode
-0600 on first use). Losing the key loses the addresses: back it up apart from the
-database (docs/alerts.md).
+0600 on first use). Without either, the file is ``$XDG_CONFIG_HOME/paknam/secret.key``
+(``~/.config/paknam/secret.key``): outside the data directory, so that a copy of the data
+(the SQLite file, a backup) does not carry the key that opens it. An older installation's
+``paknam-secret.key`` in the working directory (the default before) is still used, with a
+warning saying where to move it. Losing the key loses the addresses: back it up apart from
+the database (docs/alerts.md).
 """
 
 from __future__ import annotations
@@ -60,10 +64,46 @@ class AddressCipher:
         return hmac.new(self._hash_key, address.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
+LEGACY_KEY_FILE = "paknam-secret.key"
+"""The former default key file: in the working directory, beside the default SQLite file."""
+_told: set[Path] = set()
+
+
+def default_key_file() -> Path:
+    """``$XDG_CONFIG_HOME/paknam/secret.key`` (``~/.config/paknam/secret.key``)."""
+    config_home = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(config_home) / "paknam" / "secret.key"
+
+
+def key_file(configured: str | None = None) -> Path:
+    """The key file to use: ``configured`` (``PAKNAM_SECRET_KEY_FILE``), else an existing
+    legacy key in the working directory (with a warning), else :func:`default_key_file`."""
+    if configured:
+        return Path(configured).expanduser()
+    legacy = Path(LEGACY_KEY_FILE).resolve()
+    if legacy.is_file():
+        if legacy not in _told:
+            _told.add(legacy)
+            log.warning(
+                "using the secret key %s beside the data (the old default location): move it "
+                "to %s, or name it in PAKNAM_SECRET_KEY_FILE, and keep it out of backups of "
+                "the data (ใช้กุญแจลับเดิมที่อยู่ข้างฐานข้อมูล: ควรย้ายไปไว้นอกโฟลเดอร์ข้อมูล)",
+                legacy,
+                default_key_file(),
+            )
+        return legacy
+    return default_key_file()
+
+
 def load_key(path: Path) -> bytes:
-    """The key in ``path``, created (mode 0600) when the file does not exist."""
+    """The key in ``path``, created (mode 0600, its folder 0700) when the file does not
+    exist."""
     if path.exists():
+        if path.stat().st_mode & 0o077 and path not in _told:
+            _told.add(path)
+            log.warning("secret key %s is readable by other users: chmod 600 it", path)
         return path.read_bytes().strip()
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     key = base64.urlsafe_b64encode(os.urandom(32))
     log.warning(
         "created a new secret key for personal data at %s: back it up; a process started "
@@ -84,5 +124,5 @@ def _cipher(key: bytes) -> AddressCipher:
 def cipher() -> AddressCipher:
     """The process-wide cipher from the settings."""
     s = get_settings()
-    key = s.secret_key.encode() if s.secret_key else load_key(Path(s.secret_key_file))
+    key = s.secret_key.encode() if s.secret_key else load_key(key_file(s.secret_key_file))
     return _cipher(key)

@@ -12,11 +12,10 @@ had been accepted. That is how a kill -9 mid-send neither loses nor doubles a me
 from __future__ import annotations
 
 import random
-import time
 import uuid
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -29,7 +28,7 @@ from paknam.core.notify.crypto import cipher
 from paknam.core.notify.schema import deliveries, messages, subscribers
 from paknam.core.notify.subscribers import Audience, audience_query, check_audience
 from paknam.core.registry import stale_checks
-from paknam.core.timeutil import as_utc
+from paknam.core.timeutil import as_utc, now_float, utcnow
 
 LEASE_S = 60
 """How long a claimed batch is the claimer's; after that another worker may retry it."""
@@ -58,7 +57,7 @@ def enqueue(
     if kind not in ("alert", "news"):
         raise InvalidInput("message kind must be alert or news", field="kind")
     check_audience(conn, audience)
-    now = datetime.now(UTC)
+    now = utcnow()
     mid = conn.execute(
         messages.insert()
         .returning(messages.c.id)
@@ -112,7 +111,7 @@ def claim(
     Deliveries that already carry a batch key (a retry, or a lease that ran out) keep it
     and their batch mates; new ones get a fresh key.
     """
-    now = time.time() if now is None else now
+    now = now_float() if now is None else now
     d = deliveries
     limit = batch_size * max_batches
     s = subscribers
@@ -271,7 +270,7 @@ def record(
     conn: Connection, results: Sequence[tuple[Batch, Outcome]], now: float | None = None
 ) -> None:
     """Write what the channels answered for the claimed batches."""
-    now = time.time() if now is None else now
+    now = now_float() if now is None else now
     d = deliveries
     for batch, outcome in results:
         in_batch = sa.and_(

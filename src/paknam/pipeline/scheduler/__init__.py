@@ -5,6 +5,7 @@ a lease in ``job_leases`` keeps one job from running twice at once, also across 
 sharing one PostgreSQL. The indicator board is not a job (the API computes it on request).
 
 Modules: ``jobs`` (the ``Job`` list), ``loop`` (``Scheduler``), ``leases``, ``runs``,
-``config`` (settings), ``cli`` (``paknam run``).
+``streams`` (streaming sources in supervised background threads), ``config`` (settings),
+``cli`` (``paknam run``).
 See docs/scheduler.md.
 """

@@ -41,12 +41,14 @@ def run(
 ) -> None:
     """Run every periodic job: rules, alerts, notifications, harvests (งานตามกำหนดเวลา).
 
-    Periods come from PAKNAM_JOB_<NAME>_EVERY_S (0: off); see docs/scheduler.md. Stops
+    Periods come from PAKNAM_JOB_<NAME>_EVERY_S (0: off); see docs/scheduler.md. Streaming
+    sources (a ChirpStack MQTT integration) run in supervised background threads. Stops
     cleanly on SIGTERM or Ctrl-C after the jobs running at that moment end.
     """
     from paknam.pipeline.scheduler.config import scheduler_settings
-    from paknam.pipeline.scheduler.jobs import jobs_from_registry
+    from paknam.pipeline.scheduler.jobs import jobs_from_registry, stream_sources
     from paknam.pipeline.scheduler.loop import Scheduler
+    from paknam.pipeline.scheduler.streams import start_streams, stop_streams
 
     settings = scheduler_settings()
     jobs = jobs_from_registry()
@@ -80,11 +82,19 @@ def run(
             return
         stop = threading.Event()
         signal.signal(signal.SIGTERM, lambda *_: stop.set())
-        err.print(f"paknam run: {sched.holder}; {sum(j.enabled for j in jobs)} jobs")
+        wanted = {j.name for j in jobs if j.enabled}
+        streaming = [s for s in stream_sources() if f"source.{s.id}" in wanted]
+        streams = start_streams(store, streaming, sched.holder, lease_s=settings.lease_s)
+        err.print(
+            f"paknam run: {sched.holder}; {len(wanted)} jobs"
+            + (f"; streams: {', '.join(s.id for s in streaming)}" if streaming else "")
+        )
         try:
             sched.run(stop)
         except KeyboardInterrupt:
             stop.set()
+        finally:
+            stop_streams(streams)
 
 
 def install(app: typer.Typer) -> None:

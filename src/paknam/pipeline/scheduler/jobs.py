@@ -122,7 +122,8 @@ def register_provider(provider: Callable[[], Iterable[Job]]) -> None:
 
 def source_jobs(environ: Mapping[str, str] | None = None) -> list[Job]:
     """One ``source.<id>`` job per configured source (``PAKNAM_SOURCES`` /
-    ``PAKNAM_SOURCES_FILE``; none by default), harvesting every ``every_s``."""
+    ``PAKNAM_SOURCES_FILE``; none by default), harvesting every ``every_s`` (a streaming
+    source is watched instead: its subscriber runs in ``paknam run``'s background)."""
     from paknam.sources.config import configured_sources
     from paknam.sources.runner import harvest_source
 
@@ -140,9 +141,18 @@ def source_jobs(environ: Mapping[str, str] | None = None) -> list[Job]:
                 "gap": outcome.gap,
             }
 
-        return Job(f"source.{src.id}", int(src.every_s), run, f"Harvest {src.kind} source {src.id}")
+        what = "Watch streaming" if getattr(src, "streaming", False) else "Harvest"
+        return Job(f"source.{src.id}", int(src.every_s), run, f"{what} {src.kind} source {src.id}")
 
     return [job(src) for src in configured_sources(environ)]
+
+
+def stream_sources(environ: Mapping[str, str] | None = None) -> list[Any]:
+    """The configured streaming sources (kept running by ``paknam run``, each watched
+    by its ``source.<id>`` job)."""
+    from paknam.sources.config import configured_sources
+
+    return [s for s in configured_sources(environ) if getattr(s, "streaming", False)]
 
 
 def jobs_from_registry(
@@ -196,5 +206,7 @@ __all__ = [
     "register_job",
     "register_provider",
     "rule_job",
+    "source_jobs",
+    "stream_sources",
     "unregister_job",
 ]

@@ -32,6 +32,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from paknam.core.store import Store
+from paknam.core.timeutil import utcnow
 from paknam.pipeline.scheduler.schema import job_leases
 
 ConnOrStore = Connection | Store
@@ -53,7 +54,7 @@ def _conn(target: ConnOrStore) -> Iterator[Connection]:
 
 def _now(now: datetime | None) -> datetime:
     if now is None:
-        return datetime.now(UTC)
+        return utcnow()
     if now.tzinfo is None:
         raise ValueError(f"lease time {now!r} has no time zone (pass an aware UTC datetime)")
     return now.astimezone(UTC)

@@ -1,0 +1,177 @@
+"""The live demo: recorded samples replayed up to now, streamed on a catch-up clock through
+the real ingest path, with the scheduler running (issue 13, item 4)."""
+
+from __future__ import annotations
+
+import time
+import uuid
+
+import numpy as np
+import pytest
+import sqlalchemy as sa
+
+from paknam.core import timeutil
+from paknam.core.registry import basis_of, with_basis
+from paknam.core.store import Store
+from paknam.core.timeutil import CatchUpClock, parse_time
+from paknam.governance.schema import alerts
+from paknam.pipeline.live_demo import load_live, start_live
+from paknam.pipeline.scheduler.schema import job_runs
+
+NOW = parse_time("2026-12-04T14:20:00+07:00")
+H = 3600
+
+
+def _statuses(store: Store) -> set[str]:
+    with store.read() as conn:
+        return set(conn.execute(sa.select(alerts.c.status).distinct()).scalars())
+
+
+def _count(store: Store) -> int:
+    return store.count_observations()
+
+
+# ---- the clock -------------------------------------------------------------------------
+
+
+def test_catch_up_clock_starts_behind_runs_fast_and_never_passes_real_time() -> None:
+    clock = CatchUpClock(behind_s=3600, speed=1000)
+    first = clock()
+    assert time.time() - first == pytest.approx(3600, abs=2)
+    time.sleep(0.5)
+    later = clock()
+    assert later - first == pytest.approx(500, abs=150)  # 0.5 s real x 1000
+    assert clock.caught_up_at() == pytest.approx(clock.real_start + 3600 / 999, abs=0.01)
+    time.sleep(max(clock.caught_up_at() - time.time(), 0) + 0.2)
+    assert clock() <= time.time()
+    assert clock() == pytest.approx(time.time(), abs=0.05)
+    with pytest.raises(ValueError, match="speed"):
+        CatchUpClock(10, 0.5)
+
+
+def test_platform_clock_is_replaceable_and_restored() -> None:
+    timeutil.set_clock(lambda: 1_000_000.0)
+    try:
+        assert timeutil.now_s() == 1_000_000
+        assert timeutil.utcnow().timestamp() == 1_000_000
+    finally:
+        timeutil.set_clock(None)
+    assert abs(timeutil.now_s() - time.time()) < 2
+
+
+# ---- labels on the board ---------------------------------------------------------------
+
+
+def test_basis_labels_and_never_judges_what_is_not_measured() -> None:
+    assert basis_of([{}, {"source": "x"}]) == "measured"
+    assert basis_of([{"replayed": True}, {"replayed": True}]) == "replayed"
+    assert basis_of([{"simulated": True}]) == "simulated"
+    assert basis_of([{"simulated": True}, {}]) == "mixed"
+    rec = {"id": "x", "status": "on_track", "value": 1.0, "details": {"a": 1}}
+    out = with_basis(rec, "replayed")
+    assert out["status"] == "insufficient_data"
+    assert out["details"] == {"a": 1, "status_if_measured": "on_track"}
+    assert with_basis(rec, "measured")["status"] == "on_track"
+
+
+# ---- loading: replayed up to now ---------------------------------------------------------
+
+
+def test_load_live_replays_samples_up_to_now_and_holds_back_the_window(store: Store) -> None:
+    plan, _run = load_live(store, window_s=6 * H, now=NOW)
+    stations = {s.id: s for s in store.list_stations()}
+    air = stations["18t"]
+    assert air.meta["replayed"] is True
+    segments = air.meta["replay"]["segments"]
+    assert len(segments) == 1 and segments[0][1] % 3600 == 0 and segments[0][1] > 0
+    canal = stations["bma-191"]
+    assert canal.meta["replayed"] is True and canal.meta["replay"]["segments"][0][1] % 86400 == 0
+    # nothing stored after the cut; the held readings start after it
+    latest = max(
+        t for (sid, _q), (t, _v) in store.latest().items() if not sid.startswith(("sim", "cuee"))
+    )
+    assert latest <= NOW - 6 * H
+    held = np.concatenate([np.asarray(h.times) for h in plan.held])
+    assert held.min() > NOW - 6 * H
+    assert (held <= NOW).sum() >= 5 * 5  # the window: about 6 hourly readings of 5 air stations
+    # no replayed or simulated warning reaches citizens as Actual
+    assert _statuses(store) <= {"Exercise"}
+    # the same load again stores nothing new
+    before = _count(store)
+    load_live(store, window_s=6 * H, now=NOW)
+    assert _count(store) == before
+
+
+def test_a_later_load_continues_each_series_without_overlap(sqlite_store: Store) -> None:
+    now = int(time.time())
+    load_live(sqlite_store, window_s=0, now=now - 6 * 86400)
+    first = sqlite_store.latest()[("18t", "pm25_24h")][0]
+    load_live(sqlite_store, window_s=0, now=now)
+    s = sqlite_store.get_station("18t")
+    assert len(s.meta["replay"]["segments"]) == 2
+    assert s.meta["replay"]["segments"][1][0] > first  # the new offset starts after the old data
+    times = [p.time for p in sqlite_store.read_series("18t", "pm25_24h", 0, 2**33)]
+    assert times == sorted(set(times))
+    assert sqlite_store.latest()[("18t", "pm25_24h")][0] > first + 4 * 86400
+
+
+def test_demo_board_has_a_value_for_12_of_14_indicators_each_labelled(store: Store) -> None:
+    from paknam.core.registry import domains
+
+    load_live(store, window_s=0, now=int(time.time()))
+    records = [i for d in domains() if d.indicators is not None for i in d.indicators(store, None)]
+    assert len(records) == 14
+    with_value = [r for r in records if r.value is not None]
+    assert len(with_value) >= 12, [(r.id, r.status) for r in records]
+    by_id = {r.id: r for r in records}
+    assert by_id["env_wqi"].basis == "replayed"
+    assert by_id["living_warning_accuracy"].basis == "simulated"
+    assert by_id["energy_alternative_share"].basis == "simulated"
+    assert by_id["gov_complaints_handled_quickly"].basis == "sample"
+    for r in with_value:
+        if r.basis != "measured":
+            assert r.status not in ("on_track", "off_track"), r.id
+    assert _statuses(store) <= {"Exercise"}
+
+
+# ---- streaming -------------------------------------------------------------------------
+
+
+def _stream_and_check(store: Store, **kw: object) -> None:
+    now = int(time.time())
+    plan, _ = load_live(store, window_s=3 * H, now=now)
+    before = _count(store)
+    due = sum(int((np.asarray(h.times) <= now).sum()) for h in plan.held)
+    assert due > 0
+    live = start_live(store, plan, speed=3 * H / 2.0, tick_s=0.2, **kw)  # 3 h in ~2 s
+    try:
+        deadline = time.time() + 30
+        while time.time() < deadline and live.sent < due:
+            time.sleep(0.2)
+        assert live.sent >= due, live.status()
+        assert timeutil.now_s() <= time.time()
+        deadline = time.time() + 30
+        while time.time() < deadline and _count(store) < before + due:
+            time.sleep(0.2)
+    finally:
+        live.stop()
+    assert _count(store) >= before + due
+    assert live.errors == 0
+    with store.read() as conn:
+        ran = set(
+            conn.execute(
+                sa.select(job_runs.c.job).where(job_runs.c.holder == "paknam-demo")
+            ).scalars()
+        )
+    assert "environment.checks" in ran and "alerts.issue" in ran
+    assert _statuses(store) <= {"Exercise"}
+    assert abs(timeutil.now_s() - time.time()) < 2  # the system clock is back
+
+
+def test_live_demo_streams_through_the_store_with_the_scheduler(sqlite_store: Store) -> None:
+    _stream_and_check(sqlite_store, use_mqtt=False)
+
+
+@pytest.mark.mqtt
+def test_live_demo_streams_through_mosquitto(store: Store, mqtt_broker: tuple[str, int]) -> None:
+    _stream_and_check(store, use_mqtt=True, mqtt_prefix=f"demo-{uuid.uuid4().hex[:8]}")
