@@ -37,6 +37,7 @@ raise (a 404 is not cached). Only anonymous, public answers belong here.
 from __future__ import annotations
 
 import hashlib
+import logging
 import threading
 import time
 from collections import OrderedDict
@@ -52,6 +53,8 @@ from starlette.concurrency import run_in_threadpool
 from paknam.core.errors import StoreUnavailable
 from paknam.core.http.responses import json_bytes
 
+log = logging.getLogger(__name__)
+
 Computation = Callable[[], tuple[bytes, str]]
 """Makes an answer: its body and its media type."""
 
@@ -66,7 +69,8 @@ class CachePolicy:
         ``Cache-Control: max-age`` (seconds a browser or proxy may reuse the answer).
     stale_while_revalidate : int
         ``stale-while-revalidate`` (seconds after that a client may still show it while
-        it fetches the new one).
+        it fetches the new one). The server likewise sends an answer up to ``ttl`` + this
+        old to the other requests while one request recomputes it.
     ttl : float
         Seconds the server reuses an answer while the store is unchanged: the bound for
         answers that also depend on the clock.
@@ -220,14 +224,17 @@ class ResponseCache:
         if self._check_lock.acquire(blocking=False):
             try:
                 if self._clock() - self._checked_at >= self.check_every:
-                    self._generation = self._read_generation()
+                    try:
+                        self._generation = self._read_generation()
+                    except StoreUnavailable:  # keep answering what is kept; retry later
+                        log.warning("cannot read the store's generation", exc_info=True)
                     self._checked_at = self._clock()
             finally:
                 self._check_lock.release()
         return (local, self._generation), True
 
     def invalidate(self) -> None:
-        """Forget every answer (a process that wrote may call it; tests do)."""
+        """Forget every answer."""
         with self._lock:
             self._entries.clear()
         self._checked_at = float("-inf")
@@ -259,6 +266,10 @@ class ResponseCache:
             return False
         return entry.generation == generation or age < policy.min_interval
 
+    def _usable_while_revalidating(self, entry: Entry, policy: CachePolicy) -> bool:
+        """Whether a stale answer may still be sent while another request recomputes it."""
+        return self._clock() - entry.computed_at < policy.ttl + policy.stale_while_revalidate
+
     def peek(self, key: Hashable, policy: CachePolicy) -> Entry | None:
         """The answer when it can be sent without any I/O (safe on the event loop): fresh,
         or being recomputed by another request. ``None``: call :meth:`get`."""
@@ -268,7 +279,9 @@ class ResponseCache:
         generation, recent = self._generation_now(may_check=False)
         if not recent:
             return None
-        if self._fresh(entry, generation, self._clock(), policy) or key in self._flights:
+        if self._fresh(entry, generation, self._clock(), policy):
+            return entry
+        if key in self._flights and self._usable_while_revalidating(entry, policy):
             return entry
         return None
 
@@ -292,7 +305,7 @@ class ResponseCache:
             if flight is None:
                 flight = self._flights[key] = _Flight()
         if not leader:
-            if entry is not None and not force:
+            if entry is not None and not force and self._usable_while_revalidating(entry, policy):
                 return entry  # stale while one request revalidates
             if not flight.done.wait(self.wait_timeout):
                 raise StoreUnavailable("the answer is still being computed; try again")
