@@ -63,8 +63,11 @@ ROUTES = (
     "/api/v1/alerts/{alert}.xml",
     "/api/v1/alerts.atom",
     "/api/v1/indicators",
+    "/static/js/main.js",
+    "/static/vendor/leaflet/leaflet.js",
 )
-"""Every public read of the home and alerts pages (``{alert}``: the alert's id)."""
+"""Every public read of the home and alerts pages (``{alert}``: the alert's id), and two
+of the static files a first visit loads."""
 
 HOME_MIX = (
     "/",

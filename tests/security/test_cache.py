@@ -155,6 +155,24 @@ def test_a_write_by_another_process_shows_within_the_check_interval(
     assert client.get("/api/v1/stations", headers={"If-None-Match": etag}).status_code == 200
 
 
+def test_the_store_generation_counts_writes_that_change_answers(store: Store) -> None:
+    before, local = store.generation(), store.local_generation
+    with store.write(changes_answers=False):  # e.g. the hourly roll-up refreshed
+        pass
+    assert (store.generation(), store.local_generation) == (before, local)
+    other = Store.open(store.url, migrate=False)
+    try:
+        with other.write():
+            pass
+    finally:
+        other.close()
+    assert store.generation() != before  # seen by every process
+    assert store.local_generation == local  # the other process wrote, not this one
+    with store.write():
+        pass
+    assert store.local_generation != local
+
+
 def _concurrently(app: Any, path: str, n: int) -> list[httpx.Response]:
     async def run() -> list[httpx.Response]:
         transport = httpx.ASGITransport(app=app)

@@ -107,10 +107,10 @@ again with a new random ``token`` if deleted, so that a count never repeats a va
 
 
 @contextmanager
-def write_transaction(engine: Engine, *, derived: bool = False) -> Iterator[Connection]:
+def write_transaction(engine: Engine, *, changes_answers: bool = True) -> Iterator[Connection]:
     """A connection in a write transaction, committed on success, rolled back on error.
 
-    Unless ``derived`` (a write that changes no answer), the store's generation advances
+    With ``changes_answers`` (the default; see ``Store.write``) the store's generation advances
     with it: on SQLite in the same transaction; on PostgreSQL once the transaction has
     committed, never before (a sequence has no lock to queue concurrent writers on, and
     a process that sees the new generation also sees the data). See
@@ -121,11 +121,18 @@ def write_transaction(engine: Engine, *, derived: bool = False) -> Iterator[Conn
         sqlite = conn.dialect.name == "sqlite"
         with conn.begin():
             yield conn
-            if sqlite and not derived:
-                conn.exec_driver_sql(_BUMP_SQLITE)
-        if not sqlite and not derived:
-            conn.exec_driver_sql(f"SELECT nextval('{GENERATION_SEQUENCE}')")
-            conn.commit()
+            if sqlite and changes_answers:
+                try:
+                    conn.exec_driver_sql(_BUMP_SQLITE)
+                except sa.exc.OperationalError as exc:  # not migrated yet: the write stands
+                    if "no such table" not in str(exc.orig):
+                        raise
+        if not sqlite and changes_answers:
+            try:
+                conn.exec_driver_sql(f"SELECT nextval('{GENERATION_SEQUENCE}')")
+                conn.commit()
+            except sa.exc.ProgrammingError:  # not migrated yet; the write is committed
+                conn.rollback()
 
 
 def read_generation(conn: Connection) -> tuple[int, int]:

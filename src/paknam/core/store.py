@@ -141,22 +141,24 @@ class Store:
             raise StoreUnavailable(f"store unavailable: {exc.orig}") from None
 
     @contextmanager
-    def write(self, *, derived: bool = False) -> Iterator[Connection]:
+    def write(self, *, changes_answers: bool = True) -> Iterator[Connection]:
         """A connection in a write transaction, committed when the block ends.
 
         A unique-constraint race becomes :class:`Conflict`; a lock timeout, deadlock or lost
         connection becomes :class:`StoreUnavailable` (try again); nothing is committed.
-        Each write advances the store's :meth:`generation`, except with ``derived``: for
-        writes that change no answer (refreshing the hourly roll-up from observations).
+        Each write advances the store's :meth:`generation` (cached public answers are made
+        again), except with ``changes_answers=False``: for writes that change no public
+        answer (the hourly roll-up refreshed from the observations, the scheduler's leases).
+        A wrong ``False`` shows late, not never: cached answers also expire with time.
         """
         try:
-            with write_transaction(self.engine, derived=derived) as conn:
+            with write_transaction(self.engine, changes_answers=changes_answers) as conn:
                 yield conn
         except IntegrityError as exc:
             raise Conflict(f"conflicting change, nothing stored: {exc.orig}") from None
         except _UNAVAILABLE as exc:
             raise StoreUnavailable(f"store busy or unreachable, nothing stored: {exc}") from None
-        if not derived:
+        if changes_answers:
             self._local_generation = next(self._writes)  # after the commit, never before
 
     @property
@@ -377,7 +379,7 @@ class Store:
             sid = stations.series_id(conn, station_id, quantity)
             stale = bucket != "raw" and observations.has_dirty_hours(conn, sid, start, end)
         if stale:
-            with self.write(derived=True) as conn:  # the roll-up follows the data: no change
+            with self.write(changes_answers=False) as conn:  # the roll-up follows the data
                 observations.refresh_rollup(conn, sid, start, end)
         with self.read() as conn:
             return observations.read_series(

@@ -83,9 +83,13 @@ class CachePolicy:
     stale_while_revalidate: int = 60
     ttl: float = 15.0
     min_interval: float = 0.0
+    control: str | None = None
+    """``Cache-Control`` as given, instead of the one made from ``max_age``."""
 
     @property
     def cache_control(self) -> str:
+        if self.control is not None:
+            return self.control
         return (
             f"public, max-age={self.max_age}, stale-while-revalidate={self.stale_while_revalidate}"
         )
