@@ -114,7 +114,7 @@ def test_districts_carry_an_etag_and_answer_304_when_unchanged(store: Store) -> 
     assert first.status_code == 200
     etag = first.headers["etag"]
     assert etag.startswith('"') and etag.endswith('"')
-    assert first.headers["cache-control"] == "public, max-age=300, must-revalidate"
+    assert first.headers["cache-control"].startswith("public, max-age=300,")
     assert len(first.json()["features"]) >= 6
     again = web.get("/api/v1/districts", headers={"If-None-Match": etag})
     assert again.status_code == 304 and again.content == b""

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import logging
+import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -35,9 +40,12 @@ from paknam.core.errors import (
     StoreUnavailable,
     TooManyRequests,
 )
+from paknam.core.http.cache import CacheFastPath
 from paknam.core.http.responses import FastJSONResponse, error_body
 from paknam.core.registry import domains
 from paknam.core.store import Store
+
+log = logging.getLogger(__name__)
 
 _STATUS: list[tuple[type[PaknamError], int, str]] = [
     (BatchRejected, 422, "batch_rejected"),
@@ -102,8 +110,27 @@ def _http_error(_: Request, exc: Exception) -> FastJSONResponse:
     )
 
 
-def create_app(store: Store | None = None) -> FastAPI:
-    """The paknam HTTP application on ``store`` (default: the configured store)."""
+def _warm_up(app: FastAPI) -> None:
+    try:
+        indicators.warm_up(app)
+    except Exception:  # the board is then computed on the first request
+        log.warning("warming up the indicator board failed", exc_info=True)
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    if app.state.warm_up:  # in the background: the server answers at once
+        threading.Thread(target=_warm_up, args=(app,), name="paknam-warm-up", daemon=True).start()
+    yield
+
+
+def create_app(store: Store | None = None, *, warm_up: bool | None = None) -> FastAPI:
+    """The paknam HTTP application on ``store`` (default: the configured store).
+
+    With ``warm_up`` (default: when no store is given, i.e. ``paknam serve``) the server
+    computes the costly public answers (the indicator board) when it starts, so that a
+    surge of citizens right after a start does not wait for them.
+    """
     app = FastAPI(
         title="paknam — Samut Prakan city data platform",
         version=__version__,
@@ -111,8 +138,11 @@ def create_app(store: Store | None = None) -> FastAPI:
         default_response_class=FastJSONResponse,
         docs_url=None,  # /docs and /redoc come from paknam.api.docs (vendored, CSP-clean)
         redoc_url=None,
+        lifespan=_lifespan,
     )
+    app.state.warm_up = store is None if warm_up is None else warm_up
     app.state.store = store or Store.open()
+    app.add_middleware(CacheFastPath)  # first, so innermost: other middlewares see its answers
     access_log.install()  # no citizen's token in the access log
     limits.install(app)  # body caps, rate limits, login backoff (paknam.api.limits)
     app.add_exception_handler(PaknamError, _paknam_error)

@@ -12,10 +12,12 @@ from __future__ import annotations
 from html import escape
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 
 from paknam.api import web
+from paknam.api.web import HTML
 from paknam.api.web_pages import PAGES, render_page
+from paknam.core.http.cache import PAGE, cached_response
 from paknam.core.http.deps import StoreDep
 from paknam.core.stations import count_stations, list_districts
 
@@ -52,10 +54,15 @@ def _home_main(districts: list[dict[str, object]], n_stations: int) -> str:
 
 
 @router.get("/", response_class=HTMLResponse, include_in_schema=False)
-def home(request: Request, store: StoreDep) -> HTMLResponse:
-    """The city: map, the six districts named in Thai, active alerts and indicators."""
-    with store.read() as conn:
-        n_stations = count_stations(conn)
-        districts = list_districts(conn)
-    main = _home_main(districts, n_stations)
-    return HTMLResponse(render_page(request.app, HOME, main))
+async def home(request: Request, store: StoreDep) -> Response:
+    """The city: map, the six districts named in Thai, active alerts and indicators.
+    Made once and kept until the store changes (ETag, Last-Modified, 304)."""
+
+    def compute() -> tuple[bytes, str]:
+        with store.read() as conn:
+            n_stations = count_stations(conn)
+            districts = list_districts(conn)
+        main = _home_main(districts, n_stations)
+        return render_page(request.app, HOME, main).encode("utf-8"), HTML
+
+    return await cached_response(request, ("page", "/"), compute, PAGE)

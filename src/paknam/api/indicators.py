@@ -4,14 +4,21 @@ domain that owns it (the page the governor opens first)."""
 from __future__ import annotations
 
 import logging
-import threading
-import time
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
 
+from paknam.core.http.cache import (
+    JSON,
+    NOT_MODIFIED,
+    SLOW,
+    Computation,
+    cache_of,
+    cached_response,
+)
 from paknam.core.http.deps import StoreDep
-from paknam.core.http.responses import ERROR_RESPONSES, FastJSONResponse
+from paknam.core.http.responses import ERROR_RESPONSES, json_bytes
 from paknam.core.registry import domains
 from paknam.core.store import Store
 
@@ -49,36 +56,41 @@ def board(store: Store, year: int | None = None) -> list[dict[str, Any]]:
     return records
 
 
-CACHE_SECONDS = 300.0
-"""The board is recomputed at most every 5 minutes (a year of hourly AQI for every station
-is seconds of work; indicators move over months)."""
-_cache: dict[tuple[str, int | None], tuple[float, list[dict[str, Any]]]] = {}
-_cache_lock = threading.Lock()
+BOARD = SLOW
+"""The board is recomputed at most every 5 minutes, and at most once a minute after the
+store changed (a year of hourly AQI for every station is seconds of work; indicators move
+over months). One computation at a time: a cold board under a surge is computed once while
+the other requests wait for it, or get the previous board."""
 
 
-def cached_board(store: Store, year: int | None, *, fresh: bool = False) -> list[dict[str, Any]]:
-    key = (store.url, year)
-    now = time.monotonic()
-    with _cache_lock:
-        hit = _cache.get(key)
-    if hit is not None and not fresh and now - hit[0] < CACHE_SECONDS:
-        return hit[1]
-    records = board(store, year)
-    with _cache_lock:
-        _cache[key] = (now, records)
-    return records
-
-
-@router.get("/indicators", summary="Every indicator of the proposal, with target and status")
-def get_indicators(
+@router.get(
+    "/indicators",
+    summary="Every indicator of the proposal, with target and status",
+    responses=NOT_MODIFIED,
+)
+async def get_indicators(
+    request: Request,
     store: StoreDep,
     year: Annotated[
         int | None, Query(ge=1990, le=2100, description="default: current / newest complete")
     ] = None,
     fresh: Annotated[bool, Query(description="recompute now instead of the ≤ 5 min copy")] = False,
-) -> FastJSONResponse:
+) -> Response:
     """One record per indicator: ``id``, ``domain``, Thai and English names, ``unit``,
     ``value`` (null without data), ``target``, ``baseline``, ``period``, ``status``
     (on_track, off_track, insufficient_data, no_data) and ``details``. Computed at most
-    every 5 minutes (``fresh=true`` forces it)."""
-    return FastJSONResponse(cached_board(store, year, fresh=fresh))
+    every 5 minutes (a minute after data changed); ``fresh=true`` forces it, though
+    requests that arrive while it runs share that one computation."""
+    return await cached_response(
+        request, ("indicators", year), _board_json(store, year), BOARD, force=fresh
+    )
+
+
+def _board_json(store: Store, year: int | None) -> Computation:
+    return lambda: (json_bytes(board(store, year)), JSON)
+
+
+def warm_up(app: Any) -> None:
+    """Compute the board of the current year into ``app``'s cache (blocking), so that the
+    first citizens after a start need not wait for it."""
+    cache_of(app).get(("indicators", None), _board_json(app.state.store, None), BOARD)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 from typing import Annotated, Any
 
@@ -13,25 +12,13 @@ from shapely.geometry import mapping, shape
 
 from paknam import __version__
 from paknam.core import stations
+from paknam.core.http.cache import GEOJSON, NOT_MODIFIED, REFERENCE, cached_response
 from paknam.core.http.deps import StoreDep
-from paknam.core.http.responses import FastJSONResponse, GeoJSONResponse
+from paknam.core.http.responses import FastJSONResponse, GeoJSONResponse, json_bytes
 from paknam.core.models import STATION_KINDS
 from paknam.core.quantities import QUANTITIES
 
 router = APIRouter(prefix="/api/v1", tags=["reference"])
-
-DISTRICTS_CACHE_CONTROL = "public, max-age=300, must-revalidate"
-"""Boundaries change almost never: a browser reuses them for 5 minutes, then revalidates
-with ``If-None-Match`` and gets a 304 (no body) while they are unchanged."""
-
-
-def _etag_matches(header: str | None, etag: str) -> bool:
-    """Whether an ``If-None-Match`` header names ``etag`` (weak comparison, RFC 9110)."""
-    if not header:
-        return False
-    if header.strip() == "*":
-        return True
-    return any(tag.strip().removeprefix("W/") == etag for tag in header.split(","))
 
 
 def _geometry(geojson: str | None, tolerance: float) -> dict[str, Any] | None:
@@ -60,9 +47,9 @@ def station_kinds() -> FastJSONResponse:
     "/districts",
     response_class=GeoJSONResponse,
     summary="Districts (amphoe) GeoJSON",
-    responses={304: {"description": "Not modified (the ETag matched If-None-Match)"}},
+    responses=NOT_MODIFIED,
 )
-def list_districts(
+async def list_districts(
     request: Request,
     store: StoreDep,
     simplify: Annotated[
@@ -77,39 +64,37 @@ def list_districts(
     stored outlines come whole.
 
     Boundaries: Royal Thai Survey Department via OCHA/HDX COD-AB (CC BY-IGO). The answer
-    carries an ``ETag`` and ``Cache-Control: public, max-age=300, must-revalidate``; send
-    ``If-None-Match`` to get ``304 Not Modified`` while the boundaries are unchanged.
+    is made once and kept in memory until the districts change; it carries an ``ETag``,
+    ``Last-Modified`` and ``Cache-Control: public, max-age=300, stale-while-revalidate``;
+    send ``If-None-Match`` to get ``304 Not Modified`` while the boundaries are unchanged.
     """
-    with store.read() as conn:
-        rows = stations.list_districts(conn, geometry=True)
-    features = [
-        {
-            "type": "Feature",
-            "id": r["code"],
-            "geometry": _geometry(r["geojson"], simplify),
-            "properties": {
-                "code": r["code"],
-                "name_th": r["name_th"],
-                "name_en": r["name_en"],
-                "province_code": r["province_code"],
-            },
-        }
-        for r in rows
-    ]
-    response = GeoJSONResponse(
-        {
+
+    def compute() -> tuple[bytes, str]:
+        with store.read() as conn:
+            rows = stations.list_districts(conn, geometry=True)
+        features = [
+            {
+                "type": "Feature",
+                "id": r["code"],
+                "geometry": _geometry(r["geojson"], simplify),
+                "properties": {
+                    "code": r["code"],
+                    "name_th": r["name_th"],
+                    "name_en": r["name_en"],
+                    "province_code": r["province_code"],
+                },
+            }
+            for r in rows
+        ]
+        body = {
             "type": "FeatureCollection",
             "attribution": "Administrative boundaries: Royal Thai Survey Department via "
             "OCHA/HDX COD-AB (CC BY-IGO)",
             "features": features,
         }
-    )
-    etag = f'"{hashlib.sha256(response.body).hexdigest()[:24]}"'
-    headers = {"ETag": etag, "Cache-Control": DISTRICTS_CACHE_CONTROL}
-    if _etag_matches(request.headers.get("if-none-match"), etag):
-        return Response(status_code=304, headers=headers)
-    response.headers.update(headers)
-    return response
+        return json_bytes(body), GEOJSON
+
+    return await cached_response(request, ("districts", simplify), compute, REFERENCE)
 
 
 @router.get("/health", summary="Liveness and store check")

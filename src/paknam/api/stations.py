@@ -6,13 +6,19 @@ import csv
 import io
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
 
 from paknam.core.config import get_settings
 from paknam.core.errors import InvalidInput
+from paknam.core.http.cache import GEOJSON, JSON, LIVE, NOT_MODIFIED, cached_response
 from paknam.core.http.deps import AdminDep, OfficerDep, StoreDep, time_param
-from paknam.core.http.responses import ERROR_RESPONSES, FastJSONResponse, GeoJSONResponse
+from paknam.core.http.responses import (
+    ERROR_RESPONSES,
+    FastJSONResponse,
+    GeoJSONResponse,
+    json_bytes,
+)
 from paknam.core.models import (
     DeviceKeyCreated,
     SeriesSpec,
@@ -59,28 +65,53 @@ def _feature(station: StationPublic, latest: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-@router.get(
-    "/stations",
-    response_class=GeoJSONResponse,
-    summary="All stations as a GeoJSON FeatureCollection (lon, lat) with latest values",
-)
-def list_stations(
-    store: StoreDep,
-    kind: Annotated[str | None, Query(description="Filter by station kind")] = None,
-    district: Annotated[str | None, Query(description="Filter by amphoe code")] = None,
-) -> GeoJSONResponse:
+def stations_geojson(store: Any, kind: str | None = None, district: str | None = None) -> bytes:
+    """The body of ``GET /api/v1/stations``."""
     latest = _latest_by_station(store)
     features = [
         _feature(s, latest.get(s.id, {})) for s in store.list_stations(kind=kind, district=district)
     ]
-    return GeoJSONResponse({"type": "FeatureCollection", "features": features})
+    return json_bytes({"type": "FeatureCollection", "features": features})
 
 
-@router.get("/stations/{station_id}", response_class=GeoJSONResponse)
-def get_station(station_id: str, store: StoreDep) -> GeoJSONResponse:
-    """One station as a GeoJSON Feature with its latest values."""
-    station = store.get_station(station_id)
-    return GeoJSONResponse(_feature(station, _latest_by_station(store).get(station_id, {})))
+@router.get(
+    "/stations",
+    response_class=GeoJSONResponse,
+    summary="All stations as a GeoJSON FeatureCollection (lon, lat) with latest values",
+    responses=NOT_MODIFIED,
+)
+async def list_stations(
+    request: Request,
+    store: StoreDep,
+    kind: Annotated[str | None, Query(description="Filter by station kind")] = None,
+    district: Annotated[str | None, Query(description="Filter by amphoe code")] = None,
+) -> Response:
+    """Every station with its latest values (``stale`` once older than the quantity's
+    validity window). Served from memory while the store is unchanged (at most 15 s):
+    ``ETag``, ``Last-Modified``, ``Cache-Control: public, max-age=15``; a matching
+    ``If-None-Match`` gets ``304``."""
+    return await cached_response(
+        request,
+        ("stations", kind, district),
+        lambda: (stations_geojson(store, kind, district), GEOJSON),
+        LIVE,
+    )
+
+
+@router.get(
+    "/stations/{station_id}",
+    response_class=GeoJSONResponse,
+    responses=NOT_MODIFIED,
+)
+async def get_station(station_id: str, request: Request, store: StoreDep) -> Response:
+    """One station as a GeoJSON Feature with its latest values (cached like the list)."""
+
+    def compute() -> tuple[bytes, str]:
+        station = store.get_station(station_id)
+        latest = _latest_by_station(store).get(station_id, {})
+        return json_bytes(_feature(station, latest)), GEOJSON
+
+    return await cached_response(request, ("station", station_id), compute, LIVE)
 
 
 @router.post("/stations", status_code=201, response_model=StationPublic)
@@ -200,10 +231,21 @@ def get_revisions(station_id: str, quantity: str, store: StoreDep) -> FastJSONRe
     )
 
 
-@router.get("/latest", summary="Latest value of every series")
-def latest(store: StoreDep, quantity: Annotated[str | None, Query()] = None) -> FastJSONResponse:
-    out = []
-    for (station, q), (t, v) in sorted(store.latest().items()):
-        if quantity is None or q == quantity:
-            out.append({"station": station, "quantity": q, "time": to_local_iso(t), "value": v})
-    return FastJSONResponse(out)
+@router.get(
+    "/latest",
+    summary="Latest value of every series",
+    responses=NOT_MODIFIED,
+)
+async def latest(
+    request: Request, store: StoreDep, quantity: Annotated[str | None, Query()] = None
+) -> Response:
+    """Cached like ``GET /api/v1/stations``."""
+
+    def compute() -> tuple[bytes, str]:
+        out = []
+        for (station, q), (t, v) in sorted(store.latest().items()):
+            if quantity is None or q == quantity:
+                out.append({"station": station, "quantity": q, "time": to_local_iso(t), "value": v})
+        return json_bytes(out), JSON
+
+    return await cached_response(request, ("latest", quantity), compute, LIVE)

@@ -6,8 +6,6 @@ API. Static files come from ``paknam/web/static``; paths outside it are refused.
 
 from __future__ import annotations
 
-import hashlib
-from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -16,6 +14,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from paknam.api.web_pages import PAGES, Page, render_page
 from paknam.core.errors import NotFound
+from paknam.core.http.cache import PAGE, CachePolicy, cached_response
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
 
@@ -42,35 +41,38 @@ def static_file(path: str) -> Path:
     return target
 
 
-@lru_cache(maxsize=256)
-def _read(target: Path, mtime_ns: int, size: int) -> tuple[bytes, str]:
-    """File bytes and ETag, cached per (path, modification time, size)."""
-    data = target.read_bytes()
-    return data, f'"{hashlib.sha256(data).hexdigest()[:20]}"'
+OWN_FILES = CachePolicy(ttl=60.0, min_interval=60.0, control="no-cache")
+"""Our own files: browsers revalidate them on every use (their modules import one another
+without a version in the URL); the server rereads a changed file within a minute."""
+VENDORED = CachePolicy(ttl=60.0, min_interval=60.0, control="public, max-age=86400")
+"""Vendored libraries change only with a release: browsers reuse them for a day."""
 
 
 @router.get("/static/{path:path}")
 async def get_static(path: str, request: Request) -> Response:
     """A dashboard file, from memory after the first read; 304 when the ETag matches."""
-    target = static_file(path)
-    stat = target.stat()
-    data, etag = _read(target, stat.st_mtime_ns, stat.st_size)
-    vendored = target.is_relative_to(STATIC_ROOT / "vendor")
-    headers = {
-        "ETag": etag,
-        # Vendored libraries change only with a release; our own files are revalidated.
-        "Cache-Control": "public, max-age=86400" if vendored else "no-cache",
-    }
-    if request.headers.get("if-none-match") == etag:
-        return Response(status_code=304, headers=headers)
-    media_type = MEDIA_TYPES.get(target.suffix, "text/plain; charset=utf-8")
-    return Response(data, media_type=media_type, headers=headers)
+
+    def compute() -> tuple[bytes, str]:
+        target = static_file(path)
+        return target.read_bytes(), MEDIA_TYPES.get(target.suffix, "text/plain; charset=utf-8")
+
+    vendored = path.startswith("vendor/")
+    policy = VENDORED if vendored else OWN_FILES
+    return await cached_response(request, ("static", path), compute, policy)
+
+
+HTML = "text/html; charset=utf-8"
 
 
 def _add_page(page: Page) -> None:
-    def show(request: Request, station_id: str | None = None) -> HTMLResponse:
+    async def show(request: Request, station_id: str | None = None) -> Response:
         params = {"station_id": station_id} if station_id is not None else {}
-        return HTMLResponse(render_page(request.app, page, **params))
+
+        def compute() -> tuple[bytes, str]:
+            return render_page(request.app, page, **params).encode("utf-8"), HTML
+
+        # the shell is the same for everybody: made once, then from memory (ETag, 304)
+        return await cached_response(request, ("page", page.path, station_id), compute, PAGE)
 
     show.__name__ = f"page_{page.name}_{len(router.routes)}"
     router.add_api_route(page.path, show, methods=["GET"], response_class=HTMLResponse)

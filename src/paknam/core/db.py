@@ -96,13 +96,61 @@ def _sqlite_engine(url: str) -> Engine:
     return engine
 
 
+GENERATION_SEQUENCE = "paknam_generation"
+"""PostgreSQL: a sequence advanced after every committed write (migration 0010)."""
+_BUMP_SQLITE = (
+    "INSERT INTO store_generation (id, token, n) VALUES (1, random() & 1073741823, 1) "
+    "ON CONFLICT (id) DO UPDATE SET n = n + 1"
+)
+"""SQLite: one row counting writes (inside the write, which holds the lock anyway); made
+again with a new random ``token`` if deleted, so that a count never repeats a value."""
+
+
 @contextmanager
-def write_transaction(engine: Engine) -> Iterator[Connection]:
-    """A connection in a write transaction, committed on success, rolled back on error."""
+def write_transaction(engine: Engine, *, changes_answers: bool = True) -> Iterator[Connection]:
+    """A connection in a write transaction, committed on success, rolled back on error.
+
+    With ``changes_answers`` (the default; see ``Store.write``) the store's generation advances
+    with it: on SQLite in the same transaction; on PostgreSQL once the transaction has
+    committed, never before (a sequence has no lock to queue concurrent writers on, and
+    a process that sees the new generation also sees the data). See
+    :func:`read_generation`.
+    """
     with engine.connect() as conn:
         conn = conn.execution_options(paknam_write=True)
+        sqlite = conn.dialect.name == "sqlite"
         with conn.begin():
             yield conn
+            if sqlite and changes_answers:
+                try:
+                    conn.exec_driver_sql(_BUMP_SQLITE)
+                except sa.exc.OperationalError as exc:  # not migrated yet: the write stands
+                    if "no such table" not in str(exc.orig):
+                        raise
+        if not sqlite and changes_answers:
+            try:
+                conn.exec_driver_sql(f"SELECT nextval('{GENERATION_SEQUENCE}')")
+                conn.commit()
+            except sa.exc.ProgrammingError:  # not migrated yet; the write is committed
+                conn.rollback()
+
+
+def read_generation(conn: Connection) -> tuple[int, int]:
+    """The store's generation: a value that changes with every committed write, by any
+    process; ``(0, 0)`` before migration 0010."""
+    try:
+        if conn.dialect.name == "sqlite":
+            row = conn.exec_driver_sql("SELECT token, n FROM store_generation WHERE id = 1").first()
+            return (int(row[0]), int(row[1])) if row else (0, 0)
+        value = conn.exec_driver_sql(f"SELECT last_value FROM {GENERATION_SEQUENCE}").scalar()
+        return 0, int(value or 0)
+    except sa.exc.ProgrammingError:  # PostgreSQL: no sequence yet
+        conn.rollback()
+        return 0, 0
+    except sa.exc.OperationalError as exc:
+        if conn.dialect.name == "sqlite" and "no such table" in str(exc.orig):
+            return 0, 0
+        raise
 
 
 def _alembic_config() -> Config:

@@ -350,11 +350,17 @@ def last_points(conn: Connection, series_id: int, n: int) -> list[Point]:
 
 
 def latest(conn: Connection) -> dict[int, tuple[int, float]]:
-    """``series id -> (time, value)`` of the newest observation of every series."""
+    """``series id -> (time, value)`` of the newest observation of every series.
+
+    One index seek per series: the series drive the join. SQLite's planner, left to
+    itself, scanned every observation and ran the ``max(time)`` subquery for each (90 ms
+    for the 230,000 rows of the demo instead of 0.3 ms); ``CROSS JOIN`` fixes the order.
+    """
     pg = conn.dialect.name == "postgresql"
     t = "extract(epoch FROM o.time)::bigint" if pg else "o.time"
+    join = "JOIN" if pg else "CROSS JOIN"  # PostgreSQL plans it well and has no CROSS ... ON
     sql = (
-        f"SELECT se.id, {t}, o.value FROM series se JOIN observations o "
+        f"SELECT se.id, {t}, o.value FROM series se {join} observations o "
         "ON o.series_id = se.id AND o.time = "
         "(SELECT max(time) FROM observations WHERE series_id = se.id)"
     )

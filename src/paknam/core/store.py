@@ -14,6 +14,7 @@ Example
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 import re
@@ -32,7 +33,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from paknam.core import auth, observations, stations
 from paknam.core.config import get_settings, redact_url
-from paknam.core.db import create_engine, migrate, write_transaction
+from paknam.core.db import create_engine, migrate, read_generation, write_transaction
 from paknam.core.errors import (
     BatchRejected,
     Conflict,
@@ -108,6 +109,8 @@ class Store:
         self._catalog_cache: tuple[tuple[object, ...], dict[tuple[str, str], int]] | None = None
         self.schema_change: tuple[str | None, str | None] | None = None
         """(revision before, after) of the last :meth:`migrate` in this process."""
+        self._writes = itertools.count(1)  # next() is atomic: no lock for the counter
+        self._local_generation = 0
 
     @classmethod
     def open(cls, url: str | None = None, *, migrate: bool = True) -> Store:
@@ -157,14 +160,18 @@ class Store:
             raise StoreUnavailable(f"store unavailable: {short_reason(exc)}") from None
 
     @contextmanager
-    def write(self) -> Iterator[Connection]:
+    def write(self, *, changes_answers: bool = True) -> Iterator[Connection]:
         """A connection in a write transaction, committed when the block ends.
 
         A unique-constraint race becomes :class:`Conflict`; a lock timeout, deadlock or lost
         connection becomes :class:`StoreUnavailable` (try again); nothing is committed.
+        Each write advances the store's :meth:`generation` (cached public answers are made
+        again), except with ``changes_answers=False``: for writes that change no public
+        answer (the hourly roll-up refreshed from the observations, the scheduler's leases).
+        A wrong ``False`` shows late, not never: cached answers also expire with time.
         """
         try:
-            with write_transaction(self.engine) as conn:
+            with write_transaction(self.engine, changes_answers=changes_answers) as conn:
                 yield conn
         except IntegrityError as exc:
             log.info("conflicting change: %s", exc)
@@ -174,6 +181,28 @@ class Store:
             raise StoreUnavailable(
                 f"store busy or unreachable, nothing stored: {short_reason(exc)}"
             ) from None
+        if changes_answers:
+            self._local_generation = next(self._writes)  # after the commit, never before
+
+    @property
+    def local_generation(self) -> int:
+        """How many write transactions this object has committed (no query: it changes
+        at once when this process writes)."""
+        return self._local_generation
+
+    def generation(self) -> tuple[int, int]:
+        """A value that changes whenever any process commits a write to the store (see
+        :func:`~paknam.core.db.write_transaction`): one cheap query.
+
+        Answers cached from the store compare it (with :attr:`local_generation`) to tell
+        that they are out of date (:mod:`paknam.core.http.cache`). ``(0, 0)`` on a store
+        whose schema predates it (not migrated).
+        """
+        try:
+            with self.engine.connect() as conn:
+                return read_generation(conn)
+        except OperationalError as exc:
+            raise StoreUnavailable(f"store unavailable: {exc.orig}") from None
 
     # ---- stations ------------------------------------------------------------------------
 
@@ -373,7 +402,7 @@ class Store:
             sid = stations.series_id(conn, station_id, quantity)
             stale = bucket != "raw" and observations.has_dirty_hours(conn, sid, start, end)
         if stale:
-            with self.write() as conn:
+            with self.write(changes_answers=False) as conn:  # the roll-up follows the data
                 observations.refresh_rollup(conn, sid, start, end)
         with self.read() as conn:
             return observations.read_series(

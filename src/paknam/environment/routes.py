@@ -11,14 +11,15 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, File, Form, Path, Query, UploadFile
+from fastapi import APIRouter, File, Form, Path, Query, Request, UploadFile
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from paknam.core.errors import InvalidInput
+from paknam.core.http.cache import JSON, LIVE, NOT_MODIFIED, cached_response
 from paknam.core.http.deps import StoreDep, time_param
 from paknam.core.http.pagination import PageDep
-from paknam.core.http.responses import ERROR_RESPONSES, FastJSONResponse
+from paknam.core.http.responses import ERROR_RESPONSES, FastJSONResponse, json_bytes
 from paknam.core.media import MAX_PHOTO_BYTES, photo_response
 from paknam.core.timeutil import now_s, to_local_iso
 from paknam.environment import reports, service
@@ -35,12 +36,18 @@ def _wqi_json(row: dict[str, Any]) -> dict[str, Any]:
     return {**row, "date": row["date"].isoformat(), "time": to_local_iso(row["time"])}
 
 
-@router.get("/environment/aqi", summary="Latest Thai AQI of every air station")
-def get_latest_aqi(store: StoreDep) -> FastJSONResponse:
+@router.get(
+    "/environment/aqi", summary="Latest Thai AQI of every air station", responses=NOT_MODIFIED
+)
+async def get_latest_aqi(request: Request, store: StoreDep) -> Response:
     """The newest hourly AQI per station with pollutant, level (1–5) and colour: one row
-    per station, like ``GET /api/v1/stations`` (a snapshot for the map, not paged)."""
-    rows = service.latest_aqi(store)
-    return FastJSONResponse([_aqi_json(r) for r in rows])
+    per station, like ``GET /api/v1/stations`` (a snapshot for the map, not paged; from
+    memory while the store is unchanged, ≤ 15 s, with ETag and Cache-Control)."""
+
+    def compute() -> tuple[bytes, str]:
+        return json_bytes([_aqi_json(r) for r in service.latest_aqi(store)]), JSON
+
+    return await cached_response(request, ("environment.aqi",), compute, LIVE)
 
 
 @router.get("/stations/{station_id}/aqi", summary="Hourly Thai AQI of a station")
@@ -183,12 +190,19 @@ def get_environment_indicators(
     )
 
 
-@router.get("/environment/wqi", summary="Latest Thai WQI of every water-quality station")
-def get_latest_wqi(store: StoreDep) -> FastJSONResponse:
+@router.get(
+    "/environment/wqi",
+    summary="Latest Thai WQI of every water-quality station",
+    responses=NOT_MODIFIED,
+)
+async def get_latest_wqi(request: Request, store: StoreDep) -> Response:
     """Newest daily WQI per station, with band, completeness and the curves' provenance:
-    one row per station (a snapshot for the map, not paged)."""
-    rows = service.latest_wqi(store)
-    return FastJSONResponse([_wqi_json(r) for r in rows])
+    one row per station (a snapshot for the map, not paged; cached like the AQI)."""
+
+    def compute() -> tuple[bytes, str]:
+        return json_bytes([_wqi_json(r) for r in service.latest_wqi(store)]), JSON
+
+    return await cached_response(request, ("environment.wqi",), compute, LIVE)
 
 
 @router.get("/stations/{station_id}/wqi", summary="Daily, monthly and yearly WQI of a station")

@@ -16,9 +16,10 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from paknam.core.config import get_settings
 from paknam.core.errors import InvalidInput
+from paknam.core.http.cache import JSON, LIVE, NOT_MODIFIED, cached_response
 from paknam.core.http.deps import OfficerDep, StoreDep
 from paknam.core.http.pagination import PageDep
-from paknam.core.http.responses import ERROR_RESPONSES, FastJSONResponse
+from paknam.core.http.responses import ERROR_RESPONSES, FastJSONResponse, json_bytes
 from paknam.core.notify import line_webhook, subscribers
 from paknam.core.notify.channels.line import LineChannel
 from paknam.core.notify.subscribers import Audience
@@ -153,44 +154,73 @@ class NewsIn(BaseModel):
 
 
 # --- public ----------------------------------------------------------------------------
+# What a surge of citizens asks for after an alert: answered from memory while the store is
+# unchanged (at most 15 s), with ETag, Last-Modified and Cache-Control (paknam.core.http.cache).
+# The key holds the base URL because the answers' links are made from it.
+
+ATOM = "application/atom+xml; charset=utf-8"
+CAP = "application/cap+xml; charset=utf-8"
 
 
-@router.get("/alerts.atom", summary="Atom feed of the active CAP alerts", tags=["alerts"])
-def alerts_atom(request: Request, store: StoreDep) -> Response:
+@router.get(
+    "/alerts.atom",
+    summary="Atom feed of the active CAP alerts",
+    tags=["alerts"],
+    responses=NOT_MODIFIED,
+)
+async def alerts_atom(request: Request, store: StoreDep) -> Response:
     """RFC 4287 Atom; each entry links to its CAP 1.2 document (≤ 900 KB). A cancelled
     alert stays in the feed for a day as its Cancel message, so pollers see it end."""
-    active = service.feed_alerts(store, base_url=_base(request))
-    body = alerts_feed(active, base_url=_base(request), updated=to_local_iso(now_s()))
-    return Response(body, media_type="application/atom+xml; charset=utf-8")
+    base = _base(request)
+
+    def compute() -> tuple[bytes, str]:
+        active = service.feed_alerts(store, base_url=base)
+        return alerts_feed(active, base_url=base, updated=to_local_iso(now_s())), ATOM
+
+    return await cached_response(request, ("alerts.atom", base), compute, LIVE)
 
 
-@router.get("/alerts", summary="CAP alerts (newest message of each alert)")
-def list_alerts(
+@router.get("/alerts", summary="CAP alerts (newest message of each alert)", responses=NOT_MODIFIED)
+async def list_alerts(
     request: Request,
     store: StoreDep,
     page: PageDep,
     state: Literal["active", "past", "all"] = "active",
-) -> FastJSONResponse:
+) -> Response:
     """Newest first; ``limit`` (≤ 1000, default 100) and ``offset`` page through them."""
-    rows = service.list_alerts(
-        store, state=state, base_url=_base(request), limit=page.limit, offset=page.offset
-    )
-    return FastJSONResponse(
-        {"alerts": [_alert_json(a) for a in rows], "limit": page.limit, "offset": page.offset}
-    )
+    base = _base(request)
+
+    def compute() -> tuple[bytes, str]:
+        rows = service.list_alerts(
+            store, state=state, base_url=base, limit=page.limit, offset=page.offset
+        )
+        body = {"alerts": [_alert_json(a) for a in rows], "limit": page.limit}
+        return json_bytes({**body, "offset": page.offset}), JSON
+
+    key = ("alerts", state, page.limit, page.offset, base)
+    return await cached_response(request, key, compute, LIVE)
 
 
-@router.get("/alerts/{alert_id}.xml", summary="One alert as a CAP 1.2 document")
-def alert_cap(alert_id: RowId, store: StoreDep) -> Response:
-    xml = service.get_cap_xml(store, alert_id)
-    return Response(xml.encode("utf-8"), media_type="application/cap+xml; charset=utf-8")
+@router.get(
+    "/alerts/{alert_id}.xml", summary="One alert as a CAP 1.2 document", responses=NOT_MODIFIED
+)
+async def alert_cap(alert_id: RowId, request: Request, store: StoreDep) -> Response:
+    def compute() -> tuple[bytes, str]:
+        return service.get_cap_xml(store, alert_id).encode("utf-8"), CAP
+
+    return await cached_response(request, ("alert.xml", alert_id), compute, LIVE)
 
 
-@router.get("/alerts/{alert_id}", summary="One alert message with its thread")
-def get_alert(alert_id: RowId, request: Request, store: StoreDep) -> FastJSONResponse:
-    return FastJSONResponse(
-        _alert_json(service.get_alert(store, alert_id, base_url=_base(request)))
-    )
+@router.get(
+    "/alerts/{alert_id}", summary="One alert message with its thread", responses=NOT_MODIFIED
+)
+async def get_alert(alert_id: RowId, request: Request, store: StoreDep) -> Response:
+    base = _base(request)
+
+    def compute() -> tuple[bytes, str]:
+        return json_bytes(_alert_json(service.get_alert(store, alert_id, base_url=base))), JSON
+
+    return await cached_response(request, ("alert", alert_id, base), compute, LIVE)
 
 
 # --- officers --------------------------------------------------------------------------

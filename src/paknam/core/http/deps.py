@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from paknam.core.auth import Principal
@@ -25,8 +26,9 @@ def time_param(value: str | None, name: str, default: int) -> int:
         raise InvalidInput(f"{name}: {exc}", field=name) from None
 
 
-def get_store(request: Request) -> Store:
-    return request.app.state.store
+async def get_store(request: Request) -> Store:
+    """The application's store (``async``: no worker thread needed to read an attribute)."""
+    return request.app.state.store  # type: ignore[no-any-return]
 
 
 StoreDep = Annotated[Store, Depends(get_store)]
@@ -44,14 +46,17 @@ def get_principal(
 PrincipalDep = Annotated[Principal, Depends(get_principal)]
 
 
-def get_optional_principal(
+async def get_optional_principal(
     store: StoreDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Principal | None:
-    """The caller, or None for an anonymous request (a bad token is still refused)."""
+    """The caller, or None for an anonymous request (a bad token is still refused).
+
+    ``async`` so that an anonymous request needs no worker thread; a token is looked up
+    in one."""
     if credentials is None:
         return None
-    return get_principal(store, credentials)
+    return await run_in_threadpool(get_principal, store, credentials)
 
 
 MaybePrincipalDep = Annotated[Principal | None, Depends(get_optional_principal)]

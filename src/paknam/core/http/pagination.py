@@ -28,7 +28,7 @@ class Page:
     offset: int = 0
 
 
-def page_params(
+async def page_params(
     limit: Annotated[
         int, Query(ge=1, le=MAX_LIMIT, description=f"items per page (≤ {MAX_LIMIT})")
     ] = DEFAULT_LIMIT,
