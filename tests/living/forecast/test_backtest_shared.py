@@ -14,7 +14,7 @@ when that folder is absent). Figures measured with this code (``docs/tides.md``)
 Warnings from calibrated probabilities (issue 16; held-out test periods as above):
 
 - Honolulu 72 h: POD 0.840, FAR 0.053, CSI 0.802 (persistence 0.811: the CSI target
-  is NOT met, by one or two days); interval coverage 80 %/95 %: 78.1/93.9, 76.8/92.4,
+  is NOT met); interval coverage 80 %/95 %: 78.1/93.9, 76.8/92.4,
   75.8/92.1 % at 24/48/72 h (bands 75–85 / 90–97: met).
 - Vlissingen 72 h: CSI 0.409 against persistence 0.359 and harmonic 0.331 (met); coverage
   78.0/93.1, 77.5/92.7, 77.1/92.4 %.

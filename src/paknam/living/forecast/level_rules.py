@@ -44,7 +44,9 @@ LEVEL_SEVERITY = {"watch": "minor", "warning": "moderate", "danger": "severe"}
 DEFAULT_THRESHOLD = 0.5
 
 
-def _normal_exceedance(value: np.ndarray, lo95: np.ndarray, hi95: np.ndarray, level: float):
+def _normal_exceedance(
+    value: np.ndarray, lo95: np.ndarray, hi95: np.ndarray, level: float
+) -> np.ndarray:
     sigma = np.maximum((np.asarray(hi95) - np.asarray(lo95)) / 3.92, 1e-6)
     z = (level - np.asarray(value, dtype=float)) / (sigma * math.sqrt(2))
     return 0.5 * np.array([math.erfc(float(v)) for v in np.atleast_1d(z)])
