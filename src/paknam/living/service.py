@@ -103,6 +103,10 @@ def _columns(fc: Forecast, use_prior: bool = False) -> dict[str, np.ndarray]:
     return columns
 
 
+ENGINE_FORMAT = 2
+"""``format_version`` of the engines this code writes (:mod:`paknam.living.forecast.engine`)."""
+
+
 def forecast_station(
     store: Store, station: StationPublic, *, now: int | None = None
 ) -> tuple[StationRun, Signal | None]:
@@ -124,6 +128,9 @@ def forecast_station(
         saved = living_store.load_engine(conn, station.id)
         levels = living_store.get_warning_levels(conn, station.id)
     fresh = saved is not None and datetime.now(UTC) - saved[2] < timedelta(days=RETRAIN_DAYS)
+    if saved is not None and saved[0].get("format_version") != ENGINE_FORMAT:
+        fresh = False  # an engine of an older format (e.g. without warning thresholds)
+    lowest = min(levels.values()) if levels else None  # thresholds are chosen for it
     use_prior = _uses_prior(station, times)
     if use_prior:
         values = values - seasonal_prior_m(times)
@@ -135,7 +142,7 @@ def forecast_station(
                 {k: v for k, v in saved[0].items() if k != "paknam_seasonal_prior"}
             )
         else:
-            engine = train(dt64, values, latitude=station.lat)
+            engine = train(dt64, values, latitude=station.lat, level=lowest)
             with store.write() as conn:
                 params = {**engine.to_dict(), "paknam_seasonal_prior": use_prior}
                 living_store.save_engine(conn, station.id, params, int(times[-1]))
@@ -145,6 +152,8 @@ def forecast_station(
         run.skipped = str(exc)
         return run, None
     columns = _columns(fc, use_prior)
+    if fc.grid is not None and fc.threshold is not None:  # the warning rule's inputs
+        columns = {**columns, "grid": fc.grid, "threshold": fc.threshold}
     run.seasonal_prior = use_prior
     with store.write() as conn:
         living_store.save_forecast(conn, station.id, issue, engine_label(engine), columns)

@@ -22,7 +22,17 @@ from tests.living.forecast.test_engine import LATITUDE, TRAIN_UNTIL, synthetic_r
 
 pytest.importorskip("utide")
 
-LEAD_KEYS = {"rmse_m", "mae_m", "central_frequency", "pod", "far", "csi", "n"}
+LEAD_KEYS = {
+    "rmse_m",
+    "mae_m",
+    "central_frequency",
+    "pod",
+    "far",
+    "csi",
+    "n",
+    "brier_skill",
+    "threshold_probability",
+}
 TEST_HOURS = 30 * 24
 
 

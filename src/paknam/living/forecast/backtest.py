@@ -26,19 +26,17 @@ from typing import Any
 import numpy as np
 
 from paknam.living.errors import HarmonicAnalysisError
-from paknam.living.forecast import io
+from paknam.living.forecast import calibration, io
 from paknam.living.forecast.backtest_scores import CENTRAL_BAND_M, lead_scores, noise_estimate
-from paknam.living.forecast.engine import MAX_AGE_H, TideEngine, train
-from paknam.living.forecast.surge import predict_surge
-from paknam.living.forecast.surge_features import feature_matrix, fill_forward, hours_since_valid
+from paknam.living.forecast.engine import MAX_AGE_H, TideEngine, replay, train
+from paknam.living.forecast.level_rules import exceedance_probability, warned_hours
+from paknam.living.forecast.surge_features import fill_forward
 from paknam.living.readers.quality import to_hourly
-from paknam.living.tides.harmonics import predict
 
 __all__ = ["LEADS", "BacktestResult", "backtest", "replay", "utide_tide"]
 
 LEADS = (24, 48, 72)
-LEVEL_PERCENTILE = 99.0
-"""Default exceedance level: this percentile of the training period's hourly values."""
+LEVEL_PERCENTILE = calibration.LEVEL_PERCENTILE
 
 
 @dataclass
@@ -127,85 +125,67 @@ def _scores_by_lead(
     return out
 
 
-def _coverage(
+def _warning_scores(
+    times: np.ndarray,
+    observed: np.ndarray,
+    p_hour: np.ndarray,
+    level: float,
+    threshold: float,
+    climatology: float | None,
+) -> dict[str, Any]:
+    """POD/FAR/CSI of the warning rule over UTC days, the Brier skill of P(day's high ≥
+    level) against the training climatology, and the threshold used."""
+    ok = np.isfinite(observed) & np.isfinite(p_hour)
+    _, p_day = calibration.daily_max(times[ok], p_hour[ok])
+    _, o_day = calibration.daily_max(times[ok], observed[ok])
+    event, warn = o_day >= level, warned_hours(p_day, threshold)
+    hits = int(np.sum(event & warn))
+    misses = int(np.sum(event & ~warn))
+    false_alarms = int(np.sum(~event & warn))
+
+    def ratio(a: int, b: int) -> float | None:
+        return None if b == 0 else round(a / b, 4)
+
+    return {
+        "pod": ratio(hits, hits + misses),
+        "far": ratio(false_alarms, hits + false_alarms),
+        "csi": ratio(hits, hits + misses + false_alarms),
+        "brier_skill": None
+        if climatology is None
+        else calibration.brier_skill(p_day, event, climatology),
+        "threshold_probability": None if threshold is None else round(float(threshold), 4),
+    }
+
+
+def _coverage(observed: np.ndarray, forecast: np.ndarray, grids: np.ndarray) -> dict[str, float]:
+    """Share of observations inside the 80 % and 95 % intervals."""
+    lo95, lo80, hi80, hi95 = (forecast + grids[:, c] for c in calibration.interval_columns())
+    ok = np.isfinite(observed)
+    o = observed[ok]
+    return {
+        "80": round(float(np.mean((o >= lo80[ok]) & (o <= hi80[ok]))), 4),
+        "95": round(float(np.mean((o >= lo95[ok]) & (o <= hi95[ok]))), 4),
+    }
+
+
+def _calibrated(
+    grid: np.ndarray,
     obs: np.ndarray,
     rows: np.ndarray,
     total: np.ndarray,
     stale: np.ndarray,
     engine: TideEngine,
-    leads: Sequence[int],
-) -> dict[int, dict[str, float]]:
-    """Share of observations inside the 80 % and 95 % intervals, per lead."""
-    out = {}
-    for lead in leads:
-        index = rows + lead
-        inside = index < obs.size
-        o = obs[index[inside]]
-        f = total[inside, lead - 1]
-        q = np.where(
-            stale[inside, None],
-            engine.tide_only_quantiles[lead - 1],
-            engine.quantiles[lead - 1],
-        )
-        ok = np.isfinite(o)
-        in80 = (o >= f + q[:, 1]) & (o <= f + q[:, 2])
-        in95 = (o >= f + q[:, 0]) & (o <= f + q[:, 3])
-        out[lead] = {
-            "80": round(float(np.mean(in80[ok])), 4),
-            "95": round(float(np.mean(in95[ok])), 4),
-        }
-    return out
-
-
-def replay(
-    engine: TideEngine,
-    grid: np.ndarray,
-    obs: np.ndarray,
-    rows: np.ndarray,
-    *,
-    horizon_h: int = 72,
-    predictors: Mapping[str, np.ndarray] | None = None,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Forecasts issued at every hour ``grid[rows]``, each from observations up to it.
-
-    Parameters
-    ----------
-    engine : TideEngine
-    grid, obs : numpy.ndarray
-        Hourly UTC grid and observations on it [m] (NaN where missing).
-    rows : numpy.ndarray of int
-        Issue hours (indices into ``grid``).
-    predictors : mapping, optional
-        Predictor series on ``grid``.
-
-    Returns
-    -------
-    tide, total, stale
-        The tide over the whole grid [m]; the forecasts, shape ``(rows, horizon_h)``, for
-        the hours ``rows + 1 .. rows + horizon_h`` (clipped at the grid's end) [m]; and
-        the issue hours without an observation in the last :data:`MAX_AGE_H` h (tide
-        only there, as :func:`~paknam.living.forecast.engine.forecast` does).
-    """
-    if engine.surge.predictors and not predictors:
-        raise HarmonicAnalysisError(
-            f"the engine was trained with predictors {', '.join(engine.surge.predictors)}; "
-            "give them",
-            field="predictors",
-        )
-    tide = predict(engine.fit, grid)
-    residual = obs - tide
-    stale = hours_since_valid(residual)[rows] > MAX_AGE_H
-    x = feature_matrix(
-        residual,
-        rows,
-        engine.surge.spec,
-        days=io.days_since_1970(grid),
-        predictors=predictors if engine.surge.predictors else None,
-    )
-    surge = predict_surge(engine.surge, x)[:, :horizon_h]
-    surge[stale] = 0.0
-    index = np.clip(rows[:, None] + np.arange(1, horizon_h + 1), 0, grid.size - 1)
-    return tide, tide[index] + surge, stale
+    lead: int,
+) -> np.ndarray:
+    """Error-quantile grids of the lead-``lead`` forecasts issued at ``rows`` (consecutive
+    hours), each from the errors verified by its issue hour (as in production)."""
+    target = rows + lead
+    inside = target < grid.size
+    errors = np.full(rows.size, np.nan)
+    errors[inside] = obs[target[inside]] - total[inside, lead - 1]
+    grids = calibration.window_grids(calibration.error_windows(errors, lead), engine.grid[lead - 1])
+    grids[stale] = engine.tide_only_grid[lead - 1]
+    return grids
 
 
 def backtest(
@@ -266,6 +246,7 @@ def backtest(
             field="train_until",
         )
     preds = io.predictors_on_grid(grid, t, predictors, t.size) if predictors else None
+    level_m = float(np.nanpercentile(obs[train_mask], LEVEL_PERCENTILE)) if level is None else level
     engine = engine or train(
         t,
         y,
@@ -274,15 +255,42 @@ def backtest(
         horizon_h=horizon_h,
         predictors=predictors,
         station=station,
+        level=level_m,
     )
-    tide, total, stale = replay(engine, grid, obs, rows, horizon_h=horizon_h, predictors=preds)
-    level_m = float(np.nanpercentile(obs[train_mask], LEVEL_PERCENTILE)) if level is None else level
+    # replay from a calibration window before the test period: the first test forecasts
+    # are calibrated on the errors of the forecasts just before it, as in production
+    first = max(0, int(rows[0]) - calibration.WINDOW_H - horizon_h)
+    all_rows = np.arange(first, int(rows[-1]) + 1)
+    tide, total_all, stale_all = replay(
+        engine, grid, obs, all_rows, horizon_h=horizon_h, predictors=preds
+    )
+    tested = all_rows >= rows[0]
+    total, stale = total_all[tested], stale_all[tested]
+    climate = (
+        engine.info.get("climatology")
+        if level is None
+        else calibration.climatology(grid[train_mask], obs[train_mask], level_m)
+    )
 
     def model_at(lead: int, inside: np.ndarray, idx: np.ndarray) -> np.ndarray:
         return total[inside, lead - 1]
 
+    scores = _scores_by_lead(grid, obs, rows, model_at, leads, level_m)
+    coverage = {}
+    for lead in leads:
+        grids = _calibrated(grid, obs, all_rows, total_all, stale_all, engine, lead)[tested]
+        index = rows + lead
+        inside = index < grid.size
+        o, f, g = obs[index[inside]], total[inside, lead - 1], grids[inside]
+        p_hour = exceedance_probability(f, g, level_m)
+        scores[lead].update(
+            _warning_scores(
+                grid[index[inside]], o, p_hour, level_m, float(engine.threshold[lead - 1]), climate
+            )
+        )
+        coverage[lead] = _coverage(o, f, g)
     result = BacktestResult(
-        leads=_scores_by_lead(grid, obs, rows, model_at, leads, level_m),
+        leads=scores,
         baselines={},
         level_m=level_m,
         train_until=cut,
@@ -290,7 +298,7 @@ def backtest(
         test_end=grid[-1],
         issues=int(rows.size),
         engine=engine,
-        coverage=_coverage(obs, rows, total, stale, engine, leads),
+        coverage=coverage,
         noise=noise_estimate((obs - tide)[~train_mask], tide[~train_mask]),
         station=station,
     )
@@ -305,9 +313,21 @@ def backtest(
             return reference[idx] + last[inside]
 
         result.baselines = {
-            "harmonic": _scores_by_lead(grid, obs, rows, harmonic_at, leads, level_m),
-            "persistence": _scores_by_lead(grid, obs, rows, persistence_at, leads, level_m),
+            name: _scores_by_lead(grid, obs, rows, at, leads, level_m)
+            for name, at in (("harmonic", harmonic_at), ("persistence", persistence_at))
         }
+        for name, at in (("harmonic", harmonic_at), ("persistence", persistence_at)):
+            for lead in leads:
+                index = rows + lead
+                inside = index < grid.size
+                f = at(lead, inside, index[inside])
+                certain = np.where(np.isfinite(f), (f >= level_m).astype(float), np.nan)
+                extra = _warning_scores(
+                    grid[index[inside]], obs[index[inside]], certain, level_m, 1.0, climate
+                )
+                result.baselines[name][lead].update(
+                    brier_skill=extra["brier_skill"], threshold_probability=None
+                )
     result.notes = _notes(result, int(stale.sum()), level is None)
     return result
 
@@ -316,13 +336,19 @@ def _notes(result: BacktestResult, stale: int, default_level: bool) -> list[str]
     info = result.engine.info
     notes = [
         f"trained on {info.get('train_start')} .. {info.get('train_end')}; model choices "
-        f"(features, ridge alpha) and interval quantiles from the validation part "
+        f"(features, ridge alpha) and warning thresholds from the validation part "
         f"{info.get('validation_start')} .. {info.get('train_end')} only",
+        f"intervals and probabilities: quantiles of the errors of the forecasts issued in "
+        f"the last {calibration.WINDOW_H // 24} days and verified by the issue hour "
+        f"(validation errors with fewer than {calibration.MIN_ERRORS}), as in production",
         f"tested on {io.time_to(result.test_start)} .. {io.time_to(result.test_end)}: "
         f"{result.issues} hourly issues, each using observations up to its hour only",
         "central_frequency: share of errors within ±"
         f"{CENTRAL_BAND_M:.2f} m; pod/far/csi over UTC days whose highest hourly value "
-        f"reaches level_m",
+        f"reaches level_m; for the model a day is warned when P(level reached) at some "
+        f"hour reaches threshold_probability (the production rule); for the baselines when "
+        f"their forecast reaches level_m; brier_skill of P(day's high >= level_m) against "
+        f"the training frequency of such days ({result.engine.info.get('climatology')})",
     ]
     if default_level:
         notes.append(f"level_m: {LEVEL_PERCENTILE:g}th percentile of the training hours")

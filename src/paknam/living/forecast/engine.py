@@ -33,7 +33,8 @@ from typing import Any
 import numpy as np
 
 from paknam.living.errors import HarmonicAnalysisError, RecordTooShortError
-from paknam.living.forecast import io
+from paknam.living.forecast import calibration, io
+from paknam.living.forecast.level_rules import exceedance_probability
 from paknam.living.forecast.surge import (
     MAX_AGE_H,
     SurgeModel,
@@ -53,6 +54,8 @@ __all__ = [
     "Forecast",
     "TideEngine",
     "forecast",
+    "recent_error_grids",
+    "replay",
     "train",
 ]
 
@@ -63,7 +66,7 @@ VALIDATION_FRACTION = 0.25
 MARGIN_H = 240
 """Hours of history read before the features' own look-back (for the forward fill)."""
 HOUR = np.timedelta64(3600, "s")
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
 
 @dataclass(frozen=True, eq=False)
@@ -76,24 +79,44 @@ class TideEngine:
         Harmonic analysis of the whole training window (``trend=False``).
     surge : SurgeModel
         Residual model refit on the whole training window.
-    quantiles : numpy.ndarray
-        Shape (H, 4): per-lead quantiles 2.5, 10, 90, 97.5 % of the forecast errors
-        (observed - forecast) [m] on the validation part.
-    tide_only_quantiles : numpy.ndarray
+    grid : numpy.ndarray
+        Shape (H, K): per-lead quantiles at
+        :data:`~paknam.living.forecast.calibration.GRID_LEVELS` of the forecast errors
+        (observed - forecast) [m] on the validation part; they stand in for the recent
+        errors when fewer than a week of them is known.
+    tide_only_grid : numpy.ndarray
         The same for the tide alone (used when observations are too old).
+    threshold : numpy.ndarray
+        Shape (H,): the warning threshold on P(level reached) per lead, chosen on the
+        validation part (:func:`~paknam.living.forecast.calibration.choose_threshold`).
+    level_m : float
+        The level the thresholds were chosen for [m] (the station's lowest warning level,
+        or the training period's 99th percentile).
     info : dict
         Training window, validation split, selection table, station, ... (JSON-able).
     """
 
     fit: HarmonicFit
     surge: SurgeModel
-    quantiles: np.ndarray
-    tide_only_quantiles: np.ndarray
+    grid: np.ndarray
+    tide_only_grid: np.ndarray
+    threshold: np.ndarray
+    level_m: float
     info: dict[str, Any] = field(default_factory=dict)
 
     @property
     def horizon_h(self) -> int:
         return self.surge.horizon_h
+
+    @property
+    def quantiles(self) -> np.ndarray:
+        """Shape (H, 4): the validation error quantiles 2.5, 10, 90, 97.5 % per lead [m]."""
+        return self.grid[:, calibration.interval_columns()]
+
+    @property
+    def tide_only_quantiles(self) -> np.ndarray:
+        """The same for the tide alone."""
+        return self.tide_only_grid[:, calibration.interval_columns()]
 
     @property
     def label(self) -> str:
@@ -115,8 +138,10 @@ class TideEngine:
             "format_version": FORMAT_VERSION,
             "fit": io.fit_to_dict(self.fit),
             "surge": self.surge.to_dict(),
-            "quantiles": io.array_to(self.quantiles),
-            "tide_only_quantiles": io.array_to(self.tide_only_quantiles),
+            "grid": io.array_to(self.grid),
+            "tide_only_grid": io.array_to(self.tide_only_grid),
+            "threshold": io.array_to(self.threshold),
+            "level_m": self.level_m,
             "info": self.info,
         }
 
@@ -132,8 +157,10 @@ class TideEngine:
         return cls(
             fit=io.fit_from_dict(d["fit"]),
             surge=SurgeModel.from_dict(d["surge"]),
-            quantiles=io.array_from(d["quantiles"]),
-            tide_only_quantiles=io.array_from(d["tide_only_quantiles"]),
+            grid=io.array_from(d["grid"]),
+            tide_only_grid=io.array_from(d["tide_only_grid"]),
+            threshold=io.array_from(d["threshold"]),
+            level_m=float(d["level_m"]),
             info=dict(d.get("info", {})),
         )
 
@@ -143,7 +170,9 @@ class Forecast:
     """A forecast issued at ``issue_time`` for the hours ``issue_time + 1 .. + H``.
 
     All levels in m above the datum of the training record; times UTC datetime64[s].
-    ``mode`` is "tide+residual", or "tide-only" when observations were too old.
+    ``mode`` is "tide+residual", or "tide-only" when observations were too old. ``grid``
+    (H, K) is the calibrated error distribution per lead (quantiles at
+    :data:`calibration.GRID_LEVELS`), ``threshold`` (H,) the warning threshold per lead.
     """
 
     issue_time: np.datetime64
@@ -158,6 +187,8 @@ class Forecast:
     mode: str
     last_observation: np.datetime64 | None
     notes: tuple[str, ...] = ()
+    grid: np.ndarray | None = None
+    threshold: np.ndarray | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-able: ISO UTC times and lists of metres rounded to the millimetre."""
@@ -179,6 +210,9 @@ class Forecast:
             "hi80_m": m(self.hi80),
             "lo95_m": m(self.lo95),
             "hi95_m": m(self.hi95),
+            "threshold_probability": (
+                None if self.threshold is None else [round(float(x), 3) for x in self.threshold]
+            ),
             "notes": list(self.notes),
         }
 
@@ -202,6 +236,7 @@ def train(
     constituents: Any = "auto",
     min_train_days: float = MIN_TRAIN_DAYS,
     station: str | None = None,
+    level: float | None = None,
 ) -> TideEngine:
     """Train a forecaster on a water-level record.
 
@@ -229,6 +264,10 @@ def train(
         Refuse shorter training windows [days].
     station : str, optional
         Stored in ``info``.
+    level : float, optional
+        The level warnings are for [m] (the station's lowest warning level): the warning
+        thresholds are chosen for it on the validation part. Default: the training
+        period's :data:`~paknam.living.forecast.calibration.LEVEL_PERCENTILE` th percentile.
 
     Raises
     ------
@@ -274,6 +313,10 @@ def train(
         days=days,
         predictors=preds,
     )
+    level_m = float(np.nanpercentile(obs, calibration.LEVEL_PERCENTILE)) if level is None else level
+    threshold, threshold_info = _validation_thresholds(
+        grid, obs - predict(early, grid), split, chosen, level_m, obs
+    )
     info = {
         "station": station,
         "latitude": float(latitude),
@@ -287,8 +330,61 @@ def train(
         "resampled": bool(grid_info["resampled"]),
         "selection": chosen.table,
         "chosen": {"spec": chosen.spec.name, "alpha_by_lead": chosen.alpha.tolist()},
+        "warning": threshold_info,
+        "climatology": calibration.climatology(grid, obs, level_m),
     }
-    return TideEngine(fit, surge, chosen.quantiles, chosen.tide_only_quantiles, info)
+    return TideEngine(
+        fit,
+        surge,
+        calibration.grid_of(chosen.errors),
+        calibration.grid_of(chosen.tide_only_errors),
+        threshold,
+        level_m,
+        info,
+    )
+
+
+THRESHOLD_LEADS = (24, 48, 72)
+"""Leads [h] whose warning threshold is chosen on the validation part; the others are
+interpolated between them (and held constant before the first)."""
+
+
+def _validation_thresholds(
+    grid: np.ndarray,
+    residual: np.ndarray,
+    split: int,
+    chosen: Any,
+    level: float,
+    obs: np.ndarray,
+) -> tuple[np.ndarray, dict[str, Any]]:
+    """Warning thresholds per lead from the validation part: the rule of
+    :mod:`paknam.living.forecast.level_rules` applied to the validation forecasts of the
+    chosen model (the early harmonic fit + the residual model fit before ``split``), with
+    the same rolling calibration as in use, scored against the days' observed highs."""
+    horizon = chosen.errors.shape[1]
+    leads = [lead for lead in THRESHOLD_LEADS if lead <= horizon] or [horizon]
+    picked, seen = [], {}
+    for lead in leads:
+        errors = np.full(grid.size, np.nan)
+        errors[chosen.rows] = chosen.errors[:, lead - 1]
+        errors = errors[split:]
+        targets = np.arange(split, grid.size) + lead
+        inside = targets < grid.size
+        observed = np.full(errors.size, np.nan)
+        observed[inside] = obs[targets[inside]]
+        forecast = observed - errors  # the validation forecast of that target hour
+        windows = calibration.error_windows(errors, lead)
+        grids = calibration.window_grids(windows, calibration.grid_of(chosen.errors)[lead - 1])
+        ok = np.isfinite(forecast) & inside
+        p = exceedance_probability(forecast[ok], grids[ok], level)
+        when = grid[targets[ok]]
+        _, p_day = calibration.daily_max(when, p)
+        _, o_day = calibration.daily_max(when, observed[ok])
+        threshold, info = calibration.choose_threshold(p_day, o_day >= level)
+        picked.append(threshold)
+        seen[str(lead)] = {"threshold": threshold, **info}
+    by_lead = np.interp(np.arange(1, horizon + 1), leads, picked)
+    return by_lead, {"level_m": round(level, 4), "by_lead": seen}
 
 
 def _subset(predictors: Mapping[str, Any] | None, keep: np.ndarray) -> dict | None:
@@ -309,8 +405,11 @@ def _subset(predictors: Mapping[str, Any] | None, keep: np.ndarray) -> dict | No
 def _history(
     engine: TideEngine, t: np.ndarray, y: np.ndarray, issue: np.datetime64, cutoff: np.datetime64
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Hourly grid ending at ``issue``, observations on it (only those <= cutoff), mask."""
-    hours = engine.surge.spec.history_h + MARGIN_H
+    """Hourly grid ending at ``issue``, observations on it (only those <= cutoff), mask.
+
+    Long enough to replay the forecasts of the last :data:`calibration.WINDOW_H` +
+    horizon hours (their errors calibrate this one)."""
+    hours = engine.surge.spec.history_h + MARGIN_H + calibration.WINDOW_H + engine.horizon_h
     grid = issue - np.arange(hours - 1, -1, -1) * HOUR
     use = (t <= cutoff) & (t >= grid[0] - HOUR)
     return grid, io.on_grid(grid, t[use], y[use]), use
@@ -365,14 +464,14 @@ def forecast(
     last = grid[valid[-1]] if valid.size else None
     notes: list[str] = []
     if age > MAX_AGE_H:
-        mode, quantiles = "tide-only", engine.tide_only_quantiles
+        mode, grids = "tide-only", engine.tide_only_grid[:horizon_h]
         surge = np.zeros(horizon_h)
         notes.append(
             f"no observation in the {MAX_AGE_H} h before the issue time: tide only, with the "
             "wider intervals of the tide alone"
         )
     else:
-        mode, quantiles = "tide+residual", engine.quantiles
+        mode = "tide+residual"
         preds = _needed_predictors(engine, predictors, t, grid, use)
         x = feature_matrix(
             residual,
@@ -382,24 +481,103 @@ def forecast(
             predictors=preds,
         )
         surge = predict_surge(engine.surge, x)[0, :horizon_h]
+        grids = recent_error_grids(engine, grid, obs, preds)[:horizon_h]
         if age > 0:
             notes.append(f"newest observation {age:.0f} h before the issue time (filled forward)")
-    q = quantiles[:horizon_h]
     total = tide + surge
+    lo95, lo80, hi80, hi95 = (total + grids[:, c] for c in calibration.interval_columns())
     return Forecast(
         issue_time=issue,
         times=targets,
         tide=tide,
         residual=surge,
         total=total,
-        lo80=total + q[:, 1],
-        hi80=total + q[:, 2],
-        lo95=total + q[:, 0],
-        hi95=total + q[:, 3],
+        lo80=lo80,
+        hi80=hi80,
+        lo95=lo95,
+        hi95=hi95,
         mode=mode,
         last_observation=last,
         notes=tuple(notes),
+        grid=grids,
+        threshold=engine.threshold[:horizon_h].copy(),
     )
+
+
+def recent_error_grids(
+    engine: TideEngine,
+    grid: np.ndarray,
+    obs: np.ndarray,
+    predictors: Mapping[str, np.ndarray] | None = None,
+) -> np.ndarray:
+    """The calibrated error distribution of a forecast issued at the last hour of ``grid``,
+    shape (H, K): per lead, the quantiles of the errors of the forecasts issued in the last
+    :data:`calibration.WINDOW_H` hours and verified by then (replayed with this engine), or
+    the engine's validation ones with fewer than :data:`calibration.MIN_ERRORS`."""
+    horizon = engine.horizon_h
+    end = grid.size - 1
+    rows = np.arange(max(0, end - calibration.WINDOW_H - horizon), end + 1)
+    _, total, _ = replay(engine, grid, obs, rows, horizon_h=horizon, predictors=predictors)
+    out = np.empty_like(engine.grid)
+    for lead in range(1, horizon + 1):
+        target = rows + lead
+        errors = np.full(rows.size, np.nan)
+        known = target <= end
+        errors[known] = obs[target[known]] - total[known, lead - 1]
+        window = calibration.error_windows(errors, lead)[-1:]
+        out[lead - 1] = calibration.window_grids(window, engine.grid[lead - 1])[0]
+    return out
+
+
+def replay(
+    engine: TideEngine,
+    grid: np.ndarray,
+    obs: np.ndarray,
+    rows: np.ndarray,
+    *,
+    horizon_h: int = 72,
+    predictors: Mapping[str, np.ndarray] | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Forecasts issued at every hour ``grid[rows]``, each from observations up to it.
+
+    Parameters
+    ----------
+    engine : TideEngine
+    grid, obs : numpy.ndarray
+        Hourly UTC grid and observations on it [m] (NaN where missing).
+    rows : numpy.ndarray of int
+        Issue hours (indices into ``grid``).
+    predictors : mapping, optional
+        Predictor series on ``grid``.
+
+    Returns
+    -------
+    tide, total, stale
+        The tide over the whole grid [m]; the forecasts, shape ``(rows, horizon_h)``, for
+        the hours ``rows + 1 .. rows + horizon_h`` (clipped at the grid's end) [m]; and
+        the issue hours without an observation in the last :data:`MAX_AGE_H` h (tide
+        only there, as :func:`forecast` does).
+    """
+    if engine.surge.predictors and not predictors:
+        raise HarmonicAnalysisError(
+            f"the engine was trained with predictors {', '.join(engine.surge.predictors)}; "
+            "give them",
+            field="predictors",
+        )
+    tide = predict(engine.fit, grid)
+    residual = obs - tide
+    stale = hours_since_valid(residual)[rows] > MAX_AGE_H
+    x = feature_matrix(
+        residual,
+        rows,
+        engine.surge.spec,
+        days=io.days_since_1970(grid),
+        predictors=predictors if engine.surge.predictors else None,
+    )
+    surge = predict_surge(engine.surge, x)[:, :horizon_h]
+    surge[stale] = 0.0
+    index = np.clip(rows[:, None] + np.arange(1, horizon_h + 1), 0, grid.size - 1)
+    return tide, tide[index] + surge, stale
 
 
 def _needed_predictors(

@@ -345,7 +345,9 @@ def lead_quantiles(errors: np.ndarray) -> np.ndarray:
 
 @dataclass
 class Selection:
-    """Outcome of :func:`select`: the winner, its validation errors, and the whole table."""
+    """Outcome of :func:`select`: the winner, its validation errors (``errors``, one row per
+    issue hour ``rows``, one column per lead; likewise ``tide_only_errors``), and the
+    whole table."""
 
     spec: FeatureSpec
     alpha: np.ndarray
@@ -353,6 +355,9 @@ class Selection:
     tide_only_quantiles: np.ndarray
     table: list[dict[str, Any]] = field(default_factory=list)
     validation_rows: int = 0
+    rows: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    errors: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))
+    tide_only_errors: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))
 
 
 def _errors(residual: np.ndarray, rows: np.ndarray, forecast: np.ndarray, end: int) -> np.ndarray:
@@ -472,4 +477,7 @@ def select(
         tide_only_quantiles=lead_quantiles(tide_only),
         table=table,
         validation_rows=int(val_rows.size),
+        rows=val_rows,
+        errors=best[3],
+        tide_only_errors=tide_only,
     )
