@@ -118,7 +118,8 @@ def test_a_later_load_continues_each_series_without_overlap(sqlite_store: Store)
 def test_demo_board_has_a_value_for_12_of_14_indicators_each_labelled(store: Store) -> None:
     from paknam.core.registry import domains
 
-    load_live(store, window_s=0, now=int(time.time()))
+    # as `paknam demo` does: a day held back to stream; the board is full before it streams
+    load_live(store, window_s=24 * H, now=int(time.time()))
     records = [i for d in domains() if d.indicators is not None for i in d.indicators(store, None)]
     assert len(records) == 14
     with_value = [r for r in records if r.value is not None]

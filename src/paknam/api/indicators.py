@@ -4,6 +4,8 @@ domain that owns it (the page the governor opens first)."""
 from __future__ import annotations
 
 import logging
+import threading
+import time
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -53,6 +55,26 @@ def board(store: Store, year: int | None = None) -> list[dict[str, Any]]:
                     "details": {"error": f"{type(exc).__name__}: {exc}"},
                 }
             )
+    return records
+
+
+_records_cache: dict[tuple[str, int | None], tuple[float, list[dict[str, Any]]]] = {}
+_records_lock = threading.Lock()
+RECORDS_TTL_S = 300.0
+
+
+def cached_board(store: Store, year: int | None) -> list[dict[str, Any]]:
+    """The board's records for callers outside the HTTP answer cache (the open-data
+    catalogue's indicator table): recomputed at most every 5 minutes per store."""
+    key = (store.url, year)
+    now = time.monotonic()
+    with _records_lock:
+        hit = _records_cache.get(key)
+    if hit is not None and now - hit[0] < RECORDS_TTL_S:
+        return hit[1]
+    records = board(store, year)
+    with _records_lock:
+        _records_cache[key] = (now, records)
     return records
 
 

@@ -48,10 +48,13 @@ def _offsets(
     frame: pd.DataFrame, times: np.ndarray, kinds: dict[str, str], plan: DemoPlan
 ) -> dict[str, int]:
     """Offset per station: the hourly air record to end ``LIVE_AHEAD_S`` after now (whole
-    hours), the canal samples within the last day (whole days)."""
+    hours: it is what the live demo streams); the canal samples (a few a year) by whole days
+    to just before the held-back window, so that the newest is loaded at once and still
+    fresh (canal samples stay valid for two days)."""
     is_air = np.array([kinds.get(s) == "air" for s in frame["station"]], dtype=bool)
     out: dict[str, int] = {}
-    for mask, step, ahead in ((is_air, 3600, LIVE_AHEAD_S), (~is_air, 86400, 0)):
+    groups = ((is_air, 3600, LIVE_AHEAD_S), (~is_air, 86400, -plan.hold_back_s))
+    for mask, step, ahead in groups:
         if not mask.any():
             continue
         off = plan.shift_for(int(times[mask].max()), step, ahead)
