@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
 from paknam.complaints import classifier_runtime, service
 from paknam.complaints.classifier import ComplaintClassifier
 from paknam.complaints.classifier_data import read_traffy_csv
 from paknam.complaints.classifier_train import fit_report_refit
+from paknam.complaints.cli import complaints_app
 from paknam.complaints.handling import corrections
+from paknam.core import config
 from paknam.core.errors import InvalidInput
 from paknam.core.store import Store
 
@@ -73,3 +77,36 @@ def test_officer_settles_the_category_and_it_becomes_training_data(
     assert service.inbox(store, triage=True)["total"] == 0
     with store.read() as conn:
         assert corrections(conn) == [(LAMP, "แสงสว่าง", T0)]
+
+
+def test_corrections_export_feeds_the_next_train(
+    tmp_path: Path, model: ComplaintClassifier, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`paknam complaints corrections OUT.csv` writes Traffy columns that `train` reads."""
+    url = f"sqlite:///{tmp_path / 'cli.sqlite3'}"
+    monkeypatch.setenv("PAKNAM_DATABASE_URL", url)
+    config.get_settings.cache_clear()
+    try:
+        _use(monkeypatch, model)
+        with Store.open(url) as store:
+            cid = submit(store, service_code="road", description=LAMP)["id"]
+            service.triage(store, cid, "officer1", "lighting")
+        out = tmp_path / "corrections.csv"
+        res = CliRunner().invoke(complaints_app, ["corrections", str(out)])
+        assert res.exit_code == 0, res.output
+    finally:
+        config.get_settings.cache_clear()
+    got = read_traffy_csv(out)
+    assert got.texts == [LAMP] and got.labels == [["แสงสว่าง"]] and list(got.times) == [T0]
+    # the next train takes it after the main CSV
+    main_csv = tmp_path / "main.csv.gz"
+    write_synthetic_csv(main_csv)
+    res = CliRunner().invoke(
+        complaints_app,
+        ["train", str(main_csv), str(out), "--model-dir", str(tmp_path / "m")],
+    )
+    assert res.exit_code == 0, res.output
+    assert (
+        json.loads(res.stdout.strip().splitlines()[-1])["n_train"]
+        == len(read_traffy_csv(main_csv)) + 1
+    )

@@ -114,7 +114,9 @@ class Featurizer:
         elif c.words == "newmm":
             out.append(HashingVectorizer(analyzer=thai_words, n_features=2**c.word_bits, **common))
         elif c.words != "none":
-            raise InvalidInput(f"unknown word view {c.words!r}: spaces, newmm or none", "words")
+            raise InvalidInput(
+                f"unknown word view {c.words!r}: spaces, newmm or none", field="words"
+            )
         return out
 
     def counts(self, texts: Sequence[str]) -> list[sparse.csr_matrix]:
@@ -288,7 +290,7 @@ class ComplaintClassifier:
             [self.auto_allowed(r[0], float(q)) for r, q in zip(ranked, top_p, strict=True)],
             dtype=bool,
         )
-        out.update(auto_scores(ranked, tickets.labels, auto))
+        out.update(auto_scores(ranked, tickets.labels, auto.tolist()))
         out["auto_threshold"] = round(self.threshold, 4)
         return out
 

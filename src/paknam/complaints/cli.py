@@ -117,9 +117,9 @@ def train(
     from paknam.complaints.classifier_train import train_model
 
     if all_rows and (no_refit or test_from):
-        raise InvalidInput("--all trains on every ticket: drop --no-refit/--test-from", "all")
+        raise InvalidInput("--all trains on every ticket: drop --no-refit/--test-from", field="all")
     if not 0.5 <= auto_precision <= 1.0:
-        raise InvalidInput("--auto-precision must be between 0.5 and 1", "auto_precision")
+        raise InvalidInput("--auto-precision must be between 0.5 and 1", field="auto_precision")
     t0 = time.perf_counter()
     summary = train_model(
         csv,
