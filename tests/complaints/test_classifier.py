@@ -121,18 +121,18 @@ def test_train_refits_on_every_ticket_and_evaluate_scores_later_months(tmp_path:
     """The saved model has learnt from every ticket of the CSV (Jan–Mar); the held-out
     report (Feb–Mar, from a model fitted on Jan) is printed and recorded in the file."""
     train_csv, later_csv = tmp_path / "train.csv.gz", tmp_path / "all.csv.gz"
-    # 150 tickets a month: every label is common enough in Jan to be auto-routed
-    write_synthetic_csv(train_csv, months=(1, 2, 3), per_month=150)
-    rows = write_synthetic_csv(later_csv, per_month=150)  # the same Jan–Mar, plus April
+    # 200 tickets a month: every label is common enough in Jan to be auto-routed
+    write_synthetic_csv(train_csv, months=(1, 2, 3), per_month=200)
+    rows = write_synthetic_csv(later_csv, per_month=200)  # the same Jan–Mar, plus April
     runner = CliRunner()
     res = runner.invoke(complaints_app, ["train", str(train_csv), "--model-dir", str(tmp_path)])
     assert res.exit_code == 0, res.output
     summary = json.loads(res.stdout.strip().splitlines()[-1])
-    n_train = sum(1 for _, ls in rows[:450] if ls)
+    n_train = sum(1 for _, ls in rows[:600] if ls)
     assert summary["n_train"] == n_train
     assert summary["trained_period"] == "2025-01 … 2025-03"
     assert summary["held_out"]["period"] == "2025-02 … 2025-03"
-    assert summary["held_out"]["n"] == sum(1 for _, ls in rows[150:450] if ls)
+    assert summary["held_out"]["n"] == sum(1 for _, ls in rows[200:600] if ls)
     model = ComplaintClassifier.load(tmp_path)
     assert model.meta["n_tickets"] == n_train and model.meta["version"] == "2"
     assert model.meta["held_out"]["top1"] == summary["held_out"]["top1"]
@@ -152,9 +152,9 @@ def test_train_refits_on_every_ticket_and_evaluate_scores_later_months(tmp_path:
         "auto_share",
         "auto_precision",
     } <= set(out)
-    later = [ls for _, ls in rows[450:] if ls]  # April only
+    later = [ls for _, ls in rows[600:] if ls]  # April only
     assert out["n"] == len(later)
-    expected_base = baseline_top1(majority_label([ls for _, ls in rows[:450] if ls]), later)
+    expected_base = baseline_top1(majority_label([ls for _, ls in rows[:600] if ls]), later)
     assert out["baseline_top1"] == pytest.approx(expected_base)
     assert out["top1"] >= 0.9 > out["baseline_top1"]  # the phrases are separable
     assert out["top3"] >= out["top1"] and 0 < out["macro_f1"] <= 1

@@ -58,6 +58,7 @@ class ClassifierConfig:
     char_bits: int = 20  # 2**20 hashed character columns
     words: str = "newmm"  # "newmm" (pythainlp words) | "spaces" | "none"
     word_bits: int = 18
+    max_chars: int = 256  # features from the first characters only (memory, time)
     model: str = "svc"  # "svc" (LinearSVC) | "sgd" (SGD logistic regression)
     c: float = 0.5  # svc: C; sgd: alpha = 1 / (c * n_rows)
     multi_label: bool = True  # False: train on each ticket's first label only
@@ -120,7 +121,8 @@ class Featurizer:
         return out
 
     def counts(self, texts: Sequence[str]) -> list[sparse.csr_matrix]:
-        return [v.transform(list(texts)) for v in self.vectorizers()]
+        cut = [t[: self.config.max_chars] for t in texts]
+        return [v.transform(cut) for v in self.vectorizers()]
 
 
 def _rows(blocks: list[sparse.csr_matrix], idx: np.ndarray | None) -> list[sparse.csr_matrix]:
@@ -186,7 +188,7 @@ class ComplaintClassifier:
         counts: list[sparse.csr_matrix] | None = None,
     ) -> ComplaintClassifier:
         """Fit on ``tickets``; ``counts`` (:meth:`Featurizer.counts` of their texts) saves
-        hashing them again."""
+        hashing them again: the list is emptied once weighed (peak memory)."""
         if len(tickets) < 2:
             raise InvalidInput("need at least 2 labelled tickets to train", field="csv")
         t0 = time.perf_counter()
@@ -203,6 +205,7 @@ class ComplaintClassifier:
             rows = None
             y = [ls[0] for ls in tickets.labels]
         x = _weigh(idf, counts, rows, np.float64 if config.model == "svc" else np.float32)
+        counts.clear()  # the caller's hashed counts are no longer needed
         if len(set(y)) < 2:
             raise InvalidInput("the tickets carry only one label; need at least two", field="csv")
         progress(f"fitting {config.model} on {x.shape[0]:,} rows × {x.shape[1]:,} features …")

@@ -32,6 +32,15 @@ from paknam.complaints.classifier_data import Tickets, auto_test_start, month_of
 from paknam.complaints.classifier_metrics import choose_threshold
 from paknam.core.errors import InvalidInput
 
+DRIFT_FACTOR = 3.0
+"""Later months are harder than the held-out months (new categories, new wording): the
+threshold is chosen so that the held-out error rate of auto-routed tickets is a third of
+what the target allows (0.97 → 0.99 on the held-out months); see docs/complaints.md."""
+
+
+def held_out_target(auto_precision: float) -> float:
+    return 1.0 - (1.0 - auto_precision) / DRIFT_FACTOR
+
 
 def _period(start: int, end: int) -> str:
     return f"{month_of(start)} … {month_of(end - 1)}"
@@ -83,7 +92,9 @@ def fit_report_refit(
             [first.classes[j] in ls for j, ls in zip(top, test_set.labels, strict=True)]
         )
         sure = often[top]
-        first.threshold = choose_threshold(p.max(axis=1)[sure], right[sure], auto_precision)
+        first.threshold = choose_threshold(
+            p.max(axis=1)[sure], right[sure], held_out_target(auto_precision)
+        )
         result = first.evaluate(test_set, scores)
         first.meta["trained_until"] = cut
         report = {
@@ -108,7 +119,7 @@ def fit_report_refit(
             del first.model  # free before the second fit (peak memory)
             gc.collect()
         progress(f"refitting on every ticket ({len(tickets):,}) …")
-        model = ComplaintClassifier.fit(tickets, config, progress, counts=counts)
+        model = ComplaintClassifier.fit(tickets, config, progress, counts=counts)  # empties it
         if report:
             model.temperature = first.temperature  # type: ignore[union-attr]
             model.threshold = first.threshold  # type: ignore[union-attr]
