@@ -7,8 +7,8 @@ Thai's missing spaces and to typos) and word unigrams and bigrams, each hashed
 float32, then TF-IDF-weighted (sublinear tf, idf of the training rows) and L2-normalised.
 Words are the tokens between spaces by default (cheap); pythainlp ``newmm`` is an option.
 
-Model: a linear SVM (``LinearSVC``, one-vs-rest) or SGD logistic regression; multi-label
-aware (a ticket with labels ``{a,b}`` is an example of ``a`` *and* of ``b``). Scores are
+Model: one linear SVM (``LinearSVC``) per label, multi-label aware by binary relevance (a
+ticket with labels ``{a,b}`` is a positive example for ``a`` *and* for ``b``). Scores are
 turned into **probabilities** by a softmax whose temperature is fitted on held-out months
 (:func:`fit_temperature`); ``threshold`` is the probability above which a ticket is routed
 without an officer (chosen on held-out months, see :func:`choose_threshold`).
@@ -30,7 +30,6 @@ import joblib
 import numpy as np
 from scipy import sparse
 from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer
-from sklearn.linear_model import SGDClassifier
 from sklearn.svm import LinearSVC
 
 from paknam.complaints.classifier_data import Tickets
@@ -55,13 +54,13 @@ class ClassifierConfig:
     """Choices of features and model (see the validation table in docs/complaints.md)."""
 
     char_ngrams: tuple[int, int] = (2, 4)
-    char_bits: int = 20  # 2**20 hashed character columns
+    char_bits: int = 19  # 2**19 hashed character columns
     words: str = "newmm"  # "newmm" (pythainlp words) | "spaces" | "none"
-    word_bits: int = 18
-    max_chars: int = 256  # features from the first characters only (memory, time)
-    model: str = "svc"  # "svc" (LinearSVC) | "sgd" (SGD logistic regression)
-    c: float = 0.5  # svc: C; sgd: alpha = 1 / (c * n_rows)
-    multi_label: bool = True  # False: train on each ticket's first label only
+    word_bits: int = 17
+    max_chars: int = 200  # features from the first characters only (memory, time)
+    model: str = "svc"  # one-vs-rest LinearSVC per label
+    c: float = 0.5
+    multi_label: bool = True  # binary relevance (all labels); False: first label only
 
 
 DEFAULT_CONFIG = ClassifierConfig()
@@ -166,6 +165,17 @@ def fit_temperature(
 
 
 @dataclass
+class LinearScores:
+    """One linear scorer per label (one-vs-rest SVMs), weights in float32."""
+
+    coef: np.ndarray  # labels × features
+    intercept: np.ndarray
+
+    def decision_function(self, x: sparse.csr_matrix) -> np.ndarray:
+        return np.asarray(x @ self.coef.T) + self.intercept
+
+
+@dataclass
 class ComplaintClassifier:
     """A trained classifier. Build with :meth:`fit`; persist with :meth:`save`/:meth:`load`."""
 
@@ -196,30 +206,32 @@ class ComplaintClassifier:
             progress("features …")
             counts = Featurizer(config).counts(tickets.texts)
         idf = [TfidfTransformer(sublinear_tf=True).fit(b) for b in counts]
-        if config.multi_label:
-            rows = np.fromiter(
-                (i for i, ls in enumerate(tickets.labels) for _ in ls), dtype=np.int64
-            )
-            y = [label for ls in tickets.labels for label in ls]
-        else:
-            rows = None
-            y = [ls[0] for ls in tickets.labels]
-        x = _weigh(idf, counts, rows, np.float64 if config.model == "svc" else np.float32)
+        x = _weigh(idf, counts, None, np.float64)  # float64: what liblinear takes, no copy
         counts.clear()  # the caller's hashed counts are no longer needed
-        if len(set(y)) < 2:
-            raise InvalidInput("the tickets carry only one label; need at least two", field="csv")
-        progress(f"fitting {config.model} on {x.shape[0]:,} rows × {x.shape[1]:,} features …")
-        model: Any
-        if config.model == "svc":
-            model = LinearSVC(C=config.c, tol=1e-3)
-        elif config.model == "sgd":
-            model = SGDClassifier(
-                loss="log_loss", alpha=1.0 / (config.c * x.shape[0]), max_iter=12, tol=None
-            )
+        if config.multi_label:
+            classes = sorted({label for ls in tickets.labels for label in ls})
         else:
-            raise InvalidInput(f"unknown model {config.model!r}: svc or sgd", field="model")
-        model.fit(x, y)
-        model.coef_ = model.coef_.astype(np.float32)
+            classes = sorted({ls[0] for ls in tickets.labels})
+        if len(classes) < 2:
+            raise InvalidInput("the tickets carry only one label; need at least two", field="csv")
+        if config.model != "svc":
+            raise InvalidInput(f"unknown model {config.model!r}: svc", field="model")
+        progress(
+            f"fitting {len(classes)} linear SVMs on {x.shape[0]:,} tickets × "
+            f"{x.shape[1]:,} features …"
+        )
+        coef = np.zeros((len(classes), x.shape[1]), dtype=np.float32)
+        intercept = np.zeros(len(classes), dtype=np.float32)
+        for j, label in enumerate(classes):
+            if config.multi_label:  # binary relevance: every ticket carrying the label
+                y = np.fromiter((label in ls for ls in tickets.labels), dtype=bool)
+            else:
+                y = np.fromiter((ls[0] == label for ls in tickets.labels), dtype=bool)
+            svm = LinearSVC(C=config.c, tol=1e-3).fit(x, y)
+            coef[j] = svm.coef_[0]
+            intercept[j] = svm.intercept_[0]
+        del x
+        model = LinearScores(coef, intercept)
         seconds = time.perf_counter() - t0
         progress(f"trained in {seconds:.0f} s")
         label_counts = Counter(label for ls in tickets.labels for label in ls)
@@ -227,7 +239,7 @@ class ComplaintClassifier:
             config,
             idf,
             model,
-            [str(c) for c in model.classes_],
+            classes,
             majority_label(tickets.labels),
             dict(sorted(label_counts.items(), key=lambda kv: -kv[1])),
             meta={
@@ -247,10 +259,7 @@ class ComplaintClassifier:
         return self._decision(self.features(texts))
 
     def _decision(self, x: sparse.csr_matrix) -> np.ndarray:
-        scores = self.model.decision_function(x)
-        if scores.ndim == 1:  # two classes
-            scores = np.column_stack([-scores, scores])
-        return np.asarray(scores, dtype=np.float64)
+        return np.asarray(self.model.decision_function(x), dtype=np.float64)
 
     def proba(self, texts: Sequence[str]) -> np.ndarray:
         """Calibrated probabilities (tickets × classes, rows sum to 1)."""
