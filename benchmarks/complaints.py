@@ -1,46 +1,106 @@
-"""Complaint classifier: model choices on a validation month, then the held-out figures.
+"""Complaint classifier: time and peak memory of ``paknam complaints train``, and its scores
+on later months; the validation table of model choices.
 
 Data: ``../shared/data/complaints/traffy_fondue_bangkok_2022.csv.gz`` (Traffy Fondue,
-Bangkok, May–Oct 2022; see its SOURCES.md). Months are Thai time.
+Bangkok, May–Oct 2022; see its SOURCES.md). Months are Thai time. The file is never copied
+into the repository: the split files are written to a temporary folder and removed.
 
+- default: write **May–Aug** (the training file) and **Sep–Oct** (the later file), run
+  ``paknam complaints train MAY-AUG.csv`` under ``/usr/bin/time -v`` (it reports Jul–Aug,
+  chooses the routing threshold on them and refits on May–Aug), then
+  ``paknam complaints evaluate SEP-OCT.csv --json``. Sep–Oct is never used for a choice.
+- ``--full``: the same ``train`` on every labelled ticket (117,740), for time and memory.
 - ``--select``: fit each candidate on **May–Jul** and score it on **Aug** (the validation
   month, inside the training months). Choices are made on this table only.
-- default: fit :data:`~paknam.complaints.classifier.DEFAULT_CONFIG` on **May–Aug** (timed,
-  including reading features) and score it once on **Sep–Oct**, with the floor of the
-  issue (character 2–4-grams, logistic regression, first label) beside it when ``--floor``.
 
 Usage::
 
-    .venv/bin/python benchmarks/complaints.py --select
-    .venv/bin/python benchmarks/complaints.py [--floor]
+    .venv/bin/python benchmarks/complaints.py [--full] [--select]
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
+import gzip
+import io
 import json
 import os
+import re
+import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import asdict, replace
 from pathlib import Path
 
-from paknam.complaints.classifier import DEFAULT_CONFIG, ClassifierConfig, ComplaintClassifier
-from paknam.complaints.classifier_data import Tickets, month_start, read_traffy_csv
+from _common import load, machine, paknam_command
+
+from paknam.complaints.classifier import DEFAULT_CONFIG, ComplaintClassifier
+from paknam.complaints.classifier_data import (
+    Tickets,
+    month_start,
+    parse_timestamp,
+    read_traffy_csv,
+)
 
 DATA = (
     Path(__file__).resolve().parents[2] / "shared/data/complaints/traffy_fondue_bangkok_2022.csv.gz"
 )
 
 CANDIDATES = [
-    ClassifierConfig(model="svc", words=False, multi_label=False),
-    ClassifierConfig(model="svc", words=False, multi_label=True),
-    ClassifierConfig(model="svc", words=True, multi_label=True),
-    ClassifierConfig(model="svc", words=True, multi_label=True, c=0.25),
-    ClassifierConfig(model="svc", words=True, multi_label=True, c=1.0),
+    DEFAULT_CONFIG,
+    replace(DEFAULT_CONFIG, words="spaces"),
+    replace(DEFAULT_CONFIG, words="none"),
+    replace(DEFAULT_CONFIG, c=0.25),
+    replace(DEFAULT_CONFIG, c=1.0),
 ]
-FLOOR = ClassifierConfig(model="lr", words=False, c=1.0, multi_label=False)
-"""The issue's floor: character 2–4-gram TF-IDF, logistic regression, first label."""
+
+
+def split_csv(src: Path, folder: Path, cut: str) -> tuple[Path, Path]:
+    """Rows before Thai-time month ``cut`` → ``train.csv.gz``, the others → ``later.csv.gz``."""
+    edge = month_start(cut)
+    paths = folder / "train.csv.gz", folder / "later.csv.gz"
+    with (
+        gzip.open(src, "rb") as raw,
+        gzip.open(paths[0], "wt", encoding="utf-8", newline="", compresslevel=1) as a,
+        gzip.open(paths[1], "wt", encoding="utf-8", newline="", compresslevel=1) as b,
+    ):
+        reader = csv.reader(io.TextIOWrapper(raw, encoding="utf-8-sig", newline=""))
+        header = next(reader)
+        at = header.index("timestamp")
+        wa, wb = csv.writer(a), csv.writer(b)
+        wa.writerow(header)
+        wb.writerow(header)
+        for row in reader:
+            try:
+                early = parse_timestamp(row[at]) < edge
+            except ValueError:
+                early = True  # unreadable times stay with training (read_traffy_csv says so)
+            (wa if early else wb).writerow(row)
+    return paths
+
+
+def timed(cmd: list[str]) -> tuple[str, dict[str, float]]:
+    """Run ``cmd`` under ``/usr/bin/time -v``: stdout and wall s, CPU s, peak RSS MB."""
+    res = subprocess.run(["/usr/bin/time", "-v", *cmd], capture_output=True, text=True, check=False)
+    if res.returncode != 0:
+        sys.exit(f"{cmd[1:3]} failed:\n{res.stderr[-3000:]}")
+
+    def grab(pattern: str) -> str:
+        m = re.search(pattern, res.stderr, re.M)
+        return m.group(1) if m else "nan"
+
+    wall = grab(r"Elapsed \(wall clock\) time.*: (\S+)$")
+    parts = [float(x) for x in wall.split(":")] if wall != "nan" else [float("nan")]
+    seconds = sum(p * 60**i for i, p in enumerate(reversed(parts)))
+    return res.stdout, {
+        "wall_s": round(seconds, 1),
+        "cpu_s": round(
+            float(grab(r"User time.*: (\S+)")) + float(grab(r"System time.*: (\S+)")), 1
+        ),
+        "peak_mb": round(int(grab(r"Maximum resident set size.*: (\d+)")) / 1024),
+    }
 
 
 def _between(t: Tickets, start: str, end: str | None) -> Tickets:
@@ -50,38 +110,51 @@ def _between(t: Tickets, start: str, end: str | None) -> Tickets:
     return t.subset(mask)
 
 
-def _run(config: ClassifierConfig, train: Tickets, test: Tickets) -> dict[str, object]:
-    t0 = time.perf_counter()
-    model = ComplaintClassifier.fit(train, config)
-    seconds = time.perf_counter() - t0
-    scores = model.evaluate(test)
-    return {
-        "config": asdict(config),
-        "train_seconds": round(seconds, 1),
-        **{k: round(v, 4) if isinstance(v, float) else v for k, v in scores.items()},
-    }
+def select(path: Path) -> None:
+    tickets = read_traffy_csv(path)
+    train, test = _between(tickets, "2022-05", "2022-08"), _between(tickets, "2022-08", "2022-09")
+    print(f"validation: fit May–Jul {len(train):,}, score Aug {len(test):,}", file=sys.stderr)
+    for config in CANDIDATES:
+        t0 = time.process_time()
+        model = ComplaintClassifier.fit(train, config)
+        cpu = time.process_time() - t0
+        s = model.evaluate(test)
+        out = {k: round(s[k], 4) for k in ("top1", "top3", "macro_f1")}
+        print(json.dumps({"config": asdict(config), **out, "fit_cpu_s": round(cpu)}), flush=True)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--csv", type=Path, default=DATA)
+    parser.add_argument("--full", action="store_true", help="train on every labelled ticket")
     parser.add_argument("--select", action="store_true", help="validation table (May–Jul → Aug)")
-    parser.add_argument("--floor", action="store_true", help="also the issue's floor model")
     args = parser.parse_args()
-    print(f"machine: nproc={os.cpu_count()}, load {os.getloadavg()[0]:.1f}", file=sys.stderr)
-    tickets = read_traffy_csv(args.csv)
+    print(f"machine: {machine()}; {load()}", file=sys.stderr)
     if args.select:
-        train, test = (
-            _between(tickets, "2022-05", "2022-08"),
-            _between(tickets, "2022-08", "2022-09"),
+        select(args.csv)
+        return
+    paknam = paknam_command()
+    with tempfile.TemporaryDirectory(prefix="paknam-complaints-") as tmp:
+        folder = Path(tmp)
+        env_dir = ["--model-dir", str(folder / "model")]
+        if args.full:
+            out, cost = timed([*paknam, "complaints", "train", str(args.csv), *env_dir])
+            print(json.dumps({"train": "all months", **cost, **json.loads(out.splitlines()[-1])}))
+            print(f"{load()}", file=sys.stderr)
+            return
+        train_csv, later_csv = split_csv(args.csv, folder, "2022-09")
+        out, cost = timed([*paknam, "complaints", "train", str(train_csv), *env_dir])
+        print(
+            json.dumps(
+                {"train": "May–Aug 2022", **cost, **json.loads(out.splitlines()[-1])},
+                ensure_ascii=False,
+            ),
+            flush=True,
         )
-        configs = CANDIDATES
-    else:
-        train, test = _between(tickets, "2022-05", "2022-09"), _between(tickets, "2022-09", None)
-        configs = [DEFAULT_CONFIG] + ([FLOOR] if args.floor else [])
-    print(f"train {len(train):,} tickets, score {len(test):,}", file=sys.stderr)
-    for config in configs:
-        print(json.dumps(_run(replace(config), train, test), ensure_ascii=False), flush=True)
+        out, ecost = timed([*paknam, "complaints", "evaluate", str(later_csv), "--json", *env_dir])
+        scores = json.loads(out.splitlines()[-1])
+        print(json.dumps({"evaluate": "Sep–Oct 2022", **ecost, **scores}, ensure_ascii=False))
+    print(f"{load()}; pid {os.getpid()}", file=sys.stderr)
 
 
 if __name__ == "__main__":

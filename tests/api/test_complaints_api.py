@@ -242,3 +242,41 @@ def test_classifier_suggests_and_submissions_keep_the_suggestion(
         assert seen["service_code"] == "road"  # the citizen's choice routes; the hint is kept
     finally:
         config.get_settings.cache_clear()
+
+
+def test_triage_queue_and_officer_settles_the_category(
+    cclient: TestClient, store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A sure guess that disagrees with the citizen goes to the triage queue; the officer's
+    category re-routes it and clears the flag."""
+    from paknam.complaints.classifier_data import read_traffy_csv
+    from paknam.complaints.classifier_train import fit_report_refit
+    from paknam.core import config
+    from tests.complaints.test_classifier import write_synthetic_csv
+
+    write_synthetic_csv(tmp_path / "t.csv.gz", months=(1, 2, 3), per_month=200)
+    fit_report_refit(read_traffy_csv(tmp_path / "t.csv.gz"))[0].save(tmp_path)
+    monkeypatch.setenv("PAKNAM_MODEL_DIR", str(tmp_path))
+    config.get_settings.cache_clear()
+    try:
+        agree = _file(cclient, service_code="cleanliness")
+        differ = _file(cclient, service_code="road", description="ขยะล้นถังส่งกลิ่นเหม็นมาก")
+        officer = login(cclient, store, "officer")
+        queue = cclient.get(f"{BASE}?triage=true", headers=officer).json()
+        assert [c["id"] for c in queue["items"]] == [differ["id"]]
+        assert queue["items"][0]["suggested"][0]["service_code"] == "cleanliness"
+        r = cclient.post(
+            f"{BASE}/{differ['id']}/triage", json={"service_code": "nope"}, headers=officer
+        )
+        assert r.status_code == 422 and r.json()["error"]["fields"]
+        r = cclient.post(
+            f"{BASE}/{differ['id']}/triage",
+            json={"service_code": "cleanliness"},
+            headers=officer,
+        )
+        assert r.status_code == 200, r.text
+        assert r.json()["service_code"] == "cleanliness" and r.json()["triage"] is False
+        assert cclient.get(f"{BASE}?triage=true", headers=officer).json()["total"] == 0
+        assert cclient.post(f"{BASE}/{agree['id']}/triage", json={}).status_code in (401, 403)
+    finally:
+        config.get_settings.cache_clear()

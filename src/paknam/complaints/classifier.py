@@ -1,14 +1,18 @@
-"""Thai complaint text → category (and so agency): a linear model on TF-IDF features.
+"""Thai complaint text → category (and so agency): a linear model on hashed TF-IDF features,
+with calibrated probabilities and a confidence threshold for routing without an officer.
 
-Features: character 2–4-grams within word boundaries (robust to Thai's missing spaces and
-to typos) and, optionally, pythainlp ``newmm`` word unigrams and bigrams. Model: a
-linear SVM (``LinearSVC``), one-vs-rest. Multi-label aware: a ticket with labels
-``{a,b}`` is a training example of ``a`` *and* of ``b`` (its TF-IDF row repeated), since a
-prediction is right when it is among the ticket's labels. The settings kept
-(:data:`DEFAULT_CONFIG`) were chosen on a validation month inside the training months;
-see ``docs/complaints.md`` and ``benchmarks/complaints.py``.
+Features (:class:`Featurizer`): character 2–4-grams within word boundaries (robust to
+Thai's missing spaces and to typos) and word unigrams and bigrams, each hashed
+(``HashingVectorizer``, no vocabulary kept in memory) into a fixed number of columns, in
+float32, then TF-IDF-weighted (sublinear tf, idf of the training rows) and L2-normalised.
+Words are the tokens between spaces by default (cheap); pythainlp ``newmm`` is an option.
 
-Scores are SVM decision values (higher = more likely), *not* probabilities.
+Model: one linear SVM (``LinearSVC``) per label, multi-label aware by binary relevance (a
+ticket with labels ``{a,b}`` is a positive example for ``a`` *and* for ``b``). Scores are
+turned into **probabilities** by a softmax whose temperature is fitted on held-out months
+(:func:`fit_temperature`); ``threshold`` is the probability above which a ticket is routed
+without an officer (chosen on held-out months, see :func:`choose_threshold`).
+
 The model file is a joblib pickle: load only files you built (``paknam complaints train``).
 """
 
@@ -16,6 +20,7 @@ from __future__ import annotations
 
 import itertools
 import time
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -24,18 +29,24 @@ from typing import Any
 import joblib
 import numpy as np
 from scipy import sparse
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
+from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer
 from sklearn.svm import LinearSVC
 
 from paknam.complaints.classifier_data import Tickets
-from paknam.complaints.classifier_metrics import baseline_top1, majority_label, ranked_scores
+from paknam.complaints.classifier_metrics import (
+    auto_scores,
+    baseline_top1,
+    majority_label,
+    ranked_scores,
+)
 from paknam.core.errors import InvalidInput
 
 MODEL_FILE = "complaints_classifier.joblib"
-FORMAT = 1
-SMALL_CORPUS = 1000
-"""Below this many tickets every n-gram is kept (``min_df`` = 1)."""
+FORMAT = 2
+VERSION = "2"
+"""Bumped when features or model change; recorded in the model file."""
+MIN_AUTO_TICKETS = 30
+"""A label with fewer training tickets is never routed without an officer."""
 
 
 @dataclass(frozen=True)
@@ -43,18 +54,20 @@ class ClassifierConfig:
     """Choices of features and model (see the validation table in docs/complaints.md)."""
 
     char_ngrams: tuple[int, int] = (2, 4)
-    words: bool = True
-    model: str = "svc"  # "svc" (LinearSVC) | "lr" (logistic regression)
+    char_bits: int = 19  # 2**19 hashed character columns
+    words: str = "newmm"  # "newmm" (pythainlp words) | "spaces" | "none"
+    word_bits: int = 17
+    max_chars: int = 200  # features from the first characters only (memory, time)
+    model: str = "svc"  # one-vs-rest LinearSVC per label
     c: float = 0.5
-    multi_label: bool = True  # False: train on each ticket's first label only
-    min_df: int = 2
+    multi_label: bool = True  # binary relevance (all labels); False: first label only
 
 
 DEFAULT_CONFIG = ClassifierConfig()
 
 
 def thai_words(text: str) -> list[str]:
-    """pythainlp newmm words and word bigrams of ``text`` (the word analyzer)."""
+    """pythainlp newmm words and word bigrams of ``text`` (the ``newmm`` word analyzer)."""
     from pythainlp.tokenize import word_tokenize
 
     tokens = word_tokenize(text.lower(), engine="newmm", keep_whitespace=False)
@@ -69,15 +82,111 @@ def _quiet(_: str) -> None:
     pass
 
 
+@dataclass(frozen=True)
+class Featurizer:
+    """Texts → hashed term counts, one sparse float32 block per view (stateless)."""
+
+    config: ClassifierConfig
+
+    def vectorizers(self) -> list[HashingVectorizer]:
+        c = self.config
+        common: dict[str, Any] = {"alternate_sign": False, "norm": None, "dtype": np.float32}
+        out = [
+            HashingVectorizer(
+                analyzer="char_wb",
+                ngram_range=c.char_ngrams,
+                n_features=2**c.char_bits,
+                lowercase=True,
+                **common,
+            )
+        ]
+        if c.words == "spaces":
+            out.append(
+                HashingVectorizer(
+                    analyzer="word",
+                    token_pattern=r"\S+",
+                    ngram_range=(1, 2),
+                    n_features=2**c.word_bits,
+                    lowercase=True,
+                    **common,
+                )
+            )
+        elif c.words == "newmm":
+            out.append(HashingVectorizer(analyzer=thai_words, n_features=2**c.word_bits, **common))
+        elif c.words != "none":
+            raise InvalidInput(
+                f"unknown word view {c.words!r}: spaces, newmm or none", field="words"
+            )
+        return out
+
+    def counts(self, texts: Sequence[str]) -> list[sparse.csr_matrix]:
+        cut = [t[: self.config.max_chars] for t in texts]
+        return [v.transform(cut) for v in self.vectorizers()]
+
+
+def _rows(blocks: list[sparse.csr_matrix], idx: np.ndarray | None) -> list[sparse.csr_matrix]:
+    return blocks if idx is None else [b[idx] for b in blocks]
+
+
+def softmax(scores: np.ndarray, temperature: float = 1.0) -> np.ndarray:
+    z = scores * temperature
+    z = z - z.max(axis=1, keepdims=True)
+    np.exp(z, out=z)
+    z /= z.sum(axis=1, keepdims=True)
+    return z
+
+
+def fit_temperature(
+    scores: np.ndarray, labels: Sequence[Sequence[str]], classes: list[str]
+) -> float:
+    """The softmax temperature that minimises the log-loss of ``scores`` on ``labels``.
+
+    A ticket with several labels counts the probability of all of them as right.
+    """
+    index = {c: j for j, c in enumerate(classes)}
+    mask = np.zeros(scores.shape, dtype=bool)
+    for i, ls in enumerate(labels):
+        for label in ls:
+            if label in index:
+                mask[i, index[label]] = True
+    keep = mask.any(axis=1)
+    if not keep.any():
+        return 1.0
+    s, m = scores[keep], mask[keep]
+
+    def loss(t: float) -> float:
+        p = softmax(s, t)
+        return float(-np.log(np.maximum((p * m).sum(axis=1), 1e-12)).mean())
+
+    grid = np.geomspace(0.25, 64.0, 49)
+    best = min(grid, key=loss)
+    fine = np.geomspace(best / 1.15, best * 1.15, 13)
+    return float(min(fine, key=loss))
+
+
+@dataclass
+class LinearScores:
+    """One linear scorer per label (one-vs-rest SVMs), weights in float32."""
+
+    coef: np.ndarray  # labels × features
+    intercept: np.ndarray
+
+    def decision_function(self, x: sparse.csr_matrix) -> np.ndarray:
+        return np.asarray(x @ self.coef.T) + self.intercept
+
+
 @dataclass
 class ComplaintClassifier:
     """A trained classifier. Build with :meth:`fit`; persist with :meth:`save`/:meth:`load`."""
 
     config: ClassifierConfig
-    vectorizers: list[TfidfVectorizer]
+    idf: list[TfidfTransformer]
     model: Any
     classes: list[str]
     majority: str
+    label_counts: dict[str, int] = field(default_factory=dict)
+    temperature: float = 1.0
+    threshold: float = 1.01  # above every probability: no auto-routing until chosen
     meta: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -86,43 +195,55 @@ class ComplaintClassifier:
         tickets: Tickets,
         config: ClassifierConfig = DEFAULT_CONFIG,
         progress: Progress = _quiet,
+        counts: list[sparse.csr_matrix] | None = None,
     ) -> ComplaintClassifier:
+        """Fit on ``tickets``; ``counts`` (:meth:`Featurizer.counts` of their texts) saves
+        hashing them again: the list is emptied once weighed (peak memory)."""
         if len(tickets) < 2:
             raise InvalidInput("need at least 2 labelled tickets to train", field="csv")
         t0 = time.perf_counter()
-        vectorizers = _vectorizers(config, len(tickets))
-        blocks = []
-        for v in vectorizers:
-            progress(f"features: {v.analyzer if isinstance(v.analyzer, str) else 'words'} …")
-            blocks.append(v.fit_transform(tickets.texts))
-        x = sparse.hstack(blocks, format="csr", dtype=np.float32)
+        if counts is None:
+            progress("features …")
+            counts = Featurizer(config).counts(tickets.texts)
+        idf = [TfidfTransformer(sublinear_tf=True).fit(b) for b in counts]
+        x = _weigh(idf, counts, None, np.float64)  # float64: what liblinear takes, no copy
+        counts.clear()  # the caller's hashed counts are no longer needed
         if config.multi_label:
-            rows = [i for i, ls in enumerate(tickets.labels) for _ in ls]
-            y = [label for ls in tickets.labels for label in ls]
-            x = x[rows]
+            classes = sorted({label for ls in tickets.labels for label in ls})
         else:
-            y = [ls[0] for ls in tickets.labels]
-        if len(set(y)) < 2:
+            classes = sorted({ls[0] for ls in tickets.labels})
+        if len(classes) < 2:
             raise InvalidInput("the tickets carry only one label; need at least two", field="csv")
-        progress(f"fitting {config.model} on {x.shape[0]:,} rows × {x.shape[1]:,} features …")
-        if config.model == "svc":
-            model = LinearSVC(C=config.c)
-        elif config.model == "lr":
-            model = LogisticRegression(C=config.c, max_iter=300)
-        else:
-            raise InvalidInput(f"unknown model {config.model!r}: svc or lr", field="model")
-        model.fit(x, y)
-        if getattr(model, "coef_", None) is not None:
-            model.coef_ = model.coef_.astype(np.float32)
+        if config.model != "svc":
+            raise InvalidInput(f"unknown model {config.model!r}: svc", field="model")
+        progress(
+            f"fitting {len(classes)} linear SVMs on {x.shape[0]:,} tickets × "
+            f"{x.shape[1]:,} features …"
+        )
+        coef = np.zeros((len(classes), x.shape[1]), dtype=np.float32)
+        intercept = np.zeros(len(classes), dtype=np.float32)
+        for j, label in enumerate(classes):
+            if config.multi_label:  # binary relevance: every ticket carrying the label
+                y = np.fromiter((label in ls for ls in tickets.labels), dtype=bool)
+            else:
+                y = np.fromiter((ls[0] == label for ls in tickets.labels), dtype=bool)
+            svm = LinearSVC(C=config.c, tol=1e-3).fit(x, y)
+            coef[j] = svm.coef_[0]
+            intercept[j] = svm.intercept_[0]
+        del x
+        model = LinearScores(coef, intercept)
         seconds = time.perf_counter() - t0
         progress(f"trained in {seconds:.0f} s")
+        label_counts = Counter(label for ls in tickets.labels for label in ls)
         return cls(
             config,
-            vectorizers,
+            idf,
             model,
-            [str(c) for c in model.classes_],
+            classes,
             majority_label(tickets.labels),
-            {
+            dict(sorted(label_counts.items(), key=lambda kv: -kv[1])),
+            meta={
+                "version": VERSION,
                 "n_tickets": len(tickets),
                 "train_seconds": round(seconds, 1),
                 "trained_from": int(tickets.times.min()),
@@ -130,31 +251,59 @@ class ComplaintClassifier:
             },
         )
 
+    def features(self, texts: Sequence[str]) -> sparse.csr_matrix:
+        return _weigh(self.idf, Featurizer(self.config).counts(texts))
+
     def decision(self, texts: Sequence[str]) -> np.ndarray:
-        blocks = [v.transform(list(texts)) for v in self.vectorizers]
-        x = sparse.hstack(blocks, format="csr", dtype=np.float32)
-        scores = self.model.decision_function(x)
-        if scores.ndim == 1:  # two classes
-            scores = np.column_stack([-scores, scores])
-        return scores
+        """Raw linear scores (tickets × classes); higher = more likely."""
+        return self._decision(self.features(texts))
+
+    def _decision(self, x: sparse.csr_matrix) -> np.ndarray:
+        return np.asarray(self.model.decision_function(x), dtype=np.float64)
+
+    def proba(self, texts: Sequence[str]) -> np.ndarray:
+        """Calibrated probabilities (tickets × classes, rows sum to 1)."""
+        return self.proba_from_decision(self.decision(texts))
+
+    def proba_from_decision(self, scores: np.ndarray) -> np.ndarray:
+        return softmax(scores, self.temperature)
 
     def rank(self, texts: Sequence[str], k: int = 3) -> list[list[tuple[str, float]]]:
-        """The ``k`` best labels of each text with their scores, best first."""
+        """The ``k`` best labels of each text with their probabilities, best first."""
         if not texts:
             return []
-        scores = self.decision(texts)
-        order = np.argsort(-scores, axis=1)[:, :k]
-        return [
-            [(self.classes[j], float(scores[i, j])) for j in row] for i, row in enumerate(order)
-        ]
+        p = self.proba(texts)
+        order = np.argsort(-p, axis=1)[:, :k]
+        return [[(self.classes[j], float(p[i, j])) for j in row] for i, row in enumerate(order)]
 
-    def evaluate(self, tickets: Tickets, batch: int = 20_000) -> dict[str, float | int]:
-        """``{"top1", "top3", "macro_f1", "n", "baseline_top1"}`` on ``tickets``."""
-        ranked: list[list[str]] = []
-        for i in range(0, len(tickets), batch):
-            ranked += [[c for c, _ in r] for r in self.rank(tickets.texts[i : i + batch], 3)]
-        out = ranked_scores(ranked, tickets.labels)
+    def auto_allowed(self, label: str, probability: float) -> bool:
+        """Whether a top-1 guess may be routed without an officer: sure enough, and of a
+        label the model has seen often enough."""
+        return probability >= self.threshold and self.label_counts.get(label, 0) >= MIN_AUTO_TICKETS
+
+    def score_texts(self, texts: Sequence[str], batch: int = 20_000) -> np.ndarray:
+        """Raw decision scores of many texts, in batches (bounded memory)."""
+        parts = [self.decision(texts[i : i + batch]) for i in range(0, len(texts), batch)]
+        return np.vstack(parts) if parts else np.zeros((0, len(self.classes)))
+
+    def evaluate(self, tickets: Tickets, scores: np.ndarray | None = None) -> dict[str, Any]:
+        """Ranking and routing figures on ``tickets``: ``top1``, ``top3``, ``macro_f1``,
+        ``n``, ``baseline_top1``, ``auto_share``, ``auto_precision``, ``auto_threshold``,
+        ``triage_top3`` and ``per_category`` (n and recall of each true label)."""
+        if scores is None:
+            scores = self.score_texts(tickets.texts)
+        p = self.proba_from_decision(scores)
+        order = np.argsort(-p, axis=1)[:, :3]
+        ranked = [[self.classes[j] for j in row] for row in order]
+        out: dict[str, Any] = dict(ranked_scores(ranked, tickets.labels))
         out["baseline_top1"] = baseline_top1(self.majority, tickets.labels)
+        top_p = p[np.arange(len(p)), order[:, 0]]
+        auto = np.array(
+            [self.auto_allowed(r[0], float(q)) for r, q in zip(ranked, top_p, strict=True)],
+            dtype=bool,
+        )
+        out.update(auto_scores(ranked, tickets.labels, auto.tolist()))
+        out["auto_threshold"] = round(self.threshold, 4)
         return out
 
     def save(self, folder: str | Path) -> Path:
@@ -165,10 +314,13 @@ class ComplaintClassifier:
         payload = {
             "format": FORMAT,
             "config": asdict(self.config),
-            "vectorizers": self.vectorizers,
+            "idf": self.idf,
             "model": self.model,
             "classes": self.classes,
             "majority": self.majority,
+            "label_counts": self.label_counts,
+            "temperature": self.temperature,
+            "threshold": self.threshold,
             "meta": self.meta,
         }
         joblib.dump(payload, tmp, compress=3)
@@ -189,28 +341,30 @@ class ComplaintClassifier:
         config["char_ngrams"] = tuple(config["char_ngrams"])
         return cls(
             ClassifierConfig(**config),
-            payload["vectorizers"],
+            payload["idf"],
             payload["model"],
             payload["classes"],
             payload["majority"],
+            payload["label_counts"],
+            payload["temperature"],
+            payload["threshold"],
             payload["meta"],
         )
 
 
-def _vectorizers(config: ClassifierConfig, n_tickets: int) -> list[TfidfVectorizer]:
-    min_df = config.min_df if n_tickets >= SMALL_CORPUS else 1
-    out = [
-        TfidfVectorizer(
-            analyzer="char_wb",
-            ngram_range=config.char_ngrams,
-            sublinear_tf=True,
-            min_df=min_df,
-            lowercase=True,
-            dtype=np.float32,
-        )
-    ]
-    if config.words:
-        out.append(
-            TfidfVectorizer(analyzer=thai_words, sublinear_tf=True, min_df=min_df, dtype=np.float32)
-        )
-    return out
+def _weigh(
+    idf: list[TfidfTransformer],
+    counts: list[sparse.csr_matrix],
+    rows: np.ndarray | None = None,
+    dtype: type = np.float32,
+) -> sparse.csr_matrix:
+    """TF-IDF of each view, L2-normalised, views side by side with equal weight (unit rows);
+    ``rows`` picks (and may repeat) rows. Training asks for float64, which liblinear needs,
+    so that no second copy is made."""
+    scale = 1.0 / np.sqrt(len(counts))
+    blocks = []
+    for t, b in zip(idf, counts, strict=True):
+        w = t.transform(b)
+        blocks.append((w if rows is None else w[rows]) * scale)
+        del w
+    return sparse.hstack(blocks, format="csr", dtype=dtype)

@@ -39,6 +39,18 @@ class Tickets:
         idx = np.flatnonzero(mask)
         return Tickets([self.texts[i] for i in idx], [self.labels[i] for i in idx], self.times[idx])
 
+    @staticmethod
+    def concat(parts: list[Tickets]) -> Tickets:
+        """The tickets of several files, in order."""
+        if len(parts) == 1:
+            return parts[0]
+        return Tickets(
+            [t for p in parts for t in p.texts],
+            [ls for p in parts for ls in p.labels],
+            np.concatenate([p.times for p in parts]),
+            sum(p.skipped for p in parts),
+        )
+
     def months(self) -> list[str]:
         """Thai-time months (``YYYY-MM``) present, sorted."""
         return sorted({month_of(int(t)) for t in self.times})

@@ -42,9 +42,17 @@ def current_model() -> ComplaintClassifier | None:
 
 
 def suggestions(model: ComplaintClassifier, text: str, k: int = 3) -> list[dict[str, Any]]:
-    """Top-``k`` services for ``text``: code, Thai/English names, score."""
+    """Top-``k`` services for ``text``: code, Thai/English names, probability (``score``)."""
+    return advice(model, text, k)["suggestions"]
+
+
+def advice(model: ComplaintClassifier, text: str, k: int = 3) -> dict[str, Any]:
+    """``{"suggestions": top-k, "auto": bool}``: ``auto`` when the best guess may be routed
+    without an officer (probability at or above the model's threshold, a label seen often
+    enough in training, and a service of the catalogue)."""
+    ranked = model.rank([text], k)[0]
     out = []
-    for label, score in model.rank([text], k)[0]:
+    for label, p in ranked:
         service = service_for_label(label)
         out.append(
             {
@@ -53,17 +61,25 @@ def suggestions(model: ComplaintClassifier, text: str, k: int = 3) -> list[dict[
                 "name_th": service.name_th if service else label,
                 "name_en": service.name_en if service else label,
                 "role": service.role if service else None,
-                "score": round(score, 4),
+                "score": round(p, 4),
             }
         )
-    return out
+    best, p = ranked[0]
+    auto = model.auto_allowed(best, p) and service_for_label(best) is not None
+    return {"suggestions": out, "auto": auto}
+
+
+def advise_text(text: str, k: int = 3) -> dict[str, Any] | None:
+    """:func:`advice` for a complaint text, or ``None`` without a model (never raises)."""
+    try:
+        model = current_model()
+        return advice(model, text, k) if model is not None else None
+    except Exception:  # a broken model file must not block complaints
+        log.exception("complaint classifier failed; complaint accepted without suggestion")
+        return None
 
 
 def suggest_for_text(text: str, k: int = 3) -> list[dict[str, Any]] | None:
     """Suggestions for a complaint text, or ``None`` without a model (never raises)."""
-    try:
-        model = current_model()
-        return suggestions(model, text, k) if model is not None else None
-    except Exception:  # a broken model file must not block complaints
-        log.exception("complaint classifier failed; complaint accepted without suggestion")
-        return None
+    found = advise_text(text, k)
+    return found["suggestions"] if found is not None else None

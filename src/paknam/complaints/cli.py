@@ -1,11 +1,13 @@
 """``paknam complaints ...``: train and evaluate the text classifier, SLA checks, API keys.
 
-Contract (docs/CONTRACTS.md): ``paknam complaints train CSV`` and
-``paknam complaints evaluate CSV --json`` → ``{"top1", "top3", "macro_f1", "n",
-"baseline_top1"}``. The split is by time: ``train`` learns from the tickets before the
-last two (Thai-time) months of the CSV unless ``--test-from`` or ``--all`` says otherwise,
-and records where its training stopped; ``evaluate`` scores only the tickets at or after
-that point, so the figures are always on months the model has not seen.
+Contract (docs/CONTRACTS.md): ``paknam complaints train CSV`` saves a model that has
+learnt from every ticket of CSV; ``paknam complaints evaluate LATER.csv --json`` →
+``{"top1", "top3", "macro_f1", "n", "baseline_top1", "auto_share", "auto_precision", ...}``.
+``train`` first fits on the tickets before the last two (Thai-time) months (or
+``--test-from``), reports its scores on those months and chooses the routing threshold
+on them, then refits on every ticket (``--no-refit`` keeps the report split's model).
+The model records where its training stopped; ``evaluate`` scores only the tickets at or
+after that point, so the figures are always on months the model has not seen.
 
 Progress goes to stderr; results to stdout. Errors print a message and exit with 2.
 """
@@ -73,54 +75,78 @@ def _model_dir(model_dir: Path | None) -> Path:
 @complaints_app.command()
 @_friendly
 def train(
-    csv: Annotated[Path, typer.Argument(help="Traffy Fondue CSV (.csv or .csv.gz)")],
+    csv: Annotated[
+        list[Path],
+        typer.Argument(
+            help="Traffy Fondue CSV (.csv or .csv.gz); more files (e.g. `paknam complaints "
+            "corrections` output) are added to the first"
+        ),
+    ],
     test_from: Annotated[
         str | None,
-        typer.Option(help="YYYY-MM or ISO time: train only on tickets before it"),
+        typer.Option(help="YYYY-MM or ISO time: hold out the tickets from then on (report)"),
     ] = None,
-    all_rows: Annotated[
-        bool, typer.Option("--all", help="Train on every ticket (production model)")
+    no_refit: Annotated[
+        bool,
+        typer.Option(
+            "--no-refit",
+            help="Save the model of the report split (experiments; it never saw the "
+            "held-out months)",
+        ),
     ] = False,
+    all_rows: Annotated[
+        bool,
+        typer.Option(
+            "--all",
+            help="Skip the held-out report: faster, but no threshold, so nothing is routed "
+            "without an officer",
+        ),
+    ] = False,
+    auto_precision: Annotated[
+        float,
+        typer.Option(help="Share of auto-routed tickets that must be right (0.5–1)"),
+    ] = 0.97,
     model_dir: Annotated[
         Path | None, typer.Option(help="Folder for the model (default: PAKNAM_MODEL_DIR)")
     ] = None,
 ) -> None:
-    """Train the complaint classifier (ฝึกตัวจำแนกเรื่องร้องเรียน) and save it."""
-    from paknam.complaints.classifier import ComplaintClassifier
-    from paknam.complaints.classifier_data import auto_test_start, month_of, read_traffy_csv
+    """Train the complaint classifier (ฝึกตัวจำแนกเรื่องร้องเรียน) and save it.
 
+    Reports top-1/top-3 on the last two months (held out), chooses the confidence threshold
+    for routing without an officer on them, then refits on every ticket and saves."""
+    from paknam.complaints.classifier_train import train_model
+
+    if all_rows and (no_refit or test_from):
+        raise InvalidInput("--all trains on every ticket: drop --no-refit/--test-from", field="all")
+    if not 0.5 <= auto_precision <= 1.0:
+        raise InvalidInput("--auto-precision must be between 0.5 and 1", field="auto_precision")
     t0 = time.perf_counter()
-    _say(f"reading {csv} …")
-    tickets = read_traffy_csv(csv)
-    _say(f"{len(tickets):,} labelled tickets ({tickets.skipped:,} without label or text skipped)")
-    if all_rows:
-        train_set = tickets
-    else:
-        cut = _cut(test_from) if test_from else auto_test_start(tickets)
-        train_set = tickets.subset(tickets.times < cut)
-        if len(train_set) == 0:
-            raise InvalidInput("no ticket is before the test start", field="test_from")
-        _say(
-            f"training months {month_of(int(train_set.times.min()))} … "
-            f"{month_of(cut - 1)}; later tickets held out for `evaluate`"
-        )
-    model = ComplaintClassifier.fit(train_set, progress=_say)
-    if not all_rows:
-        model.meta["trained_until"] = cut
-    path = model.save(_model_dir(model_dir))
-    seconds = time.perf_counter() - t0
-    print(
-        json.dumps(
-            {
-                "model": str(path),
-                "n_train": len(train_set),
-                "classes": len(model.classes),
-                "trained_until_month": month_of(model.meta["trained_until"] - 1),
-                "seconds": round(seconds, 1),
-            },
-            ensure_ascii=False,
-        )
+    summary = train_model(
+        csv,
+        _model_dir(model_dir),
+        test_from=_cut(test_from) if test_from else None,
+        refit=not no_refit,
+        hold_out=not all_rows,
+        auto_precision=auto_precision,
+        progress=_say,
     )
+    summary["seconds"] = round(time.perf_counter() - t0, 1)
+    print(json.dumps(summary, ensure_ascii=False))
+
+
+CONTRACT_KEYS = (
+    "top1",
+    "top3",
+    "macro_f1",
+    "n",
+    "baseline_top1",
+    "auto_share",
+    "auto_precision",
+    "auto_threshold",
+    "n_auto",
+    "triage_top3",
+    "per_category",
+)
 
 
 @complaints_app.command()
@@ -132,7 +158,8 @@ def evaluate(
         Path | None, typer.Option(help="Folder of the model (default: PAKNAM_MODEL_DIR)")
     ] = None,
 ) -> None:
-    """Score the model on the tickets after its training period (top-1, top-3, macro-F1)."""
+    """Score the model on the tickets after its training period (top-1, top-3, macro-F1,
+    auto-routed share and precision, recall per category)."""
     from paknam.complaints.classifier import ComplaintClassifier
     from paknam.complaints.classifier_data import month_of, read_traffy_csv
 
@@ -146,20 +173,51 @@ def evaluate(
             f"period ({month_of(cut - 1)}); evaluate on later tickets",
             field="csv",
         )
+    chosen_on = model.meta.get("threshold_chosen_until")
+    if chosen_on is not None and int(chosen_on) > int(held_out.times.min()):
+        _say("warning: the routing threshold was chosen on some of these months")
     _say(f"scoring {len(held_out):,} tickets from {month_of(cut)} on …")
     scores = model.evaluate(held_out)
     if as_json:
-        print(
-            json.dumps({k: scores[k] for k in ("top1", "top3", "macro_f1", "n", "baseline_top1")})
-        )
+        print(json.dumps({k: scores[k] for k in CONTRACT_KEYS}, ensure_ascii=False))
         return
+    share, prec = scores["auto_share"], scores["auto_precision"]
     print(
         f"n = {scores['n']:,} tickets ({month_of(int(held_out.times.min()))} … "
         f"{month_of(int(held_out.times.max()))})\n"
         f"top-1 {scores['top1']:.4f}   top-3 {scores['top3']:.4f}   "
         f"macro-F1 {scores['macro_f1']:.4f}\n"
-        f"majority-class baseline ({model.majority}) top-1 {scores['baseline_top1']:.4f}"
+        f"majority-class baseline ({model.majority}) top-1 {scores['baseline_top1']:.4f}\n"
+        f"routed without an officer: {share:.1%} of tickets, "
+        + (f"right {prec:.2%}" if prec is not None else "none")
+        + f" (threshold p ≥ {scores['auto_threshold']:.3f}); the rest to triage"
     )
+
+
+@complaints_app.command()
+@_friendly
+def corrections(
+    out: Annotated[Path, typer.Argument(help="CSV to write (Traffy Fondue columns)")],
+    since: Annotated[str | None, typer.Option(help="YYYY-MM: only triaged since then")] = None,
+) -> None:
+    """Officers' triage corrections as training data (ข้อมูลฝึกจากการคัดแยกของเจ้าหน้าที่).
+
+    Give the file to the next ``paknam complaints train`` after the main CSV."""
+    import csv as csvlib
+
+    from paknam.complaints.handling import corrections as triaged
+    from paknam.core.store import Store
+
+    since_s = _cut(since) if since else 0
+    with Store.open() as store, store.read() as conn:
+        rows = triaged(conn, since_s)
+    with out.open("w", encoding="utf-8", newline="") as f:
+        w = csvlib.writer(f)
+        w.writerow(["ticket_id", "comment", "problem_type_abdul", "timestamp"])
+        for i, (text, label, at_s) in enumerate(rows):
+            stamp = time.strftime("%Y-%m-%d %H:%M:%S+00", time.gmtime(at_s))
+            w.writerow([f"paknam-{i}", text, "{" + label + "}", stamp])
+    _say(f"{len(rows):,} corrected complaints written to {out}")
 
 
 @complaints_app.command()

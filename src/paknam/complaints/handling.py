@@ -11,9 +11,11 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from paknam.complaints.agencies import get_agency
+from paknam.complaints.agencies import get_agency, route
+from paknam.complaints.catalogue import BY_CODE, get_service
 from paknam.complaints.hooks import ComplaintChange
 from paknam.complaints.records import fetch_row, log_event
+from paknam.complaints.schema import complaint_events as events
 from paknam.complaints.schema import complaint_photos as photos
 from paknam.complaints.schema import complaints as table
 from paknam.complaints.workflow import CLOSED, check_transition
@@ -152,6 +154,71 @@ def assign(
             public=False,
         )
     ]
+
+
+def triage(
+    conn: Connection,
+    complaint_id: int,
+    actor: str,
+    at_s: int,
+    service_code: str,
+    note: str | None = None,
+) -> list[ComplaintChange]:
+    """Settle the category: set the service, route to its agency, clear the triage flag.
+
+    Logged as a ``triaged`` event naming the service (``service:<code>``); with the text,
+    that is the training example :func:`corrections` exports."""
+    note = _note(note)
+    row = _lock(conn, complaint_id)
+    service = get_service(service_code)
+    if row.status in CLOSED:
+        raise InvalidInput(
+            f"complaint {complaint_id} is closed ({row.status}); reopen it first",
+            field="service_code",
+        )
+    agency = route(service.role, row.district_code) if row.district_code else row.agency_code
+    conn.execute(
+        table.update()
+        .where(table.c.id == complaint_id)
+        .values(service_code=service.code, agency_code=agency, triage=False, updated_s=at_s)
+    )
+    return [
+        log_event(
+            conn,
+            complaint_id,
+            "triaged",
+            at_s,
+            actor,
+            agency_code=agency,
+            note=f"{TRIAGE_NOTE_PREFIX}{service.code}" + (f" — {note}" if note else ""),
+            public=False,
+        )
+    ]
+
+
+TRIAGE_NOTE_PREFIX = "service:"
+
+
+def corrections(conn: Connection, since_s: int = 0) -> list[tuple[str, str, int]]:
+    """``(text, Traffy label, time)`` of every complaint an officer triaged since
+    ``since_s``: the category the officer settled, as training data."""
+    rows = conn.execute(
+        sa.select(table.c.description, table.c.service_code, table.c.requested_s)
+        .where(
+            table.c.id.in_(
+                sa.select(events.c.complaint_id).where(
+                    events.c.kind == "triaged", events.c.at_s >= since_s
+                )
+            )
+        )
+        .order_by(table.c.id)
+    ).all()
+    out = []
+    for r in rows:
+        service = BY_CODE.get(r.service_code)
+        if service is not None:
+            out.append((r.description, service.label, int(r.requested_s)))
+    return out
 
 
 def add_note(

@@ -178,8 +178,12 @@ def submit(
     *,
     now: int | None = None,
     suggested: list[dict[str, Any]] | None = None,
+    triage: bool = False,
 ) -> Submitted:
-    """Validate, route and store a complaint with its photos, in the caller's transaction."""
+    """Validate, route and store a complaint with its photos, in the caller's transaction.
+
+    ``triage``: the classifier was not sure of the category (or disagreed with the
+    citizen's): routed to the citizen's choice for now and flagged for an officer."""
     now = now_s() if now is None else now
     service = get_service(c.service_code)
     text = _check_text(c)
@@ -223,6 +227,7 @@ def submit(
             idempotency_key=c.idempotency_key,
             fingerprint=print_,
             suggested=suggested,
+            triage=triage,
         )
     ).inserted_primary_key[0]  # type: ignore[index]
     for photo in cleaned:
@@ -244,7 +249,11 @@ def submit(
         c.client,
         to_status="new",
         agency_code=agency,
-        note="รับเรื่องแล้ว ส่งต่อให้หน่วยงานที่รับผิดชอบ / Received and routed to the agency",
+        note=(
+            "รับเรื่องแล้ว รอเจ้าหน้าที่ตรวจสอบประเภทเรื่อง / Received; an officer checks the category"
+            if triage
+            else "รับเรื่องแล้ว ส่งต่อให้หน่วยงานที่รับผิดชอบ / Received and routed to the agency"
+        ),
     )
     return Submitted(int(cid), token, [change])
 

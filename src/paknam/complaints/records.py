@@ -179,6 +179,7 @@ def officer_views(conn: Connection, rows: list[Row[Any]], now: int) -> list[dict
             client=r.client,
             rating_comment=r.rating_comment,
             suggested=r.suggested,
+            triage=bool(r.triage),
         )
         out.append(item)
     return out

@@ -46,6 +46,11 @@ class Assignment(BaseModel):
     note: str | None = Field(default=None, max_length=2000)
 
 
+class Triage(BaseModel):
+    service_code: str = Field(max_length=40, description="The right category")
+    note: str | None = Field(default=None, max_length=2000)
+
+
 class Note(BaseModel):
     note: str = Field(max_length=2000)
     public: bool = Field(default=False, description="Shown to the citizen (status_notes)")
@@ -262,6 +267,9 @@ def inbox(
     district_code: Annotated[str | None, Query(max_length=8)] = None,
     service_code: Annotated[str | None, Query(max_length=40)] = None,
     overdue: bool | None = None,
+    triage: Annotated[
+        bool | None, Query(description="true: the officer triage queue (category unsure)")
+    ] = None,
 ) -> FastJSONResponse:
     """``total`` matching complaints; ``items``: the page of them (``limit`` ≤ 1000, default
     100, and ``offset``)."""
@@ -272,6 +280,7 @@ def inbox(
         district_code=district_code,
         service_code=service_code,
         overdue=overdue,
+        triage=triage,
         limit=page.limit,
         offset=page.offset,
     )
@@ -343,6 +352,18 @@ def assign(
             assignee=body.assignee,
             note=body.note,
         )
+    )
+
+
+@router.post("/{complaint_id}/triage", summary="Settle the category of a triaged complaint")
+def triage(
+    complaint_id: ComplaintId, body: Triage, store: StoreDep, who: OfficerDep
+) -> FastJSONResponse:
+    """The officer's service code re-routes the complaint and clears the triage flag; the
+    text and this category become training data for the next ``paknam complaints train``
+    (``paknam complaints corrections``)."""
+    return FastJSONResponse(
+        service.triage(store, complaint_id, who.name, body.service_code, note=body.note)
     )
 
 

@@ -52,11 +52,15 @@ complaints = sa.Table(
     sa.Column("idempotency_key", sa.String(200), nullable=True),
     sa.Column("fingerprint", sa.String(64), nullable=False),
     sa.Column("suggested", sa.JSON, nullable=True),
+    # the classifier was not sure (or disagreed with the citizen): an officer checks the
+    # category before the agency works on it (migration 0010)
+    sa.Column("triage", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.UniqueConstraint("client", "idempotency_key", name="uq_complaints_idempotency"),
 )
 sa.Index("ix_complaints_status", complaints.c.status, complaints.c.agency_code)
 sa.Index("ix_complaints_requested", complaints.c.requested_s)
 sa.Index("ix_complaints_fingerprint", complaints.c.fingerprint)
+sa.Index("ix_complaints_triage", complaints.c.triage, complaints.c.status)
 
 complaint_events = sa.Table(
     "complaint_events",

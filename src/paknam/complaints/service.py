@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 from paknam.complaints import apikeys, citizen, duplicates, handling, intake, open311, sla
 from paknam.complaints.catalogue import get_service
-from paknam.complaints.classifier_runtime import suggest_for_text
+from paknam.complaints.classifier_runtime import advise_text
 from paknam.complaints.hooks import emit
 from paknam.complaints.records import PUBLIC_COLUMNS, event_dicts, fetch_row, officer_views
 from paknam.complaints.schema import complaints as table
@@ -26,14 +26,41 @@ from paknam.core.timeutil import now_s
 
 def submit(store: Store, c: intake.ComplaintIn, *, now: int | None = None) -> dict[str, Any]:
     """Store a complaint; returns ``{"id", "token", "complaint"}`` (token shown once)."""
-    suggested = suggest_for_text(c.description) if c.description else None
+    advice = advise_text(c.description) if c.description else None
+    suggested = advice["suggestions"] if advice else None
+    triage = needs_triage(advice, c.service_code)
     if 0 < len(c.photos) <= intake.MAX_PHOTOS:  # re-encoded before the write lock is taken
         c = dataclasses.replace(c, photos=[clean_photo(p) for p in c.photos])
     with store.write() as conn:
-        done = intake.submit(conn, c, now=now, suggested=suggested)
+        done = intake.submit(conn, c, now=now, suggested=suggested, triage=triage)
         view = officer_views(conn, [fetch_row(conn, done.complaint_id)], now or now_s())[0]
     emit(done.changes)
     return {"id": done.complaint_id, "token": done.token, "complaint": view}
+
+
+def needs_triage(advice: dict[str, Any] | None, service_code: str | None) -> bool:
+    """An officer checks the category unless the classifier is sure *and* agrees with the
+    citizen's service. Without a model, the citizen's choice routes (no triage)."""
+    if advice is None:
+        return False
+    best = advice["suggestions"][0]["service_code"] if advice["suggestions"] else None
+    return not (advice["auto"] and best == service_code)
+
+
+def triage(
+    store: Store,
+    complaint_id: int,
+    actor: str,
+    service_code: str,
+    *,
+    note: str | None = None,
+    now: int | None = None,
+) -> dict[str, Any]:
+    """An officer settles the category of a complaint (re-routed; the flag is cleared)."""
+    with store.write() as conn:
+        changes = handling.triage(conn, complaint_id, actor, now or now_s(), service_code, note)
+    emit(changes)
+    return get(store, complaint_id)
 
 
 def get(store: Store, complaint_id: int, *, now: int | None = None) -> dict[str, Any]:
@@ -51,6 +78,7 @@ def inbox(
     district_code: str | None = None,
     service_code: str | None = None,
     overdue: bool | None = None,
+    triage: bool | None = None,
     limit: int = 100,
     offset: int = 0,
     now: int | None = None,
@@ -68,6 +96,8 @@ def inbox(
         query = query.where(table.c.district_code == district_code)
     if service_code:
         query = query.where(table.c.service_code == get_service(service_code).code)
+    if triage is not None:
+        query = query.where(table.c.triage == triage)
     if overdue is not None:
         late = sa.and_(table.c.status.in_(sorted(OPEN)), table.c.due_s < now)
         query = query.where(late if overdue else sa.not_(late))
