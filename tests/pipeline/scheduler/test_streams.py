@@ -154,8 +154,14 @@ def test_supervisor_restarts_a_dead_subscriber_and_uplinks_are_stored(
         assert wait_for(second.connected.is_set)
         publisher.send(EUI_LPP, data=lpp_payload(temp=28.0))
         assert wait_for(lambda: store.count_observations() == 2)
+
+        def recovered() -> bool:  # health is recorded just after the rows are committed
+            r = health_of(store, src.id)
+            return r is not None and r["failures"] == 0 and r["last_error"] is None
+
+        assert wait_for(recovered), health_of(store, src.id)
         row = health_of(store, src.id)
-        assert row is not None and row["failures"] == 0 and row["last_error"] is None
+        assert row is not None
         assert row["newest_time_s"] == parse_time("2026-12-04T03:15:02Z")
         with store.read() as conn:
             (lease,) = conn.execute(sa.select(job_leases)).all()

@@ -26,6 +26,7 @@ from fastapi.responses import StreamingResponse
 from paknam.api.opendata import catalogue as cat
 from paknam.core.config import get_settings
 from paknam.core.errors import InvalidInput, NotFound, PaknamError
+from paknam.core.http.jsonbody import parse_json_body
 from paknam.core.http.responses import FastJSONResponse
 from paknam.core.store import Store
 from paknam.core.timeutil import now_s
@@ -225,8 +226,8 @@ def _json_param(params: dict[str, Any], name: str, default: Any) -> Any:
     value = params.get(name, default)
     if isinstance(value, str):
         try:
-            return json.loads(value)
-        except ValueError:
+            return parse_json_body(value.encode())
+        except InvalidInput:
             if name == "fields":
                 return [v.strip() for v in value.split(",") if v.strip()]
             raise CkanError(
@@ -552,11 +553,11 @@ async def _params(request: Request) -> dict[str, Any]:
         if body:
             ctype = request.headers.get("content-type", "")
             if "json" in ctype or body[:1] in (b"{", b"["):
-                try:
-                    data = json.loads(body)
-                except ValueError:
+                try:  # bounded nesting: a deep body is the client's error, never a 500
+                    data = parse_json_body(body)
+                except InvalidInput as exc:
                     raise CkanError(
-                        400, "Validation Error", "Bad request - JSON Error: cannot parse the body"
+                        400, "Validation Error", f"Bad request - JSON Error: {exc}"
                     ) from None
                 if not isinstance(data, dict):
                     raise CkanError(
