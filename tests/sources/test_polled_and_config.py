@@ -13,7 +13,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from paknam.api.sources import router
-from paknam.core.models import StationCreate
+from paknam.core.models import StationCreate, UserCreate
 from paknam.core.store import Store
 from paknam.core.timeutil import parse_time
 from paknam.sources.config import SourceConfigError, build_sources, load_config
@@ -198,8 +198,16 @@ def test_api_lists_health_and_never_run_sources(
     app = FastAPI()
     app.include_router(router)
     app.state.store = store
+    store.add_user(UserCreate(username="desk", password="a long password", role="officer"))
+    officer = {"Authorization": f"Bearer {store.login('desk', 'a long password')}"}
     with TestClient(app) as client:
-        body = client.get("/api/v1/sources").json()
+        anonymous = client.get("/api/v1/sources").json()
+        body = client.get("/api/v1/sources", headers=officer).json()
+    # the error text (a URL of the agency's system) is for officers; anyone sees it fails
+    assert [(r["source_id"], r["failures"], r["last_error"]) for r in anonymous] == [
+        ("air4thai", 1, None),
+        ("thaiwater-wl", 0, None),
+    ]
     by_id = {r["source_id"]: r for r in body}
     assert list(by_id) == ["air4thai", "thaiwater-wl"]
     a, t = by_id["air4thai"], by_id["thaiwater-wl"]
