@@ -6,14 +6,17 @@ import json
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from typer.testing import CliRunner
 
 from paknam.complaints import classifier_runtime, service
+from paknam.complaints.catalogue import get_service
 from paknam.complaints.classifier import ComplaintClassifier
 from paknam.complaints.classifier_data import read_traffy_csv
 from paknam.complaints.classifier_train import fit_report_refit
 from paknam.complaints.cli import complaints_app
 from paknam.complaints.handling import corrections
+from paknam.complaints.schema import complaints as table
 from paknam.core import config
 from paknam.core.errors import InvalidInput
 from paknam.core.store import Store
@@ -73,6 +76,11 @@ def test_officer_settles_the_category_and_it_becomes_training_data(
         service.triage(store, cid, "officer1", "no_such_service")
     done = service.triage(store, cid, "officer1", "lighting", note="ไฟดับ ไม่ใช่ถนน")
     assert done["triage"] is False and done["service_code"] == "lighting"
+    # due as the settled category says, from filing (not the doubtful category's time)
+    with store.read() as conn:
+        row = conn.execute(sa.select(table).where(table.c.id == cid)).one()
+    assert row.due_s - row.requested_s == get_service("lighting").sla_hours * 3600
+    assert get_service("lighting").sla_hours != get_service("road").sla_hours
     assert done["events"][-1]["kind"] == "triaged"
     assert service.inbox(store, triage=True)["total"] == 0
     with store.read() as conn:

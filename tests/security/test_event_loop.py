@@ -103,3 +103,35 @@ def test_held_write_lock_does_not_delay_unrelated_reads(
         f"GET {read} took {waited:.2f} s (status {status}) while a write waited for the lock"
     )
     assert answers["write"].status_code == 201, answers["write"].text  # then stored
+
+
+def test_a_slow_ckan_action_does_not_stall_other_requests(
+    live_server: LiveServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The CKAN actions read the store (series, complaints, the indicator board): that work
+    runs in a thread, so one slow anonymous catalogue request leaves the rest answering
+    (the review found it ran on the event loop)."""
+    from paknam.api.opendata import catalogue
+
+    real = catalogue.all_datasets
+
+    def slow(*args: Any, **kw: Any) -> Any:
+        time.sleep(2.0)  # standing in for a cold indicator board or a large table
+        return real(*args, **kw)
+
+    monkeypatch.setattr(catalogue, "all_datasets", slow)
+    done: dict[str, httpx.Response] = {}
+    t = threading.Thread(
+        target=lambda: done.setdefault(
+            "ckan", httpx.get(f"{live_server.url}/api/3/action/package_list", timeout=60)
+        )
+    )
+    t.start()
+    time.sleep(0.3)  # the slow action is running
+    t0 = time.monotonic()
+    r = httpx.get(f"{live_server.url}/api/v1/health", timeout=30)
+    took = time.monotonic() - t0
+    t.join(30)
+    assert r.status_code == 200
+    assert took < ANSWER_WITHIN_S, f"/api/v1/health took {took:.2f} s behind a CKAN action"
+    assert done["ckan"].status_code == 200 and done["ckan"].json()["success"] is True

@@ -146,3 +146,15 @@ def test_other_requests_are_served_while_logins_queue(
         for f in futures:
             f.result()
     assert waited < 1.5, f"a public read waited {waited:.1f} s behind queued logins"
+
+
+def test_guesses_sent_all_at_once_are_judged_in_turn(app: FastAPI) -> None:
+    """Sent together, 30 wrong guesses are not all hashed: once the free failures are used,
+    the ones still waiting for a hashing slot are refused (the review found that all of a
+    burst passed the check made before queueing)."""
+    with _client(app) as c, ThreadPoolExecutor(30) as pool:
+        answers = list(pool.map(lambda i: _login(c, f"guess {i}"), range(30)))
+    codes = [r.status_code for r in answers]
+    # 5 free failures, the 6th sets the lock, the other hashing slot may be finishing one
+    assert codes.count(401) <= 7, codes
+    assert codes.count(429) >= 23, codes

@@ -10,7 +10,6 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel
 
 from paknam.api.limits import LoginGuard, client_key
-from paknam.core.errors import AuthenticationFailed
 from paknam.core.http.deps import AdminDep, PrincipalDep, StoreDep
 from paknam.core.http.responses import ERROR_RESPONSES
 from paknam.core.models import UserCreate, UserPublic
@@ -48,13 +47,7 @@ async def login(
     ``Retry-After``, even for the right password."""
     guard: LoginGuard = request.app.state.limits.login
     client = client_key(request.scope)
-    await guard.check(username, client)
-    try:
-        token = await guard.run(store.login, username, password)
-    except AuthenticationFailed:
-        await guard.failed(username, client)
-        raise
-    await guard.succeeded(username)
+    token = await guard.attempt(store.login, username, password, client)
     return TokenAnswer(access_token=token)
 
 

@@ -44,7 +44,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from paknam.api import observations
 from paknam.core.config import Settings, get_settings
-from paknam.core.errors import TooManyRequests
+from paknam.core.errors import AuthenticationFailed, TooManyRequests
 from paknam.core.http.responses import FastJSONResponse, error_body
 from paknam.core.media import MAX_PHOTO_BYTES
 from paknam.economy import routes as economy_routes
@@ -321,6 +321,30 @@ class LoginGuard:
                 retry_after=2,
             )
         return await anyio.to_thread.run_sync(partial(fn, *args), limiter=slots)
+
+    async def attempt(
+        self, login: Callable[[str, str], T], username: str, password: str, client: str
+    ) -> T:
+        """One login under the backoff: the lock is checked again once a hashing slot is
+        free and a failure is recorded before the slot is let go, so guesses sent all at
+        once are judged one after another, as if they had come in turn."""
+        await self.check(username, client)  # cheap early answer while locked
+        slots = self._hash_slots()
+        if slots.statistics().tasks_waiting >= self.MAX_WAITING:
+            raise TooManyRequests(
+                "too many logins at once; try again shortly "
+                "(มีการเข้าสู่ระบบพร้อมกันมากเกินไป โปรดลองใหม่)",
+                retry_after=2,
+            )
+        async with slots:
+            await self.check(username, client)
+            try:
+                token = await anyio.to_thread.run_sync(partial(login, username, password))
+            except AuthenticationFailed:
+                await self.failed(username, client)
+                raise
+        await self.succeeded(username)
+        return token
 
 
 def _error(status: int, code: str, message: str, headers: dict[str, str] | None = None) -> Any:

@@ -17,6 +17,7 @@ turns a role and a district into an agency.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from paknam.complaints.errors import UnknownService
 
@@ -79,6 +80,18 @@ GROUPS: dict[str, tuple[str, str]] = {
     "general": ("ทั่วไป", "General"),
 }
 """Open311 ``group`` names (Thai, English)."""
+
+
+URGENT_SLA_FACTOR = 0.5
+"""A complaint marked urgent (attribute ``urgent=yes``) is due in half the service's time."""
+
+
+def sla_seconds(service: Service, attributes: dict[str, Any] | None) -> int:
+    """How long after filing a complaint of ``service`` is due [s]."""
+    sla_s = service.sla_hours * 3600
+    if (attributes or {}).get("urgent") == "yes":
+        sla_s = int(sla_s * URGENT_SLA_FACTOR)
+    return sla_s
 
 
 def get_service(code: str | None, field: str = "service_code") -> Service:

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from paknam.complaints.agencies import get_agency, route
-from paknam.complaints.catalogue import BY_CODE, get_service
+from paknam.complaints.catalogue import BY_CODE, get_service, sla_seconds
 from paknam.complaints.hooks import ComplaintChange
 from paknam.complaints.records import fetch_row, log_event
 from paknam.complaints.schema import complaint_events as events
@@ -180,7 +180,15 @@ def triage(
     conn.execute(
         table.update()
         .where(table.c.id == complaint_id)
-        .values(service_code=service.code, agency_code=agency, triage=False, updated_s=at_s)
+        .values(
+            service_code=service.code,
+            agency_code=agency,
+            triage=False,
+            updated_s=at_s,
+            # due as the settled category says, counted from filing (the doubtful category
+            # set the first due time)
+            due_s=row.requested_s + sla_seconds(service, row.attributes),
+        )
     )
     return [
         log_event(

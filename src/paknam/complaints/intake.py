@@ -20,7 +20,7 @@ from sqlalchemy.engine import Connection
 
 from paknam.complaints.agencies import route
 from paknam.complaints.apikeys import sha256
-from paknam.complaints.catalogue import get_service
+from paknam.complaints.catalogue import get_service, sla_seconds
 from paknam.complaints.hooks import ComplaintChange
 from paknam.complaints.records import log_event
 from paknam.complaints.schema import complaint_photos as photos
@@ -37,7 +37,6 @@ DUPLICATE_WINDOW_S = 15 * 60
 DUPLICATE_RADIUS_M = 50.0
 MAX_DESCRIPTION = 4000  # Open311 GeoReport v2 limit
 MAX_PHOTOS = 5
-URGENT_SLA_FACTOR = 0.5
 """An ``urgent=yes`` attribute halves the service's SLA."""
 
 ATTRIBUTES: dict[str, tuple[str, ...]] = {"urgent": ("yes", "no")}
@@ -200,9 +199,7 @@ def submit(
             {**s, "agency_code": route(s["role"], district) if s.get("role") else None}
             for s in suggested
         ]
-    sla_s = service.sla_hours * 3600
-    if attributes.get("urgent") == "yes":
-        sla_s = int(sla_s * URGENT_SLA_FACTOR)
+    sla_s = sla_seconds(service, attributes)
     token = TOKEN_PREFIX + secrets.token_urlsafe(16)
     cid = conn.execute(
         table.insert().values(

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import threading
 
 from PIL import Image, ImageOps
 from starlette.responses import Response
@@ -83,6 +84,12 @@ def _too_many_pixels(size: str) -> InvalidInput:
     )
 
 
+DECODE_SLOTS = threading.BoundedSemaphore(2)
+"""Photos decoded at once in a process: a well-compressed 40-megapixel PNG takes about
+400 MB while it is decoded, so a burst of uploads waits here instead of taking the
+machine's memory (like password hashing, two at a time)."""
+
+
 def clean_photo(data: bytes) -> Photo:
     """``data`` decoded and re-encoded without metadata; :class:`InvalidInput` (field
     ``photo``) when it is too big, not a JPEG/PNG/WebP image, or cannot be decoded.
@@ -93,6 +100,11 @@ def clean_photo(data: bytes) -> Photo:
     if isinstance(data, Photo):
         return data
     kind = photo_type(data)
+    with DECODE_SLOTS:
+        return _clean(data, kind)
+
+
+def _clean(data: bytes, kind: str) -> Photo:
     try:
         # Pillow refuses (DecompressionBombError) beyond 2 × Image.MAX_IMAGE_PIXELS at once;
         # the size read from the header is checked against the lower limit before decoding.

@@ -86,8 +86,12 @@ def set_clock(clock: Callable[[], float] | None) -> None:
 
     Only the live demo does this (its catch-up clock, :class:`CatchUpClock`): rules, the
     freshness of evidence, warnings, alerts, the outbox and the stations' ``stale`` flags
-    read the time through :func:`now_s` / :func:`utcnow`. Record stamps (``created_at``)
-    keep the system clock.
+    read the time through :func:`now_s` / :func:`utcnow`. Stamps taken with ``datetime.now``
+    (``created_at`` of stations, users, sessions) keep the system clock; everything else
+    that calls :func:`now_s` in the process follows the demo clock while it catches up —
+    complaints filed then are stamped in demo time, and ingest judges "in the future"
+    against it (a real-time reading from another device is refused until it has caught
+    up). Never call it in a production process.
     """
     global _clock
     _clock = time.time if clock is None else clock

@@ -215,7 +215,7 @@ def start_live(
 
     ``plan`` is the one :func:`load_live` filled. ``serve_url``: the demo's own server,
     for the HTTP path. ``use_mqtt``: None = when the configured broker answers;
-    ``mqtt_prefix``: topic prefix (default the setting ``PAKNAM_MQTT_TOPIC_PREFIX``).
+    ``mqtt_prefix``: topic prefix (default ``PAKNAM_MQTT_TOPIC_PREFIX`` + ``-demo``).
     """
     settings = get_settings()
     clock = CatchUpClock(plan.hold_back_s, speed)
@@ -229,7 +229,9 @@ def start_live(
     if use_mqtt:
         from paknam.sources.mqtt import MqttIngestor
 
-        prefix = mqtt_prefix or settings.mqtt_topic_prefix
+        # a topic prefix of its own: a production ingestor on the same broker must never
+        # take replayed readings for its stations
+        prefix = mqtt_prefix or f"{settings.mqtt_topic_prefix}-demo"
         ingestor = MqttIngestor(
             store,
             host=settings.mqtt_host,

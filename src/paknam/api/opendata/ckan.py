@@ -22,6 +22,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import StreamingResponse
+from starlette.concurrency import run_in_threadpool
 
 from paknam.api.opendata import catalogue as cat
 from paknam.core.config import get_settings
@@ -575,7 +576,8 @@ async def _action(action: str, request: Request) -> FastJSONResponse:
         params = await _params(request)
     except CkanError as exc:
         return _error(_help(request, action), exc.status, exc.kind, exc.message, exc.extra)
-    return _answer(request, action, params)
+    # the store work (series, complaints, the indicator board) off the event loop
+    return await run_in_threadpool(_answer, request, action, params)
 
 
 for _prefix in ("/api/3/action", "/api/action"):
