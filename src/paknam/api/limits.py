@@ -309,19 +309,6 @@ class LoginGuard:
             self._slots = anyio.CapacityLimiter(max(1, self.s.password_hash_concurrency))
         return self._slots
 
-    async def run(self, fn: Callable[..., T], *args: Any) -> T:
-        """``fn(*args)`` (a login: a password hash) in a worker thread, at most
-        ``password_hash_concurrency`` at once; the others wait on the event loop, not in
-        threads, so a flood of logins neither takes memory nor starves other routes."""
-        slots = self._hash_slots()
-        if slots.statistics().tasks_waiting >= self.MAX_WAITING:
-            raise TooManyRequests(
-                "too many logins at once; try again shortly "
-                "(มีการเข้าสู่ระบบพร้อมกันมากเกินไป โปรดลองใหม่)",
-                retry_after=2,
-            )
-        return await anyio.to_thread.run_sync(partial(fn, *args), limiter=slots)
-
     async def attempt(
         self, login: Callable[[str, str], T], username: str, password: str, client: str
     ) -> T:
@@ -329,6 +316,9 @@ class LoginGuard:
         free and a failure is recorded before the slot is let go, so guesses sent all at
         once are judged one after another, as if they had come in turn."""
         await self.check(username, client)  # cheap early answer while locked
+        # at most password_hash_concurrency hashes at once; the others wait on the event
+        # loop, not in threads, so a flood of logins neither takes memory nor starves
+        # other routes
         slots = self._hash_slots()
         if slots.statistics().tasks_waiting >= self.MAX_WAITING:
             raise TooManyRequests(

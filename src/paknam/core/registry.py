@@ -133,14 +133,13 @@ class Indicator:
 
 def basis_of(metas: Sequence[Mapping[str, Any]]) -> str:
     """The :attr:`Indicator.basis` of a value computed from stations (or sites) with these
-    metadata: ``simulated`` / ``replayed`` / ``sample`` flags, else ``measured``."""
+    metadata: their ``simulated`` / ``replayed`` flags, else ``measured`` (a station's
+    ``sample`` flag marks a real recorded sample: measured)."""
 
     def one(meta: Mapping[str, Any]) -> str:
         if meta.get("simulated"):
             return "simulated"
-        if meta.get("replayed"):
-            return "replayed"
-        return "sample" if meta.get("sample") and meta.get("invented") else "measured"
+        return "replayed" if meta.get("replayed") else "measured"
 
     kinds = {one(m) for m in metas}
     if not kinds:
