@@ -92,8 +92,15 @@ class Browser:
     browser: Any
     pages: list[Any] = field(default_factory=list)
 
-    def open(self, url: str, *, lang: str | None = None, wait: str = "body[data-loaded=true]"):  # type: ignore[no-untyped-def]
-        context = self.browser.new_context(viewport={"width": 1400, "height": 1000})
+    def open(  # type: ignore[no-untyped-def]
+        self,
+        url: str,
+        *,
+        lang: str | None = None,
+        wait: str = "body[data-loaded=true]",
+        viewport: dict[str, int] | None = None,
+    ):
+        context = self.browser.new_context(viewport=viewport or {"width": 1400, "height": 1000})
         if lang:
             context.add_init_script(f"localStorage.setItem('paknam.lang', '{lang}')")
         page = context.new_page()
