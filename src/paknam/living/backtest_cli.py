@@ -112,6 +112,7 @@ def backtest_command(
     latitude: float | None = None,
     level: float | None = None,
     *,
+    report: str | None = None,
     out: TextIO | None = None,
     err: TextIO | None = None,
 ) -> int:
@@ -129,6 +130,9 @@ def backtest_command(
         [deg N], used when the file gives none.
     level : float, optional
         Exceedance level [m]; default the training period's 99th percentile.
+    report : str, optional
+        Directory to write the HTML report with figures into
+        (:func:`paknam.living.backtest_report.write_report`).
     """
     out = out or sys.stdout
     err = err or sys.stderr
@@ -146,8 +150,18 @@ def backtest_command(
     except InvalidInput as exc:
         print(f"paknam tides backtest: {exc}", file=err)
         return EXIT_USAGE
+    doc = result_json(result, record)
+    if report is not None:
+        from paknam.living.backtest_report import write_report
+
+        try:
+            page = write_report(result, doc, report)
+        except OSError as exc:
+            print(f"paknam tides backtest: cannot write the report to {report}: {exc}", file=err)
+            return EXIT_USAGE
+        print(f"report: {page}", file=err)
     if as_json:
-        print(json.dumps(result_json(result, record), ensure_ascii=False), file=out)
+        print(json.dumps(doc, ensure_ascii=False), file=out)
     else:
         print(format_table(result, record), file=out)
     return EXIT_OK
