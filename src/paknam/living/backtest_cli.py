@@ -1,4 +1,9 @@
-"""``paknam tides backtest FILE --train-until DATE [--latitude] [--level] [--json]``.
+"""``paknam tides backtest FILE --train-until DATE [--latitude] [--level] [--json] [--report]``.
+
+When the file carries forecast inputs (extra CSV columns, see
+:data:`paknam.living.readers.formats.PREDICTOR_COLUMNS`) the model is trained with them
+(as in production) and once more without, and the JSON adds ``predictors`` and
+``without_predictors`` (the model's lead scores and coverage without them).
 
 :func:`backtest_command` holds the whole command so that the Typer app only forwards its
 arguments. It reads the file
@@ -146,11 +151,32 @@ def backtest_command(
             train_until=train_until,
             level=level,
             station=record.metadata.get("station"),
+            predictors=record.predictors or None,
+        )
+        plain = (
+            backtest(
+                record.times,
+                record.levels_m,
+                latitude=lat,
+                train_until=train_until,
+                level=level,
+                station=record.metadata.get("station"),
+                baselines=False,
+            )
+            if record.predictors
+            else None
         )
     except InvalidInput as exc:
         print(f"paknam tides backtest: {exc}", file=err)
         return EXIT_USAGE
     doc = result_json(result, record)
+    if plain is not None:
+        doc["predictors"] = sorted(record.predictors)
+        doc["without_predictors"] = {
+            "model": plain.engine.label,
+            "leads": {str(k): v for k, v in plain.leads.items()},
+            "interval_coverage": {str(k): v for k, v in plain.coverage.items()},
+        }
     if report is not None:
         from paknam.living.backtest_report import write_report
 
@@ -164,4 +190,23 @@ def backtest_command(
         print(json.dumps(doc, ensure_ascii=False), file=out)
     else:
         print(format_table(result, record), file=out)
+        if plain is not None:
+            print("", file=out)
+            print(_without_table(doc), file=out)
     return EXIT_OK
+
+
+def _without_table(doc: dict[str, Any]) -> str:
+    """The model's scores with and without the forecast inputs, side by side."""
+    lines = [
+        "ผลของข้อมูลนำเข้า / forecast inputs: " + ", ".join(doc["predictors"]),
+        f"ไม่ใช้ / without: {doc['without_predictors']['model']}",
+        "ล่วงหน้า/lead   RMSE m with / without   CSI with / without",
+    ]
+    for lead, with_ in doc["leads"].items():
+        plain = doc["without_predictors"]["leads"][lead]
+        lines.append(
+            f"{lead:>4} h        {_num(with_['rmse_m'])} / {_num(plain['rmse_m'])}"
+            f"        {_num(with_['csi'], 5, 2)} / {_num(plain['csi'], 5, 2)}"
+        )
+    return "\n".join(lines)
