@@ -144,25 +144,18 @@ def backtest_command(
     try:
         record = read_water_levels(path, latitude=latitude)
         lat = _latitude(record, latitude)
+        common: dict[str, Any] = {
+            "latitude": lat,
+            "train_until": train_until,
+            "level": level,
+            "station": record.metadata.get("station"),
+        }
         result = backtest(
-            record.times,
-            record.levels_m,
-            latitude=lat,
-            train_until=train_until,
-            level=level,
-            station=record.metadata.get("station"),
-            predictors=record.predictors or None,
+            record.times, record.levels_m, predictors=record.predictors or None, **common
         )
+        # with forecast inputs, the model once more without them (baselines unchanged)
         plain = (
-            backtest(
-                record.times,
-                record.levels_m,
-                latitude=lat,
-                train_until=train_until,
-                level=level,
-                station=record.metadata.get("station"),
-                baselines=False,
-            )
+            backtest(record.times, record.levels_m, baselines=False, **common)
             if record.predictors
             else None
         )

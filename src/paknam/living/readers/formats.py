@@ -204,14 +204,20 @@ def _parse_iso(stamps: list[str], rows: list[int], tz: tzinfo | None, utc_header
     return out
 
 
-def _levels(texts: list[str], rows: list[int], factor: float) -> np.ndarray:
+def _numbers(texts: list[str], rows: list[int], what: str) -> np.ndarray:
+    """Numbers of a column, NaN for empty cells; :class:`ReadError` naming the line of the
+    first cell that is neither."""
     values = pd.to_numeric(pd.Series(texts, dtype=object), errors="coerce").to_numpy(float)
     empty = np.array([t.strip().lower() in ("", "nan", "na", "null", "-") for t in texts])
     bad = np.isnan(values) & ~empty
     if bad.any():
         i = int(np.argmax(bad))
-        raise ReadError(f"level {texts[i]!r} on line {rows[i]} is not a number")
-    return values * factor
+        raise ReadError(f"{what} {texts[i]!r} on line {rows[i]} is not a number")
+    return values
+
+
+def _levels(texts: list[str], rows: list[int], factor: float) -> np.ndarray:
+    return _numbers(texts, rows, "level") * factor
 
 
 PREDICTOR_COLUMNS = frozenset(
@@ -244,13 +250,7 @@ def _predictors(
         if not is_predictor_column(name):
             continue
         texts = [f[j] if len(f) > j else "" for f in fields]
-        values = pd.to_numeric(pd.Series(texts, dtype=object), errors="coerce").to_numpy(float)
-        empty = np.array([t.strip().lower() in ("", "nan", "na", "null", "-") for t in texts])
-        bad = np.isnan(values) & ~empty
-        if bad.any():
-            i = int(np.argmax(bad))
-            raise ReadError(f"{name} {texts[i]!r} on line {rows[i]} is not a number")
-        out[name.strip().lower()] = values
+        out[name.strip().lower()] = _numbers(texts, rows, name.strip())
     return out
 
 
