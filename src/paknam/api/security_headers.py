@@ -18,10 +18,17 @@ Every answer — dashboard pages, JSON, GeoJSON, XML, static files, errors — c
 
 A route that needs a different policy (the API documentation pages,
 :mod:`paknam.api.docs`) sets its own header: the middleware only adds what is missing.
+
+An unhandled exception (a bug) would otherwise be answered by Starlette's own error
+middleware, which sits outside every middleware of the app, without these headers: when
+no response has started, this middleware answers it itself — 500 with the JSON error
+body of the API (no detail of the exception) and the headers — and re-raises, so the
+server still logs the traceback.
 """
 
 from __future__ import annotations
 
+import orjson
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -72,4 +79,41 @@ class SecurityHeaders:
                     headers.setdefault(name, value)
             await send(message)
 
-        await self.app(scope, receive, send_with_headers)
+        started = False
+
+        async def tracked(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send_with_headers(message)
+
+        try:
+            await self.app(scope, receive, tracked)
+        except Exception:
+            if not started:
+                await _internal_error(tracked)
+            raise
+
+
+INTERNAL_ERROR = orjson.dumps(
+    {
+        "error": {
+            "code": "internal_error",
+            "message": "internal server error; the server has logged it "
+            "(ระบบขัดข้อง กรุณาลองใหม่ภายหลัง)",
+        }
+    }
+)
+
+
+async def _internal_error(send: Send) -> None:
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 500,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(INTERNAL_ERROR)).encode()),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": INTERNAL_ERROR})
