@@ -20,7 +20,7 @@ from paknam.complaints.hooks import emit
 from paknam.complaints.service import needs_triage
 from paknam.complaints.traffy import outbox, tickets
 from paknam.complaints.traffy.client import TraffyClient
-from paknam.complaints.traffy.errors import TraffyError
+from paknam.complaints.traffy.errors import TraffyError, TraffyRejected
 from paknam.complaints.traffy.mapping import (
     StatusIn,
     TicketIn,
@@ -151,7 +151,12 @@ def receive_webhook(
         except NotFound:
             if client is None:
                 raise
-        issue = client.get_issue(status.ticket_id)
+        try:
+            issue = client.get_issue(status.ticket_id)
+        except TraffyRejected:
+            raise NotFound(
+                f"Traffy ticket {status.ticket_id!r} is unknown to paknam and to Traffy"
+            ) from None
         ticket = ticket_from_doc({**issue, "status": status.status})
         out = import_one(store, ticket, via="webhook", now=now, settings=settings)
         return 201, out.as_dict()

@@ -141,7 +141,8 @@ class TraffyClient:
             raise TraffyUnavailable(
                 f"Traffy Fondue {path}: HTTP {resp.status_code}, answer is not its JSON"
             )
-        if resp.status_code >= 500 or resp.status_code == 429:
+        busy = resp.status_code == 429 and doc.get("status") != "fail"
+        if resp.status_code >= 500 or busy:
             raise TraffyUnavailable(
                 f"Traffy Fondue {path}: HTTP {resp.status_code} "
                 f"{str(doc.get('message') or '')[:200]}".rstrip()
