@@ -108,12 +108,13 @@ def enqueue(conn: Connection, now: int, complaint_id: int | None = None) -> int:
         }
         if values["state_name"] is None and values["comment"] is None:
             continue
-        result = conn.execute(
+        added = conn.execute(
             dialect.insert(pushes)
             .values(**values)
             .on_conflict_do_nothing(index_elements=[pushes.c.event_id])
-        )
-        queued += result.rowcount or 0
+            .returning(pushes.c.id)
+        ).first()
+        queued += added is not None
     return queued
 
 
