@@ -43,6 +43,7 @@ from limits.strategies import MovingWindowRateLimiter
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from paknam.api import observations
+from paknam.complaints.traffy import routes as traffy_routes
 from paknam.core.config import Settings, get_settings
 from paknam.core.errors import AuthenticationFailed, TooManyRequests
 from paknam.core.http.responses import FastJSONResponse, error_body
@@ -83,6 +84,8 @@ BODY_CAPS: list[tuple[str, re.Pattern[str], int]] = [
     ("POST", re.compile(r"/api/v1/economy/places/[^/]+/photos"), PHOTO_FORM_BYTES),
     ("POST", re.compile(r"/api/v1/environment/reports"), PHOTO_FORM_BYTES),
     ("POST", re.compile(r"/open311/v2/requests\.(json|xml)"), PHOTO_FORM_BYTES),
+    ("POST", re.compile(r"/api/v1/complaints/traffy/webhook"), traffy_routes.MAX_BODY_BYTES),
+    ("PATCH", re.compile(r"/api/v1/complaints/traffy/webhook"), traffy_routes.MAX_BODY_BYTES),
 ]
 """(method, path, largest body in bytes) of the routes allowed more than ``max_body_bytes``."""
 
@@ -115,6 +118,9 @@ RATE_RULES: list[RateRule] = [
     RateRule("POST", re.compile(r"/api/v1/environment/reports"), ("reports",)),
     # CKAN clients may call the (read-only) Action API with POST: counted, generously
     RateRule("POST", re.compile(r"/api/(3/)?action/[^/]+"), ("opendata",)),
+    # Traffy Fondue's webhooks (a shared secret in the URL, not a login)
+    RateRule("POST", re.compile(r"/api/v1/complaints/traffy/webhook"), ("traffy",)),
+    RateRule("PATCH", re.compile(r"/api/v1/complaints/traffy/webhook"), ("traffy",)),
 ]
 """Every anonymous write (tests/security/test_ratelimit.py checks that none is missing).
 Not here: the LINE webhook (signed by LINE) and login (:class:`LoginGuard`)."""
@@ -129,6 +135,7 @@ BUCKETS = (
     "subscriptions",
     "reports",
     "opendata",
+    "traffy",
 )
 
 

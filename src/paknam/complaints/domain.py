@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from paknam.complaints import schema
+from paknam.complaints.traffy import schema as traffy_schema
 from paknam.core.registry import (
     Dataset,
     DemoPlan,
@@ -58,9 +59,13 @@ DOMAIN = Domain(
     title_th="เรื่องร้องเรียน",
     title_en="Complaints",
     order=35,
-    routers=routers_in("paknam.complaints.open311_routes", "paknam.complaints.routes"),
+    routers=routers_in(
+        "paknam.complaints.open311_routes",
+        "paknam.complaints.traffy.routes",  # before routes: /traffy is not a complaint id
+        "paknam.complaints.routes",
+    ),
     install_cli=commands_in("paknam.complaints.cli"),
-    tables=tables_of(schema),
+    tables=tables_of(schema) + tables_of(traffy_schema),
     indicators=indicators_in("paknam.complaints.indicators"),
     demo=DemoStep(_demo, order=50),
     datasets=DATASETS,

@@ -135,6 +135,35 @@ class Settings(BaseSettings):
     password_hash_concurrency: int = Field(
         default=2, description="Password hashes at once (argon2: 64 MiB of memory each)"
     )
+    # ---- Traffy Fondue bridge (paknam.complaints.traffy; docs/citizens-traffy.md) -------
+    traffy_api_base: str = Field(
+        default="https://publicapi.traffy.in.th/exchange-api",
+        description="Traffy Fondue Exchange API base URL",
+    )
+    traffy_user: str | None = Field(default=None, description="Exchange API user (get-auth)")
+    traffy_pass: str | None = Field(default=None, description="Exchange API password")
+    traffy_org_id: str | None = Field(
+        default=None, description="Traffy org id(s) whose tickets are imported (comma list)"
+    )
+    traffy_webhook_secret: str | None = Field(
+        default=None,
+        description="Shared secret of the webhook URL registered with Traffy (?key=...); "
+        "the webhook answers 404 while unset",
+    )
+    traffy_quota_reserve: int = Field(
+        default=20,
+        description="Credits the polled sync leaves for pushing status changes back",
+    )
+    traffy_sync_every_s: int = Field(default=900, description="Polled sync period [s]")
+    traffy_push_every_s: int = Field(default=30, description="Outbox delivery period [s]")
+    traffy_timeout_s: float = Field(default=20.0, description="HTTP timeout of one call [s]")
+    traffy_type_map: dict[str, str] = Field(
+        default_factory=dict,
+        description="Extra Traffy type name -> service code (JSON); unknown types go to triage",
+    )
+    rate_limit_traffy: str = Field(
+        default="120/minute", description="Traffy Fondue webhook calls per client IP"
+    )
 
 
 @lru_cache(maxsize=1)
