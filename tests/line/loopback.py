@@ -164,7 +164,10 @@ class LinePlatform:
         if path == "/v2/bot/richmenu":
             try:
                 RichMenuRequest.from_dict(body)
-            except (ValueError, TypeError) as exc:
+                for k in ("size", "selected", "name", "chatBarText", "areas"):
+                    body[k]  # noqa: B018 - LINE requires them; the SDK's model does not
+                body["size"]["width"], body["size"]["height"]  # noqa: B018
+            except (ValueError, TypeError, KeyError) as exc:
                 self.bad.append((path, str(exc)))
                 return 400, {"message": "The request body has 1 error(s)"}, {}
             menu_id = "richmenu-" + uuid.uuid4().hex

@@ -199,9 +199,7 @@ def test_outside_the_province_unknown_photo_and_cancel(
         assert conn.execute(sa.select(sa.func.count()).select_from(complaints)).scalar() == 0
 
 
-def test_a_draft_survives_a_restart_and_expires(
-    store: Store, configured: LinePlatform
-) -> None:
+def test_a_draft_survives_a_restart_and_expires(store: Store, configured: LinePlatform) -> None:
     line = configured
     with TestClient(create_app(store)) as first:
         deliver(first, text("แจ้งเรื่อง"))
