@@ -174,10 +174,8 @@ def test_line_webhook_signature_follow_consent_redelivery(
     assert r.status_code == 200, r.text
     with store.read() as conn:
         assert reachable(conn)["total"] == 0  # following is not consent
-    agree = json.dumps(
-        {"events": [event("message", "E2", message={"type": "text", "text": "ยินยอม",
-                                                    "id": "1", "quoteToken": "q"})]}
-    ).encode()
+    said = {"type": "text", "text": "ยินยอม", "id": "1", "quoteToken": "q"}
+    agree = json.dumps({"events": [event("message", "E2", message=said)]}).encode()
     for _ in range(2):  # LINE redelivers: handled once
         r = client.post("/api/v1/line/webhook", content=agree, headers=_signed(agree, secret))
         assert r.status_code == 200

@@ -164,9 +164,11 @@ class LinePlatform:
         if path == "/v2/bot/richmenu":
             try:
                 RichMenuRequest.from_dict(body)
-                for k in ("size", "selected", "name", "chatBarText", "areas"):
-                    body[k]  # noqa: B018 - LINE requires them; the SDK's model does not
-                body["size"]["width"], body["size"]["height"]  # noqa: B018
+                # LINE requires these; the SDK's model leaves them optional
+                required = ("size", "selected", "name", "chatBarText", "areas")
+                missing = [k for k in required if k not in body]
+                if missing or not {"width", "height"} <= set(body["size"]):
+                    raise ValueError(f"missing {missing or 'size.width/height'}")
             except (ValueError, TypeError, KeyError) as exc:
                 self.bad.append((path, str(exc)))
                 return 400, {"message": "The request body has 1 error(s)"}, {}

@@ -181,6 +181,23 @@ def test_push_retry_key_makes_a_repeat_harmless(
     assert push_change(store, other) is None  # not a status change
 
 
+def test_one_line_account_files_a_bounded_number_a_day(
+    client: TestClient, configured: LinePlatform, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from paknam.complaints import line_chat
+
+    monkeypatch.setattr(line_chat, "PER_DAY_MAX", 1)
+    _file_lamp_complaint(client, configured)
+    deliver(client, text("แจ้งเรื่อง"))
+    deliver(client, text("ไฟดับอีกซอยหนึ่ง ซอย 7"))
+    lat, lon = CITY_HALL
+    deliver(client, message("location", latitude=lat + 0.001, longitude=lon, address=""))
+    deliver(client, postback("action=category&code=lighting"))
+    assert "at most 1 complaints a day" in last_reply(configured)[0]["text"]
+    with store.read() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(complaints)).scalar() == 1
+
+
 def test_outside_the_province_unknown_photo_and_cancel(
     client: TestClient, configured: LinePlatform, store: Store
 ) -> None:

@@ -45,7 +45,7 @@ from paknam.complaints.schema import complaints as table
 from paknam.complaints.service import needs_triage
 from paknam.complaints.workflow import STATES
 from paknam.core.config import get_settings
-from paknam.core.errors import PaknamError
+from paknam.core.errors import Conflict, PaknamError
 from paknam.core.media import clean_photo
 from paknam.core.notify import chat
 from paknam.core.notify.chat import ChatEvent, Message
@@ -58,6 +58,9 @@ log = logging.getLogger(__name__)
 DRAFT_TTL_S = 2 * 3600
 """A draft not touched for this long is dropped [s]."""
 MY_COMPLAINTS_MAX = 10
+PER_DAY_MAX = 10
+"""Complaints one LINE user may file in 24 h (the webhook is signed by LINE, so the HTTP
+rate limits of anonymous writes do not apply to it)."""
 PUSH_NAMESPACE = uuid.UUID("6f0e3b1c-6a59-4d59-9d0e-3f6f2b0c7a11")
 """Retry keys of pushes are UUID5 of the change in this namespace (a repeat is harmless)."""
 
@@ -274,6 +277,16 @@ def _file(store: Store, event: ChatEvent, draft: Draft, code: str) -> list[Messa
     now = now_s()
     try:
         with store.write() as conn:
+            recent = conn.execute(
+                sa.select(sa.func.count()).where(
+                    links.c.user_hash == draft.user_hash, links.c.created_s > now - 86400
+                )
+            ).scalar_one()
+            if recent >= PER_DAY_MAX:
+                raise Conflict(
+                    f"at most {PER_DAY_MAX} complaints a day from one LINE account "
+                    "(แจ้งได้ไม่เกินวันละ 10 เรื่อง)"
+                )
             done = intake.submit(
                 conn,
                 complaint,

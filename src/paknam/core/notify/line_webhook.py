@@ -438,8 +438,13 @@ def parse_event(ev: Any) -> Event | None:
     try:
         return Event.from_dict(ev)
     except (ValueError, TypeError, AttributeError) as exc:
-        first = str(exc).splitlines()[0][:200]
-        log.warning("LINE webhook event %s skipped: %s", ev.get("webhookEventId"), first)
+        # the SDK's message may quote the event (with the user id): log only its kind
+        log.warning(
+            "LINE webhook event %s of type %r skipped: it does not fit the SDK's model (%s)",
+            str(ev.get("webhookEventId"))[:64],
+            str(ev.get("type"))[:40],
+            type(exc).__name__,
+        )
         return None
 
 
