@@ -46,7 +46,7 @@ from paknam.complaints.service import needs_triage
 from paknam.complaints.workflow import STATES
 from paknam.core.config import get_settings
 from paknam.core.errors import Conflict, PaknamError
-from paknam.core.media import clean_photo
+from paknam.core.media import Photo, clean_photo, photo_type
 from paknam.core.notify import chat
 from paknam.core.notify.chat import ChatEvent, Message
 from paknam.core.notify.crypto import cipher
@@ -269,7 +269,8 @@ def _file(store: Store, event: ChatEvent, draft: Draft, code: str) -> list[Messa
         lat=draft.lat,
         lon=draft.lon,
         address=(draft.address or None) and draft.address[:500],
-        photos=[draft.photo] if draft.photo else [],
+        # cleaned when it arrived: marked as such, so it is not re-encoded a second time
+        photos=[Photo(draft.photo, photo_type(draft.photo))] if draft.photo else [],
         client="line",
         idempotency_key=f"line-{draft.key}",
     )
