@@ -169,7 +169,7 @@ def test_push_retry_key_makes_a_repeat_harmless(
     client: TestClient, configured: LinePlatform, store: Store
 ) -> None:
     from paknam.complaints.hooks import ComplaintChange
-    from paknam.complaints.line_chat import push_change
+    from paknam.complaints.line_followup import push_change
 
     cid = _file_lamp_complaint(client, configured)
     change = ComplaintChange(cid, "status", 1_767_300_000, "officer1", "new", "assigned")

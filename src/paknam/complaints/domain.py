@@ -43,7 +43,7 @@ def _line_chat(store: Store, event: ChatEvent) -> list[Message] | None:
 
 
 def _start(store: Store) -> None:
-    from paknam.complaints.line_chat import install
+    from paknam.complaints.line_followup import install
 
     install(store)  # status changes of complaints filed in LINE reach their reporter
 

@@ -15,9 +15,9 @@ The conversation (the platform's webhook hands us each message, see
    (``complaint_line_links``), with the complaint's citizen token (to rate it later).
 
 Every public status change of that complaint is pushed to the reporter (a complaints
-change hook, :func:`install`); when it is resolved the push asks for a rating (quick
-replies 1–5 stars → :func:`paknam.complaints.service.rate`). ``เรื่องของฉัน`` / ``my
-complaints`` lists theirs. ``ยกเลิกเรื่อง`` / ``cancel`` drops the draft.
+change hook, :mod:`paknam.complaints.line_followup`); when it is resolved the push asks
+for a rating (quick replies 1–5 stars → :func:`paknam.complaints.citizen.rate`).
+``เรื่องของฉัน`` / ``my complaints`` lists theirs. ``ยกเลิกเรื่อง`` / ``cancel`` drops the draft.
 
 Drafts are stored (``line_conversations``, keyed by the hash of the user id) so that a
 restart loses nothing, and dropped after :data:`DRAFT_TTL_S` without a message. The LINE
@@ -38,7 +38,7 @@ from paknam.complaints import intake
 from paknam.complaints.catalogue import BY_CODE, SERVICES
 from paknam.complaints.citizen import rate as rate_complaint
 from paknam.complaints.classifier_runtime import advise_text
-from paknam.complaints.hooks import CHANGE_HOOKS, ComplaintChange, emit
+from paknam.complaints.hooks import emit
 from paknam.complaints.line_schema import complaint_line_links as links
 from paknam.complaints.line_schema import line_conversations as drafts
 from paknam.complaints.schema import complaints as table
@@ -61,8 +61,6 @@ MY_COMPLAINTS_MAX = 10
 PER_DAY_MAX = 10
 """Complaints one LINE user may file in 24 h (the webhook is signed by LINE, so the HTTP
 rate limits of anonymous writes do not apply to it)."""
-PUSH_NAMESPACE = uuid.UUID("6f0e3b1c-6a59-4d59-9d0e-3f6f2b0c7a11")
-"""Retry keys of pushes are UUID5 of the change in this namespace (a repeat is harmless)."""
 
 REPORT = {"แจ้งเรื่อง": "th", "แจ้งปัญหา": "th", "ร้องเรียน": "th", "report": "en"}
 MINE = {"เรื่องของฉัน": "th", "my complaints": "en"}
@@ -195,7 +193,7 @@ def _drop(conn: Connection, user_hash: str) -> bool:
     return bool(conn.execute(drafts.delete().where(drafts.c.user_hash == user_hash)).rowcount)
 
 
-def _service_name(code: str, lang: str) -> str:
+def service_name(code: str, lang: str) -> str:
     s = BY_CODE.get(code)
     if s is None:
         return code
@@ -235,7 +233,7 @@ def _next(draft: Draft, said: str | None = None) -> list[Message]:
         return [*lead, chat.text(w["need_place"], _collect_buttons(w, draft))]
     draft.proposed = propose(draft.text)
     buttons = [
-        chat.postback(_service_name(c, draft.language), action="category", code=c)
+        chat.postback(service_name(c, draft.language), action="category", code=c)
         for c in draft.proposed
     ]
     buttons.append(chat.postback(w["b_other"], action="other"))
@@ -251,7 +249,7 @@ def _other(draft: Draft) -> list[Message]:
     if "complaint" not in codes and "complaint" not in draft.proposed:
         codes[-1] = "complaint"
     buttons = [
-        chat.postback(_service_name(c, draft.language), action="category", code=c) for c in codes
+        chat.postback(service_name(c, draft.language), action="category", code=c) for c in codes
     ]
     buttons.append(chat.postback(w["b_cancel"], action="cancel"))
     return [chat.text(w["other"], buttons)]
@@ -311,7 +309,7 @@ def _file(store: Store, event: ChatEvent, draft: Draft, code: str) -> list[Messa
     emit(done.changes)
     link = f"{get_settings().public_base_url.rstrip('/')}/follow/{done.token}"
     body = w["filed"].format(
-        id=done.complaint_id, service=_service_name(code, draft.language), link=link
+        id=done.complaint_id, service=service_name(code, draft.language), link=link
     )
     return [chat.text(body, [chat.postback(w["b_mine"], action="mine")])]
 
@@ -335,14 +333,14 @@ def _mine(store: Store, user_hash: str, lang: str) -> list[Message]:
     for r in rows:
         when = to_local_iso(r.requested_s)[:10]
         status = STATES.get(r.status, (r.status, r.status))[i]
-        lines.append(f"#{r.id} {_service_name(r.service_code, lang)} — {status} ({when})")
+        lines.append(f"#{r.id} {service_name(r.service_code, lang)} — {status} ({when})")
         if r.status == "resolved" and r.rating is None and len(buttons) < 4:
             buttons.append(chat.postback(w["b_rate"].format(id=r.id), action="ask_rating", id=r.id))
     buttons.append(chat.postback(w["b_report"], action="report"))
     return [chat.text("\n".join(lines), buttons)]
 
 
-def _rating_buttons(complaint_id: int) -> list[Any]:
+def rating_buttons(complaint_id: int) -> list[Any]:
     return [
         chat.postback("★" * n, f"{n}/5", action="rate", id=complaint_id, stars=n)
         for n in range(5, 0, -1)
@@ -401,7 +399,7 @@ def handle(store: Store, event: ChatEvent) -> list[Message] | None:
         cid = event.data.get("id", "")
         if not cid.isdigit():
             return None
-        return [chat.text(WORDS[lang]["ask_rating"], _rating_buttons(int(cid)))]
+        return [chat.text(WORDS[lang]["ask_rating"], rating_buttons(int(cid)))]
     if action == "report" or said in REPORT:
         lang = REPORT.get(said, lang)
         draft = Draft(user_hash, lang)
@@ -442,74 +440,3 @@ def handle(store: Store, event: ChatEvent) -> list[Message] | None:
     with store.write() as conn:
         _save(conn, draft, now)
     return answer
-
-
-# -- telling the reporter of every change -------------------------------------------------
-
-_bound: list[Store] = []
-"""The store whose complaints the hook follows (the serving process has one)."""
-
-
-def _push_messages(conn: Connection, change: ComplaintChange) -> tuple[str, list[Message]] | None:
-    row = conn.execute(
-        sa.select(links.c.user_enc, links.c.language, table.c.service_code)
-        .select_from(links.join(table, table.c.id == links.c.complaint_id))
-        .where(links.c.complaint_id == change.complaint_id)
-    ).first()
-    if row is None:
-        return None
-    lang = row.language if row.language in WORDS else "th"
-    w = WORDS[lang]
-    i = 0 if lang == "th" else 1
-    status = STATES.get(change.to_status or "", (change.to_status, change.to_status))[i]
-    body = w["change"].format(
-        id=change.complaint_id, service=_service_name(row.service_code, lang), status=status
-    )
-    if change.note:
-        body += f"\n{change.note}"
-    messages = [chat.text(body)]
-    if change.to_status == "resolved":
-        messages.append(chat.text(w["ask_rating"], _rating_buttons(change.complaint_id)))
-    return cipher().decrypt(bytes(row.user_enc)), messages
-
-
-def push_change(store: Store, change: ComplaintChange) -> str | None:
-    """Push a public status change of a complaint filed in LINE to its reporter; returns
-    the outcome (None when nothing is sent: not from LINE, not a status change, LINE not
-    configured)."""
-    if not change.public or not change.to_status or change.kind == "created":
-        return None
-    settings = get_settings()
-    if not settings.line_channel_access_token:
-        return None
-    with store.read() as conn:
-        found = _push_messages(conn, change)
-    if found is None:
-        return None
-    user_id, messages = found
-    from paknam.core.notify.channels.line import LineChannel
-
-    key = uuid.uuid5(
-        PUSH_NAMESPACE, f"{change.complaint_id}:{change.kind}:{change.at_s}:{change.to_status}"
-    )
-    line = LineChannel(settings.line_channel_access_token, settings.line_api_base, timeout=10)
-    try:
-        outcome = line.push(user_id, messages, str(key))
-    finally:
-        line.close()
-    if outcome.status != "sent":  # the response names no user: safe to log
-        log.warning("LINE push of complaint %s change: %s", change.complaint_id, outcome.response)
-    return outcome.status
-
-
-def _hook(change: ComplaintChange) -> None:
-    if _bound:
-        push_change(_bound[0], change)
-
-
-def install(store: Store) -> None:
-    """Follow the complaints of ``store``: push their changes to LINE reporters (replaces
-    an earlier store; the hook is added once)."""
-    _bound[:] = [store]
-    if _hook not in CHANGE_HOOKS:
-        CHANGE_HOOKS.append(_hook)
