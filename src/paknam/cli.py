@@ -491,6 +491,7 @@ def _rule_command(rule: Any) -> Callable[..., None]:
 
 def _install_domains() -> None:
     from paknam.core.notify.cli import notify_app
+    from paknam.core.notify.line_cli import line_app
     from paknam.core.registry import domains
     from paknam.pipeline.scheduler.cli import install as install_scheduler
     from paknam.sources.cli import install as install_sources
@@ -503,6 +504,7 @@ def _install_domains() -> None:
                 group, name = rule.command
                 _group(group, d.title_en).command(name)(_rule_command(rule))
     app.add_typer(notify_app, name="notify")
+    app.add_typer(line_app, name="line")  # paknam line setup
     install_scheduler(app)  # paknam run
     install_sources(app)  # paknam sources list / harvest
     _group("alerts", "CAP alerts (ประกาศเตือนภัย)").command("sync")(alerts_sync)

@@ -162,7 +162,8 @@ def test_line_webhook_signature_follow_consent_redelivery(
 
     def event(kind: str, eid: str, **extra: object) -> dict:
         return {"type": kind, "webhookEventId": eid, "replyToken": "r" + eid,
-                "source": {"type": "user", "userId": user},
+                "source": {"type": "user", "userId": user}, "mode": "active",
+                "timestamp": 1767225600000, "follow": {"isUnblocked": False},
                 "deliveryContext": {"isRedelivery": False}, **extra}  # fmt: skip
 
     follow = json.dumps({"destination": "x", "events": [event("follow", "E1")]}).encode()
@@ -173,9 +174,8 @@ def test_line_webhook_signature_follow_consent_redelivery(
     assert r.status_code == 200, r.text
     with store.read() as conn:
         assert reachable(conn)["total"] == 0  # following is not consent
-    agree = json.dumps(
-        {"events": [event("message", "E2", message={"type": "text", "text": "ยินยอม"})]}
-    ).encode()
+    said = {"type": "text", "text": "ยินยอม", "id": "1", "quoteToken": "q"}
+    agree = json.dumps({"events": [event("message", "E2", message=said)]}).encode()
     for _ in range(2):  # LINE redelivers: handled once
         r = client.post("/api/v1/line/webhook", content=agree, headers=_signed(agree, secret))
         assert r.status_code == 200
@@ -260,11 +260,16 @@ def test_webhook_bad_event_does_not_undo_the_others(
     a, b = "U" + "a" * 32, "U" + "b" * 32
 
     def ev(user: str, eid: str, **kw: object) -> dict:
-        return {"webhookEventId": eid, "source": {"type": "user", "userId": user}, **kw}
+        return {"webhookEventId": eid, "source": {"type": "user", "userId": user},
+                "mode": "active", "timestamp": 1767225600000,
+                "deliveryContext": {"isRedelivery": False}, **kw}  # fmt: skip
 
-    agree = {"type": "message", "message": {"type": "text", "text": "agree"}}
+    agree = {"type": "message", "message": {"type": "text", "text": "agree", "id": "1",
+                                            "quoteToken": "q"}}  # fmt: skip
     body = json.dumps({"events": [ev(a, "A1", **agree)]}).encode()
     client.post("/api/v1/line/webhook", content=body, headers=_signed(body, secret))
+    with store.read() as conn:
+        assert reachable(conn)["total"] == 1
     mixed = {"events": [
         ev(a, "A2", type="unfollow"),
         ev(b, "B1", type="postback", postback={"data": "action=subscribe&lang=fr&districts=9999"}),

@@ -69,6 +69,10 @@ class Settings(BaseSettings):
     line_api_base: str = "https://api.line.me"
     line_channel_secret: str | None = None
     line_channel_access_token: str | None = None
+    line_data_api_base: str = Field(
+        default="https://api-data.line.me",
+        description="LINE's host for content: photos citizens send, rich menu images",
+    )
     sms_gateway_url: str | None = None
     sms_api_key: str | None = None
     sms_sender: str = "SamutPrakan"

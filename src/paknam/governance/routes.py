@@ -442,13 +442,16 @@ async def line_webhook_endpoint(
 def _handle_webhook(store: Store, payload: dict[str, Any]) -> None:
     """The database work and the replies, off the event loop."""
     settings = get_settings()
-    replies = service.handle_line_events(store, payload)
-    if replies and settings.line_channel_access_token:
-        line = LineChannel(settings.line_channel_access_token, settings.line_api_base, timeout=5)
-        try:
-            for token, texts in replies:
-                line.reply(token, texts)
-        except Exception:  # a lost reply must not make LINE redeliver the event
-            log.warning("LINE reply failed", exc_info=True)
-        finally:
-            line.close()
+    token = settings.line_channel_access_token
+    line = LineChannel(token or "", settings.line_api_base, timeout=10)
+    try:
+        fetch = (lambda mid: line.content(settings.line_data_api_base, mid)) if token else None
+        replies = service.handle_line_events(store, payload, fetch=fetch)
+        if token:
+            for reply_token, messages in replies:
+                try:
+                    line.reply(reply_token, messages)
+                except Exception:  # a lost reply must not make LINE redeliver the event
+                    log.warning("LINE reply failed", exc_info=True)
+    finally:
+        line.close()

@@ -12,12 +12,13 @@ call it, inside their own transaction.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy.engine import Connection
 
 from paknam.core.notify import line_webhook, subscribers
+from paknam.core.notify.line_flex import with_flex
 from paknam.core.notify.outbox import enqueue, message_stats, sent_messages
 from paknam.core.notify.render import preview, render_news
 from paknam.core.notify.subscribers import Audience, Subscription
@@ -127,6 +128,7 @@ def queue_alert(
     if alert["state"] != "active" and alert["msg_type"] != "Cancel":
         raise AlertNotActive(f"alert {alert_id} is not active (it is {alert['state']})")
     earlier = sent_messages(conn, alert_id)
+    link = alert_link(link_base, alert_id)
     if earlier and not force:
         raise AlertAlreadySent(
             f"alert {alert_id} was already sent (message {', '.join(map(str, earlier))}); "
@@ -136,7 +138,7 @@ def queue_alert(
     return enqueue(
         conn,
         kind="alert",
-        content=render_alert(alert, alert_link(link_base, alert_id)),
+        content=with_flex(conn, render_alert(alert, link), alert, link),
         audience=default_audience(alert) if audience is None else audience,
         created_by=created_by,
         alert_id=alert_id,
@@ -264,7 +266,9 @@ def withdraw(store: Store, token: str, *, erase: bool = False) -> dict[str, Any]
         return subscribers.get_subscriber(conn, sid)
 
 
-def handle_line_events(store: Store, payload: dict[str, Any]) -> list[tuple[str, list[str]]]:
-    """Apply a LINE webhook's events; returns the replies to send (reply token, texts)."""
-    with store.write() as conn:
-        return line_webhook.handle(conn, payload)
+def handle_line_events(
+    store: Store, payload: dict[str, Any], *, fetch: Callable[[str], bytes] | None = None
+) -> list[line_webhook.Reply]:
+    """Apply a LINE webhook's events; returns the replies to send (reply token, messages).
+    ``fetch`` downloads the content of an image a citizen sent."""
+    return line_webhook.handle_events(store, payload, fetch=fetch)
