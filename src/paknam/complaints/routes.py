@@ -20,6 +20,7 @@ from paknam.complaints import service
 from paknam.complaints.agencies import AGENCIES, agency_public, route
 from paknam.complaints.catalogue import SERVICES
 from paknam.complaints.classifier_runtime import current_model, suggestions
+from paknam.complaints.follow_link import follow_path, follow_url, qr_svg_data_uri
 from paknam.complaints.indicators import complaints_handled_quickly_indicator
 from paknam.complaints.intake import MAX_DESCRIPTION, ComplaintIn
 from paknam.complaints.workflow import STATES, TRANSITIONS
@@ -132,8 +133,10 @@ async def post_complaint(
     photo: Annotated[UploadFile | None, File(description="JPEG, PNG or WebP ≤ 5 MB")] = None,
 ) -> FastJSONResponse:
     """Answers the complaint and its ``token`` (shown once: keep it to follow, reopen and
-    rate). Check ``GET /api/v1/complaints/duplicates`` first and "+1" instead when the
-    same problem is already reported."""
+    rate), with the follow page's ``follow_path`` and ``follow_url`` and a QR code of that
+    URL (``follow_qr_svg``, an SVG ``data:`` URI for an ``<img>``). Check
+    ``GET /api/v1/complaints/duplicates`` first and "+1" instead when the same problem is
+    already reported."""
     data = await photo.read(MAX_PHOTO_BYTES + 1) if photo is not None else b""
     done = await run_in_threadpool(
         service.submit,
@@ -149,6 +152,12 @@ async def post_complaint(
             client="web",
             idempotency_key=idempotency_key,
         ),
+    )
+    url = follow_url(done["token"])
+    done.update(
+        follow_path=follow_path(done["token"]),
+        follow_url=url,
+        follow_qr_svg=await run_in_threadpool(qr_svg_data_uri, url),
     )
     return FastJSONResponse(done, status_code=201)
 
