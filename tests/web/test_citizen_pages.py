@@ -292,3 +292,71 @@ def test_the_complaints_page_links_to_report(demo_server: Server, phone: Any) ->
     page.click("#complaints-report")
     page.wait_for_selector("#report-form")
     assert page.url == demo_server.url + "/report"
+
+
+@pytest.fixture(scope="module")
+def classifying_server(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[Server]:
+    """A server with a trained complaint classifier (synthetic Traffy tickets), on an
+    empty store: the /report page then proposes a category from the description."""
+    from paknam.complaints.classifier import ComplaintClassifier
+    from paknam.complaints.classifier_data import read_traffy_csv
+    from paknam.core.config import get_settings
+    from paknam.core.store import Store
+    from tests.complaints.test_classifier import write_synthetic_csv
+    from tests.web.conftest import serve
+
+    folder = tmp_path_factory.mktemp("classifier")
+    write_synthetic_csv(folder / "t.csv.gz")
+    ComplaintClassifier.fit(read_traffy_csv(folder / "t.csv.gz")).save(folder / "models")
+    mp = pytest.MonkeyPatch()
+    mp.setenv("PAKNAM_MODEL_DIR", str(folder / "models"))
+    get_settings.cache_clear()
+    store = Store.open(f"sqlite:///{folder / 'c.sqlite3'}")
+    try:
+        for url in serve(store):
+            yield Server(url, store)
+    finally:
+        store.close()
+        mp.undo()
+        get_settings.cache_clear()
+
+
+def test_report_proposes_the_category_the_classifier_reads_in_the_text(
+    classifying_server: Server, phone: Any
+) -> None:
+    page = _open(phone, classifying_server.url + "/report")
+    page.wait_for_selector("#app[data-ready=true]")
+    page.fill("#report-description", "ไฟถนนดับทั้งซอย มืดมาก หน้าตลาด")
+    page.wait_for_selector("#report-suggestion[data-service=lighting]:not([hidden])")
+    assert page.locator("#report-service").input_value() == "lighting"  # proposed
+    assert "แสงสว่าง" in page.locator("#report-suggestion").inner_text()
+    # the citizen's own choice wins over later suggestions
+    page.select_option("#report-service", "road")
+    page.fill("#report-description", "ไฟถนนดับทั้งซอย มืดมาก ปากซอย")
+    page.wait_for_timeout(1500)
+    assert page.locator("#report-service").input_value() == "road"
+    page.click("#report-use-suggestion")
+    assert page.locator("#report-service").input_value() == "lighting"
+    assert_fits_screen(page)
+    assert_accessible(page)
+    assert page.console_errors == []
+
+
+def test_report_in_english_is_complete(demo_server: Server, phone: Any) -> None:
+    page = _open(phone, demo_server.url + "/report", lang="en")
+    page.wait_for_selector("#app[data-ready=true]")
+    assert page.locator("h1").inner_text() == "Report a problem"
+    labels = page.locator("#report-form label").all_inner_texts()
+    assert "What is the problem?" in labels and "Category" in labels
+    assert not any(any("\u0e00" <= ch <= "\u0e7f" for ch in text) for text in labels)
+    options = page.locator("#report-service option").all_inner_texts()
+    assert "Street lighting" in options
+    page.click("#lang-switch")  # and back to Thai, with what was typed kept
+    page.fill("#report-description", "ถนนเป็นหลุม")
+    page.click("#lang-switch")
+    assert page.locator("#report-description").input_value() == "ถนนเป็นหลุม"
+    assert page.locator("label[for=report-service]").inner_text() == "Category"
+    assert_fits_screen(page)
+    assert_accessible(page)

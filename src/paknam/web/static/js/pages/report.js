@@ -343,7 +343,7 @@ export default async function start(ctx) {
       } else {
         marker.setLatLng([state.lat, state.lon]);
       }
-      if (source !== "map") map.setView([state.lat, state.lon], Math.max(map.getZoom(), 16));
+      if (source !== "map") map.setView([state.lat, state.lon], Math.max(map.getZoom(), 13));
     }
     findDuplicates();
     classifySoon();
