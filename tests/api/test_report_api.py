@@ -127,3 +127,76 @@ def test_the_follow_page_path_is_redacted_from_access_logs() -> None:
     assert redact("/api/v1/complaints/follow/pkc_Zx-9abcdefgh/rate") == (
         "/api/v1/complaints/follow/***/rate"
     )
+
+
+def test_the_optional_contact_is_stored_encrypted_and_shown_to_officers_only(
+    client: TestClient, store: Store
+) -> None:
+    import sqlalchemy as sa
+
+    from paknam.complaints.contact import complaint_contacts
+    from paknam.complaints.schema import complaint_events
+    from tests.api.conftest import login
+
+    r = client.post(BASE, data={**FORM, "contact": "081-234-5678"})
+    assert r.status_code == 201, r.text
+    cid, token = r.json()["id"], r.json()["token"]
+    assert "081" not in r.text and "+6681" not in r.text
+    with store.read() as conn:
+        row = conn.execute(sa.select(complaint_contacts)).one()
+    assert row.complaint_id == cid and row.channel == "sms"
+    assert b"812345678" not in bytes(row.address_enc)  # encrypted at rest
+    # nowhere public: the citizen's view, Open311, the open-data list
+    seen = client.get(f"{BASE}/follow", headers={"X-Complaint-Token": token})
+    public = client.get("/open311/v2/requests.json")
+    for answer in (seen, public):
+        assert "812345678" not in answer.text and "contact" not in answer.json()
+    # officers: one complaint at a time, each reading logged (privately)
+    assert client.get(f"{BASE}/{cid}/contact").status_code == 401
+    officer = login(client, store, "officer")
+    got = client.get(f"{BASE}/{cid}/contact", headers=officer)
+    assert got.status_code == 200 and got.json() == {"channel": "sms", "address": "+66812345678"}
+    with store.read() as conn:
+        reads = conn.execute(
+            sa.select(complaint_events.c.actor, complaint_events.c.public).where(
+                complaint_events.c.kind == "contact_read"
+            )
+        ).all()
+    assert [(a, p) for a, p in reads] == [("officer1", False)]
+    history = client.get(f"{BASE}/follow", headers={"X-Complaint-Token": token}).json()
+    assert "contact_read" not in [e["kind"] for e in history["history"]]
+    # an e-mail works too; none given: 404
+    mail = client.post(BASE, data={**FORM, "description": "ทางเท้าพัง", "contact": "A@Mail.CO.TH"})
+    assert client.get(f"{BASE}/{mail.json()['id']}/contact", headers=officer).json() == {
+        "channel": "email",
+        "address": "A@mail.co.th",
+    }
+    none = client.post(BASE, data={**FORM, "description": "ป้ายล้ม"})
+    assert client.get(f"{BASE}/{none.json()['id']}/contact", headers=officer).status_code == 404
+
+
+@pytest.mark.parametrize("bad", ["12345", "02-123-4567", "not an address", "a@b"])
+def test_a_bad_contact_is_422_and_nothing_is_stored(client: TestClient, bad: str) -> None:
+    r = client.post(BASE, data={**FORM, "contact": bad})
+    assert r.status_code == 422, r.text
+    assert r.json()["error"]["fields"][0]["field"] == "contact"
+    assert bad not in r.text
+    assert _count(client) == 0
+
+
+def test_contacts_are_erased_30_days_after_closing(client: TestClient, store: Store) -> None:
+    import sqlalchemy as sa
+
+    from paknam.complaints import contact, service
+    from paknam.complaints.contact import complaint_contacts
+    from paknam.core.timeutil import now_s
+
+    r = client.post(BASE, data={**FORM, "contact": "0812345678"})
+    cid = r.json()["id"]
+    service.change_status(store, cid, "resolved", "officer")
+    with store.write() as conn:
+        assert contact.purge(conn, now_s() + 29 * 86400) == 0
+        assert contact.purge(conn, now_s() + 31 * 86400) == 1
+        assert (
+            conn.execute(sa.select(sa.func.count()).select_from(complaint_contacts)).scalar() == 0
+        )

@@ -123,6 +123,7 @@ def test_report_files_a_complaint_with_a_photo_and_the_gps_position(
     lon = float(page.locator("#report-map").get_attribute("data-lon") or "nan")
     assert abs(lat - CITY_HALL["latitude"]) < 1e-6 and abs(lon - CITY_HALL["longitude"]) < 1e-6
     assert page.locator("#report-map .leaflet-marker-icon").count() == 1
+    page.fill("#report-contact", "081-234-5678")
     assert_fits_screen(page)
 
     page.click("#report-submit")
@@ -149,6 +150,12 @@ def test_report_files_a_complaint_with_a_photo_and_the_gps_position(
     )
     assert Image.open(io.BytesIO(stored.content)).size == (1600, 1067)
     assert str(page.locator("#report-done").get_attribute("data-complaint")) == str(seen["id"])
+    assert "contact" not in seen
+    with demo_server.store.write() as conn:
+        from paknam.complaints import contact
+
+        got = contact.read(conn, seen["id"], "test", int(datetime.now().timestamp()))
+    assert got == {"channel": "sms", "address": "+66812345678"}  # kept for the officers
 
 
 def test_report_shows_nearby_duplicates_and_takes_a_plus_one(

@@ -4,7 +4,8 @@
 // /api/v1/complaints/classify), the category, a photo from the camera (made smaller here,
 // on the phone, before it is sent: a 12-megapixel photo of 4 MB becomes ~200 KB over 3G),
 // the place from GPS or a pin on the map, likely duplicates near that place ("+1" instead
-// of a new complaint), then POST /api/v1/complaints (multipart). The answer carries the
+// of a new complaint), an optional contact for a call back (stored encrypted, for officers
+// only), then POST /api/v1/complaints (multipart). The answer carries the
 // follow link and its QR code (made on the server). Nothing typed is ever put in as HTML.
 import { ApiError, getJSON, send } from "../api.js";
 import { addMessages, pick, t } from "../i18n.js";
@@ -58,6 +59,11 @@ addMessages({
   "report.dup_line": ["ห่าง {m} ม. · มีผู้แจ้งร่วม {n} คน", "{m} m away · {n} others have it too"],
   "report.plus_one": ["+1 ฉันพบปัญหานี้ด้วย", "+1 I have this problem too"],
   "report.plus_one_done": ["ขอบคุณ นับแล้ว ({n} คน)", "Thank you, counted ({n} people)"],
+  "report.contact": ["เบอร์มือถือหรืออีเมล ให้เจ้าหน้าที่ติดต่อกลับ (ไม่บังคับ)", "Mobile number or e-mail for a call back (optional)"],
+  "report.contact_note": [
+    "ใช้ติดต่อเรื่องนี้เท่านั้น ไม่เผยแพร่ เก็บแบบเข้ารหัส ลบหลังปิดเรื่อง 30 วัน",
+    "Used only about this complaint: never published, stored encrypted, erased 30 days after it is closed",
+  ],
   "report.submit": ["ส่งเรื่อง", "Send"],
   "report.sending": ["กำลังส่ง…", "Sending…"],
   "report.need_place": ["โปรดเลือกตำแหน่ง (GPS หรือปักหมุดบนแผนที่)", "Choose the place (GPS or a pin on the map)"],
@@ -248,6 +254,13 @@ export default async function start(ctx) {
     autocomplete: "off",
     "aria-describedby": "report-address-hint",
   });
+  const contact = h("input", {
+    id: "report-contact",
+    name: "contact",
+    maxlength: 254,
+    autocomplete: "tel",
+    "aria-describedby": "report-contact-note",
+  });
   const dups = h("section", { id: "report-duplicates", class: "report-dups", hidden: true, "aria-live": "polite" });
   const submit = h("button", { type: "submit", id: "report-submit", class: "primary big-button" }, tx("report.submit"));
   const progress = h("progress", { id: "report-progress", max: 1, value: 0, hidden: true, "aria-label": t("report.sending") });
@@ -294,6 +307,12 @@ export default async function start(ctx) {
       ),
     ),
     dups,
+    field(
+      "report-contact",
+      "report.contact",
+      contact,
+      h("small", { id: "report-contact-note", class: "muted", "data-i18n": "report.contact_note" }, t("report.contact_note")),
+    ),
     submit,
     progress,
     status,
@@ -540,6 +559,7 @@ export default async function start(ctx) {
     data.set("lat", String(state.lat));
     data.set("lon", String(state.lon));
     if (address.value.trim()) data.set("address", address.value.trim());
+    if (contact.value.trim()) data.set("contact", contact.value.trim());
     data.set("idempotency_key", state.idempotency);
     if (state.photo) data.set("photo", state.photo, "photo.jpg");
     submit.disabled = true;
