@@ -11,7 +11,9 @@ Every answer — dashboard pages, JSON, GeoJSON, XML, static files, errors — c
   but its declared type (an uploaded photo stays an image).
 - ``X-Frame-Options: DENY`` (with ``frame-ancestors 'none'``): no clickjacking.
 - ``Referrer-Policy: strict-origin-when-cross-origin``: citizen tokens in paths never leave
-  in a ``Referer``.
+  in a ``Referer``; pages whose own address holds a token (:data:`NO_REFERRER_PAGES`,
+  the citizen's ``/follow/{token}``) get ``no-referrer``, so not even their own scripts,
+  styles and photos are requested with it.
 - ``Permissions-Policy``: geolocation for this origin only (a citizen may report where a
   problem is), no camera, microphone, payment, USB...
 - ``Cross-Origin-Opener-Policy: same-origin``.
@@ -55,6 +57,9 @@ HEADERS: tuple[tuple[str, str], ...] = (
 )
 """Header names and values added to every HTTP response that lacks them."""
 
+NO_REFERRER_PAGES = ("/follow/",)
+"""Path prefixes of pages holding a secret in their address: ``Referrer-Policy: no-referrer``."""
+
 
 class SecurityHeaders:
     """ASGI middleware adding :data:`HEADERS` to every HTTP response (kept if already set).
@@ -75,6 +80,8 @@ class SecurityHeaders:
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
+                if scope["path"].startswith(NO_REFERRER_PAGES):
+                    headers.setdefault("Referrer-Policy", "no-referrer")
                 for name, value in self.headers:
                     headers.setdefault(name, value)
             await send(message)

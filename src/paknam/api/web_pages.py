@@ -105,6 +105,16 @@ PAGES: tuple[Page, ...] = (
     Page("tide", "/tide/{station_id}", "ระดับน้ำทะเล", "Tide forecast", ("uplot",), nav=False),
     Page("login", "/login", "เข้าสู่ระบบเจ้าหน้าที่", "Officer login", nav=False),
     Page("officer", "/officer", "งานเจ้าหน้าที่", "Officer desk", nav=False),
+    Page(
+        "report",
+        "/report",
+        "แจ้งเรื่องร้องเรียน",
+        "Report a problem",
+        ("leaflet",),
+        nav=False,
+        fetches=("/api/v1/complaints/services", "/api/v1/districts?simplify=0.0002"),
+    ),
+    Page("follow", "/follow/{token}", "ติดตามเรื่องร้องเรียน", "Follow a complaint", nav=False),
 )
 """Every page of the dashboard. To add one: a row here and ``static/js/pages/<name>.js``."""
 

@@ -9,17 +9,21 @@ reopen, rate. Open311 clients use ``/open311/v2``.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, File, Form, Header, Path, Query, UploadFile
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
+from sqlalchemy.engine import Connection
 from starlette.concurrency import run_in_threadpool
 
+from paknam.complaints import contact as contacts
 from paknam.complaints import service
 from paknam.complaints.agencies import AGENCIES, agency_public, route
 from paknam.complaints.catalogue import SERVICES
 from paknam.complaints.classifier_runtime import current_model, suggestions
+from paknam.complaints.follow_link import follow_path, follow_url, qr_svg_data_uri
 from paknam.complaints.indicators import complaints_handled_quickly_indicator
 from paknam.complaints.intake import MAX_DESCRIPTION, ComplaintIn
 from paknam.complaints.workflow import STATES, TRANSITIONS
@@ -28,6 +32,7 @@ from paknam.core.http.deps import AdminDep, OfficerDep, StoreDep
 from paknam.core.http.pagination import PageDep
 from paknam.core.http.responses import ERROR_RESPONSES, FastJSONResponse
 from paknam.core.media import MAX_PHOTO_BYTES, photo_response
+from paknam.core.timeutil import now_s
 
 router = APIRouter(prefix="/api/v1/complaints", tags=["complaints"], responses=ERROR_RESPONSES)
 ComplaintId = Annotated[int, Path(ge=1, le=2**31 - 1)]
@@ -130,13 +135,30 @@ async def post_complaint(
     urgent: Annotated[Literal["yes", "no"] | None, Form()] = None,
     idempotency_key: Annotated[str | None, Form(max_length=200)] = None,
     photo: Annotated[UploadFile | None, File(description="JPEG, PNG or WebP ≤ 5 MB")] = None,
+    contact: Annotated[
+        str | None,
+        Form(
+            max_length=254,
+            description="Optional Thai mobile number or e-mail for a call back: stored "
+            "encrypted, shown to officers only, erased 30 days after closing",
+        ),
+    ] = None,
 ) -> FastJSONResponse:
     """Answers the complaint and its ``token`` (shown once: keep it to follow, reopen and
-    rate). Check ``GET /api/v1/complaints/duplicates`` first and "+1" instead when the
-    same problem is already reported."""
+    rate), with the follow page's ``follow_path`` and ``follow_url`` and a QR code of that
+    URL (``follow_qr_svg``, an SVG ``data:`` URI for an ``<img>``). Check
+    ``GET /api/v1/complaints/duplicates`` first and "+1" instead when the same problem is
+    already reported."""
+    reach = contacts.normalise_contact(contact)
     data = await photo.read(MAX_PHOTO_BYTES + 1) if photo is not None else b""
+
+    def keep_contact(conn: Connection, complaint_id: int, now: int) -> None:
+        contacts.purge(conn, now)
+        if reach is not None:
+            contacts.save(conn, complaint_id, reach, now)
+
     done = await run_in_threadpool(
-        service.submit,
+        partial(service.submit, then=keep_contact),
         store,
         ComplaintIn(
             service_code=service_code,
@@ -149,6 +171,12 @@ async def post_complaint(
             client="web",
             idempotency_key=idempotency_key,
         ),
+    )
+    url = follow_url(done["token"])
+    done.update(
+        follow_path=follow_path(done["token"]),
+        follow_url=url,
+        follow_qr_svg=await run_in_threadpool(qr_svg_data_uri, url),
     )
     return FastJSONResponse(done, status_code=201)
 
@@ -321,6 +349,16 @@ def delete_api_key(
 @router.get("/{complaint_id}", summary="One complaint with its full event log (officer)")
 def detail(complaint_id: ComplaintId, store: StoreDep, _: OfficerDep) -> FastJSONResponse:
     return FastJSONResponse(service.get(store, complaint_id))
+
+
+@router.get("/{complaint_id}/contact", summary="The citizen's call-back contact (officer)")
+def read_contact(complaint_id: ComplaintId, store: StoreDep, who: OfficerDep) -> FastJSONResponse:
+    """``{"channel": "sms" | "email", "address"}`` when the citizen gave one on the web
+    form; 404 when none was given or it was erased (30 days after closing). Each reading is
+    written to the complaint's private event log."""
+    with store.write() as conn:
+        found = contacts.read(conn, complaint_id, who.name, now_s())
+    return FastJSONResponse(found)
 
 
 @router.post("/{complaint_id}/status", summary="Change the state (officer)")

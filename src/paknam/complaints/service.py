@@ -8,9 +8,11 @@ caller's transaction.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.engine import Connection
 
 from paknam.complaints import apikeys, citizen, duplicates, handling, intake, open311, sla
 from paknam.complaints.catalogue import get_service
@@ -24,8 +26,17 @@ from paknam.core.store import Store
 from paknam.core.timeutil import now_s
 
 
-def submit(store: Store, c: intake.ComplaintIn, *, now: int | None = None) -> dict[str, Any]:
-    """Store a complaint; returns ``{"id", "token", "complaint"}`` (token shown once)."""
+def submit(
+    store: Store,
+    c: intake.ComplaintIn,
+    *,
+    now: int | None = None,
+    then: Callable[[Connection, int, int], None] | None = None,
+) -> dict[str, Any]:
+    """Store a complaint; returns ``{"id", "token", "complaint"}`` (token shown once).
+
+    ``then(conn, complaint_id, now)`` stores what goes with the complaint in the same
+    transaction (the web form's contact): both are stored, or neither."""
     advice = advise_text(c.description) if c.description else None
     suggested = advice["suggestions"] if advice else None
     triage = needs_triage(advice, c.service_code)
@@ -33,6 +44,8 @@ def submit(store: Store, c: intake.ComplaintIn, *, now: int | None = None) -> di
         c = dataclasses.replace(c, photos=[clean_photo(p) for p in c.photos])
     with store.write() as conn:
         done = intake.submit(conn, c, now=now, suggested=suggested, triage=triage)
+        if then is not None:
+            then(conn, done.complaint_id, now or now_s())
         view = officer_views(conn, [fetch_row(conn, done.complaint_id)], now or now_s())[0]
     emit(done.changes)
     return {"id": done.complaint_id, "token": done.token, "complaint": view}

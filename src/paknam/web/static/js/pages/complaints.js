@@ -25,6 +25,7 @@ addMessages({
   "complaints.where": ["สถานที่", "where"],
   "complaints.open": ["ยังไม่ปิดเรื่อง", "open"],
   "complaints.closed": ["ปิดเรื่องแล้ว", "closed"],
+  "complaints.report": ["แจ้งเรื่องร้องเรียนใหม่ (ถ่ายรูป ปักหมุด)", "Report a problem (photo, place)"],
 });
 
 export const REQUESTS = "/open311/v2/requests.json";
@@ -87,6 +88,7 @@ async function render(ctx) {
   });
   const closed = requests.filter((r) => statusKey(r) === "closed").length;
   return () => [
+    h("p", { class: "complaints-report-link" }, h("a", { href: "/report", id: "complaints-report" }, t("complaints.report"))),
     mapEl,
     h(
       "p",
