@@ -70,7 +70,7 @@ class Inbox:
         from email import message_from_bytes
 
         for rcpt, raw in reversed(self.messages):
-            if address in rcpt:
+            if any(address.lower() == r.lower() for r in rcpt):
                 body = message_from_bytes(raw).get_payload(decode=True).decode("utf-8")
                 found = LINK.search(body)
                 assert found, body

@@ -107,9 +107,7 @@ def test_the_answer_is_the_same_for_unknown_active_and_withdrawn_numbers(
     client: TestClient, store: Store, sms_server: SmsServer
 ) -> None:
     with store.write() as conn:
-        _, active_token = subscribe(
-            conn, Subscription("sms", "0810000002", ["1104"], ["air"])
-        )
+        _, active_token = subscribe(conn, Subscription("sms", "0810000002", ["1104"], ["air"]))
         gone_id, _ = subscribe(conn, Subscription("sms", "0810000003", ["1101"], ["flood"]))
         withdraw(conn, gone_id)
     answers = []

@@ -425,17 +425,17 @@ async def subscribe(body: SubscriptionIn, request: Request, store: StoreDep) -> 
             field="notice_version",
         )
     settings = get_settings()
+    sub = subscribers.Subscription(
+        body.channel, body.address, body.districts, body.topics, body.language, (), "web"
+    )
+    countries = settings.subscription_sms_countries
+    digest = await run_in_threadpool(service.check_subscription, store, sub, countries)
     if body.channel not in verify.available_channels(settings):
         raise InvalidInput(
             f"subscribing by {body.channel} is not available on this server "
             "(no gateway configured)",
             field="channel",
         )
-    sub = subscribers.Subscription(
-        body.channel, body.address, body.districts, body.topics, body.language, (), "web"
-    )
-    countries = settings.subscription_sms_countries
-    digest = await run_in_threadpool(service.check_subscription, store, sub, countries)
     await _limit(request, "subscription_address", digest, "to this address")
     await _limit(request, "subscription_codes", "all", "by this server this hour")
     pending, outcome = await run_in_threadpool(
