@@ -105,6 +105,8 @@ PAGES: tuple[Page, ...] = (
     Page("tide", "/tide/{station_id}", "ระดับน้ำทะเล", "Tide forecast", ("uplot",), nav=False),
     Page("login", "/login", "เข้าสู่ระบบเจ้าหน้าที่", "Officer login", nav=False),
     Page("officer", "/officer", "งานเจ้าหน้าที่", "Officer desk", nav=False),
+    Page("subscribe", "/subscribe", "รับแจ้งเตือนภัย", "Get alerts", nav=False),
+    Page("subscribe", "/subscribe/confirm", "ยืนยันการรับแจ้งเตือน", "Confirm alerts", nav=False),
 )
 """Every page of the dashboard. To add one: a row here and ``static/js/pages/<name>.js``."""
 
