@@ -437,7 +437,7 @@ async def subscribe(body: SubscriptionIn, request: Request, store: StoreDep) -> 
             field="channel",
         )
     await _limit(request, "subscription_address", digest, "to this address")
-    await _limit(request, "subscription_codes", "all", "by this server this hour")
+    await _limit(request, "subscription_codes", "all", "by this server just now")
     pending, outcome = await run_in_threadpool(
         service.request_subscription, store, sub, settings, link_base=_link_base()
     )

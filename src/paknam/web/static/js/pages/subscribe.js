@@ -257,7 +257,16 @@ export default async function start(ctx) {
       h("label", { class: "consent" }, consent, h("span", {}, t("sub.consent", { version: info.version }))),
     );
     const submit = h("button", { class: "primary", type: "submit" }, t(isSms ? "sub.send_code" : "sub.send_link"));
-    const form = h("form", { id: "subscribe-form", novalidate: true }, districts, topics, channel, privacy, errorBoxEl(), h("div", { class: "actions" }, submit));
+    const form = h(
+      "form",
+      { id: "subscribe-form", novalidate: true },
+      districts,
+      topics,
+      channel,
+      privacy,
+      errorBoxEl(),
+      h("div", { class: "actions" }, submit),
+    );
     form.addEventListener("submit", async (ev) => {
       ev.preventDefault();
       if (!f.districts.length) return setStep("form", t("sub.pick_district"));
@@ -375,7 +384,14 @@ export default async function start(ctx) {
   }
 
   function withdrawView(known = "") {
-    const input = h("input", { id: "withdraw-token", name: "manage_token", type: "text", class: "token", autocomplete: "off", required: true });
+    const input = h("input", {
+      id: "withdraw-token",
+      name: "manage_token",
+      type: "text",
+      class: "token",
+      autocomplete: "off",
+      required: true,
+    });
     input.value = known;
     const out = h("p", { role: "status", id: "withdraw-result" });
     const form = h(
@@ -394,10 +410,18 @@ export default async function start(ctx) {
     return h("details", { class: "withdraw", open: known ? true : undefined }, h("summary", {}, t("sub.withdraw_title")), form);
   }
 
-  const views = { form: formView, code: codeView, mail: mailView, confirm: confirmView, "confirm-done": confirmDoneView, done: doneView };
+  const views = {
+    form: formView,
+    code: codeView,
+    mail: mailView,
+    confirm: confirmView,
+    "confirm-done": confirmDoneView,
+    done: doneView,
+  };
 
   function draw() {
-    fill(ctx.app, h("div", { class: "subscribe" }, h("h1", {}, t(state.step === "confirm" ? "sub.confirm_title" : "sub.title")), views[state.step]()));
+    const title = t(state.step === "confirm" ? "sub.confirm_title" : "sub.title");
+    fill(ctx.app, h("div", { class: "subscribe" }, h("h1", {}, title), views[state.step]()));
   }
 
   draw();
