@@ -340,3 +340,50 @@ def test_email_is_confirmed_by_its_link(
     assert client.post(VERIFY, json={"token": token}).status_code == 409
     both = client.post(VERIFY, json={"token": token, "code": "123456"})
     assert both.status_code == 422
+
+
+def test_a_code_confirmed_twice_at_once_activates_once(
+    store: Store, sms_server: SmsServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two right answers racing (a double tap): one activation, one "already verified";
+    the subscriber has one manage token, the one answered."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from paknam.governance import service
+
+    use_sms(monkeypatch, sms_server)
+    sub = Subscription("sms", "0880000001", ["1101"], ["flood"])
+    pending, outcome = service.request_subscription(
+        store, sub, get_settings(), link_base="http://paknam.test"
+    )
+    assert outcome.status == "sent"
+    code = code_sent_to(sms_server, "+66880000001")
+    with ThreadPoolExecutor(4) as pool:
+        results = list(
+            pool.map(
+                lambda _: service.verify_subscription(
+                    store, request=pending.request_token, code=code
+                ),
+                range(4),
+            )
+        )
+    won = [r for r in results if isinstance(r, tuple)]
+    assert len(won) == 1, results
+    assert all(r.reason == "used" for r in results if not isinstance(r, tuple))  # type: ignore[union-attr]
+    with store.read() as conn:
+        from paknam.core.notify.subscribers import find_by_token
+
+        assert find_by_token(conn, won[0][1]) == won[0][0]["id"]
+
+
+def test_old_requests_are_purged_and_keep_no_address(store: Store) -> None:
+    from paknam.core.notify.verify import create_request, purge
+
+    sub = Subscription("email", "old@example.th", ["1101"], ["news"])
+    with store.write() as conn:
+        create_request(conn, sub, notice_version="x", now=utcnow() - timedelta(days=3))
+        create_request(conn, sub, notice_version="x")  # purges the old one as it goes
+        left = conn.execute(sa.select(subscription_requests.c.created_at)).all()
+    assert len(left) == 1
+    with store.write() as conn:
+        assert purge(conn, utcnow() + timedelta(days=2)) == 1
