@@ -4,6 +4,8 @@ import base64
 import hashlib
 import hmac
 import json
+from collections.abc import Iterator
+from typing import Any
 from xml.etree import ElementTree as ET
 
 import pytest
@@ -14,6 +16,8 @@ from paknam.core.notify.subscribers import NOTICE_VERSION, reachable
 from paknam.core.store import Store
 from paknam.governance.cap import CAP_NS, validate
 from tests.api.conftest import login
+from tests.governance.loopback import SmsServer
+from tests.governance.subscribe_helpers import code_sent_to, form, smtp_inbox, use_sms
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 ALERT = {
@@ -29,19 +33,37 @@ ALERT = {
 }
 
 
+_LOOPBACK: dict[str, Any] = {}
+
+
+@pytest.fixture(autouse=True)
+def _gateways(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Codes and links go to the loopback SMS gateway and SMTP server."""
+    sms = SmsServer()
+    sms.start()
+    use_sms(monkeypatch, sms)
+    try:
+        with smtp_inbox(monkeypatch) as inbox:
+            _LOOPBACK.update(sms=sms, inbox=inbox)
+            yield
+    finally:
+        _LOOPBACK.clear()
+        sms.stop()
+
+
 def _subscribe(client: TestClient, address: str, channel: str = "sms", **kw: object) -> dict:
-    body = {
-        "channel": channel,
-        "address": address,
-        "districts": ["1105"],
-        "topics": ["flood"],
-        "consent": True,
-        "notice_version": NOTICE_VERSION,
-        **kw,
-    }
-    r = client.post("/api/v1/subscriptions", json=body)
-    assert r.status_code == 201, r.text
-    return r.json()
+    """Subscribe as a citizen does: the form (202 pending), then the code or the link."""
+    r = client.post("/api/v1/subscriptions", json=form(address, channel, **{
+        "districts": ["1105"], **kw}))  # fmt: skip
+    assert r.status_code == 202, r.text
+    if channel == "sms":
+        number = "+66" + "".join(c for c in address if c.isdigit())[-9:]
+        proof = {"request": r.json()["request"], "code": code_sent_to(_LOOPBACK["sms"], number)}
+    else:
+        proof = {"token": _LOOPBACK["inbox"].link_to(address)[1]}
+    v = client.post("/api/v1/subscriptions/verify", json=proof)
+    assert v.status_code == 200, v.text
+    return {**v.json()["subscription"], "manage_token": v.json()["manage_token"]}
 
 
 def test_officer_alert_feed_cap_preview_send(client: TestClient, store: Store) -> None:
@@ -233,7 +255,7 @@ def test_review_fixes_send_once_audience_nulls_takeover(client: TestClient, stor
         json={"channel": "sms", "address": "081-234-5678", "districts": ["1101"],
               "topics": ["air"], "consent": True, "notice_version": NOTICE_VERSION},
     )  # fmt: skip
-    assert again.status_code == 200 and again.json()["manage_token"] is None
+    assert again.status_code == 202 and "manage_token" not in again.json()  # pending only
     me = client.get("/api/v1/subscriptions/me", headers={"X-Manage-Token": victim["manage_token"]})
     assert me.status_code == 200 and me.json()["districts"] == ["1105"]  # untouched
 

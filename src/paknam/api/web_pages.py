@@ -115,6 +115,8 @@ PAGES: tuple[Page, ...] = (
         fetches=("/api/v1/complaints/services", "/api/v1/districts?simplify=0.0002"),
     ),
     Page("follow", "/follow/{token}", "ติดตามเรื่องร้องเรียน", "Follow a complaint", nav=False),
+    Page("subscribe", "/subscribe", "รับแจ้งเตือนภัย", "Get alerts", nav=False),
+    Page("subscribe", "/subscribe/confirm", "ยืนยันการรับแจ้งเตือน", "Confirm alerts", nav=False),
 )
 """Every page of the dashboard. To add one: a row here and ``static/js/pages/<name>.js``."""
 

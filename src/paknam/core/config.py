@@ -168,6 +168,29 @@ class Settings(BaseSettings):
     rate_limit_traffy: str = Field(
         default="120/minute", description="Traffy Fondue webhook calls per client IP"
     )
+    # ---- verified subscriptions (paknam.core.notify.verify; docs/citizens-subscribe.md) ---
+    subscription_sms_countries: list[str] = Field(
+        default_factory=lambda: ["66"],
+        description="Country calling codes (no +) whose mobile numbers may subscribe by "
+        'SMS; default Thailand only. JSON list, e.g. ["66", "856"]',
+    )
+    subscription_code_ttl_s: int = Field(
+        default=900, ge=60, le=86_400, description="A one-time code or e-mail link expires"
+    )
+    subscription_code_attempts: int = Field(
+        default=5, ge=1, le=20, description="Wrong codes before a pending request is dead"
+    )
+    rate_limit_subscription_address: str = Field(
+        default="3/hour;10/day",
+        description="Codes or confirmation e-mails sent to one address (whoever asks)",
+    )
+    rate_limit_subscription_codes: str = Field(
+        default="600/hour;3000/day",
+        description="Codes and confirmation e-mails sent by the whole server (an SMS budget)",
+    )
+    rate_limit_subscription_verify: str = Field(
+        default="30/hour", description="Attempts to verify a code or link, per client IP"
+    )
 
 
 @lru_cache(maxsize=1)

@@ -17,7 +17,9 @@ from typing import Any
 
 from sqlalchemy.engine import Connection
 
-from paknam.core.notify import line_webhook, subscribers
+from paknam.core.config import Settings
+from paknam.core.notify import line_webhook, subscribers, verify
+from paknam.core.notify.channels import Outcome
 from paknam.core.notify.line_flex import with_flex
 from paknam.core.notify.outbox import enqueue, message_stats, sent_messages
 from paknam.core.notify.render import preview, render_news
@@ -244,12 +246,54 @@ def set_groups(store: Store, subscriber_id: int, groups: Sequence[str]) -> dict[
         return subscribers.get_subscriber(conn, subscriber_id)
 
 
-def subscribe(store: Store, sub: Subscription) -> tuple[dict[str, Any], str | None]:
-    """A citizen's subscription; answers the subscriber and its manage token (``None``
-    when the address was already subscribed: nothing changed)."""
+def check_subscription(store: Store, sub: Subscription, countries: Sequence[str]) -> str:
+    """Check a citizen's request (nothing stored); returns the keyed hash of its address,
+    for the per-address limit. :class:`InvalidInput` names the problem."""
+    with store.read() as conn:
+        return verify.prepare(conn, sub, countries)[1]
+
+
+def request_subscription(
+    store: Store, sub: Subscription, settings: Settings, *, link_base: str
+) -> tuple[verify.Pending, Outcome]:
+    """Store a pending request and send its code (SMS) or link (e-mail) at once; answers
+    the request and the channel's answer. The same steps for every address, known or not.
+    The message goes out after the request is committed, outside any transaction."""
+    countries = settings.subscription_sms_countries
     with store.write() as conn:
-        sid, token = subscribers.subscribe_public(conn, sub)
-        return subscribers.get_subscriber(conn, sid), token
+        pending = verify.create_request(
+            conn,
+            sub,
+            notice_version=subscribers.NOTICE_VERSION,
+            countries=countries,
+            ttl_s=settings.subscription_code_ttl_s,
+        )
+    outcome = verify.send_verification(
+        pending, settings, link_base, settings.subscription_code_ttl_s
+    )
+    with store.write() as conn:
+        verify.record_sent(conn, pending.request_id, outcome)
+    return pending, outcome
+
+
+def verify_subscription(
+    store: Store,
+    *,
+    request: str | None = None,
+    code: str | None = None,
+    link_token: str | None = None,
+    attempts: int = verify.MAX_ATTEMPTS,
+) -> verify.Refused | tuple[dict[str, Any], str]:
+    """Confirm a request by its code or its link: the subscriber (masked) and the new
+    manage token, or why not (a wrong try is committed, so it counts)."""
+    with store.write() as conn:
+        if link_token is not None:
+            result = verify.verify_link(conn, link_token)
+        else:
+            result = verify.verify_code(conn, request or "", code or "", attempts=attempts)
+        if isinstance(result, verify.Refused):
+            return result
+        return subscribers.get_subscriber(conn, result.subscriber_id), result.manage_token
 
 
 def my_subscription(store: Store, token: str) -> dict[str, Any]:
