@@ -5,7 +5,8 @@
 const MESSAGES = {
   brand: ["แพลตฟอร์มข้อมูลเมืองสมุทรปราการ", "Samut Prakan city data platform"],
   loading: ["กำลังโหลด…", "Loading…"],
-  "nav.home": ["เมืองสมุทรปราการ", "The city"],
+  "nav.home": ["หน้าแรก", "Home"],
+  skip: ["ข้ามไปยังเนื้อหาหลัก", "Skip to main content"],
   "nav.alerts": ["การแจ้งเตือน", "Alerts"],
   "nav.indicators": ["ตัวชี้วัด", "Indicators"],
   "nav.tide": ["ระดับน้ำทะเล", "Tide forecast"],
@@ -20,6 +21,10 @@ const MESSAGES = {
     "District boundaries: Royal Thai Survey Department via OCHA/HDX COD-AB (CC BY-IGO)",
   ],
   "foot.api": ["API", "API"],
+  "data_of": ["ข้อมูลเมื่อ {time}", "data of {time}"],
+  "chart.data": ["ตารางข้อมูลของกราฟ", "Chart data as a table"],
+  "chart.of": ["กราฟ: {title}", "Chart: {title}"],
+  "map.attribution": ["ที่มาของแผนที่", "Map sources"],
   "badge.sample": ["ข้อมูลตัวอย่าง", "sample data"],
   "badge.simulated": ["ข้อมูลจำลอง", "SIMULATED"],
   "badge.stale": ["ข้อมูลเก่า", "old data"],
@@ -61,6 +66,11 @@ const LANGS = ["th", "en"];
 const STORE_KEY = "paknam.lang";
 let current = "th";
 const listeners = [];
+
+/** Every message, [Thai, English] by key (read by the untranslated-strings test). */
+export function catalogue() {
+  return MESSAGES;
+}
 
 export function addMessages(more) {
   Object.assign(MESSAGES, more);
