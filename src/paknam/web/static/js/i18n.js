@@ -126,6 +126,13 @@ export function pick(obj, field) {
 /** Put the texts of elements marked data-i18n in the current language. */
 export function applyStatic(root = document) {
   for (const el of root.querySelectorAll("[data-i18n]")) el.textContent = t(el.dataset.i18n);
+  // The same text in the other language beside it (the brand's subtitle), marked as such.
+  for (const el of root.querySelectorAll("[data-i18n-other]")) {
+    const pair = MESSAGES[el.dataset.i18nOther];
+    if (!pair) continue;
+    el.textContent = pair[current === "th" ? 1 : 0];
+    el.lang = current === "th" ? "en" : "th";
+  }
   const button = document.getElementById("lang-switch");
   if (button) button.textContent = current === "th" ? "EN" : "ไทย";
 }

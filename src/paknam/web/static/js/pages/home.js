@@ -237,7 +237,7 @@ function districtBody(code, data) {
         ),
       ),
     );
-  } else if (!alerts.length) {
+  } else {
     parts.push(h("div", { class: "quiet", "data-warnings": 0 }, t("home.no_live")));
   }
   parts.push(demoGroups(demo));
