@@ -71,6 +71,7 @@ function finish(state, fresh) {
     color: GREY,
     label: `${state.short} · ${t("data_of", { time: fmtDate(state.time) })}`,
     rank: 0,
+    staleRank: state.rank,
   };
 }
 

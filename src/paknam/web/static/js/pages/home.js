@@ -167,7 +167,9 @@ function legend(config) {
 }
 
 function worst(items) {
-  return items.reduce((a, b) => (b.state.rank > (a ? a.state.rank : -1) ? b : a), null);
+  // Fresh values first; among old ones (grey, no level shown) still the highest.
+  const key = (x) => (x.state.fresh ? 10 : 0) + (x.state.fresh ? x.state.rank : x.state.staleRank || 0);
+  return items.reduce((a, b) => (key(b) > (a ? key(a) : -1) ? b : a), null);
 }
 
 function districtBody(code, data) {
