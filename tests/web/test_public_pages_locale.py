@@ -146,22 +146,21 @@ ENGLISH_UI = re.compile(
     r"|\d(am|pm)\b"
 )
 GREGORIAN_YEAR = re.compile(r"(?<![\d.])(19[5-9]\d|20[0-4]\d)(?![\d.])")
-THAI_MONTH = re.compile(r"(ม\.ค\.|ก\.พ\.|มี\.ค\.|เม\.ย\.|พ\.ค\.|มิ\.ย\.|ก\.ค\.|ส\.ค\.|ก\.ย\.|ต\.ค\.|พ\.ย\.|ธ\.ค\.)")
+THAI_MONTH = re.compile(
+    r"(ม\.ค\.|ก\.พ\.|มี\.ค\.|เม\.ย\.|พ\.ค\.|มิ\.ย\.|ก\.ค\.|ส\.ค\.|ก\.ย\.|ต\.ค\.|พ\.ย\.|ธ\.ค\.)"
+)
 BE_YEAR = re.compile(r"(?<!\d)25[5-9]\d(?!\d)(?! BE)")  # "2569 BE" names its era
 
 
 def untranslated(texts: list[dict[str, Any]], lang: str) -> list[str]:
     """The texts that are UI of the other language."""
-    bad = []
-    for item in texts:
-        text = item["text"]
-        if item["catalogued"]:
-            bad.append(text)
-        elif lang == "th" and (ENGLISH_UI.search(text) or GREGORIAN_YEAR.search(text)):
-            bad.append(text)
-        elif lang == "en" and (THAI_MONTH.search(text) or BE_YEAR.search(text)):
-            bad.append(text)
-    return sorted(set(bad))
+    patterns = (ENGLISH_UI, GREGORIAN_YEAR) if lang == "th" else (THAI_MONTH, BE_YEAR)
+    bad = {
+        item["text"]
+        for item in texts
+        if item["catalogued"] or any(p.search(item["text"]) for p in patterns)
+    }
+    return sorted(bad)
 
 
 @pytest.mark.parametrize("lang", ["th", "en"])
@@ -276,11 +275,22 @@ def test_district_summaries_count_live_warnings_and_group_the_others() -> None:
     line with a count, and nothing live."""
     homes = {f"sim-home-{i}" for i in range(6)}
     warnings = [
-        {"kind": "energy_underperformance", "station_id": f"sim-home-{i % 6}", "district_code": None}
+        {
+            "kind": "energy_underperformance",
+            "station_id": f"sim-home-{i % 6}",
+            "district_code": None,
+        }
         for i in range(16)
     ]
     warnings.append({"kind": "wqi_poor", "station_id": "real-1", "district_code": None})
-    warnings.append({"kind": "surge", "station_id": None, "district_code": "1101", "details": {"simulated": True}})
+    warnings.append(
+        {
+            "kind": "surge",
+            "station_id": None,
+            "district_code": "1101",
+            "details": {"simulated": True},
+        }
+    )
     where = {s: "1101" for s in homes} | {"real-1": "1101"}
     s = district_summaries(["1101", "1102"], where, homes, warnings)
     assert s["1101"].live == 1
@@ -289,9 +299,13 @@ def test_district_summaries_count_live_warnings_and_group_the_others() -> None:
 
 
 @pytest.mark.parametrize("path", ["/complaints", "/energy", "/economy", "/people"])
-def test_open_data_lists_only_links_that_answer(views: Views, demo_server: Server, path: str) -> None:
+def test_open_data_lists_only_links_that_answer(
+    views: Views, demo_server: Server, path: str
+) -> None:
     page = views.open(path, "th")
-    links = page.locator(".api-list ul a").evaluate_all("els => els.map(a => a.getAttribute('href'))")
+    links = page.locator(".api-list ul a").evaluate_all(
+        "els => els.map(a => a.getAttribute('href'))"
+    )
     assert links, path
     for href in links:
         r = httpx.get(demo_server.url + href, timeout=30)

@@ -87,8 +87,7 @@ def _summary_html(s: DistrictSummary, names: Mapping[str, list[str]]) -> str:
         else '<span class="quiet">ไม่มีคำเตือนจากข้อมูลจริง</span>'
     )
     demo = "".join(
-        f'<li data-kind="{escape(k)}" data-count="{n}">'
-        f"{escape(names.get(k, [k])[0])} × {n}</li>"
+        f'<li data-kind="{escape(k)}" data-count="{n}">{escape(names.get(k, [k])[0])} × {n}</li>'
         for k, n in sorted(s.demo.items())
     )
     demo_html = (
