@@ -108,7 +108,26 @@ def test_page_fits_the_screen_and_is_accessible(
     assert page.locator("a.skip-link[href='#app']").count() == 1
     assert_fits_screen(page)
     assert_accessible(page)
+    # Every data table has a caption (uPlot's legend is a table of its own, not data).
+    assert page.locator("table:not(.u-legend):not(:has(caption))").count() == 0
+    # Every chart has its data as a table, and a name.
+    charts = page.locator(".chart:has(canvas)")
+    assert charts.count() == page.locator(".chart:has(canvas) > details.chart-data").count()
+    assert page.locator(".chart-plot[role=img]:not([aria-label])").count() == 0
     assert page.errors == []
+
+
+def test_map_markers_open_with_the_keyboard(views: Views) -> None:
+    page = views.open("/", "en")
+    first = page.locator("#map .point-icon[tabindex='0']").first
+    name = first.get_attribute("aria-label") or ""
+    assert ": " in name  # "<station>: <state>"
+    first.focus()
+    page.keyboard.press("Enter")
+    popup = page.locator("#map .leaflet-popup")
+    popup.wait_for()
+    assert name.split(": ", 1)[0] in popup.inner_text()
+    page.keyboard.press("Escape")
 
 
 SCAN = """() => import('/static/js/i18n.js').then(({ catalogue }) => {
