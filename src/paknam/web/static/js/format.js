@@ -154,7 +154,7 @@ export function monthName(index0) {
 /**
  * A period as the API writes it, in words: "2026" -> "2569"; "2024-01" -> "ม.ค. 2567";
  * "2024-10-03" -> "3 ต.ค. 2567"; "A/B" (an interval) -> "A – B"; "2569-2" (a school term,
- * already BE) -> "2/2569".
+ * already BE) -> "2/2569" ("2/2569 BE" in English).
  */
 export function fmtPeriod(period) {
   if (period === null || period === undefined || period === "") return "";
@@ -163,7 +163,8 @@ export function fmtPeriod(period) {
   let m = s.match(/^(\d{4})$/);
   if (m) return fmtYear(m[1]);
   m = s.match(/^(\d{4})-(\d)$/);
-  if (m && Number(m[1]) > 2400) return `${m[2]}/${fmtYear(m[1])}`;
+  // A Thai school year is a BE year (2569 runs from May 2026 to March 2027): kept in BE.
+  if (m && Number(m[1]) > 2400) return th() ? `${m[2]}/${m[1]}` : `${m[2]}/${m[1]} BE`;
   m = s.match(/^(\d{4})-(\d{2})$/);
   if (m) return `${monthName(Number(m[2]) - 1)} ${fmtYear(m[1])}`;
   m = s.match(/^(\d{4})-(\d{2})-(\d{2})$/);
