@@ -329,3 +329,74 @@ def test_open_data_lists_only_links_that_answer(
     for href in links:
         r = httpx.get(demo_server.url + href, timeout=30)
         assert r.status_code == 200, (href, r.status_code, r.text[:200])
+
+
+LOCALE_SAMPLES = """async () => {
+  const f = await import('/static/js/format.js');
+  const at = (iso) => Date.parse(iso) / 1000;
+  return {
+    month: f.fmtPeriod('2024-01'),
+    year: f.fmtPeriod('2026'),
+    span: f.fmtPeriod('2024-10-03/2024-11-11'),
+    term: f.fmtPeriod('2569-2'),
+    mgl: f.fmtUnit(1.234, 'mg/L'),
+    visitors: f.fmtUnit(481006.05, 'visitors/year'),
+    hours: f.fmtUnit(72, 'hours'),
+    people: f.fmtCount(50000.4),
+    pm25: f.pollutantName('pm25'),
+    o3: f.pollutantName('o3_8h'),
+    time: f.fmtTime('2026-12-05T14:05:00+07:00'),
+    hourTicks: f.timeTicks(
+      [at('2026-12-05T00:00:00+07:00'), at('2026-12-05T08:00:00+07:00')], 8 * 3600),
+    monthTicks: f.timeTicks(
+      [at('2018-07-01T00:00:00+07:00'), at('2018-08-01T00:00:00+07:00')], 31 * 86400),
+  };
+}"""
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        (
+            "th",
+            {
+                "month": "ม.ค. 2567",
+                "year": "2569",
+                "span": "3 ต.ค. 2567 – 11 พ.ย. 2567",
+                "term": "2/2569",
+                "mgl": "1.23 มก./ล.",
+                "visitors": "481,006 คน/ปี",
+                "hours": "72 ชั่วโมง",
+                "people": "50,000",
+                "pm25": "ฝุ่น PM2.5",
+                "o3": "โอโซน (O₃)",
+                "time": "5 ธ.ค. 2569 14:05",
+                "hourTicks": ["00:00\n5 ธ.ค.", "08:00"],
+                "monthTicks": ["ก.ค.\n2561", "ส.ค."],
+            },
+        ),
+        (
+            "en",
+            {
+                "month": "Jan 2024",
+                "year": "2026",
+                "span": "3 Oct 2024 – 11 Nov 2024",
+                "term": "2/2569 BE",
+                "mgl": "1.23 mg/L",
+                "visitors": "481,006 visitors/year",
+                "hours": "72 hours",
+                "people": "50,000",
+                "pm25": "PM2.5",
+                "o3": "ozone (O₃)",
+                "time": "5 Dec 2026, 14:05",
+                "hourTicks": ["00:00\n5 Dec", "08:00"],
+                "monthTicks": ["Jul\n2018", "Aug"],
+            },
+        ),
+    ],
+)
+def test_locale_layer_formats(views: Views, lang: str, expected: dict[str, Any]) -> None:
+    """The locale layer (static/js/format.js) as pages use it: BE years, Thai months,
+    24-hour times, one spelling per unit, whole numbers for counts, pollutant names."""
+    page = views.open("/login", lang)
+    assert page.evaluate(LOCALE_SAMPLES) == expected

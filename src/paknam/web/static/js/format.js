@@ -90,6 +90,11 @@ const UNITS = {
   requests: ["เรื่อง", "requests", 0, true],
 };
 
+/** Whether the locale layer knows `unit` (its spelling and decimals). */
+export function knownUnit(unit) {
+  return Object.hasOwn(UNITS, unit || "");
+}
+
 /** The spelling of `unit` in the current language (unknown units as given). */
 export function unitName(unit) {
   if (!unit) return "";

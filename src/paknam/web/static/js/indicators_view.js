@@ -2,7 +2,7 @@
 // on this server, otherwise the Smart Environment indicators of the current year.
 import { getJSON, has } from "./api.js";
 import { addMessages, lang, pick, t } from "./i18n.js";
-import { fmtNum, fmtPeriod, fmtUnit, unitName } from "./format.js";
+import { fmtNum, fmtPeriod, fmtUnit, knownUnit } from "./format.js";
 import { badge, h } from "./ui.js";
 
 addMessages({
@@ -50,7 +50,7 @@ export function fmtIndicator(value, unit) {
   if (value === null || value === undefined) return t("no_data");
   if (isShare(unit)) return `${fmtNum(value * 100, 1, 1)} %`;
   if (unit === "%") return `${fmtNum(value, 1)} %`;
-  if (unitName(unit) !== unit || !unit) return fmtUnit(value, unit);
+  if (knownUnit(unit) || !unit) return fmtUnit(value, unit);
   return `${fmtNum(value, 2)} ${unit}`;
 }
 
