@@ -75,8 +75,8 @@ PAGES: tuple[Page, ...] = (
     Page(
         "home",
         "/",
-        "เมืองสมุทรปราการ",
-        "The city",
+        "หน้าแรก",
+        "Home",
         ("leaflet",),
         fetches=("/api/v1/districts?simplify=0.0002", "/api/v1/stations"),
     ),
@@ -170,6 +170,23 @@ def api_paths(app: FastAPI) -> list[str]:
     )
 
 
+def open_links(app: FastAPI) -> list[str]:
+    """GET paths of :func:`api_paths` that a citizen can open from a link and get ``200``:
+    no path template, no required parameter, no header or cookie parameter (a link cannot
+    send one), no security requirement (no login). The "open data" lists link only these."""
+    paths = app.openapi().get("paths", {})
+    out = []
+    for path in api_paths(app):
+        op = paths[path]["get"]
+        params = op.get("parameters", [])
+        if "{" in path or op.get("security"):
+            continue
+        if any(p.get("required") or p.get("in") in ("header", "cookie") for p in params):
+            continue
+        out.append(path)
+    return out
+
+
 @cache
 def _template() -> Template:
     text = (resources.files("paknam") / "web" / "templates" / "page.html").read_text("utf-8")
@@ -234,6 +251,7 @@ def render_page(app: FastAPI, page: Page, main_html: str = "", **params: str) ->
         "params": params,
         "version": __version__,
         "api": api,
+        "open_data": open_links(app),
         **science_tables(),
     }
     head = "".join(ASSETS[a][0] for a in page.assets) + _preload(page, api)
