@@ -327,15 +327,18 @@ def test_audit_records_warning_levels_and_alerts(
     r = cclient.post("/api/v1/alerts", json=alert, headers=officer)
     assert r.status_code == 201, r.text
     aid = r.json()["id"]
-    r = cclient.post(
-        f"{BASE.replace('complaints', 'alerts')}/{aid}/cancel", json={}, headers=officer
-    )
+    r = cclient.post(f"/api/v1/alerts/{aid}/update", json={"severity": "severe"}, headers=officer)
+    assert r.status_code == 201, r.text
+    update_id = r.json()["id"]
+    r = cclient.post(f"/api/v1/alerts/{aid}/cancel", json={}, headers=officer)
     assert r.status_code == 201, r.text
     cancel_id = r.json()["id"]
     entries = _audit(cclient, officer, kind="alert")["items"]
     assert [(e["action"], e["object_id"], e["actor"]) for e in entries] == [
         ("cancel", str(cancel_id), "officer1"),
+        ("update", str(update_id), "officer1"),
         ("alert", str(aid), "officer1"),
     ]
+    assert entries[1]["details"]["severity"] == "severe"
     assert entries[1]["details"]["status"] == "Exercise"
     assert entries[0]["details"]["thread_id"] == aid
