@@ -15,6 +15,7 @@ import httpx
 import pytest
 
 from paknam.core.models import UserCreate
+from tests.complaints.helpers import PNG
 from tests.web.checks import DESKTOP, PHONE, assert_accessible, assert_fits_screen
 from tests.web.conftest import Browser, Server
 
@@ -135,6 +136,20 @@ def test_internal_note_made_in_the_page_stays_with_officers(
         False,
         OFFICER,
     )
+    # a photo uploaded in the page is shown in the details (served by this server)
+    photo = page.locator(f'#inbox tr[data-log="{cid}"] form.photo-form')
+    photo.locator("input[type=file]").set_input_files(
+        {"name": "after.png", "mimeType": "image/png", "buffer": PNG}
+    )
+    photo.locator("button[type=submit]").click()
+    img = page.locator(f'#inbox tr[data-log="{cid}"] .desk-photos li[data-photo] img')
+    img.first.wait_for()
+    page.wait_for_function(
+        "el => el.complete && el.naturalWidth > 0", arg=img.first.element_handle()
+    )
+    shown = _api(demo_server, f"/api/v1/complaints/{cid}", officer)["photos"]
+    assert [p["stage"] for p in shown][-1] == "after"
+    assert_fits_screen(page)
     # the browser logs the refused empty note (422) itself; nothing else may fail
     others = [e for e in page.console_errors if "status of 422" not in e]  # type: ignore[attr-defined]
     assert others == []
@@ -197,6 +212,15 @@ def test_export_downloads_the_filtered_list(
     assert [int(r["id"]) for r in rows] == [c["id"] for c in closed]
     assert "address" not in rows[0]
     page.wait_for_selector("#export-msg.desk-ok")
+
+    # the print view: the inbox without its controls and without the other desk parts
+    page.emulate_media(media="print")
+    assert page.locator("#inbox").is_visible()
+    for hidden in ("#inbox-filters", "#inbox-search", "#bulk-bar", "#levels", "#ops"):
+        assert not page.locator(hidden).is_visible(), hidden
+    assert not page.locator("#inbox td.actions").first.is_visible()
+    page.emulate_media(media="screen")
+    assert page.locator("#inbox-filters").is_visible()
     assert page.console_errors == []  # type: ignore[attr-defined]
 
 

@@ -1,5 +1,5 @@
 // One complaint opened in the officer's inbox (GET /api/v1/complaints/{id}): its photos
-// (before / after), the address the citizen gave, a form for notes — internal by default,
+// (before / after) with an upload form, the address the citizen gave, a form for notes — internal by default,
 // shown to the citizen only when ticked — and the event log, where internal entries are
 // marked as such.
 import { fmtTime } from "./format.js";
@@ -21,6 +21,10 @@ addMessages({
   "oc.add_note": ["เพิ่มบันทึก", "Add note"],
   "oc.note_text": ["บันทึกของเจ้าหน้าที่", "Officer's note"],
   "oc.note_public": ["แสดงต่อผู้แจ้ง (ไม่ติ๊ก = บันทึกภายใน เห็นเฉพาะเจ้าหน้าที่)", "Show to the citizen (unticked: internal, officers only)"],
+  "oc.add_photo": ["เพิ่มรูปภาพ", "Add a photo"],
+  "oc.photo_file": ["ไฟล์รูป (JPEG, PNG, WebP ไม่เกิน 5 MB)", "Photo file (JPEG, PNG, WebP, ≤ 5 MB)"],
+  "oc.photo_stage": ["ช่วง", "stage"],
+  "oc.upload": ["อัปโหลด", "Upload"],
   "oc.kind.created": ["รับแจ้ง", "filed"],
   "oc.kind.status": ["เปลี่ยนสถานะ", "status"],
   "oc.kind.assigned": ["มอบหมาย", "assigned"],
@@ -106,6 +110,44 @@ function noteForm(c, done) {
   return form;
 }
 
+/** Before/after photo upload (POST /api/v1/complaints/{id}/photos, multipart). */
+function photoForm(c, done) {
+  const fileId = `photo-${c.id}`;
+  const file = h("input", { type: "file", id: fileId, name: "photo", accept: "image/jpeg,image/png,image/webp", required: true });
+  const stage = h(
+    "select",
+    { name: "stage", "aria-label": t("oc.photo_stage") },
+    ["after", "before"].map((s) => h("option", { value: s }, t(`oc.stage.${s}`))),
+  );
+  const button = h("button", { type: "submit" }, t("oc.upload"));
+  const msg = messageLine({ class: "photo-out" });
+  const form = h(
+    "form",
+    { class: "photo-form no-print", "data-photo-for": c.id },
+    h("b", {}, t("oc.add_photo")),
+    h("label", { for: fileId }, t("oc.photo_file")),
+    file,
+    h("div", {}, stage, " ", button, " ", msg.root),
+  );
+  form.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    const data = new FormData();
+    data.append("stage", stage.value);
+    if (file.files[0]) data.append("photo", file.files[0]);
+    button.disabled = true;
+    try {
+      await call("POST", `${INBOX}/${c.id}/photos`, data);
+      msg.ok();
+      await done();
+    } catch (err) {
+      msg.error(err, { control: file });
+    } finally {
+      button.disabled = false;
+    }
+  });
+  return form;
+}
+
 /** The opened complaint: `detail` is the API's answer (with events) or an Error. */
 export function complaintDetail(detail, { stateName, reload }) {
   if (!detail || detail instanceof Error) return errorBox(detail);
@@ -115,6 +157,7 @@ export function complaintDetail(detail, { stateName, reload }) {
     detail.address ? h("p", {}, h("b", {}, `${t("oc.address")}: `), detail.address) : null,
     h("h3", {}, t("oc.photos")),
     photos(detail),
+    photoForm(detail, reload),
     h("h3", {}, t("oc.log")),
     events(detail.events || [], stateName),
     noteForm(detail, reload),

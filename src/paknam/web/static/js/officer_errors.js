@@ -27,6 +27,7 @@ addMessages({
   "err.need_target": ["เลือกหน่วยงานหรือใส่ชื่อผู้รับผิดชอบอย่างน้อยหนึ่งอย่าง", "Choose an agency or give an officer"],
   "err.levels_order": ["ระดับต้องเรียงจากต่ำไปสูง: เฝ้าระวัง < เตือนภัย < อันตราย", "Levels must rise: watch < warning < danger"],
   "err.note_empty": ["กรุณาเขียนบันทึก", "Write the note first"],
+  "err.photo": ["รูปภาพต้องเป็น JPEG, PNG หรือ WebP ขนาดไม่เกิน 5 MB", "The photo must be a JPEG, PNG or WebP of at most 5 MB"],
   "err.too_many": ["ตรงเงื่อนไขมากเกินกว่าจะส่งออก กรุณากรองให้แคบลง", "Too many complaints to export: narrow the filter"],
   "err.items": ["เรื่อง #{id}: {why}", "complaint #{id}: {why}"],
   "err.detail": ["รายละเอียดจากระบบ", "server says"],
@@ -59,11 +60,12 @@ function headers(json) {
 
 async function request(method, path, body) {
   let response;
+  const form = body instanceof FormData;
   try {
     response = await fetch(path, {
       method,
-      headers: headers(body !== undefined),
-      body: body === undefined ? undefined : JSON.stringify(body),
+      headers: headers(body !== undefined && !form),
+      body: body === undefined || form ? body : JSON.stringify(body),
     });
   } catch {
     throw new DeskError(0, null);
@@ -81,7 +83,8 @@ async function refused(response) {
   return new DeskError(response.status, body);
 }
 
-/** GET or send JSON; resolves to the JSON answer, rejects with a DeskError. */
+/** GET, or send JSON (or a FormData, as multipart); resolves to the JSON answer, rejects
+ * with a DeskError. */
 export async function call(method, path, body) {
   const response = await request(method, path, body);
   if (!response.ok) throw await refused(response);
@@ -127,6 +130,7 @@ const PATTERNS = [
   [/note is empty/i, "err.note_empty"],
   [/narrow the filter/i, "err.too_many"],
   [/does not exist/i, "err.not_found"],
+  [/photo|image/i, "err.photo"],
 ];
 
 /** The person's sentence for one server reason (falls back on the error code). */
