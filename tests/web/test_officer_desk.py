@@ -237,6 +237,17 @@ def test_audit_tab_lists_the_trail_as_the_api_does(
     )
     r.raise_for_status()
     page = _desk(demo_server, chromium, viewport)
+    # saving a gauge's warning levels (unchanged) on the desk: "saved" in the success style,
+    # and the audit tab shows who set them without reloading the page
+    levels = page.locator("form.levels").first
+    station = levels.get_attribute("data-station")
+    levels.locator("button[type=submit]").click()
+    levels.locator(".desk-msg.desk-ok").wait_for()
+    assert levels.locator(".desk-msg").get_attribute("data-state") == "ok"
+    row = page.locator(f'#audit-list tr[data-kind=warning_levels][data-object="{station}"]')
+    row.first.wait_for()
+    assert OFFICER in row.first.inner_text() and "ตั้งระดับเตือนภัย" in row.first.inner_text()
+    page.wait_for_selector("#audit[data-ready=true]")
     page.click('.desk-menu a[href="#audit"]')
     trail = _api(demo_server, "/api/v1/audit", officer, limit=50)
     assert trail["total"] >= 1

@@ -6,6 +6,7 @@ import { has } from "./api.js";
 import { fmtTime } from "./format.js";
 import { addMessages, pick, t } from "./i18n.js";
 import { messageLine, query } from "./officer_errors.js";
+import { waterLevelName } from "./states.js";
 import { fill, h, notAvailable } from "./ui.js";
 
 addMessages({
@@ -41,13 +42,16 @@ addMessages({
   "au.internal": ["(ภายใน)", "(internal)"],
   "au.recipients": ["ผู้รับ {n} ราย (ข้อความ #{m})", "{n} recipients (message #{m})"],
   "au.thread": ["ประกาศชุด #{n}", "thread #{n}"],
+  "au.st.Actual": ["ประกาศจริง", "actual"],
+  "au.st.Exercise": ["การฝึกซ้อม", "exercise"],
+  "au.st.Test": ["ทดสอบระบบ", "test"],
 });
 
 const PATH = "/api/v1/audit";
 
 function levels(obj) {
   return Object.entries(obj || {})
-    .map(([k, v]) => `${k} ${v}`)
+    .map(([k, v]) => `${waterLevelName(k)} ${v}`)
     .join(", ");
 }
 
@@ -67,8 +71,8 @@ function summary(e) {
     if (d.note) parts.push(`${d.note}${d.public === false ? ` ${t("au.internal")}` : ""}`);
   } else if (e.kind === "alert") {
     if (d.headline_th || d.headline_en) parts.push(pick(d, "headline"));
-    if (d.severity) parts.push(d.severity);
-    if (d.status) parts.push(d.status);
+    if (d.severity) parts.push(t(`severity.${d.severity}`));
+    if (d.status) parts.push(t(`au.st.${d.status}`) === `au.st.${d.status}` ? d.status : t(`au.st.${d.status}`));
     if (d.thread_id) parts.push(t("au.thread", { n: d.thread_id }));
     if (d.recipients !== undefined) parts.push(t("au.recipients", { n: d.recipients, m: d.message_id }));
   } else if (e.kind === "warning_levels") {
