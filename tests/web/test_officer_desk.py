@@ -53,6 +53,14 @@ def _desk(server: Server, chromium: Browser, viewport: dict[str, int], lang: str
     return page
 
 
+def _filters(page: Any) -> Any:
+    """The inbox's filter form, unfolded (it starts folded on a phone)."""
+    box = page.locator("#inbox-filter-box")
+    if box.get_attribute("open") is None:
+        box.locator("summary").click()
+    return page.locator("#inbox-filters")
+
+
 def _shown_ids(page: Any) -> list[int]:
     return page.locator("#inbox tbody tr[data-complaint]").evaluate_all(
         "rows => rows.map(r => Number(r.dataset.complaint))"
@@ -83,8 +91,9 @@ def test_search_finds_what_the_api_finds_and_the_desk_fits_the_screen(
     assert _shown_ids(page) == [c["id"] for c in found["items"]]
 
     # by words, all statuses, newest first
-    page.locator("#inbox-filters select[name=status]").select_option("")
-    page.locator("#inbox-filters select[name=sort]").select_option("-created")
+    _filters(page).locator("select[name=status]").select_option("")
+    page.wait_for_selector("#complaints-inbox[data-ready=true]")
+    _filters(page).locator("select[name=sort]").select_option("-created")
     page.fill("#inbox-q", "ตัวอย่าง")
     page.click("#inbox-search button[type=submit]")
     found = _api(demo_server, "/api/v1/complaints", officer, q="ตัวอย่าง", sort="-created", limit=50)
@@ -167,7 +176,7 @@ def test_bulk_assign_all_or_nothing_in_the_page(
     picked = [c["id"] for c in open_[:2]]
 
     # with a closed complaint among the ticked: nothing changes, the reason is shown
-    page.locator("#inbox-filters select[name=status]").select_option("")
+    _filters(page).locator("select[name=status]").select_option("")
     page.wait_for_selector("#complaints-inbox[data-ready=true]")
     for cid in [*picked, closed[0]["id"]]:
         page.locator(f'#inbox tr[data-complaint="{cid}"] input[name=pick]').check()
@@ -202,7 +211,7 @@ def test_export_downloads_the_filtered_list(
     demo_server: Server, chromium: Browser, officer: dict[str, str]
 ) -> None:
     page = _desk(demo_server, chromium, DESKTOP)
-    page.locator("#inbox-filters select[name=status]").select_option("closed")
+    _filters(page).locator("select[name=status]").select_option("closed")
     page.wait_for_selector("#complaints-inbox[data-ready=true]")
     with page.expect_download() as got:
         page.click("#export-csv")

@@ -103,10 +103,12 @@ export async function auditPanel() {
   let body = { total: 0, items: [], kinds: [] };
   const msg = messageLine({ id: "audit-msg" });
 
+  let loads = 0; // only the newest request's answer is drawn
   async function refresh() {
+    const mine = ++loads;
     root.dataset.ready = "false";
     try {
-      body = await query(PATH, {
+      const got = await query(PATH, {
         kind: filters.kind,
         object_id: filters.object_id.trim().replace(/^#/, ""),
         actor: filters.actor.trim(),
@@ -115,8 +117,11 @@ export async function auditPanel() {
         limit: view.limit,
         offset: view.offset,
       });
+      if (mine !== loads) return;
+      body = got;
       msg.clear();
     } catch (err) {
+      if (mine !== loads) return;
       msg.error(err);
     }
     draw();

@@ -57,6 +57,8 @@ addMessages({
   "oc.bulk_go": ["มอบหมายเรื่องที่เลือก", "Assign the selected"],
   "oc.bulk_done": ["มอบหมายแล้ว {n} เรื่อง", "{n} complaints assigned"],
   "oc.triage": ["รอคัดแยก", "triage"],
+  "oc.filters": ["ตัวกรองและการเรียง", "Filters and sort"],
+  "oc.filters_on": ["ใช้อยู่ {n}", "{n} in use"],
 });
 
 const SORTS = ["due", "priority", "-created", "created", "-updated", "-due"];
@@ -79,6 +81,8 @@ export async function complaintsInbox(districts) {
   const stateName = (s) => pick(stateBy.get(s), "name") || s;
   const filters = { q: "", status: "open", district_code: "", service_code: "", agency_code: "", triage: false, overdue: false };
   const view = { sort: "due", limit: 50, offset: 0 };
+  // the filters stay folded on a phone until asked for (the list comes first)
+  let filtersOpen = !window.matchMedia("(max-width: 760px)").matches;
   let body = { total: 0, items: [] };
   let error = null;
   const rowMessages = new Map(); // complaint id -> [kind, value, field]
@@ -111,15 +115,21 @@ export async function complaintsInbox(districts) {
     }
   };
 
+  let loads = 0; // only the newest request's answer is drawn (an older one may arrive last)
   const load = async () => {
+    const mine = ++loads;
     root.dataset.ready = "false";
+    let got = body;
+    let failed = null;
     try {
-      body = await query(INBOX, { ...params(), limit: view.limit, offset: view.offset });
-      error = null;
+      got = await query(INBOX, { ...params(), limit: view.limit, offset: view.offset });
       await Promise.all([...details.keys()].map(fetchDetail));
     } catch (err) {
-      error = err;
+      failed = err;
     }
+    if (mine !== loads) return;
+    body = got;
+    error = failed;
     draw();
     root.dataset.ready = "true";
   };
@@ -262,22 +272,23 @@ export async function complaintsInbox(districts) {
     return button;
   }
 
+  // Built once: what the officer is typing (and the focus) survives the list being drawn
+  // again when an answer arrives; draw() only puts its texts in the current language.
+  const searchInput = h("input", { type: "search", id: "inbox-q", name: "q", maxlength: 200 });
+  const searchLabel = h("label", { for: "inbox-q" });
+  const searchButton = h("button", { type: "submit", class: "primary" });
+  const searchEl = h("form", { role: "search", id: "inbox-search", class: "desk-search no-print" }, searchLabel, searchInput, searchButton);
+  searchEl.addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    filters.q = searchInput.value;
+    view.offset = 0;
+    load();
+  });
   function searchForm() {
-    const input = h("input", { type: "search", id: "inbox-q", name: "q", value: filters.q, maxlength: 200, placeholder: t("oc.search_hint") });
-    const form = h(
-      "form",
-      { role: "search", id: "inbox-search", class: "desk-search no-print" },
-      h("label", { for: "inbox-q" }, t("oc.search")),
-      input,
-      h("button", { type: "submit", class: "primary" }, t("oc.search")),
-    );
-    form.addEventListener("submit", (ev) => {
-      ev.preventDefault();
-      filters.q = input.value;
-      view.offset = 0;
-      load();
-    });
-    return form;
+    searchLabel.textContent = t("oc.search");
+    searchButton.textContent = t("oc.search");
+    searchInput.placeholder = t("oc.search_hint");
+    return searchEl;
   }
 
   function select(name, label, options, value) {
@@ -329,6 +340,20 @@ export async function complaintsInbox(districts) {
       sortL,
       sizeL,
     );
+  }
+
+  function filterBox() {
+    const used = ["district_code", "service_code", "agency_code", "triage", "overdue"].filter((k) => filters[k]).length + (filters.status !== "open" ? 1 : 0);
+    const box = h(
+      "details",
+      { id: "inbox-filter-box", class: "desk-filters no-print", open: filtersOpen },
+      h("summary", {}, t("oc.filters"), used ? ` (${t("oc.filters_on", { n: used })})` : ""),
+      filterForm(),
+    );
+    box.addEventListener("toggle", () => {
+      filtersOpen = box.open;
+    });
+    return box;
   }
 
   function tools() {
@@ -460,7 +485,7 @@ export async function complaintsInbox(districts) {
         h(
           "tr",
           {},
-          h("th", { scope: "col", class: "pick no-print" }, all),
+          h("th", { scope: "col", class: "pick no-print" }, h("label", {}, all, h("span", { class: "pick-all-text" }, ` ${t("oc.pick_all")}`))),
           h("th", { scope: "col" }, "#"),
           heads.map((x) => h("th", { scope: "col" }, x)),
           h("th", { scope: "col", class: "no-print" }, h("span", { class: "desk-sr" }, t("oc.change"))),
@@ -476,7 +501,7 @@ export async function complaintsInbox(districts) {
       root,
       title(),
       searchForm(),
-      filterForm(),
+      filterBox(),
       tools(),
       canBulk ? bulkBar : null,
       error ? errorBox(error) : null,
