@@ -151,7 +151,7 @@ def test_officer_inbox_matches_the_api_and_changes_a_status_with_a_note(
 
     # The complaint's log in the page is the API's.
     row.locator("button.log-toggle").click()
-    shown = page.locator(f'#inbox tr[data-log="{cid}"] li')
+    shown = page.locator(f'#inbox tr[data-log="{cid}"] li[data-event]')
     shown.nth(len(detail["events"]) - 1).wait_for()
     assert shown.evaluate_all("els => els.map(e => Number(e.dataset.event))") == [
         e["id"] for e in detail["events"]

@@ -14,6 +14,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
+from paknam.core import audit
 from paknam.core.config import get_settings
 from paknam.core.errors import InvalidInput, TooManyRequests
 from paknam.core.http.cache import JSON, LIVE, NOT_MODIFIED, cached_response
@@ -281,6 +282,7 @@ def send_alert(alert_id: RowId, body: SendIn, store: StoreDep, who: OfficerDep) 
         audience=body.audience.audience() if body.audience else None,
         force=body.force,
     )
+    audit.alert_sent(store, alert_id, who.name, mid, n)
     return FastJSONResponse({"message_id": mid, "recipients": n}, status_code=202)
 
 
