@@ -24,6 +24,7 @@ from paknam.api import (
     observations,
     opendata,
     rules,
+    sensorthings,
     sources,
     stations,
     warnings,
@@ -156,6 +157,8 @@ def create_app(store: Store | None = None, *, warm_up: bool | None = None) -> Fa
     for module in (rules, indicators, jobs, sources, meta, auth, home, docs):
         app.include_router(module.router)
     for router in opendata.routers():  # CKAN Action API (read), DCAT-AP catalogue
+        app.include_router(router)
+    for router in sensorthings.routers():  # OGC SensorThings API v1.1 at /sta/v1.1/
         app.include_router(router)
     # Last added = outermost: every answer (also other middlewares' own) gets CSP, nosniff...
     app.add_middleware(SecurityHeaders)

@@ -83,6 +83,8 @@ BODY_CAPS: list[tuple[str, re.Pattern[str], int]] = [
     ("POST", re.compile(r"/api/v1/economy/places/[^/]+/photos"), PHOTO_FORM_BYTES),
     ("POST", re.compile(r"/api/v1/environment/reports"), PHOTO_FORM_BYTES),
     ("POST", re.compile(r"/open311/v2/requests\.(json|xml)"), PHOTO_FORM_BYTES),
+    # SensorThings: one Observation per request
+    ("POST", re.compile(r"/sta/v1\.1/(Datastreams\(\d+\)/)?Observations"), 64 * 1024),
 ]
 """(method, path, largest body in bytes) of the routes allowed more than ``max_body_bytes``."""
 
@@ -115,6 +117,10 @@ RATE_RULES: list[RateRule] = [
     RateRule("POST", re.compile(r"/api/v1/environment/reports"), ("reports",)),
     # CKAN clients may call the (read-only) Action API with POST: counted, generously
     RateRule("POST", re.compile(r"/api/(3/)?action/[^/]+"), ("opendata",)),
+    # SensorThings Observations (device key checked after the count: probing costs too)
+    RateRule(
+        "POST", re.compile(r"/sta/v1\.1/(Datastreams\([^)/]*\)/)?Observations"), ("sensorthings",)
+    ),
 ]
 """Every anonymous write (tests/security/test_ratelimit.py checks that none is missing).
 Not here: the LINE webhook (signed by LINE) and login (:class:`LoginGuard`)."""
@@ -129,6 +135,7 @@ BUCKETS = (
     "subscriptions",
     "reports",
     "opendata",
+    "sensorthings",
 )
 
 
