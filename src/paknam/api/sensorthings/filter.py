@@ -185,11 +185,21 @@ def _tokens(text: str) -> list[_Tok]:
     return out
 
 
+MAX_DEPTH = 40
+"""Deepest nesting of parentheses, ``not`` and ``-`` in one filter."""
+
+
 class _Parser:
     def __init__(self, text: str) -> None:
         self.text = text
         self.toks = _tokens(text)
         self.i = 0
+        self.depth = 0
+
+    def _deeper(self) -> None:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise FilterError(f"$filter nests deeper than {MAX_DEPTH} levels")
 
     @property
     def tok(self) -> _Tok:
@@ -232,7 +242,10 @@ class _Parser:
 
     def _not(self) -> Node:
         if self._word("not"):
-            return Not(self._not())
+            self._deeper()
+            node = Not(self._not())
+            self.depth -= 1
+            return node
         return self._comparison()
 
     def _comparison(self) -> Node:
@@ -260,13 +273,15 @@ class _Parser:
 
     def _unary(self) -> Node:
         t = self.tok
-        if t.kind == "-":
+        if t.kind in ("-", "("):
             self.i += 1
-            return Neg(self._unary())
-        if t.kind == "(":
-            self.i += 1
-            node = self._or()
-            self._expect(")")
+            self._deeper()
+            if t.kind == "-":
+                node: Node = Neg(self._unary())
+            else:
+                node = self._or()
+                self._expect(")")
+            self.depth -= 1
             return node
         if t.kind == "lit":
             self.i += 1

@@ -16,6 +16,8 @@ from paknam.api.sensorthings.model import NAVIGATION, PROPERTIES
 
 DEFAULT_TOP = 100
 MAX_TOP = 10_000
+MAX_EXPAND_DEPTH = 6
+"""Deepest nesting of ``$expand`` (Things/Datastreams/Observations/... is 3)."""
 KNOWN = ("$top", "$skip", "$count", "$orderby", "$select", "$expand", "$filter")
 
 
@@ -40,7 +42,7 @@ class Options:
     """The options as given (kept in the ``@iot.nextLink`` of an expanded collection)."""
 
 
-def _split(text: str, sep: str) -> list[str]:
+def _split(text: str, sep: str, option: str = "$expand") -> list[str]:
     """``text`` split on ``sep`` outside parentheses and quotes."""
     parts, depth, quoted, start = [], 0, False, 0
     for i, ch in enumerate(text):
@@ -53,12 +55,12 @@ def _split(text: str, sep: str) -> list[str]:
         elif ch == ")":
             depth -= 1
             if depth < 0:
-                raise OptionError("$expand", f"unbalanced ')' in {text!r}")
+                raise OptionError(option, f"unbalanced ')' in {text!r}")
         elif ch == sep and depth == 0:
             parts.append(text[start:i])
             start = i + 1
     if depth != 0 or quoted:
-        raise OptionError("$expand", f"unbalanced parentheses or quotes in {text!r}")
+        raise OptionError(option, f"unbalanced parentheses or quotes in {text!r}")
     parts.append(text[start:])
     return [p.strip() for p in parts if p.strip()]
 
@@ -77,7 +79,7 @@ def _int(name: str, value: str, hi: int | None = None) -> int:
 
 def _orderby(value: str) -> list[tuple[Node, bool]]:
     out: list[tuple[Node, bool]] = []
-    for item in _split(value, ","):
+    for item in _split(value, ",", "$orderby"):
         words = item.rsplit(None, 1)
         desc = False
         if len(words) == 2 and words[1].lower() in ("asc", "desc"):
@@ -89,8 +91,10 @@ def _orderby(value: str) -> list[tuple[Node, bool]]:
     return out
 
 
-def parse_options(params: Mapping[str, str], entity_set: str) -> Options:
+def parse_options(params: Mapping[str, str], entity_set: str, depth: int = 0) -> Options:
     """The options in ``params`` for a request on ``entity_set`` (checked against it)."""
+    if depth > MAX_EXPAND_DEPTH:
+        raise OptionError("$expand", f"$expand nests deeper than {MAX_EXPAND_DEPTH} levels")
     opts = Options()
     for name, value in params.items():
         if not name.startswith("$"):
@@ -114,9 +118,9 @@ def parse_options(params: Mapping[str, str], entity_set: str) -> Options:
         elif name == "$orderby":
             opts.orderby = _orderby(value)
         elif name == "$select":
-            opts.select = _split(value, ",")
+            opts.select = _split(value, ",", "$select")
         elif name == "$expand":
-            _expand(opts, value, entity_set)
+            _expand(opts, value, entity_set, depth)
     check(opts, entity_set)
     return opts
 
@@ -131,12 +135,14 @@ def _nested_params(inner: str) -> dict[str, str]:
     return out
 
 
-def _expand(opts: Options, value: str, entity_set: str) -> None:
+def _expand(opts: Options, value: str, entity_set: str, depth: int) -> None:
     for item in _split(value, ","):
         head, paren, rest = item.partition("(")
         if paren and not rest.endswith(")"):
             raise OptionError("$expand", f"{item!r}: options must end with ')'")
         path = [p.strip() for p in head.split("/")]
+        if depth + len(path) > MAX_EXPAND_DEPTH:
+            raise OptionError("$expand", f"$expand nests deeper than {MAX_EXPAND_DEPTH} levels")
         inner = _nested_params(rest[:-1]) if paren else {}
         current, target = opts, entity_set
         for i, nav_name in enumerate(path):
@@ -148,7 +154,7 @@ def _expand(opts: Options, value: str, entity_set: str) -> None:
                     f"use {', '.join(NAVIGATION[target])}",
                 )
             if i == len(path) - 1:
-                sub = parse_options(inner, nav.target)
+                sub = parse_options(inner, nav.target, depth + i + 1)
                 existing = current.expand.get(nav_name)
                 if existing is not None:
                     sub.expand = {**existing.expand, **sub.expand}
