@@ -21,6 +21,7 @@ from paknam.api import (
     jobs,
     limits,
     meta,
+    ngsild,
     observations,
     opendata,
     rules,
@@ -159,6 +160,8 @@ def create_app(store: Store | None = None, *, warm_up: bool | None = None) -> Fa
     for router in opendata.routers():  # CKAN Action API (read), DCAT-AP catalogue
         app.include_router(router)
     for router in sensorthings.routers():  # OGC SensorThings API v1.1 at /sta/v1.1/
+        app.include_router(router)
+    for router in ngsild.routers():  # NGSI-LD read at /ngsi-ld/v1/
         app.include_router(router)
     # Last added = outermost: every answer (also other middlewares' own) gets CSP, nosniff...
     app.add_middleware(SecurityHeaders)
