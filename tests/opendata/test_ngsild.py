@@ -195,6 +195,9 @@ def test_alerts_are_the_active_public_alerts(alert_server: Server) -> None:
         ),
         ({"type": "Alert", "georel": "within"}, "georel"),
         ({"type": "Alert", "idPattern": "("}, "idPattern"),
+        ({"type": "Alert", "idPattern": "[a-"}, "idPattern"),
+        ({"idPattern": "(u+)+$"}, "idPattern"),  # would backtrack for ages
+        ({"idPattern": "u.*r.*n.*:.*x"}, "idPattern"),
         ({"type": "Alert", "options": "nonsense"}, "options"),
     ],
 )

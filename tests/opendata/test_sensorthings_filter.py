@@ -59,7 +59,8 @@ def test_literals_paths_and_functions() -> None:
 @pytest.mark.parametrize(
     "text",
     ["", "name eq", "name eq 'x", "(a eq 1", "a eq 1)", "frob(a)", "length(a, b)", "a eq #",
-     "t gt 2025-13-45T00:00:00Z", "(" * 60 + "a" + ")" * 60, "not " * 60 + "a"],
+     "t gt 2025-13-45T00:00:00Z", "(" * 60 + "a" + ")" * 60, "not " * 60 + "a",
+     "/".join(["Datastreams", "Thing"] * 5) + "/id eq 'x'"],
 )  # fmt: skip
 def test_unreadable_filters_raise_filter_error(text: str) -> None:
     with pytest.raises(FilterError):

@@ -84,6 +84,22 @@ def _list(params: dict[str, str], name: str) -> list[str] | None:
     return [x.strip() for x in raw.split(",") if x.strip()] if raw else None
 
 
+MAX_QUANTIFIERS = 3
+
+
+def _check_pattern(pattern: str) -> None:
+    """Refuse an ``idPattern`` that could backtrack for long: groups, more than
+    :data:`MAX_QUANTIFIERS` quantifiers, or longer than 200 characters."""
+    plain = re.sub(r"\\.", "", pattern)  # escaped characters are literals
+    quantifiers = len(re.findall(r"[*+?]|\{\d", plain))
+    if len(pattern) > 200 or "(" in plain or quantifiers > MAX_QUANTIFIERS:
+        raise NgsiError(
+            "idPattern",
+            f"idPattern: at most 200 characters and {MAX_QUANTIFIERS} quantifiers, no groups "
+            "(e.g. urn:ngsi-ld:AirQualityObserved:paknam:1.*)",
+        )
+
+
 def _query(request: Request) -> FastJSONResponse:
     params = dict(request.query_params)
     try:
@@ -111,6 +127,7 @@ def _query(request: Request) -> FastJSONResponse:
             )
         pattern = None
         if params.get("idPattern"):
+            _check_pattern(params["idPattern"])
             try:
                 pattern = re.compile(params["idPattern"])
             except re.error as exc:

@@ -95,8 +95,14 @@ def resolve(path: Path, obj: Any, graph: Graph) -> list[Any]:
     current = [obj]
     for part in path.parts:
         nxt: list[Any] = []
+        seen: set[tuple[str, int | str]] = set()
         for o in current:
-            nxt.extend(_step(o, part, graph, where))
+            for v in _step(o, part, graph, where):
+                if isinstance(v, Entity):  # each entity once: paths stay bounded
+                    if (v.set, v.id) in seen:
+                        continue
+                    seen.add((v.set, v.id))
+                nxt.append(v)
         current = nxt
     return current or [None]
 

@@ -187,6 +187,8 @@ def _tokens(text: str) -> list[_Tok]:
 
 MAX_DEPTH = 40
 """Deepest nesting of parentheses, ``not`` and ``-`` in one filter."""
+MAX_PATH = 8
+"""Most steps of one path (``Datastreams/Thing/Locations/location`` is 4)."""
 
 
 class _Parser:
@@ -318,6 +320,8 @@ class _Parser:
         while self.tok.kind == "/":
             self.i += 1
             parts.append(self._expect("name").text)
+        if len(parts) > MAX_PATH:
+            raise FilterError(f"$filter: a path of more than {MAX_PATH} steps at position {t.pos}")
         return Path(tuple(parts))
 
 
