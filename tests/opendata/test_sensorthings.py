@@ -548,3 +548,20 @@ def test_demo_data_walk_matches_api_v1(open_server: OpenServer) -> None:
     assert len(rows) == len(v1) > 10
     assert [(o.phenomenon_time, o.result) for o in rows] == [(p["time"], p["value"]) for p in v1]
     assert rows[-1].phenomenon_time == end
+
+
+def test_observation_posts_count_against_the_rate_limit(sqlite_store: Store) -> None:
+    """Refused posts (no key) count too: probing keys costs the same as writing."""
+    from fastapi.testclient import TestClient
+
+    from paknam.api.app import create_app
+    from paknam.api.limits import Limits
+    from paknam.core.config import Settings
+
+    app = create_app(sqlite_store, warm_up=False)
+    app.state.limits = Limits(Settings(rate_limit_sensorthings="3/minute"))
+    with TestClient(app, client=("192.0.2.9", 50000)) as c:
+        codes = [c.post("/sta/v1.1/Observations", json={"result": 1}).status_code for _ in range(4)]
+        codes.append(c.post("/sta/v1.1/Datastreams(1)/Observations", json={}).status_code)
+        read = c.get("/sta/v1.1/Things").status_code
+    assert codes == [401, 401, 401, 429, 429] and read == 200

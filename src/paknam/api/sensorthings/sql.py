@@ -49,11 +49,6 @@ def uses_columns(node: Node) -> bool:
     return False
 
 
-Linear = tuple[str | None, float, float | str | None]
-"""``(column or None, a, b)``: ``a * column + b``; ``b`` may be a time (``"time"`` marks
-it as such through the column) or None (null)."""
-
-
 def _linear(node: Node) -> tuple[str | None, float, float | None, bool]:
     """``(column, a, b, is_time)`` with the node equal to ``a * column + b``."""
     if isinstance(node, Path):
