@@ -44,7 +44,9 @@ ROW_COLUMNS = {"phenomenonTime": "time", "resultTime": "time", "result": "value"
 """Observation properties stored as columns (filtered in SQL, never here)."""
 
 
-def _parse_time(text: str) -> float | tuple[float, float] | None:
+def parse_time_text(text: str) -> float | tuple[float, float] | None:
+    """Epoch seconds of an ISO 8601 time (UTC when it has no offset), or the pair of an
+    interval ``start/end``; None when ``text`` is neither."""
     try:
         if "/" in text:
             a, b = text.split("/", 1)
@@ -111,7 +113,7 @@ def _as_time(v: Any) -> float | tuple[float, float] | None:
     if isinstance(v, Time):
         return v.epoch
     if isinstance(v, str):
-        return _parse_time(v)
+        return parse_time_text(v)
     return None
 
 
@@ -275,7 +277,7 @@ def sort_key(v: Any) -> tuple[int, Any]:
     if isinstance(v, int | float):
         return (0, v)
     if isinstance(v, str):
-        t = _parse_time(v) if v[:1].isdigit() else None
+        t = parse_time_text(v) if v[:1].isdigit() else None
         if t is not None:
             return (1, t[0] if isinstance(t, tuple) else t)
         return (2, v)

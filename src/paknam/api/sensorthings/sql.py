@@ -20,7 +20,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from paknam.api.sensorthings.evaluate import ROW_COLUMNS, SeriesRow, truthy
+from paknam.api.sensorthings.evaluate import ROW_COLUMNS, SeriesRow, parse_time_text, truthy
 from paknam.api.sensorthings.filter import Call, FilterError, Lit, Neg, Node, Not, Op, Path, Time
 from paknam.api.sensorthings.model import Graph
 from paknam.core.observations import Cond
@@ -64,9 +64,7 @@ def _linear(node: Node) -> tuple[str | None, float, float | None, bool]:
         if isinstance(v, Time):
             return (None, 0.0, v.epoch, True)
         if isinstance(v, str):
-            from paknam.api.sensorthings.evaluate import _parse_time
-
-            t = _parse_time(v)
+            t = parse_time_text(v)
             if isinstance(t, float):
                 return (None, 0.0, t, True)
             raise FilterError(f"$filter: {v!r} is not a number or a time")
