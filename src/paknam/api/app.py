@@ -22,9 +22,11 @@ from paknam.api import (
     jobs,
     limits,
     meta,
+    ngsild,
     observations,
     opendata,
     rules,
+    sensorthings,
     sources,
     stations,
     warnings,
@@ -158,6 +160,10 @@ def create_app(store: Store | None = None, *, warm_up: bool | None = None) -> Fa
         app.include_router(module.router)
     app.include_router(audit.router)  # GET /api/v1/audit (officers)
     for router in opendata.routers():  # CKAN Action API (read), DCAT-AP catalogue
+        app.include_router(router)
+    for router in sensorthings.routers():  # OGC SensorThings API v1.1 at /sta/v1.1/
+        app.include_router(router)
+    for router in ngsild.routers():  # NGSI-LD read at /ngsi-ld/v1/
         app.include_router(router)
     start_domains(app.state.store)  # domains' listeners (LINE follow-up of complaints)
     # Last added = outermost: every answer (also other middlewares' own) gets CSP, nosniff...

@@ -86,6 +86,8 @@ BODY_CAPS: list[tuple[str, re.Pattern[str], int]] = [
     ("POST", re.compile(r"/open311/v2/requests\.(json|xml)"), PHOTO_FORM_BYTES),
     ("POST", re.compile(r"/api/v1/complaints/traffy/webhook"), traffy_routes.MAX_BODY_BYTES),
     ("PATCH", re.compile(r"/api/v1/complaints/traffy/webhook"), traffy_routes.MAX_BODY_BYTES),
+    # SensorThings: one Observation per request
+    ("POST", re.compile(r"/sta/v1\.1/(Datastreams\(\d+\)/)?Observations"), 64 * 1024),
 ]
 """(method, path, largest body in bytes) of the routes allowed more than ``max_body_bytes``."""
 
@@ -124,6 +126,10 @@ RATE_RULES: list[RateRule] = [
     # codes and links of verified subscriptions (the codes sent are limited per IP by the
     # "subscriptions" rule above, per address and in all by Limits.hit in the route)
     RateRule("POST", re.compile(r"/api/v1/subscriptions/verify"), ("subscription_verify",)),
+    # SensorThings Observations (device key checked after the count: probing costs too)
+    RateRule(
+        "POST", re.compile(r"/sta/v1\.1/(Datastreams\([^)/]*\)/)?Observations"), ("sensorthings",)
+    ),
 ]
 """Every anonymous write (tests/security/test_ratelimit.py checks that none is missing).
 Not here: the LINE webhook (signed by LINE) and login (:class:`LoginGuard`)."""
@@ -142,6 +148,7 @@ BUCKETS = (
     "subscription_verify",
     "subscription_address",
     "subscription_codes",
+    "sensorthings",
 )
 
 

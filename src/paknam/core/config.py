@@ -125,6 +125,9 @@ class Settings(BaseSettings):
     rate_limit_opendata: str = Field(
         default="600/minute", description="CKAN Action API calls made with POST per client IP"
     )
+    rate_limit_sensorthings: str = Field(
+        default="600/minute", description="SensorThings Observations created per client IP"
+    )
     login_free_failures_user: int = Field(
         default=5, description="Failed logins of one username before the backoff starts"
     )
