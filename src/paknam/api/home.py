@@ -14,7 +14,7 @@ from html import escape
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from paknam.api import web
+from paknam.api import alert_page, web
 from paknam.api.web import HTML
 from paknam.api.web_pages import PAGES, render_page
 from paknam.core.http.cache import PAGE, cached_response
@@ -23,6 +23,7 @@ from paknam.core.stations import count_stations, list_districts
 
 router = APIRouter(tags=["pages"])
 router.include_router(web.router)
+router.include_router(alert_page.router)  # /alerts/{id}: an alert's page
 
 HOME = next(p for p in PAGES if p.name == "home")
 

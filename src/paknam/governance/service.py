@@ -22,9 +22,9 @@ from paknam.core.notify.outbox import enqueue, message_stats, sent_messages
 from paknam.core.notify.render import preview, render_news
 from paknam.core.notify.subscribers import Audience, Subscription
 from paknam.core.store import Store
-from paknam.governance import alerts
+from paknam.governance import alerts, page
 from paknam.governance.alerts import AlertSpec
-from paknam.governance.errors import AlertAlreadySent, AlertNotActive
+from paknam.governance.errors import AlertAlreadySent, AlertNotActive, NoRecipients
 from paknam.governance.render import render_alert
 
 # --- alerts ----------------------------------------------------------------------------
@@ -48,6 +48,12 @@ def get_alert(store: Store, alert_id: int, *, base_url: str = "") -> dict[str, A
     """One CAP message with its thread."""
     with store.read() as conn:
         return alerts.get_alert(conn, alert_id, base_url)
+
+
+def alert_page(store: Store, alert_id: int, *, base_url: str = "") -> dict[str, Any]:
+    """What the alert's public page shows (see :func:`paknam.governance.page.alert_page_data`)."""
+    with store.read() as conn:
+        return page.alert_page_data(conn, alert_id, base_url)
 
 
 def get_cap_xml(store: Store, alert_id: int) -> str:
@@ -95,6 +101,18 @@ def cancel_alert(
 
 
 # --- delivery --------------------------------------------------------------------------
+
+
+def _refuse_nobody(conn: Connection, audience: Audience) -> None:
+    """Raise :class:`NoRecipients` when ``audience`` reaches no one."""
+    size = subscribers.audience_size(conn, audience)
+    if sum(size.values()) == 0:
+        raise NoRecipients(
+            "no recipients: nobody with live consent subscribed to "
+            f"{', '.join(audience.topics) or 'any topic'} in "
+            f"{', '.join(audience.districts) or 'any district'}; nothing was sent "
+            "(ไม่มีผู้รับ: ยังไม่มีผู้ลงทะเบียนรับการแจ้งเตือนเรื่องนี้ในพื้นที่นี้ จึงไม่ได้ส่ง)"
+        )
 
 
 def default_audience(alert: Mapping[str, Any]) -> Audience:
@@ -153,8 +171,11 @@ def send_alert(
     audience: Audience | None = None,
     force: bool = False,
 ) -> tuple[int, int]:
-    """:func:`queue_alert` in its own transaction (an officer's send)."""
+    """:func:`queue_alert` in its own transaction (an officer's send). An audience that
+    holds nobody is refused (:class:`NoRecipients`) before anything is queued."""
     with store.write() as conn:
+        alert = alerts.get_alert(conn, alert_id)
+        _refuse_nobody(conn, default_audience(alert) if audience is None else audience)
         return queue_alert(
             conn,
             alert_id,
@@ -203,8 +224,10 @@ def send_news(
     created_by: str,
     link_base: str,
 ) -> tuple[int, int]:
-    """Queue news for delivery; returns (message id, recipients)."""
+    """Queue news for delivery; returns (message id, recipients). An audience that holds
+    nobody is refused (:class:`NoRecipients`)."""
     with store.write() as conn:
+        _refuse_nobody(conn, audience)
         return enqueue(
             conn,
             kind="news",
