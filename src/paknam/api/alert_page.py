@@ -180,7 +180,7 @@ def alert_main(a: Mapping[str, Any]) -> str:
 {_both(a["description_th"], a["description_en"], "p")}</section>
 <section id="alert-where"><h2>{_both("พื้นที่", "Where")}</h2>
 {_both(desc.get("th", ""), desc.get("en", ""), "p")}
-<div id="alert-map" class="map alert-map" role="img"
+<div id="alert-map" class="map alert-map" role="region"
   aria-label="แผนที่พื้นที่ที่แจ้งเตือน / map of the alert's area"></div></section>
 <section id="alert-when"><h2>{_both("เวลา", "When")}</h2><dl class="alert-times">{_when(a)}</dl>
 <p class="muted">{_both("เวลาประเทศไทย (UTC+7)", "Thai time (UTC+7)")}</p></section>
