@@ -125,6 +125,22 @@ def alert_link(link_base: str, alert_id: int) -> str:
     return f"{link_base.rstrip('/')}/alerts/{alert_id}"
 
 
+def _sendable(conn: Connection, alert_id: int, *, force: bool) -> dict[str, Any]:
+    """The alert, if it may be queued: active (or a Cancel) and not sent before unless
+    ``force``; else :class:`AlertNotActive` / :class:`AlertAlreadySent`."""
+    alert = alerts.get_alert(conn, alert_id)
+    if alert["state"] != "active" and alert["msg_type"] != "Cancel":
+        raise AlertNotActive(f"alert {alert_id} is not active (it is {alert['state']})")
+    earlier = sent_messages(conn, alert_id)
+    if earlier and not force:
+        raise AlertAlreadySent(
+            f"alert {alert_id} was already sent (message {', '.join(map(str, earlier))}); "
+            "send with force: true to send it again",
+            earlier=earlier,
+        )
+    return alert
+
+
 def queue_alert(
     conn: Connection,
     alert_id: int,
@@ -141,16 +157,7 @@ def queue_alert(
     a Cancel raises :class:`AlertNotActive`; one queued before raises
     :class:`AlertAlreadySent` unless ``force``. Returns (message id, recipients).
     """
-    alert = alerts.get_alert(conn, alert_id)
-    if alert["state"] != "active" and alert["msg_type"] != "Cancel":
-        raise AlertNotActive(f"alert {alert_id} is not active (it is {alert['state']})")
-    earlier = sent_messages(conn, alert_id)
-    if earlier and not force:
-        raise AlertAlreadySent(
-            f"alert {alert_id} was already sent (message {', '.join(map(str, earlier))}); "
-            "send with force: true to send it again",
-            earlier=earlier,
-        )
+    alert = _sendable(conn, alert_id, force=force)
     return enqueue(
         conn,
         kind="alert",
@@ -174,7 +181,7 @@ def send_alert(
     """:func:`queue_alert` in its own transaction (an officer's send). An audience that
     holds nobody is refused (:class:`NoRecipients`) before anything is queued."""
     with store.write() as conn:
-        alert = alerts.get_alert(conn, alert_id)
+        alert = _sendable(conn, alert_id, force=force)
         _refuse_nobody(conn, default_audience(alert) if audience is None else audience)
         return queue_alert(
             conn,
