@@ -248,3 +248,18 @@ def test_every_link_in_messages_opens_the_alert_page(client: TestClient, store: 
         assert r.status_code == 200 and r.headers["content-type"].startswith("text/html"), link
         if "/alerts/" in link:
             assert "ปิดประตูกันน้ำ" in r.text and "Shut the flood gate" in r.text
+
+
+def test_atom_entries_link_the_page_and_mark_drills(client: TestClient, store: Store) -> None:
+    officer = login(client, store, "officer")
+    real = _issue(client, officer)
+    drill = _issue(client, officer, status="Exercise")
+    atom = "{http://www.w3.org/2005/Atom}"
+    feed = ET.fromstring(client.get("/api/v1/alerts.atom").content)
+    by_id = {e.findtext(f"{atom}id"): e for e in feed.findall(f"{atom}entry")}
+    for alert, drilled in ((real, False), (drill, True)):
+        entry = by_id[f"urn:cap:{alert['sender']}:{alert['identifier']}"]
+        links = {x.get("type"): x.get("href") for x in entry.findall(f"{atom}link")}
+        assert links["text/html"] == f"{BASE}/alerts/{alert['id']}"
+        title = entry.findtext(f"{atom}title") or ""
+        assert title.startswith("[การฝึกซ้อม / EXERCISE] ") == drilled
