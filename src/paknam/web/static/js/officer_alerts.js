@@ -54,6 +54,9 @@ addMessages({
     "Cancel alert #{id} “{headline}”? The cancellation can then be sent to {n} recipient(s).",
   ],
   "oa.not_sent": ["ยังไม่ได้ส่ง", "not sent"],
+  "oa.msg.Alert": ["ประกาศ (Alert)", "Alert"],
+  "oa.msg.Update": ["ฉบับปรับปรุง (Update)", "Update"],
+  "oa.msg.Cancel": ["ประกาศยกเลิก (Cancel)", "Cancel"],
   "oa.edited": [
     "แก้ไขแบบฟอร์มแล้ว: กด “ออกฉบับปรับปรุง” แล้วดูตัวอย่างใหม่ก่อนส่ง",
     "The form was edited: issue an Update, then preview again before sending",
@@ -368,7 +371,7 @@ export function alertDesk(districts, activeAlerts) {
       ? h(
           "div",
           { id: "alert-current", "data-alert": a.id, "data-msg-type": a.msg_type, "data-state": a.state },
-          h("p", {}, isDrill(a) ? drillBadge(a) : badge(`sev-${a.severity}`, t(`severity.${a.severity}`)), " ", h("b", {}, pick(a, "headline")), ` · ${a.msg_type} #${a.id} · ${fmtTime(a.sent)}`,
+          h("p", {}, isDrill(a) ? drillBadge(a) : badge(`sev-${a.severity}`, t(`severity.${a.severity}`)), " ", h("b", {}, pick(a, "headline")), ` · ${t(`oa.msg.${a.msg_type}`)} #${a.id} · ${fmtTime(a.sent)}`,
             a.cap_url ? [" · ", h("a", { href: a.cap_url, id: "alert-cap" }, t("oa.cap"))] : null,
             " · ", h("a", { href: "/api/v1/alerts.atom" }, t("oa.atom"))),
           h(
