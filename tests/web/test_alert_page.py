@@ -128,6 +128,20 @@ def test_drill_is_marked_on_its_page_the_list_and_home(
     assert page.console_errors == []  # type: ignore[attr-defined]
 
 
+@pytest.mark.parametrize("path", ["/alerts", "/alerts/{drill}/cap", "/alerts/99999"])
+def test_alert_list_cap_view_and_not_found_fit_a_phone(
+    demo_server: Server, chromium: Browser, issued: dict[str, int], path: str
+) -> None:
+    url = demo_server.url + path.format(drill=issued["drill"])
+    page = chromium.open(url, wait="body[data-loaded=true]", viewport=PHONE)
+    if path == "/alerts/99999":
+        assert "ไม่พบการแจ้งเตือนนี้" in page.locator("h1").inner_text()
+    if path.endswith("/cap"):
+        assert "<alert" in page.locator("pre.cap-xml").inner_text()  # shown, not downloaded
+    assert_fits_screen(page)
+    assert_accessible(page)
+
+
 def _subscribe(server: Server, district: str) -> None:
     r = httpx.post(
         server.url + "/api/v1/subscriptions",
