@@ -7,6 +7,7 @@ Set ``PAKNAM_DOCS_SCREENSHOTS=1`` to write the documentation's pictures to ``doc
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,15 +16,27 @@ import pytest
 
 from paknam.core.models import UserCreate
 from paknam.core.notify.subscribers import NOTICE_VERSION
+from paknam.core.store import Store
 from paknam.governance import service
 from paknam.governance.alerts import AlertSpec
 from tests.web.checks import DESKTOP, PHONE, assert_accessible, assert_fits_screen
-from tests.web.conftest import Browser, Server
+from tests.web.conftest import Browser, Server, load_like_demo, serve
 
 OFFICER, PASSWORD = "alert-desk-officer", "a long password for tests"
 DOCS_IMG = Path(__file__).resolve().parents[2] / "docs" / "img"
 INSTRUCTION_TH = "ยกของขึ้นที่สูงและเลี่ยงถนนริมแม่น้ำ"
 INSTRUCTION_EN = "Move belongings up high and keep off the riverside road"
+
+
+@pytest.fixture(scope="module")
+def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """A demo server of this module's own: the alerts, subscribers and officer it adds
+    must not change what the other pages' tests count on the shared one."""
+    store = Store.open(f"sqlite:///{tmp_path_factory.mktemp('alerts') / 'demo.sqlite3'}")
+    load_like_demo(store)
+    for url in serve(store):
+        yield Server(url, store)
+    store.close()
 
 
 def _shot(page: Any, tmp_path: Path, name: str, docs: bool = True) -> None:
