@@ -404,14 +404,25 @@ def mqtt(
     client_id: Annotated[str, typer.Option(help="MQTT client id (persistent session)")] = (
         "paknam-ingest"
     ),
+    group: Annotated[
+        str | None,
+        typer.Option(
+            help="MQTT 5 shared-subscription group: run several `paknam mqtt` with the same "
+            "--group and each its own --client-id to share the load"
+        ),
+    ] = None,
 ) -> None:
-    """Subscribe to the MQTT broker and store observations (รับข้อมูลผ่าน MQTT)."""
+    """Subscribe to the MQTT broker and store observations (รับข้อมูลผ่าน MQTT).
+
+    Refuses to start while another `paknam mqtt` with the same --client-id runs on this
+    store (the two would take the broker session from each other)."""
+    from paknam.pipeline.scheduler.instance import single_instance
     from paknam.sources.mqtt import MqttIngestor
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     s = get_settings()
     store = open_store()
-    ingestor = MqttIngestor(
+    ingestor = MqttIngestor(  # ValueError (a bad --group) → exit 2
         store,
         host=host or s.mqtt_host,
         port=port or s.mqtt_port,
@@ -419,10 +430,17 @@ def mqtt(
         client_id=client_id,
         username=s.mqtt_username,
         password=s.mqtt_password,
+        group=group,
     )
-    run_until_stopped(
-        ingestor, store, f"paknam mqtt: {ingestor.host}:{ingestor.port}, topics {ingestor.prefix}/#"
-    )
+    job = f"mqtt.{client_id}"[:64]
+    what = f"paknam mqtt with client id {client_id!r}"
+    with single_instance(store, job, on_lost=ingestor.stop, what=what):
+        run_until_stopped(
+            ingestor,
+            store,
+            f"paknam mqtt: {ingestor.host}:{ingestor.port} as {client_id}, topics "
+            + ", ".join(ingestor.topics()),
+        )
 
 
 # ---- domains, rules and the alert pipeline ------------------------------------------------
@@ -475,6 +493,7 @@ def _rule_command(rule: Any) -> Callable[..., None]:
 
 def _install_domains() -> None:
     from paknam.core.notify.cli import notify_app
+    from paknam.core.notify.line_cli import line_app
     from paknam.core.registry import domains
     from paknam.pipeline.scheduler.cli import install as install_scheduler
     from paknam.sources.cli import install as install_sources
@@ -487,6 +506,7 @@ def _install_domains() -> None:
                 group, name = rule.command
                 _group(group, d.title_en).command(name)(_rule_command(rule))
     app.add_typer(notify_app, name="notify")
+    app.add_typer(line_app, name="line")  # paknam line setup
     install_scheduler(app)  # paknam run
     install_sources(app)  # paknam sources list / harvest
     _group("alerts", "CAP alerts (ประกาศเตือนภัย)").command("sync")(alerts_sync)

@@ -4,6 +4,8 @@ import base64
 import hashlib
 import hmac
 import json
+from collections.abc import Iterator
+from typing import Any
 from xml.etree import ElementTree as ET
 
 import pytest
@@ -14,6 +16,8 @@ from paknam.core.notify.subscribers import NOTICE_VERSION, reachable
 from paknam.core.store import Store
 from paknam.governance.cap import CAP_NS, validate
 from tests.api.conftest import login
+from tests.governance.loopback import SmsServer
+from tests.governance.subscribe_helpers import code_sent_to, form, smtp_inbox, use_sms
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 ALERT = {
@@ -30,19 +34,37 @@ ALERT = {
 }
 
 
+_LOOPBACK: dict[str, Any] = {}
+
+
+@pytest.fixture(autouse=True)
+def _gateways(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Codes and links go to the loopback SMS gateway and SMTP server."""
+    sms = SmsServer()
+    sms.start()
+    use_sms(monkeypatch, sms)
+    try:
+        with smtp_inbox(monkeypatch) as inbox:
+            _LOOPBACK.update(sms=sms, inbox=inbox)
+            yield
+    finally:
+        _LOOPBACK.clear()
+        sms.stop()
+
+
 def _subscribe(client: TestClient, address: str, channel: str = "sms", **kw: object) -> dict:
-    body = {
-        "channel": channel,
-        "address": address,
-        "districts": ["1105"],
-        "topics": ["flood"],
-        "consent": True,
-        "notice_version": NOTICE_VERSION,
-        **kw,
-    }
-    r = client.post("/api/v1/subscriptions", json=body)
-    assert r.status_code == 201, r.text
-    return r.json()
+    """Subscribe as a citizen does: the form (202 pending), then the code or the link."""
+    r = client.post("/api/v1/subscriptions", json=form(address, channel, **{
+        "districts": ["1105"], **kw}))  # fmt: skip
+    assert r.status_code == 202, r.text
+    if channel == "sms":
+        number = "+66" + "".join(c for c in address if c.isdigit())[-9:]
+        proof = {"request": r.json()["request"], "code": code_sent_to(_LOOPBACK["sms"], number)}
+    else:
+        proof = {"token": _LOOPBACK["inbox"].link_to(address)[1]}
+    v = client.post("/api/v1/subscriptions/verify", json=proof)
+    assert v.status_code == 200, v.text
+    return {**v.json()["subscription"], "manage_token": v.json()["manage_token"]}
 
 
 def test_officer_alert_feed_cap_preview_send(client: TestClient, store: Store) -> None:
@@ -163,7 +185,8 @@ def test_line_webhook_signature_follow_consent_redelivery(
 
     def event(kind: str, eid: str, **extra: object) -> dict:
         return {"type": kind, "webhookEventId": eid, "replyToken": "r" + eid,
-                "source": {"type": "user", "userId": user},
+                "source": {"type": "user", "userId": user}, "mode": "active",
+                "timestamp": 1767225600000, "follow": {"isUnblocked": False},
                 "deliveryContext": {"isRedelivery": False}, **extra}  # fmt: skip
 
     follow = json.dumps({"destination": "x", "events": [event("follow", "E1")]}).encode()
@@ -174,9 +197,8 @@ def test_line_webhook_signature_follow_consent_redelivery(
     assert r.status_code == 200, r.text
     with store.read() as conn:
         assert reachable(conn)["total"] == 0  # following is not consent
-    agree = json.dumps(
-        {"events": [event("message", "E2", message={"type": "text", "text": "ยินยอม"})]}
-    ).encode()
+    said = {"type": "text", "text": "ยินยอม", "id": "1", "quoteToken": "q"}
+    agree = json.dumps({"events": [event("message", "E2", message=said)]}).encode()
     for _ in range(2):  # LINE redelivers: handled once
         r = client.post("/api/v1/line/webhook", content=agree, headers=_signed(agree, secret))
         assert r.status_code == 200
@@ -234,7 +256,7 @@ def test_review_fixes_send_once_audience_nulls_takeover(client: TestClient, stor
         json={"channel": "sms", "address": "081-234-5678", "districts": ["1101"],
               "topics": ["air"], "consent": True, "notice_version": NOTICE_VERSION},
     )  # fmt: skip
-    assert again.status_code == 200 and again.json()["manage_token"] is None
+    assert again.status_code == 202 and "manage_token" not in again.json()  # pending only
     me = client.get("/api/v1/subscriptions/me", headers={"X-Manage-Token": victim["manage_token"]})
     assert me.status_code == 200 and me.json()["districts"] == ["1105"]  # untouched
 
@@ -261,11 +283,16 @@ def test_webhook_bad_event_does_not_undo_the_others(
     a, b = "U" + "a" * 32, "U" + "b" * 32
 
     def ev(user: str, eid: str, **kw: object) -> dict:
-        return {"webhookEventId": eid, "source": {"type": "user", "userId": user}, **kw}
+        return {"webhookEventId": eid, "source": {"type": "user", "userId": user},
+                "mode": "active", "timestamp": 1767225600000,
+                "deliveryContext": {"isRedelivery": False}, **kw}  # fmt: skip
 
-    agree = {"type": "message", "message": {"type": "text", "text": "agree"}}
+    agree = {"type": "message", "message": {"type": "text", "text": "agree", "id": "1",
+                                            "quoteToken": "q"}}  # fmt: skip
     body = json.dumps({"events": [ev(a, "A1", **agree)]}).encode()
     client.post("/api/v1/line/webhook", content=body, headers=_signed(body, secret))
+    with store.read() as conn:
+        assert reachable(conn)["total"] == 1
     mixed = {"events": [
         ev(a, "A2", type="unfollow"),
         ev(b, "B1", type="postback", postback={"data": "action=subscribe&lang=fr&districts=9999"}),

@@ -186,7 +186,8 @@ class LineServer(_Base):
                 self.accepted_keys[key] = request_id
             for user in to:
                 for m in messages:
-                    self.received[user].append(m.get("text", ""))
+                    # a Flex message is recorded by its fallback text (altText)
+                    self.received[user].append(m.get("text") or m.get("altText", ""))
             if self._lose:
                 self._lose -= 1
                 return 500, {"message": "injected: delivered but the answer is lost"}, {}

@@ -164,3 +164,16 @@ def test_people_indicators_without_data(store: Store) -> None:
     teachers, covered, share = indicator_records(store, "2568-1")
     assert [r["status"] for r in (teachers, covered, share)] == ["no_data"] * 3
     assert [r["value"] for r in (teachers, covered, share)] == [None] * 3
+
+
+def test_people_import_refuses_control_characters_in_names(store: Store) -> None:
+    with store.write() as conn, pytest.raises(BatchRejected) as caught:
+        import_rows(
+            conn,
+            "schools",
+            rows([{"id": "S1", "name_th": "โรงเรียน\x0bหนึ่ง", "name_en": "School one"}]),
+        )
+    (error,) = caught.value.errors
+    assert "U+000B" in error.reason and "name_th" in error.reason
+    with store.read() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM people_schools").scalar() == 0

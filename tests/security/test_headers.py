@@ -189,3 +189,26 @@ def test_policy_is_in_force_and_no_page_breaks_it(small_server: str, chromium: w
         page.close()
     context.close()
     assert seen == {}
+
+
+def test_an_unhandled_error_is_a_json_500_with_the_headers(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """A bug (an exception no handler knows) is answered 500 with the API's JSON error body,
+    no detail of the exception, and the security headers — not Starlette's bare text."""
+    store = Store.open(f"sqlite:///{tmp_path_factory.mktemp('boom') / 'b.sqlite3'}")
+    app = create_app(store)
+
+    @app.get("/api/v1/_boom_for_test")
+    def boom() -> None:
+        raise RuntimeError("secret detail of a bug")
+
+    try:
+        with TestClient(app, raise_server_exceptions=False) as c:
+            r = c.get("/api/v1/_boom_for_test")
+    finally:
+        store.close()
+    assert r.status_code == 500
+    assert r.json()["error"]["code"] == "internal_error"
+    assert "secret detail" not in r.text
+    assert_security_headers(r.headers)

@@ -107,6 +107,7 @@ LOW = Settings(
     rate_limit_subscriptions="2/hour",
     rate_limit_reports="2/hour",
     rate_limit_classify="2/minute",
+    rate_limit_subscription_verify="2/hour",
 )
 
 
@@ -119,6 +120,7 @@ LOW = Settings(
         ("POST", "/api/v1/complaints/follow/pkc_not-a-token/rate"),
         ("POST", "/api/v1/subscriptions"),
         ("DELETE", "/api/v1/subscriptions/me"),
+        ("POST", "/api/v1/subscriptions/verify"),
         ("POST", "/api/v1/environment/reports"),
         ("POST", "/api/v1/complaints/classify"),
     ],

@@ -63,6 +63,9 @@ _app.state.limits = Limits(
         **{f"rate_limit_{b}": "100000/hour" for b in ("citizen", "subscriptions", "reports")},
         rate_limit_support_per_complaint="100000/hour",
         rate_limit_classify="100000/hour",
+        rate_limit_subscription_verify="100000/hour",
+        rate_limit_subscription_address="100000/hour",
+        rate_limit_subscription_codes="100000/hour",
         login_free_failures_user=100000,
         login_free_failures_ip=100000,
     )

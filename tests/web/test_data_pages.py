@@ -56,7 +56,7 @@ def test_tide_page_shows_forecast_bands_and_levels(
     assert len(fc["points"]) == 72
     peak = max(p["value"] for p in fc["points"])
     assert float(page.locator("#tide-peak").get_attribute("data-value")) == peak
-    assert page.locator("#tide-peak").inner_text() == f"{peak:.2f} m"
+    assert page.locator("#tide-peak").inner_text() == f"{peak:.2f} ม."  # Thai unit
     for key, value in fc["warning_levels"].items():
         cell = page.locator(f'#tide-levels tr[data-level="{key}"] td[data-value]')
         assert cell.inner_text() == f"{value:.2f}"

@@ -10,6 +10,7 @@ import httpx
 import pytest
 
 from paknam.core.models import UserCreate
+from paknam.core.notify.subscribers import Subscription, subscribe
 from tests.web.conftest import Browser, Server
 
 PASSWORD = "a long password"
@@ -233,21 +234,9 @@ def test_home_indicators_come_from_the_board_with_status_colours(
 
 
 def _subscribe(server: Server, address: str, district: str) -> None:
-    notice = server.get("/api/v1/subscriptions/notice")["version"]
-    r = httpx.post(
-        server.url + "/api/v1/subscriptions",
-        json={
-            "channel": "sms",
-            "address": address,
-            "districts": [district],
-            "topics": ["flood"],
-            "language": "th",
-            "consent": True,
-            "notice_version": notice,
-        },
-        timeout=30,
-    )
-    assert r.status_code == 201, r.text
+    """A verified subscriber (the web flow, with its SMS code: test_subscribe_page.py)."""
+    with server.store.write() as conn:
+        subscribe(conn, Subscription("sms", address, [district], ["flood"], "th"))
 
 
 def test_officer_issues_previews_sends_and_cancels_an_alert(

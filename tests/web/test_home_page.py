@@ -7,6 +7,8 @@ from pathlib import Path
 from paknam.living.forecast.level_rules import LEVELS
 from tests.web.conftest import Browser, Server
 
+GREY = "#8a8f98"
+"""Colour of a station whose readings are old (no level shown)."""
 WATER_COLORS = {"normal": "#00A651", "watch": "#FDC04E", "warning": "#F26522", "danger": "#CD0000"}
 """Colours of the water-level states drawn by static/js/states.js."""
 
@@ -47,14 +49,32 @@ def test_home_map_has_six_districts_and_coloured_stations(
             "els => els.map(e => ({station: e.dataset.station, color: e.getAttribute('fill')}))"
         )
     }
+    # A level colour only while the station's readings are fresh; old ones are grey.
+    fresh = {
+        f["id"]: any(not v["stale"] for v in f["properties"]["latest"].values()) for f in stations
+    }
     for row in demo_server.get("/api/v1/environment/aqi"):
-        assert colour[row["station"]] == row["color"], row["station"]
+        expected = row["color"] if fresh[row["station"]] else GREY
+        assert colour[row["station"]] == expected, row["station"]
     for row in demo_server.get("/api/v1/environment/wqi"):
-        assert colour[row["station"]] == row["color"], row["station"]
+        expected = row["color"] if fresh[row["station"]] else GREY
+        assert colour[row["station"]] == expected, row["station"]
     gauge = next(f for f in stations if f["properties"]["kind"] == "water_level")
+    assert fresh[gauge["id"]]  # the demo's simulated gauge reports now
     levels = demo_server.get(f"/api/v1/stations/{gauge['id']}/warning-levels")
     value = gauge["properties"]["latest"]["water_level"]["value"]
     assert colour[gauge["id"]] == WATER_COLORS[_water_state(value, levels)]
+    # One shape per layer: AQI circle, WQI square, water level triangle (not colour alone).
+    shapes = dict(
+        markers.evaluate_all("els => els.map(e => [e.dataset.station, e.getAttribute('d')])")
+    )
+    kinds = {f["id"]: f["properties"]["kind"] for f in stations}
+    by_kind = {k: {shapes[i] for i in shapes if kinds[i] == k} for k in set(kinds.values())}
+    assert all(len(v) == 1 for v in by_kind.values())
+    assert len({next(iter(v)) for v in by_kind.values()}) == len(by_kind)
+    # Markers are reachable with the keyboard and named.
+    icons = page.locator("#map .point-icon[tabindex='0'][aria-label]")
+    assert icons.count() == len(stations)
     assert page.console_errors == []  # type: ignore[attr-defined]
 
 
@@ -79,16 +99,24 @@ def test_home_lists_what_happens_in_each_district(
     stations = demo_server.get("/api/v1/stations")["features"]
     where = {f["id"]: f["properties"]["district_code"] for f in stations}
     warnings = demo_server.get("/api/v1/warnings")
+    # Only warnings from live data count (the demo's sample and simulated stations'
+    # are grouped apart: tests/web/test_public_pages_locale.py).
+    demo = {
+        f["id"]
+        for f in stations
+        if f["properties"]["meta"].get("simulated") or f["properties"]["meta"].get("sample")
+    }
+    live = [w for w in warnings if w["station_id"] not in demo]
     for code in names:
         n = sum(
             1
-            for w in warnings
+            for w in live
             if w["district_code"] == code
             or (w["district_code"] is None and where.get(w["station_id"]) == code)
         )
         box = page.locator(f'li[data-district="{code}"] [data-warnings]')
         assert box.get_attribute("data-warnings") == str(n), code
-    assert page.locator("#home-alerts .warning-item").count() == min(len(warnings), 6)
+    assert page.locator("#home-alerts .warning-item").count() == min(len(live), 6)
     assert page.locator("#home-indicators .indicator").count() >= 1
     page.screenshot(path=str(tmp_path / "home_districts.png"), full_page=True)
     assert page.console_errors == []  # type: ignore[attr-defined]

@@ -14,6 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from paknam import __version__
 from paknam.api import (
     access_log,
+    audit,
     auth,
     docs,
     home,
@@ -42,7 +43,7 @@ from paknam.core.errors import (
 )
 from paknam.core.http.cache import CacheFastPath
 from paknam.core.http.responses import FastJSONResponse, error_body
-from paknam.core.registry import domains
+from paknam.core.registry import domains, start_domains
 from paknam.core.store import Store
 
 log = logging.getLogger(__name__)
@@ -155,8 +156,10 @@ def create_app(store: Store | None = None, *, warm_up: bool | None = None) -> Fa
             app.include_router(router)
     for module in (rules, indicators, jobs, sources, meta, auth, home, docs):
         app.include_router(module.router)
+    app.include_router(audit.router)  # GET /api/v1/audit (officers)
     for router in opendata.routers():  # CKAN Action API (read), DCAT-AP catalogue
         app.include_router(router)
+    start_domains(app.state.store)  # domains' listeners (LINE follow-up of complaints)
     # Last added = outermost: every answer (also other middlewares' own) gets CSP, nosniff...
     app.add_middleware(SecurityHeaders)
     return app

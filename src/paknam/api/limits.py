@@ -43,6 +43,7 @@ from limits.strategies import MovingWindowRateLimiter
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from paknam.api import observations
+from paknam.complaints.traffy import routes as traffy_routes
 from paknam.core.config import Settings, get_settings
 from paknam.core.errors import AuthenticationFailed, TooManyRequests
 from paknam.core.http.responses import FastJSONResponse, error_body
@@ -83,6 +84,8 @@ BODY_CAPS: list[tuple[str, re.Pattern[str], int]] = [
     ("POST", re.compile(r"/api/v1/economy/places/[^/]+/photos"), PHOTO_FORM_BYTES),
     ("POST", re.compile(r"/api/v1/environment/reports"), PHOTO_FORM_BYTES),
     ("POST", re.compile(r"/open311/v2/requests\.(json|xml)"), PHOTO_FORM_BYTES),
+    ("POST", re.compile(r"/api/v1/complaints/traffy/webhook"), traffy_routes.MAX_BODY_BYTES),
+    ("PATCH", re.compile(r"/api/v1/complaints/traffy/webhook"), traffy_routes.MAX_BODY_BYTES),
 ]
 """(method, path, largest body in bytes) of the routes allowed more than ``max_body_bytes``."""
 
@@ -115,6 +118,12 @@ RATE_RULES: list[RateRule] = [
     RateRule("POST", re.compile(r"/api/v1/environment/reports"), ("reports",)),
     # CKAN clients may call the (read-only) Action API with POST: counted, generously
     RateRule("POST", re.compile(r"/api/(3/)?action/[^/]+"), ("opendata",)),
+    # Traffy Fondue's webhooks (a shared secret in the URL, not a login)
+    RateRule("POST", re.compile(r"/api/v1/complaints/traffy/webhook"), ("traffy",)),
+    RateRule("PATCH", re.compile(r"/api/v1/complaints/traffy/webhook"), ("traffy",)),
+    # codes and links of verified subscriptions (the codes sent are limited per IP by the
+    # "subscriptions" rule above, per address and in all by Limits.hit in the route)
+    RateRule("POST", re.compile(r"/api/v1/subscriptions/verify"), ("subscription_verify",)),
 ]
 """Every anonymous write (tests/security/test_ratelimit.py checks that none is missing).
 Not here: the LINE webhook (signed by LINE) and login (:class:`LoginGuard`)."""
@@ -129,6 +138,10 @@ BUCKETS = (
     "subscriptions",
     "reports",
     "opendata",
+    "traffy",
+    "subscription_verify",
+    "subscription_address",
+    "subscription_codes",
 )
 
 
@@ -221,6 +234,23 @@ class Limits:
                 except Exception:  # a limiter that cannot be reached must not stop citizens
                     log.warning("rate limit storage failed; request let through", exc_info=True)
                     return None
+        return None
+
+    async def hit(self, bucket: str, *keys: str) -> int | None:
+        """Count one request against ``bucket`` (setting ``rate_limit_<bucket>``) for
+        ``keys`` (e.g. an address's keyed hash): None if allowed, else the seconds until
+        it may be retried. For limits a route applies itself, on what it has read."""
+        if not self.enabled:
+            return None
+        for item in self.items[bucket]:
+            try:
+                if not await self.call(self.limiter.hit, item, "paknam", bucket, *keys):
+                    stats = await self.call(self.limiter.get_window_stats, item, "paknam",
+                                            bucket, *keys)  # fmt: skip
+                    return _retry_after(stats.reset_time)
+            except Exception:  # a limiter that cannot be reached must not stop citizens
+                log.warning("rate limit storage failed; request let through", exc_info=True)
+                return None
         return None
 
 

@@ -11,17 +11,26 @@ Every answer — dashboard pages, JSON, GeoJSON, XML, static files, errors — c
   but its declared type (an uploaded photo stays an image).
 - ``X-Frame-Options: DENY`` (with ``frame-ancestors 'none'``): no clickjacking.
 - ``Referrer-Policy: strict-origin-when-cross-origin``: citizen tokens in paths never leave
-  in a ``Referer``.
+  in a ``Referer``; pages whose own address holds a token (:data:`NO_REFERRER_PAGES`,
+  the citizen's ``/follow/{token}``) get ``no-referrer``, so not even their own scripts,
+  styles and photos are requested with it.
 - ``Permissions-Policy``: geolocation for this origin only (a citizen may report where a
   problem is), no camera, microphone, payment, USB...
 - ``Cross-Origin-Opener-Policy: same-origin``.
 
 A route that needs a different policy (the API documentation pages,
 :mod:`paknam.api.docs`) sets its own header: the middleware only adds what is missing.
+
+An unhandled exception (a bug) would otherwise be answered by Starlette's own error
+middleware, which sits outside every middleware of the app, without these headers: when
+no response has started, this middleware answers it itself — 500 with the JSON error
+body of the API (no detail of the exception) and the headers — and re-raises, so the
+server still logs the traceback.
 """
 
 from __future__ import annotations
 
+import orjson
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -48,6 +57,9 @@ HEADERS: tuple[tuple[str, str], ...] = (
 )
 """Header names and values added to every HTTP response that lacks them."""
 
+NO_REFERRER_PAGES = ("/follow/",)
+"""Path prefixes of pages holding a secret in their address: ``Referrer-Policy: no-referrer``."""
+
 
 class SecurityHeaders:
     """ASGI middleware adding :data:`HEADERS` to every HTTP response (kept if already set).
@@ -68,8 +80,47 @@ class SecurityHeaders:
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
+                if scope["path"].startswith(NO_REFERRER_PAGES):
+                    headers.setdefault("Referrer-Policy", "no-referrer")
                 for name, value in self.headers:
                     headers.setdefault(name, value)
             await send(message)
 
-        await self.app(scope, receive, send_with_headers)
+        started = False
+
+        async def tracked(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send_with_headers(message)
+
+        try:
+            await self.app(scope, receive, tracked)
+        except Exception:
+            if not started:
+                await _internal_error(tracked)
+            raise
+
+
+INTERNAL_ERROR = orjson.dumps(
+    {
+        "error": {
+            "code": "internal_error",
+            "message": "internal server error; the server has logged it "
+            "(ระบบขัดข้อง กรุณาลองใหม่ภายหลัง)",
+        }
+    }
+)
+
+
+async def _internal_error(send: Send) -> None:
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 500,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(INTERNAL_ERROR)).encode()),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": INTERNAL_ERROR})

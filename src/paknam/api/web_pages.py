@@ -75,8 +75,8 @@ PAGES: tuple[Page, ...] = (
     Page(
         "home",
         "/",
-        "เมืองสมุทรปราการ",
-        "The city",
+        "หน้าแรก",
+        "Home",
         ("leaflet",),
         fetches=("/api/v1/districts?simplify=0.0002", "/api/v1/stations"),
     ),
@@ -105,6 +105,18 @@ PAGES: tuple[Page, ...] = (
     Page("tide", "/tide/{station_id}", "ระดับน้ำทะเล", "Tide forecast", ("uplot",), nav=False),
     Page("login", "/login", "เข้าสู่ระบบเจ้าหน้าที่", "Officer login", nav=False),
     Page("officer", "/officer", "งานเจ้าหน้าที่", "Officer desk", nav=False),
+    Page(
+        "report",
+        "/report",
+        "แจ้งเรื่องร้องเรียน",
+        "Report a problem",
+        ("leaflet",),
+        nav=False,
+        fetches=("/api/v1/complaints/services", "/api/v1/districts?simplify=0.0002"),
+    ),
+    Page("follow", "/follow/{token}", "ติดตามเรื่องร้องเรียน", "Follow a complaint", nav=False),
+    Page("subscribe", "/subscribe", "รับแจ้งเตือนภัย", "Get alerts", nav=False),
+    Page("subscribe", "/subscribe/confirm", "ยืนยันการรับแจ้งเตือน", "Confirm alerts", nav=False),
     Page("alert", "/alerts/{alert_id}", "การแจ้งเตือน", "Alert", ("leaflet",), nav=False),
 )
 """Every page of the dashboard. To add one: a row here and ``static/js/pages/<name>.js``."""
@@ -157,6 +169,23 @@ def api_paths(app: FastAPI) -> list[str]:
         for path, methods in paths.items()
         if "get" in methods and path.startswith(("/api/", "/open311/"))
     )
+
+
+def open_links(app: FastAPI) -> list[str]:
+    """GET paths of :func:`api_paths` that a citizen can open from a link and get ``200``:
+    no path template, no required parameter, no header or cookie parameter (a link cannot
+    send one), no security requirement (no login). The "open data" lists link only these."""
+    paths = app.openapi().get("paths", {})
+    out = []
+    for path in api_paths(app):
+        op = paths[path]["get"]
+        params = op.get("parameters", [])
+        if "{" in path or op.get("security"):
+            continue
+        if any(p.get("required") or p.get("in") in ("header", "cookie") for p in params):
+            continue
+        out.append(path)
+    return out
 
 
 @cache
@@ -233,6 +262,7 @@ def render_page(
         "params": params,
         "version": __version__,
         "api": api,
+        "open_data": open_links(app),
         **science_tables(),
     }
     head = head_extra + "".join(ASSETS[a][0] for a in page.assets) + _preload(page, api)

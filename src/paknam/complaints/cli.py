@@ -24,6 +24,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
+from paknam.complaints.traffy.cli import traffy_app
 from paknam.core.config import get_settings
 from paknam.core.errors import InvalidInput, PaknamError
 
@@ -33,6 +34,7 @@ complaints_app = typer.Typer(
 )
 key_app = typer.Typer(help="Open311 API keys (กุญแจ API)", no_args_is_help=True)
 complaints_app.add_typer(key_app, name="key")
+complaints_app.add_typer(traffy_app, name="traffy")
 F = TypeVar("F", bound=Callable[..., Any])
 
 

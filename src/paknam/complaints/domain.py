@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from paknam.complaints import schema
+from paknam.complaints import line_schema, schema
+from paknam.complaints.traffy import schema as traffy_schema
 from paknam.core.registry import (
     Dataset,
     DemoPlan,
@@ -19,6 +20,7 @@ from paknam.core.registry import (
 )
 
 if TYPE_CHECKING:
+    from paknam.core.notify.chat import ChatEvent, Message
     from paknam.core.store import Store
 
 
@@ -33,6 +35,18 @@ def _open_rows(store: Store) -> Table:
     from paknam.complaints.opendata import open_table
 
     return open_table(store)
+
+
+def _line_chat(store: Store, event: ChatEvent) -> list[Message] | None:
+    from paknam.complaints.line_chat import handle
+
+    return handle(store, event)
+
+
+def _start(store: Store) -> None:
+    from paknam.complaints.line_followup import install
+
+    install(store)  # status changes of complaints filed in LINE reach their reporter
 
 
 DATASETS = (
@@ -58,10 +72,16 @@ DOMAIN = Domain(
     title_th="เรื่องร้องเรียน",
     title_en="Complaints",
     order=35,
-    routers=routers_in("paknam.complaints.open311_routes", "paknam.complaints.routes"),
+    routers=routers_in(
+        "paknam.complaints.open311_routes",
+        "paknam.complaints.traffy.routes",  # before routes: /traffy is not a complaint id
+        "paknam.complaints.routes",
+    ),
     install_cli=commands_in("paknam.complaints.cli"),
-    tables=tables_of(schema),
+    tables=tables_of(schema) + tables_of(traffy_schema) + tables_of(line_schema),
     indicators=indicators_in("paknam.complaints.indicators"),
     demo=DemoStep(_demo, order=50),
     datasets=DATASETS,
+    chat_handlers=(_line_chat,),
+    start=_start,
 )

@@ -178,11 +178,14 @@ def submit(
     now: int | None = None,
     suggested: list[dict[str, Any]] | None = None,
     triage: bool = False,
+    check_duplicates: bool = True,
 ) -> Submitted:
     """Validate, route and store a complaint with its photos, in the caller's transaction.
 
     ``triage``: the classifier was not sure of the category (or disagreed with the
-    citizen's): routed to the citizen's choice for now and flagged for an officer."""
+    citizen's): routed to the citizen's choice for now and flagged for an officer.
+    ``check_duplicates=False``: a channel that has its own ticket ids (Traffy Fondue's) and
+    checks them itself; two tickets with the same text are then two complaints."""
     now = now_s() if now is None else now
     service = get_service(c.service_code)
     text = _check_text(c)
@@ -192,7 +195,8 @@ def submit(
     cleaned = [clean_photo(p) for p in c.photos]
     district = check_location(conn, c.lat, c.lon)
     print_ = fingerprint(service.code, text)
-    _check_duplicate(conn, c, print_, now)
+    if check_duplicates:
+        _check_duplicate(conn, c, print_, now)
     agency = route(service.role, district)
     if suggested:  # the classifier's services, with the agency each would go to here
         suggested = [

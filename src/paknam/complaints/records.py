@@ -18,11 +18,16 @@ from paknam.complaints.schema import complaint_events as events
 from paknam.complaints.schema import complaint_photos as photos
 from paknam.complaints.schema import complaints as table
 from paknam.complaints.workflow import STATES, open311_status, state_label
+from paknam.core.audit import record as audit
 from paknam.core.config import get_settings
 from paknam.core.errors import NotFound
 from paknam.core.timeutil import to_local_iso
 
 PUBLIC_COLUMNS = [c for c in table.c if c.name not in ("token_hash", "fingerprint")]
+
+AUDITED = frozenset({"status", "assigned", "triaged", "note", "photo", "reopened", "escalated"})
+"""Event kinds also written to the audit trail (:mod:`paknam.core.audit`): what officers
+(and the SLA escalation, and a citizen reopening) do to a complaint."""
 
 
 def log_event(
@@ -55,6 +60,15 @@ def log_event(
             public=public,
         )
     )
+    if kind in AUDITED:
+        details: dict[str, Any] = {
+            "from_status": from_status,
+            "to_status": to_status,
+            "agency_code": agency_code,
+        }
+        if note:
+            details.update(note=note, public=public)
+        audit(conn, "complaint", kind, complaint_id, actor, details, at_s=at_s)
     return change
 
 

@@ -9,28 +9,42 @@ reopen, rate. Open311 clients use ``/open311/v2``.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, File, Form, Header, Path, Query, UploadFile
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
+from sqlalchemy.engine import Connection
 from starlette.concurrency import run_in_threadpool
 
+from paknam.complaints import contact as contacts
 from paknam.complaints import service
 from paknam.complaints.agencies import AGENCIES, agency_public, route
 from paknam.complaints.catalogue import SERVICES
 from paknam.complaints.classifier_runtime import current_model, suggestions
+from paknam.complaints.follow_link import follow_path, follow_url, qr_svg_data_uri
+from paknam.complaints.inbox import MAX_QUERY, SORTS, InboxFilter
 from paknam.complaints.indicators import complaints_handled_quickly_indicator
 from paknam.complaints.intake import MAX_DESCRIPTION, ComplaintIn
 from paknam.complaints.workflow import STATES, TRANSITIONS
-from paknam.core.errors import InvalidInput, NotFound
+from paknam.core.errors import InvalidInput, NotFound, PermissionDenied
 from paknam.core.http.deps import AdminDep, OfficerDep, StoreDep
 from paknam.core.http.pagination import PageDep
 from paknam.core.http.responses import ERROR_RESPONSES, FastJSONResponse
 from paknam.core.media import MAX_PHOTO_BYTES, photo_response
+from paknam.core.timeutil import now_s, to_local_iso
 
 router = APIRouter(prefix="/api/v1/complaints", tags=["complaints"], responses=ERROR_RESPONSES)
 ComplaintId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+SearchText = Annotated[
+    str | None,
+    Query(max_length=MAX_QUERY, description="a number (#123), words, or a district's name"),
+]
+SortKey = Annotated[
+    str,
+    Query(max_length=20, description=f"one of {', '.join(SORTS)}; '-' first to reverse"),
+]
 Token = Annotated[str, Path(min_length=8, max_length=100)]
 
 
@@ -130,13 +144,30 @@ async def post_complaint(
     urgent: Annotated[Literal["yes", "no"] | None, Form()] = None,
     idempotency_key: Annotated[str | None, Form(max_length=200)] = None,
     photo: Annotated[UploadFile | None, File(description="JPEG, PNG or WebP ≤ 5 MB")] = None,
+    contact: Annotated[
+        str | None,
+        Form(
+            max_length=254,
+            description="Optional Thai mobile number or e-mail for a call back: stored "
+            "encrypted, shown to officers only, erased 30 days after closing",
+        ),
+    ] = None,
 ) -> FastJSONResponse:
     """Answers the complaint and its ``token`` (shown once: keep it to follow, reopen and
-    rate). Check ``GET /api/v1/complaints/duplicates`` first and "+1" instead when the
-    same problem is already reported."""
+    rate), with the follow page's ``follow_path`` and ``follow_url`` and a QR code of that
+    URL (``follow_qr_svg``, an SVG ``data:`` URI for an ``<img>``). Check
+    ``GET /api/v1/complaints/duplicates`` first and "+1" instead when the same problem is
+    already reported."""
+    reach = contacts.normalise_contact(contact)
     data = await photo.read(MAX_PHOTO_BYTES + 1) if photo is not None else b""
+
+    def keep_contact(conn: Connection, complaint_id: int, now: int) -> None:
+        contacts.purge(conn, now)
+        if reach is not None:
+            contacts.save(conn, complaint_id, reach, now)
+
     done = await run_in_threadpool(
-        service.submit,
+        partial(service.submit, then=keep_contact),
         store,
         ComplaintIn(
             service_code=service_code,
@@ -149,6 +180,12 @@ async def post_complaint(
             client="web",
             idempotency_key=idempotency_key,
         ),
+    )
+    url = follow_url(done["token"])
+    done.update(
+        follow_path=follow_path(done["token"]),
+        follow_url=url,
+        follow_qr_svg=await run_in_threadpool(qr_svg_data_uri, url),
     )
     return FastJSONResponse(done, status_code=201)
 
@@ -270,9 +307,13 @@ def inbox(
     triage: Annotated[
         bool | None, Query(description="true: the officer triage queue (category unsure)")
     ] = None,
+    q: SearchText = None,
+    sort: SortKey = "due",
 ) -> FastJSONResponse:
     """``total`` matching complaints; ``items``: the page of them (``limit`` ≤ 1000, default
-    100, and ``offset``)."""
+    100, and ``offset``). ``q`` finds a number (``123``, ``#123``), words of the description
+    or address, or a district's name; ``sort``: due (default), created, updated or priority,
+    ``-`` first to reverse."""
     found = service.inbox(
         store,
         status=status,
@@ -281,10 +322,98 @@ def inbox(
         service_code=service_code,
         overdue=overdue,
         triage=triage,
+        q=q,
+        sort=sort,
         limit=page.limit,
         offset=page.offset,
     )
     return FastJSONResponse({**found, "limit": page.limit, "offset": page.offset})
+
+
+_EXPORT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+@router.get(
+    "/export",
+    response_class=Response,
+    summary="The filtered inbox as CSV or Excel (officer)",
+    responses={200: {"content": {t: {} for t in _EXPORT_TYPES.values()}}},
+)
+def export_inbox(
+    store: StoreDep,
+    who: OfficerDep,
+    format: Annotated[Literal["csv", "xlsx"], Query(description="csv or xlsx")] = "csv",
+    status: Annotated[str | None, Query(max_length=20)] = None,
+    agency_code: Annotated[str | None, Query(max_length=40)] = None,
+    district_code: Annotated[str | None, Query(max_length=8)] = None,
+    service_code: Annotated[str | None, Query(max_length=40)] = None,
+    overdue: bool | None = None,
+    triage: bool | None = None,
+    q: SearchText = None,
+    sort: SortKey = "due",
+    personal: Annotated[
+        bool,
+        Query(
+            description="add the reporter's address and rating comment, unmasked text "
+            "(administrators only)"
+        ),
+    ] = False,
+) -> Response:
+    """Every complaint the inbox filters select (no paging; at most 20,000), in the inbox's
+    order. Telephone numbers, e-mail addresses and LINE ids in descriptions are masked, and
+    the reporter's address and comment left out, unless ``personal=true`` (role admin)."""
+    if personal and who.role != "admin":
+        raise PermissionDenied("personal data of reporters is exported for administrators only")
+    f = InboxFilter(
+        status=status,
+        agency_code=agency_code,
+        district_code=district_code,
+        service_code=service_code,
+        overdue=overdue,
+        triage=triage,
+        q=q,
+        sort=sort,
+    )
+    data, n = service.export(store, f, fmt=format, personal=personal)
+    name = f"complaints-{to_local_iso(now_s())[:10]}.{format}"
+    return Response(
+        data,
+        media_type=_EXPORT_TYPES[format],
+        headers={
+            "Content-Disposition": f'attachment; filename="{name}"',
+            "X-Total-Count": str(n),
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+class BulkAssignment(BaseModel):
+    ids: list[Annotated[int, Field(ge=1, le=2**31 - 1)]] = Field(
+        min_length=1, max_length=service.MAX_BULK, description="Complaint ids"
+    )
+    agency_code: str | None = Field(default=None, max_length=40)
+    assignee: str | None = Field(default=None, max_length=100)
+    note: str | None = Field(default=None, max_length=2000)
+
+
+@router.post("/bulk-assign", summary="Assign many complaints at once: all or nothing (officer)")
+def bulk_assign(body: BulkAssignment, store: StoreDep, who: OfficerDep) -> FastJSONResponse:
+    """Every complaint gets the agency and/or officer, or none does: when one cannot be
+    assigned (unknown, closed), the answer is 422 with ``items`` naming each refused one
+    (``index`` in ``ids``) and nothing changes. Answers ``{"assigned": n, "results": [{id,
+    agency_code, assignee, status}]}``."""
+    results = service.bulk_assign(
+        store,
+        body.ids,
+        who.name,
+        agency_code=body.agency_code,
+        assignee=body.assignee,
+        note=body.note,
+    )
+    return FastJSONResponse({"assigned": len(results), "results": results})
 
 
 @router.get("/indicator", summary="Handled precisely and quickly: share per month/year")
@@ -321,6 +450,16 @@ def delete_api_key(
 @router.get("/{complaint_id}", summary="One complaint with its full event log (officer)")
 def detail(complaint_id: ComplaintId, store: StoreDep, _: OfficerDep) -> FastJSONResponse:
     return FastJSONResponse(service.get(store, complaint_id))
+
+
+@router.get("/{complaint_id}/contact", summary="The citizen's call-back contact (officer)")
+def read_contact(complaint_id: ComplaintId, store: StoreDep, who: OfficerDep) -> FastJSONResponse:
+    """``{"channel": "sms" | "email", "address"}`` when the citizen gave one on the web
+    form; 404 when none was given or it was erased (30 days after closing). Each reading is
+    written to the complaint's private event log."""
+    with store.write() as conn:
+        found = contacts.read(conn, complaint_id, who.name, now_s())
+    return FastJSONResponse(found)
 
 
 @router.post("/{complaint_id}/status", summary="Change the state (officer)")

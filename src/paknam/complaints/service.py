@@ -8,24 +8,35 @@ caller's transaction.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from typing import Any
 
-import sqlalchemy as sa
+from sqlalchemy.engine import Connection
 
 from paknam.complaints import apikeys, citizen, duplicates, handling, intake, open311, sla
-from paknam.complaints.catalogue import get_service
+from paknam.complaints import export as export_file
 from paknam.complaints.classifier_runtime import advise_text
-from paknam.complaints.hooks import emit
-from paknam.complaints.records import PUBLIC_COLUMNS, event_dicts, fetch_row, officer_views
-from paknam.complaints.schema import complaints as table
-from paknam.complaints.workflow import CLOSED, OPEN, check_state
+from paknam.complaints.hooks import ComplaintChange, emit
+from paknam.complaints.inbox import InboxFilter, inbox_query
+from paknam.complaints.inbox import count as count_rows
+from paknam.complaints.records import event_dicts, fetch_row, officer_views
+from paknam.core.errors import BatchRejected, InvalidInput, ItemError, PaknamError
 from paknam.core.media import clean_photo
 from paknam.core.store import Store
 from paknam.core.timeutil import now_s
 
 
-def submit(store: Store, c: intake.ComplaintIn, *, now: int | None = None) -> dict[str, Any]:
-    """Store a complaint; returns ``{"id", "token", "complaint"}`` (token shown once)."""
+def submit(
+    store: Store,
+    c: intake.ComplaintIn,
+    *,
+    now: int | None = None,
+    then: Callable[[Connection, int, int], None] | None = None,
+) -> dict[str, Any]:
+    """Store a complaint; returns ``{"id", "token", "complaint"}`` (token shown once).
+
+    ``then(conn, complaint_id, now)`` stores what goes with the complaint in the same
+    transaction (the web form's contact): both are stored, or neither."""
     advice = advise_text(c.description) if c.description else None
     suggested = advice["suggestions"] if advice else None
     triage = needs_triage(advice, c.service_code)
@@ -33,6 +44,8 @@ def submit(store: Store, c: intake.ComplaintIn, *, now: int | None = None) -> di
         c = dataclasses.replace(c, photos=[clean_photo(p) for p in c.photos])
     with store.write() as conn:
         done = intake.submit(conn, c, now=now, suggested=suggested, triage=triage)
+        if then is not None:
+            then(conn, done.complaint_id, now or now_s())
         view = officer_views(conn, [fetch_row(conn, done.complaint_id)], now or now_s())[0]
     emit(done.changes)
     return {"id": done.complaint_id, "token": done.token, "complaint": view}
@@ -79,35 +92,106 @@ def inbox(
     service_code: str | None = None,
     overdue: bool | None = None,
     triage: bool | None = None,
+    q: str | None = None,
+    sort: str = "due",
     limit: int = 100,
     offset: int = 0,
     now: int | None = None,
 ) -> dict[str, Any]:
-    """Officer inbox, oldest due first. ``status``: a state, ``open`` or ``closed``."""
+    """Officer inbox, oldest due first unless ``sort`` says otherwise (see
+    :mod:`paknam.complaints.inbox`). ``status``: a state, ``open`` or ``closed``; ``q``
+    searches the number, the text, the address and the district's name."""
     now = now or now_s()
-    query = sa.select(*PUBLIC_COLUMNS)
-    if status in ("open", "closed"):
-        query = query.where(table.c.status.in_(sorted(OPEN if status == "open" else CLOSED)))
-    elif status is not None:
-        query = query.where(table.c.status == check_state(status))
-    if agency_code:
-        query = query.where(table.c.agency_code == agency_code)
-    if district_code:
-        query = query.where(table.c.district_code == district_code)
-    if service_code:
-        query = query.where(table.c.service_code == get_service(service_code).code)
-    if triage is not None:
-        query = query.where(table.c.triage == triage)
-    if overdue is not None:
-        late = sa.and_(table.c.status.in_(sorted(OPEN)), table.c.due_s < now)
-        query = query.where(late if overdue else sa.not_(late))
+    f = InboxFilter(
+        status=status,
+        agency_code=agency_code,
+        district_code=district_code,
+        service_code=service_code,
+        overdue=overdue,
+        triage=triage,
+        q=q,
+        sort=sort,
+    )
     with store.read() as conn:
-        total = conn.execute(sa.select(sa.func.count()).select_from(query.subquery())).scalar()
-        rows = conn.execute(
-            query.order_by(table.c.due_s, table.c.id).limit(limit).offset(offset)
-        ).all()
+        query = inbox_query(conn, f, now)
+        total = count_rows(conn, query)
+        rows = conn.execute(query.limit(limit).offset(offset)).all()
         items = officer_views(conn, list(rows), now)
-    return {"total": int(total or 0), "items": items}
+    return {"total": total, "items": items}
+
+
+def export(
+    store: Store, f: InboxFilter, *, fmt: str, personal: bool = False, now: int | None = None
+) -> tuple[bytes, int]:
+    """The complaints ``f`` selects as a file (``fmt`` ``csv`` or ``xlsx``); (bytes, rows).
+
+    Refused (:class:`InvalidInput`) beyond :data:`export.MAX_EXPORT_ROWS`: never a file
+    cut short without saying so."""
+    if fmt not in ("csv", "xlsx"):
+        raise InvalidInput(f"unknown export format {fmt!r}; use csv or xlsx", field="format")
+    now = now or now_s()
+    with store.read() as conn:
+        query = inbox_query(conn, f, now)
+        total = count_rows(conn, query)
+        if total > export_file.MAX_EXPORT_ROWS:
+            raise InvalidInput(
+                f"{total} complaints match; an export holds at most "
+                f"{export_file.MAX_EXPORT_ROWS}: narrow the filter",
+                field="limit",
+            )
+        items = officer_views(conn, list(conn.execute(query).all()), now)
+    rows = [export_file.export_row(item, personal) for item in items]
+    data = (
+        export_file.to_csv(rows, personal) if fmt == "csv" else export_file.to_xlsx(rows, personal)
+    )
+    return data, len(rows)
+
+
+MAX_BULK = 500
+"""Most complaints one bulk assignment may name."""
+
+
+def bulk_assign(
+    store: Store,
+    ids: list[int],
+    actor: str,
+    *,
+    agency_code: str | None = None,
+    assignee: str | None = None,
+    note: str | None = None,
+    now: int | None = None,
+) -> list[dict[str, Any]]:
+    """Assign every complaint of ``ids`` in one transaction: all or nothing.
+
+    When any of them cannot be assigned (unknown, closed, a bad agency), nothing is
+    changed and :class:`BatchRejected` names each refused complaint (``index`` in ``ids``
+    and the reason). Returns one ``{"id", "agency_code", "assignee", "status"}`` a
+    complaint."""
+    unique = list(dict.fromkeys(ids))
+    if not unique:
+        raise InvalidInput("give at least one complaint id", field="ids")
+    if len(unique) > MAX_BULK:
+        raise InvalidInput(f"at most {MAX_BULK} complaints at once", field="ids")
+    at = now or now_s()
+    changes: list[ComplaintChange] = []
+    errors: list[ItemError] = []
+    with store.write() as conn:
+        for index, cid in enumerate(unique):
+            try:
+                changes += handling.assign(
+                    conn, cid, actor, at, agency_code=agency_code, assignee=assignee, note=note
+                )
+            except PaknamError as exc:
+                field = getattr(exc, "field", None)
+                errors.append(ItemError(index, f"complaint {cid}: {exc}", field))
+        if errors:
+            raise BatchRejected(errors, len(unique))  # rolls the transaction back
+        rows = [fetch_row(conn, cid) for cid in unique]
+    emit(changes)
+    return [
+        {"id": r.id, "agency_code": r.agency_code, "assignee": r.assignee, "status": r.status}
+        for r in rows
+    ]
 
 
 def change_status(

@@ -69,6 +69,10 @@ class Settings(BaseSettings):
     line_api_base: str = "https://api.line.me"
     line_channel_secret: str | None = None
     line_channel_access_token: str | None = None
+    line_data_api_base: str = Field(
+        default="https://api-data.line.me",
+        description="LINE's host for content: photos citizens send, rich menu images",
+    )
     sms_gateway_url: str | None = None
     sms_api_key: str | None = None
     sms_sender: str = "SamutPrakan"
@@ -134,6 +138,58 @@ class Settings(BaseSettings):
     )
     password_hash_concurrency: int = Field(
         default=2, description="Password hashes at once (argon2: 64 MiB of memory each)"
+    )
+    # ---- Traffy Fondue bridge (paknam.complaints.traffy; docs/citizens-traffy.md) -------
+    traffy_api_base: str = Field(
+        default="https://publicapi.traffy.in.th/exchange-api",
+        description="Traffy Fondue Exchange API base URL",
+    )
+    traffy_user: str | None = Field(default=None, description="Exchange API user (get-auth)")
+    traffy_pass: str | None = Field(default=None, description="Exchange API password")
+    traffy_org_id: str | None = Field(
+        default=None, description="Traffy org id(s) whose tickets are imported (comma list)"
+    )
+    traffy_webhook_secret: str | None = Field(
+        default=None,
+        description="Shared secret of the webhook URL registered with Traffy (?key=...); "
+        "the webhook answers 404 while unset",
+    )
+    traffy_quota_reserve: int = Field(
+        default=20,
+        description="Credits the polled sync leaves for pushing status changes back",
+    )
+    traffy_sync_every_s: int = Field(default=900, description="Polled sync period [s]")
+    traffy_push_every_s: int = Field(default=30, description="Outbox delivery period [s]")
+    traffy_timeout_s: float = Field(default=20.0, description="HTTP timeout of one call [s]")
+    traffy_type_map: dict[str, str] = Field(
+        default_factory=dict,
+        description="Extra Traffy type name -> service code (JSON); unknown types go to triage",
+    )
+    rate_limit_traffy: str = Field(
+        default="120/minute", description="Traffy Fondue webhook calls per client IP"
+    )
+    # ---- verified subscriptions (paknam.core.notify.verify; docs/citizens-subscribe.md) ---
+    subscription_sms_countries: list[str] = Field(
+        default_factory=lambda: ["66"],
+        description="Country calling codes (no +) whose mobile numbers may subscribe by "
+        'SMS; default Thailand only. JSON list, e.g. ["66", "856"]',
+    )
+    subscription_code_ttl_s: int = Field(
+        default=900, ge=60, le=86_400, description="A one-time code or e-mail link expires"
+    )
+    subscription_code_attempts: int = Field(
+        default=5, ge=1, le=20, description="Wrong codes before a pending request is dead"
+    )
+    rate_limit_subscription_address: str = Field(
+        default="3/hour;10/day",
+        description="Codes or confirmation e-mails sent to one address (whoever asks)",
+    )
+    rate_limit_subscription_codes: str = Field(
+        default="600/hour;3000/day",
+        description="Codes and confirmation e-mails sent by the whole server (an SMS budget)",
+    )
+    rate_limit_subscription_verify: str = Field(
+        default="30/hour", description="Attempts to verify a code or link, per client IP"
     )
 
 

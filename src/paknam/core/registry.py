@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from fastapi import APIRouter
     from sqlalchemy.engine import Connection
 
+    from paknam.core.notify.chat import ChatHandler
     from paknam.core.store import Store
 
 log = logging.getLogger(__name__)
@@ -372,6 +373,11 @@ class Domain:
     demo : loads the domain's demo data.
     stale_checks : outbox checks for messages about the domain's records.
     datasets : the open datasets the domain publishes (:class:`Dataset`).
+    chat_handlers : the domain's part of the citizens' LINE chat
+        (:class:`paknam.core.notify.chat.ChatHandler`), asked in turn about each message
+        the platform's webhook does not handle itself.
+    start : wires the domain to a store when a process opens it for service (the HTTP
+        app), e.g. listeners that tell citizens of changes.
     """
 
     name: str
@@ -387,6 +393,8 @@ class Domain:
     demo: DemoStep | None = None
     stale_checks: Sequence[StaleCheck] = ()
     datasets: Sequence[Dataset] = ()
+    chat_handlers: Sequence[ChatHandler] = ()
+    start: Callable[[Store], None] | None = None
 
 
 PLATFORM_KINDS: tuple[WarningKind, ...] = (
@@ -473,6 +481,18 @@ def datasets() -> list[Dataset]:
     return [ds for d in domains() for ds in d.datasets]
 
 
+def chat_handlers() -> list[ChatHandler]:
+    """Every domain's LINE chat handlers, in the domains' order."""
+    return [h for d in domains() for h in d.chat_handlers]
+
+
+def start_domains(store: Store) -> None:
+    """Run every domain's :attr:`Domain.start` on ``store``."""
+    for d in domains():
+        if d.start is not None:
+            d.start(store)
+
+
 def stale_checks() -> list[StaleCheck]:
     """Every domain's outbox check."""
     return [c for d in domains() for c in d.stale_checks]
@@ -496,6 +516,7 @@ __all__ = [
     "Table",
     "WarningKind",
     "basis_of",
+    "chat_handlers",
     "check",
     "commands_in",
     "datasets",
@@ -504,6 +525,7 @@ __all__ = [
     "indicators_in",
     "routers_in",
     "stale_checks",
+    "start_domains",
     "tables_of",
     "warning_kinds",
     "with_basis",

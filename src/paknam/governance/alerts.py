@@ -22,6 +22,8 @@ from shapely.geometry import shape
 from shapely.ops import unary_union
 from sqlalchemy.engine import Connection
 
+from paknam.core.audit import alert_details as _audited
+from paknam.core.audit import record
 from paknam.core.errors import InvalidInput, NotFound
 from paknam.core.notify.schema import messages
 from paknam.core.notify.subscribers import TOPICS
@@ -284,6 +286,7 @@ def _issue(
     ).scalar_one()
     if thread_id is None:
         conn.execute(alerts.update().where(alerts.c.id == new_id).values(thread_id=new_id))
+    record(conn, "alert", msg_type.lower(), new_id, created_by, _audited(spec, thread_id))
     return int(new_id)
 
 

@@ -14,15 +14,17 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
+from paknam.core import audit
 from paknam.core.config import get_settings
-from paknam.core.errors import InvalidInput
+from paknam.core.errors import InvalidInput, TooManyRequests
 from paknam.core.http.cache import JSON, LIVE, NOT_MODIFIED, cached_response
 from paknam.core.http.deps import OfficerDep, StoreDep
 from paknam.core.http.pagination import PageDep
-from paknam.core.http.responses import ERROR_RESPONSES, FastJSONResponse, json_bytes
-from paknam.core.notify import line_webhook, subscribers
+from paknam.core.http.responses import ERROR_RESPONSES, FastJSONResponse, error_body, json_bytes
+from paknam.core.notify import line_webhook, subscribers, verify
 from paknam.core.notify.channels.line import LineChannel
 from paknam.core.notify.subscribers import Audience
+from paknam.core.stations import list_districts
 from paknam.core.store import Store
 from paknam.core.timeutil import local_iso, now_s, to_local_iso
 from paknam.governance import service
@@ -282,6 +284,7 @@ def send_alert(alert_id: RowId, body: SendIn, store: StoreDep, who: OfficerDep) 
         audience=body.audience.audience() if body.audience else None,
         force=body.force,
     )
+    audit.alert_sent(store, alert_id, who.name, mid, n)
     return FastJSONResponse({"message_id": mid, "recipients": n}, status_code=202)
 
 
@@ -353,22 +356,70 @@ class SubscriptionIn(BaseModel):
     notice_version: str = Field(description="version of the privacy notice agreed to")
 
 
+class VerifyIn(BaseModel):
+    """Either ``request`` and ``code`` (SMS) or ``token`` (the e-mail link's)."""
+
+    model_config = ConfigDict(extra="forbid")
+    request: str | None = Field(
+        default=None, min_length=8, max_length=100, description="from the 202 answer"
+    )
+    code: str | None = Field(default=None, min_length=1, max_length=20, description="the SMS code")
+    token: str | None = Field(
+        default=None, min_length=8, max_length=100, description="the e-mail link's token"
+    )
+
+
 @router.get("/subscriptions/notice", summary="The privacy notice consent is asked against")
-def privacy_notice() -> FastJSONResponse:
+def privacy_notice(store: StoreDep) -> FastJSONResponse:
+    """The notice and its version, the topics and districts to choose from, and the
+    channels this server can verify (``sms`` needs a gateway, ``email`` an SMTP server)."""
+    s = get_settings()
+    with store.read() as conn:
+        districts = [
+            {"code": d["code"], "name_th": d["name_th"], "name_en": d["name_en"]}
+            for d in list_districts(conn)
+        ]
     return FastJSONResponse(
         {
             "version": subscribers.NOTICE_VERSION,
             "purpose": subscribers.PURPOSE,
             "text": subscribers.PRIVACY_NOTICE,
             "topics": {k: {"th": v[0], "en": v[1]} for k, v in subscribers.TOPICS.items()},
+            "districts": districts,
+            "channels": verify.available_channels(s),
+            "sms_countries": ["+" + c.lstrip("+") for c in s.subscription_sms_countries],
+            "code_ttl_s": s.subscription_code_ttl_s,
+            "max_attempts": s.subscription_code_attempts,
         }
     )
 
 
-@router.post("/subscriptions", status_code=201, summary="Subscribe to alerts by SMS or e-mail")
-def subscribe(body: SubscriptionIn, store: StoreDep) -> FastJSONResponse:
-    """Needs ``consent: true`` against the current notice. The answer's ``manage_token``
-    (shown once) changes or withdraws the subscription."""
+async def _limit(request: Request, bucket: str, key: str, what: str) -> None:
+    """One request against a limit the route applies itself (``app.state.limits``)."""
+    limits = getattr(request.app.state, "limits", None)
+    if limits is None:
+        return
+    retry = await limits.hit(bucket, key)
+    if retry is not None:
+        raise TooManyRequests(
+            f"too many codes sent {what}; try again in {retry} s "
+            f"(ส่งรหัสถี่เกินไป โปรดลองใหม่ในอีก {retry} วินาที)",
+            retry_after=retry,
+        )
+
+
+@router.post(
+    "/subscriptions",
+    status_code=202,
+    summary="Subscribe to alerts by SMS or e-mail (pending until verified)",
+)
+async def subscribe(body: SubscriptionIn, request: Request, store: StoreDep) -> FastJSONResponse:
+    """Needs ``consent: true`` against the current notice. Sends a one-time code (SMS) or
+    a confirmation link (e-mail) and answers ``202`` ``{"state": "pending", "request", ...}``
+    — the same answer whether or not the address is already subscribed. Nothing else is
+    sent to the address until ``POST /api/v1/subscriptions/verify`` confirms it; that
+    answers the ``manage_token``. SMS: Thai mobile numbers (+66) unless the server allows
+    more countries. Limits: per client IP, per address and for the whole server (429)."""
     if not body.consent:
         raise InvalidInput("consent is required to send you alerts (PDPA)", field="consent")
     if body.notice_version != subscribers.NOTICE_VERSION:
@@ -377,23 +428,99 @@ def subscribe(body: SubscriptionIn, store: StoreDep) -> FastJSONResponse:
             f"({subscribers.NOTICE_VERSION}); show the current notice again",
             field="notice_version",
         )
+    settings = get_settings()
     sub = subscribers.Subscription(
         body.channel, body.address, body.districts, body.topics, body.language, (), "web"
     )
-    out, token = service.subscribe(store, sub)
-    if token is None:  # already subscribed: nothing changed, nothing of it shown
-        return FastJSONResponse(
-            {
-                "status": "already_subscribed",
-                "channel": out["channel"],
-                "address": out["address"],
-                "manage_token": None,
-                "message": "This address is already subscribed; use its manage token to "
-                "change or withdraw (ที่อยู่นี้ลงทะเบียนไว้แล้ว ใช้รหัสจัดการเพื่อแก้ไขหรือยกเลิก)",
-            },
-            status_code=200,
+    countries = settings.subscription_sms_countries
+    digest = await run_in_threadpool(service.check_subscription, store, sub, countries)
+    if body.channel not in verify.available_channels(settings):
+        raise InvalidInput(
+            f"subscribing by {body.channel} is not available on this server "
+            "(no gateway configured)",
+            field="channel",
         )
-    return FastJSONResponse({**out, "manage_token": token}, status_code=201)
+    await _limit(request, "subscription_address", digest, "to this address")
+    await _limit(request, "subscription_codes", "all", "by this server just now")
+    pending, outcome = await run_in_threadpool(
+        service.request_subscription, store, sub, settings, link_base=_link_base()
+    )
+    if pending.request_id in outcome.failed_ids:
+        raise InvalidInput(
+            f"the {body.channel} gateway refused this address (ระบบส่งข้อความไม่รับที่อยู่นี้)",
+            field="address",
+        )
+    if outcome.status != "sent":
+        log.warning("verification message not sent on %s: %s", body.channel, outcome.response)
+        return FastJSONResponse(
+            error_body(
+                "not_sent",
+                "the code could not be sent just now; try again in a minute "
+                "(ส่งรหัสไม่สำเร็จ โปรดลองใหม่อีกครั้ง)",
+            ),
+            status_code=503,
+            headers={"Retry-After": "60"},
+        )
+    out = pending.public(settings.subscription_code_ttl_s, settings.subscription_code_attempts)
+    out["expires_at"] = local_iso(out["expires_at"])
+    return FastJSONResponse(out, status_code=202)
+
+
+_REFUSED = {
+    "unknown": (404, "not_found", "no pending subscription has this code or link"),
+    "wrong_code": (422, "wrong_code", "the code is not right"),
+    "expired": (410, "expired", "the code or link has expired: subscribe again for a new one"),
+    "dead": (410, "dead", "too many wrong codes: subscribe again for a new code"),
+    "used": (409, "already_verified", "this request was confirmed already"),
+}
+_REFUSED_TH = {
+    "unknown": "ไม่พบคำขอนี้",
+    "wrong_code": "รหัสไม่ถูกต้อง",
+    "expired": "รหัสหรือลิงก์หมดอายุแล้ว โปรดสมัครใหม่",
+    "dead": "ใส่รหัสผิดเกินจำนวนครั้ง โปรดสมัครใหม่",
+    "used": "คำขอนี้ได้รับการยืนยันแล้ว",
+}
+
+
+@router.post("/subscriptions/verify", summary="Confirm a pending subscription (code or link)")
+def verify_subscription(body: VerifyIn, store: StoreDep) -> FastJSONResponse:
+    """``{"request", "code"}`` for SMS, ``{"token"}`` for the e-mail link. Answers the
+    active subscription and its ``manage_token`` (shown once). A wrong code is ``422``
+    ``wrong_code`` with ``attempts_left``; then ``410`` once the request is dead or
+    expired (subscribe again), ``409`` if it was confirmed already, ``404`` if unknown."""
+    if body.token is not None:
+        if body.request is not None or body.code is not None:
+            raise InvalidInput("send either token, or request and code", field="token")
+        result = service.verify_subscription(store, link_token=body.token)
+    else:
+        if body.request is None or body.code is None:
+            raise InvalidInput("send request and code (SMS) or token (e-mail)", field="code")
+        code = "".join(body.code.split())
+        if not (code.isascii() and code.isdigit() and len(code) == verify.CODE_DIGITS):
+            raise InvalidInput(
+                f"the code is {verify.CODE_DIGITS} digits (รหัสเป็นตัวเลข {verify.CODE_DIGITS} หลัก)",
+                field="code",
+            )
+        result = service.verify_subscription(
+            store,
+            request=body.request,
+            code=code,
+            attempts=get_settings().subscription_code_attempts,
+        )
+    if isinstance(result, verify.Refused):
+        status, code_name, message = _REFUSED[result.reason]
+        extra: dict[str, Any] = {}
+        if result.reason == "wrong_code":
+            extra["attempts_left"] = result.attempts_left
+            message += f"; {result.attempts_left} attempt(s) left"
+        return FastJSONResponse(
+            error_body(code_name, f"{message} ({_REFUSED_TH[result.reason]})", **extra),
+            status_code=status,
+        )
+    info, token = result
+    return FastJSONResponse(
+        {"state": "active", "manage_token": token, "subscription": info}, status_code=200
+    )
 
 
 def _token(token: str | None) -> str:
@@ -444,13 +571,16 @@ async def line_webhook_endpoint(
 def _handle_webhook(store: Store, payload: dict[str, Any]) -> None:
     """The database work and the replies, off the event loop."""
     settings = get_settings()
-    replies = service.handle_line_events(store, payload)
-    if replies and settings.line_channel_access_token:
-        line = LineChannel(settings.line_channel_access_token, settings.line_api_base, timeout=5)
-        try:
-            for token, texts in replies:
-                line.reply(token, texts)
-        except Exception:  # a lost reply must not make LINE redeliver the event
-            log.warning("LINE reply failed", exc_info=True)
-        finally:
-            line.close()
+    token = settings.line_channel_access_token
+    line = LineChannel(token or "", settings.line_api_base, timeout=10)
+    try:
+        fetch = (lambda mid: line.content(settings.line_data_api_base, mid)) if token else None
+        replies = service.handle_line_events(store, payload, fetch=fetch)
+        if token:
+            for reply_token, messages in replies:
+                try:
+                    line.reply(reply_token, messages)
+                except Exception:  # a lost reply must not make LINE redeliver the event
+                    log.warning("LINE reply failed", exc_info=True)
+    finally:
+        line.close()

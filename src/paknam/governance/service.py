@@ -12,12 +12,15 @@ call it, inside their own transaction.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy.engine import Connection
 
-from paknam.core.notify import line_webhook, subscribers
+from paknam.core.config import Settings
+from paknam.core.notify import line_webhook, subscribers, verify
+from paknam.core.notify.channels import Outcome
+from paknam.core.notify.line_flex import with_flex
 from paknam.core.notify.outbox import enqueue, message_stats, sent_messages
 from paknam.core.notify.render import preview, render_news
 from paknam.core.notify.subscribers import Audience, Subscription
@@ -158,10 +161,11 @@ def queue_alert(
     :class:`AlertAlreadySent` unless ``force``. Returns (message id, recipients).
     """
     alert = _sendable(conn, alert_id, force=force)
+    link = alert_link(link_base, alert_id)
     return enqueue(
         conn,
         kind="alert",
-        content=render_alert(alert, alert_link(link_base, alert_id)),
+        content=with_flex(conn, render_alert(alert, link), alert, link),
         audience=default_audience(alert) if audience is None else audience,
         created_by=created_by,
         alert_id=alert_id,
@@ -272,12 +276,54 @@ def set_groups(store: Store, subscriber_id: int, groups: Sequence[str]) -> dict[
         return subscribers.get_subscriber(conn, subscriber_id)
 
 
-def subscribe(store: Store, sub: Subscription) -> tuple[dict[str, Any], str | None]:
-    """A citizen's subscription; answers the subscriber and its manage token (``None``
-    when the address was already subscribed: nothing changed)."""
+def check_subscription(store: Store, sub: Subscription, countries: Sequence[str]) -> str:
+    """Check a citizen's request (nothing stored); returns the keyed hash of its address,
+    for the per-address limit. :class:`InvalidInput` names the problem."""
+    with store.read() as conn:
+        return verify.prepare(conn, sub, countries)[1]
+
+
+def request_subscription(
+    store: Store, sub: Subscription, settings: Settings, *, link_base: str
+) -> tuple[verify.Pending, Outcome]:
+    """Store a pending request and send its code (SMS) or link (e-mail) at once; answers
+    the request and the channel's answer. The same steps for every address, known or not.
+    The message goes out after the request is committed, outside any transaction."""
+    countries = settings.subscription_sms_countries
     with store.write() as conn:
-        sid, token = subscribers.subscribe_public(conn, sub)
-        return subscribers.get_subscriber(conn, sid), token
+        pending = verify.create_request(
+            conn,
+            sub,
+            notice_version=subscribers.NOTICE_VERSION,
+            countries=countries,
+            ttl_s=settings.subscription_code_ttl_s,
+        )
+    outcome = verify.send_verification(
+        pending, settings, link_base, settings.subscription_code_ttl_s
+    )
+    with store.write() as conn:
+        verify.record_sent(conn, pending.request_id, outcome)
+    return pending, outcome
+
+
+def verify_subscription(
+    store: Store,
+    *,
+    request: str | None = None,
+    code: str | None = None,
+    link_token: str | None = None,
+    attempts: int = verify.MAX_ATTEMPTS,
+) -> verify.Refused | tuple[dict[str, Any], str]:
+    """Confirm a request by its code or its link: the subscriber (masked) and the new
+    manage token, or why not (a wrong try is committed, so it counts)."""
+    with store.write() as conn:
+        if link_token is not None:
+            result = verify.verify_link(conn, link_token)
+        else:
+            result = verify.verify_code(conn, request or "", code or "", attempts=attempts)
+        if isinstance(result, verify.Refused):
+            return result
+        return subscribers.get_subscriber(conn, result.subscriber_id), result.manage_token
 
 
 def my_subscription(store: Store, token: str) -> dict[str, Any]:
@@ -294,7 +340,9 @@ def withdraw(store: Store, token: str, *, erase: bool = False) -> dict[str, Any]
         return subscribers.get_subscriber(conn, sid)
 
 
-def handle_line_events(store: Store, payload: dict[str, Any]) -> list[tuple[str, list[str]]]:
-    """Apply a LINE webhook's events; returns the replies to send (reply token, texts)."""
-    with store.write() as conn:
-        return line_webhook.handle(conn, payload)
+def handle_line_events(
+    store: Store, payload: dict[str, Any], *, fetch: Callable[[str], bytes] | None = None
+) -> list[line_webhook.Reply]:
+    """Apply a LINE webhook's events; returns the replies to send (reply token, messages).
+    ``fetch`` downloads the content of an image a citizen sent."""
+    return line_webhook.handle_events(store, payload, fetch=fetch)

@@ -1,4 +1,9 @@
-"""``paknam tides backtest FILE --train-until DATE [--latitude] [--level] [--json]``.
+"""``paknam tides backtest FILE --train-until DATE [--latitude] [--level] [--json] [--report]``.
+
+When the file carries forecast inputs (extra CSV columns, see
+:data:`paknam.living.readers.formats.PREDICTOR_COLUMNS`) the model is trained with them
+(as in production) and once more without, and the JSON adds ``predictors`` and
+``without_predictors`` (the model's lead scores and coverage without them).
 
 :func:`backtest_command` holds the whole command so that the Typer app only forwards its
 arguments. It reads the file
@@ -112,6 +117,7 @@ def backtest_command(
     latitude: float | None = None,
     level: float | None = None,
     *,
+    report: str | None = None,
     out: TextIO | None = None,
     err: TextIO | None = None,
 ) -> int:
@@ -129,25 +135,71 @@ def backtest_command(
         [deg N], used when the file gives none.
     level : float, optional
         Exceedance level [m]; default the training period's 99th percentile.
+    report : str, optional
+        Directory to write the HTML report with figures into
+        (:func:`paknam.living.backtest_report.write_report`).
     """
     out = out or sys.stdout
     err = err or sys.stderr
     try:
         record = read_water_levels(path, latitude=latitude)
         lat = _latitude(record, latitude)
+        common: dict[str, Any] = {
+            "latitude": lat,
+            "train_until": train_until,
+            "level": level,
+            "station": record.metadata.get("station"),
+        }
         result = backtest(
-            record.times,
-            record.levels_m,
-            latitude=lat,
-            train_until=train_until,
-            level=level,
-            station=record.metadata.get("station"),
+            record.times, record.levels_m, predictors=record.predictors or None, **common
+        )
+        # with forecast inputs, the model once more without them (baselines unchanged)
+        plain = (
+            backtest(record.times, record.levels_m, baselines=False, **common)
+            if record.predictors
+            else None
         )
     except InvalidInput as exc:
         print(f"paknam tides backtest: {exc}", file=err)
         return EXIT_USAGE
+    doc = result_json(result, record)
+    if plain is not None:
+        doc["predictors"] = sorted(record.predictors)
+        doc["without_predictors"] = {
+            "model": plain.engine.label,
+            "leads": {str(k): v for k, v in plain.leads.items()},
+            "interval_coverage": {str(k): v for k, v in plain.coverage.items()},
+        }
+    if report is not None:
+        from paknam.living.backtest_report import write_report
+
+        try:
+            page = write_report(result, doc, report)
+        except OSError as exc:
+            print(f"paknam tides backtest: cannot write the report to {report}: {exc}", file=err)
+            return EXIT_USAGE
+        print(f"report: {page}", file=err)
     if as_json:
-        print(json.dumps(result_json(result, record), ensure_ascii=False), file=out)
+        print(json.dumps(doc, ensure_ascii=False), file=out)
     else:
         print(format_table(result, record), file=out)
+        if plain is not None:
+            print("", file=out)
+            print(_without_table(doc), file=out)
     return EXIT_OK
+
+
+def _without_table(doc: dict[str, Any]) -> str:
+    """The model's scores with and without the forecast inputs, side by side."""
+    lines = [
+        "ผลของข้อมูลนำเข้า / forecast inputs: " + ", ".join(doc["predictors"]),
+        f"ไม่ใช้ / without: {doc['without_predictors']['model']}",
+        "ล่วงหน้า/lead   RMSE m with / without   CSI with / without",
+    ]
+    for lead, with_ in doc["leads"].items():
+        plain = doc["without_predictors"]["leads"][lead]
+        lines.append(
+            f"{lead:>4} h        {_num(with_['rmse_m'])} / {_num(plain['rmse_m'])}"
+            f"        {_num(with_['csi'], 5, 2)} / {_num(plain['csi'], 5, 2)}"
+        )
+    return "\n".join(lines)

@@ -48,11 +48,16 @@ def tides_backtest(
         float | None, typer.Option(help="Exceedance level [m]; default the training P99")
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
+    report: Annotated[
+        str | None, typer.Option("--report", help="Write an HTML report with figures to DIR")
+    ] = None,
 ) -> None:
     """Replay the period after --train-until, forecasting every hour (no look-ahead)."""
     from paknam.living.backtest_cli import backtest_command
 
-    raise typer.Exit(backtest_command(file, train_until, as_json, latitude=latitude, level=level))
+    raise typer.Exit(
+        backtest_command(file, train_until, as_json, latitude=latitude, level=level, report=report)
+    )
 
 
 def install(app: typer.Typer) -> None:

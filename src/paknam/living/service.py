@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from paknam.core import audit
 from paknam.core.errors import InvalidInput
 from paknam.core.models import StationPublic
 from paknam.core.store import Store
@@ -273,4 +274,9 @@ def set_warning_levels(
     """
     store.get_station(station_id)
     with store.write() as conn:
-        return living_store.set_warning_levels(conn, station_id, levels, set_by)
+        before = living_store.get_warning_levels(conn, station_id)
+        after = living_store.set_warning_levels(conn, station_id, levels, set_by)
+        audit.record(
+            conn, "warning_levels", "set", station_id, set_by, {"before": before, "after": after}
+        )
+        return after

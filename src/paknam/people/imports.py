@@ -24,6 +24,7 @@ from sqlalchemy.engine import Connection
 from paknam.core.errors import BatchRejected, InvalidInput, ItemError
 from paknam.core.stations import district_codes, district_locator
 from paknam.core.tabular import Table
+from paknam.core.text import find_control
 from paknam.core.timeutil import BANGKOK
 from paknam.people.schema import completions, courses, devices, enrolments, schools, teachers
 from paknam.people.terms import BE_OFFSET, all_terms
@@ -38,6 +39,12 @@ def _text(limit: int) -> Callable[[object], str]:
         text = str(cell).strip()
         if not text or len(text) > limit:
             raise ValueError(f"must be 1–{limit} characters")
+        at = find_control(text)
+        if at is not None:
+            raise ValueError(
+                f"contains the control character U+{ord(text[at]):04X} at position {at} "
+                "(มีอักขระควบคุมที่ไม่อนุญาต)"
+            )
         return text
 
     return parse

@@ -14,6 +14,16 @@ received with QoS 1 on a persistent session and **acknowledged to the broker onl
 they are committed** (paho's manual acknowledgement), so a crash loses nothing: the
 broker redelivers what was not acknowledged, and re-storing is idempotent.
 
+The session is MQTT 5 with a *receive maximum* of :data:`RECEIVE_MAXIMUM`: the broker
+may hand the ingestor that many messages before any is acknowledged, so while the
+database is away the ingestor keeps draining the broker into a bounded buffer (what does
+not fit waits in the broker's queue for this session, sized by the broker settings that
+paknam ships in ``deploy/mosquitto/paknam.conf``) and retries the commit after 50 ms,
+doubling to 2 s. Several ingestors share the load through an MQTT 5 shared subscription
+(``group``: ``$share/<group>/<prefix>/+``), each with its own client id; the broker gives
+every message to one of them. The broker's own count of dropped messages
+(``$SYS/broker/publish/messages/dropped``) is followed, and a rise is logged as an error.
+
 After each message the outcome is published (QoS 1) on ``paknam/_reply/<station>``:
 ``{"received": n, "stored": n, ...}`` or ``{"error": {"message", "items"}}``.
 
@@ -33,16 +43,26 @@ from typing import Any
 
 import orjson
 import paho.mqtt.client as mqtt
+from paho.mqtt.packettypes import PacketTypes
+from paho.mqtt.properties import Properties
 
 from paknam.core.errors import ItemError
 from paknam.core.ingest import Checked, check_items
-from paknam.core.store import Store
+from paknam.core.store import Store, short_reason
 from paknam.core.timeutil import now_s
 
 log = logging.getLogger("paknam.mqtt")
 
 MAX_MESSAGES_PER_COMMIT = 500
 MAX_WAIT_S = 0.05
+RECEIVE_MAXIMUM = 20_000
+"""Unacknowledged messages the broker may send this client (MQTT 5 Receive Maximum): the
+ingestor's buffer while the database is away (50 s at 400 messages/s)."""
+SESSION_EXPIRY_S = 7 * 24 * 3600
+"""How long the broker keeps this client's session (and queue) while it is away."""
+RETRY_FIRST_S = 0.05
+RETRY_MAX_S = 2.0
+DROPPED_TOPIC = "$SYS/broker/publish/messages/dropped"
 
 
 @dataclass
@@ -97,18 +117,28 @@ class MqttIngestor:
         client_id: str = "paknam-ingest",
         username: str | None = None,
         password: str | None = None,
+        group: str | None = None,
+        receive_maximum: int = RECEIVE_MAXIMUM,
     ) -> None:
+        if group is not None and (not group or any(c in group for c in "/+#")):
+            raise ValueError(f"shared-subscription group {group!r} must be a plain name")
+        if not 1 <= receive_maximum <= 65535:
+            raise ValueError(f"receive_maximum {receive_maximum} must be 1 … 65535")
         self.store = store
         self.host, self.port, self.prefix = host, port, prefix
+        self.client_id, self.group = client_id, group
+        self.receive_maximum = receive_maximum
         self._queue: queue.Queue[mqtt.MQTTMessage] = queue.Queue()
         self._stop = threading.Event()
         self.connected = threading.Event()
         self.stored = 0
         self.rejected_messages = 0
+        self.retries = 0
+        self.broker_dropped: int | None = None
         self.client = mqtt.Client(
             callback_api_version=mqtt.CallbackAPIVersion.VERSION2,
             client_id=client_id,
-            clean_session=False,
+            protocol=mqtt.MQTTv5,
             manual_ack=True,
         )
         if username:
@@ -123,11 +153,30 @@ class MqttIngestor:
         if reason.is_failure:
             log.error("MQTT connection refused: %s", reason)
             return
-        client.subscribe([(f"{self.prefix}/+", 1), (f"{self.prefix}/+/+", 1)])
-        log.info("connected to %s:%s, subscribing to %s/#", self.host, self.port, self.prefix)
+        share = f"$share/{self.group}/" if self.group else ""
+        client.subscribe(
+            [
+                (f"{share}{self.prefix}/+", 1),
+                (f"{share}{self.prefix}/+/+", 1),
+                (DROPPED_TOPIC, 0),
+            ]
+        )
+        log.info(
+            "connected to %s:%s as %s, subscribing to %s%s/#",
+            self.host,
+            self.port,
+            self.client_id,
+            share,
+            self.prefix,
+        )
+
+    def topics(self) -> list[str]:
+        """The topic filters this ingestor subscribes to (data only)."""
+        share = f"$share/{self.group}/" if self.group else ""
+        return [f"{share}{self.prefix}/+", f"{share}{self.prefix}/+/+"]
 
     def _on_subscribe(self, _c: Any, _u: Any, _mid: Any, reasons: Any, _p: Any) -> None:
-        if any(r.is_failure for r in reasons):
+        if any(r.is_failure for r in reasons[:2]):
             log.error("broker refused the subscription: %s", reasons)
             return
         self.connected.set()
@@ -138,10 +187,26 @@ class MqttIngestor:
             log.warning("disconnected from broker (%s); reconnecting", reason)
 
     def _on_message(self, _c: Any, _u: Any, msg: mqtt.MQTTMessage) -> None:
+        if msg.topic == DROPPED_TOPIC:
+            self._broker_dropped(bytes(msg.payload))
+            return
         if msg.topic.split("/")[1:2] == ["_reply"]:
             self.client.ack(msg.mid, msg.qos)
             return
         self._queue.put(msg)
+
+    def _broker_dropped(self, payload: bytes) -> None:
+        try:
+            count = int(payload.decode().strip())
+        except ValueError:
+            return
+        if self.broker_dropped is not None and count > self.broker_dropped:
+            log.error(
+                "the broker dropped %d message(s) since its last report (its queue for a "
+                "client overflowed?): see deploy/mosquitto/paknam.conf",
+                count - self.broker_dropped,
+            )
+        self.broker_dropped = count
 
     # worker ------------------------------------------------------------------------------
     def _take_batch(self) -> list[mqtt.MQTTMessage]:
@@ -160,6 +225,15 @@ class MqttIngestor:
             except queue.Empty:
                 break
         return batch
+
+    def _drain(self, limit: int) -> list[mqtt.MQTTMessage]:
+        out: list[mqtt.MQTTMessage] = []
+        while len(out) < limit:
+            try:
+                out.append(self._queue.get_nowait())
+            except queue.Empty:
+                break
+        return out
 
     def _reply(self, station: str, body: dict[str, Any]) -> None:
         self.client.publish(f"{self.prefix}/_reply/{station}", orjson.dumps(body), qos=1)
@@ -202,7 +276,12 @@ class MqttIngestor:
 
     def run(self, *, ready: threading.Event | None = None) -> None:
         """Connect and ingest until :meth:`stop` (reconnects on its own)."""
-        self.client.connect_async(self.host, self.port, keepalive=30)
+        props = Properties(PacketTypes.CONNECT)
+        props.ReceiveMaximum = self.receive_maximum
+        props.SessionExpiryInterval = SESSION_EXPIRY_S
+        self.client.connect_async(
+            self.host, self.port, keepalive=30, clean_start=False, properties=props
+        )
         self.client.loop_start()
         try:
             if ready is not None:
@@ -210,13 +289,24 @@ class MqttIngestor:
                 ready.set()
             while not self._stop.is_set():
                 batch = self._take_batch()
+                wait = RETRY_FIRST_S
                 while batch and not self._stop.is_set():
                     try:
                         self.process(batch)
                         batch = []
-                    except Exception:  # store down: keep the batch unacknowledged, retry
-                        log.exception("could not store %d message(s); retrying", len(batch))
-                        self._stop.wait(2.0)
+                    except Exception as exc:  # store down: keep the batch unacknowledged
+                        self.retries += 1
+                        log.warning(
+                            "could not store %d message(s) (%s); retrying in %.2f s",
+                            len(batch),
+                            short_reason(exc),
+                            wait,
+                        )
+                        self._stop.wait(wait)
+                        wait = min(RETRY_MAX_S, wait * 2)
+                        # meanwhile the broker keeps sending (up to receive_maximum):
+                        # join what arrived, so one commit catches up
+                        batch += self._drain(MAX_MESSAGES_PER_COMMIT - len(batch))
         finally:
             self.client.loop_stop()
             self.client.disconnect()

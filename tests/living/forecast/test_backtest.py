@@ -193,3 +193,44 @@ def test_backtest_paknam_cli_wiring(
     doc = json.loads(run.stdout)
     assert_contract(doc)
     assert doc["level_m"] == 1.9
+
+
+def test_backtest_command_with_forecast_inputs_reports_with_and_without(tmp_path: Path) -> None:
+    """An extra ``discharge_m3s`` column is a forecast input: the model is trained with it,
+    and once more without, and both are reported (a synthetic driver that raises the level
+    a day after it is observed: with it the 24 h forecast must be better)."""
+    times, levels, residual = synthetic_record(days=150, seed=11)
+    rng = np.random.default_rng(12)
+    flow = np.empty(times.size)
+    flow[0] = 0.0
+    for i in range(1, times.size):
+        flow[i] = 0.99 * flow[i - 1] + rng.normal(0, 0.14)
+    levels = levels - residual + 0.1 * np.r_[np.zeros(24), flow[:-24]]
+    path = tmp_path / "gauge.csv"
+    rows = [f"{t}Z,{v:.4f},{q:.3f}" for t, v, q in zip(times, levels, flow, strict=True)]
+    path.write_text(
+        "\n".join([f"# latitude: {LATITUDE}", "time,level_m,discharge_m3s", *rows]) + "\n"
+    )
+    out, err = io.StringIO(), io.StringIO()
+    assert backtest_command(str(path), "2021-05-01", True, out=out, err=err) == 0, err.getvalue()
+    doc = json.loads(out.getvalue())
+    assert_contract(doc)
+    assert doc["predictors"] == ["discharge_m3s"]
+    assert "predictors" in doc["model"]
+    without = doc["without_predictors"]
+    assert "predictors" not in without["model"]
+    assert doc["leads"]["24"]["rmse_m"] < 0.8 * without["leads"]["24"]["rmse_m"]
+    table = io.StringIO()
+    assert backtest_command(str(path), "2021-05-01", False, out=table) == 0
+    assert "discharge_m3s" in table.getvalue() and "without" in table.getvalue()
+
+
+def test_backtest_command_refuses_a_bad_forecast_input(tmp_path: Path) -> None:
+    times, levels, _ = synthetic_record(days=40)
+    path = tmp_path / "gauge.csv"
+    rows = [f"{t}Z,{v:.4f},1.0" for t, v in zip(times, levels, strict=True)]
+    rows[100] = rows[100].rsplit(",", 1)[0] + ",windy"
+    path.write_text("\n".join(["time,level_m,pressure_hpa", *rows]) + "\n")
+    err = io.StringIO()
+    assert backtest_command(str(path), "2021-02-01", True, latitude=LATITUDE, err=err) == 2
+    assert "pressure_hpa 'windy' on line 102 is not a number" in err.getvalue()

@@ -11,6 +11,8 @@ Declared on the platform's :data:`paknam.core.schema.metadata`; created by migra
   update to an audience) has one delivery per recipient; the worker moves deliveries from
   ``queued`` through ``sending`` to ``sent`` or ``failed``.
 - ``webhook_events``: LINE webhook event ids already handled (redeliveries are ignored).
+- ``subscription_requests``: SMS and e-mail subscriptions waiting for their one-time code
+  or confirmation link (migration 0012).
 """
 
 from __future__ import annotations
@@ -110,3 +112,31 @@ webhook_events = sa.Table(
     sa.Column("event_id", sa.String(64), primary_key=True),
     sa.Column("received_at", TZ, nullable=False),
 )
+
+subscription_requests = sa.Table(
+    "subscription_requests",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("link_hash", sa.String(64), nullable=True, unique=True),
+    sa.Column("code_hash", sa.String(64), nullable=True),
+    sa.Column("channel", sa.String(10), nullable=False),
+    sa.Column("address_enc", sa.LargeBinary, nullable=False),
+    sa.Column("address_hash", sa.String(64), nullable=False),
+    sa.Column("language", sa.String(2), nullable=False),
+    sa.Column("districts", sa.JSON, nullable=False),
+    sa.Column("topics", sa.JSON, nullable=False),
+    sa.Column("notice_version", sa.String(40), nullable=False),
+    sa.Column("state", sa.String(10), nullable=False),
+    sa.Column("attempts", sa.Integer, nullable=False),
+    sa.Column("created_at", TZ, nullable=False),
+    sa.Column("expires_at", TZ, nullable=False),
+    sa.Column("sent", sa.String(200), nullable=True),
+    sa.Index("ix_subscription_requests_expires", "expires_at"),
+)
+"""Subscriptions by SMS or e-mail waiting for their owner's proof (migration 0012): the
+address (encrypted), the choices, the keyed hash of the one-time code (SMS) or of the link
+token (e-mail), attempts, expiry. ``state``: ``pending`` → ``verified`` or ``dead`` (out of
+attempts, expired, not sent). Nothing is ever sent to a request but its verification
+message; its subscriber row is made (or changed) only when it is verified. Rows are
+deleted a day after they expire (:func:`paknam.core.notify.verify.purge`)."""

@@ -88,6 +88,12 @@ def normalise_address(channel: str, address: str) -> str:
         local, domain = a.rsplit("@", 1)
         return f"{local}@{domain.lower()}"
     digits = re.sub(r"[\s().-]", "", a)
+    if digits.startswith("0066"):  # the international prefix dialled from Thailand
+        digits = "+" + digits[2:]
+    elif digits.startswith("66") and len(digits) == 11 and digits.isdigit():
+        digits = "+" + digits  # +66 without the plus
+    if digits.startswith("+660") and len(digits) == 13:
+        digits = "+66" + digits[4:]  # +66 0812345678: the trunk 0 kept by mistake
     if digits.startswith("0") and len(digits) == 10 and digits[1] in "689" and digits.isdigit():
         return "+66" + digits[1:]
     if re.fullmatch(r"\+[1-9]\d{7,14}", digits):
@@ -110,7 +116,9 @@ class Subscription:
     source: str = "web"
 
 
-def _check(conn: Connection, sub: Subscription) -> None:
+def check_choices(conn: Connection, sub: Subscription) -> None:
+    """:class:`InvalidInput` naming the first bad choice of ``sub`` (language, topics,
+    districts, groups); the address is checked by :func:`normalise_address`."""
     if sub.language not in LANGUAGES:
         raise InvalidInput(f"language {sub.language!r} is not th or en", field="language")
     if not sub.topics:
@@ -169,19 +177,6 @@ def _grant(conn: Connection, sid: int, source: str, now: datetime) -> None:
         )
 
 
-def subscribe_public(conn: Connection, sub: Subscription) -> tuple[int, str | None]:
-    """Subscribe from the public web form. An address already active is left exactly as
-    it is and no token is issued (anyone may type anyone's number: only its owner, with
-    their manage token, may change its choices)."""
-    _check(conn, sub)
-    sid = find_by_address(conn, sub.channel, sub.address)
-    if sid is not None:
-        status = conn.execute(sa.select(subscribers.c.status).where(subscribers.c.id == sid))
-        if status.scalar() == "active":
-            return sid, None
-    return subscribe(conn, sub)
-
-
 def subscribe(conn: Connection, sub: Subscription) -> tuple[int, str]:
     """Add or update a subscriber with live consent; returns (id, manage token).
 
@@ -189,7 +184,7 @@ def subscribe(conn: Connection, sub: Subscription) -> tuple[int, str]:
     only its hash is stored. Subscribing again with the same address updates the choices
     and issues a new token.
     """
-    _check(conn, sub)
+    check_choices(conn, sub)
     c = cipher()
     address = normalise_address(sub.channel, sub.address)
     digest = c.digest(address)
@@ -444,7 +439,7 @@ def bulk_subscribe(conn: Connection, subs: Sequence[Subscription], chunk: int = 
         return 0
     for sub in {(s.language, tuple(s.topics), tuple(s.districts), tuple(s.groups)): s
                 for s in subs}.values():  # fmt: skip
-        _check(conn, sub)
+        check_choices(conn, sub)
     c = cipher()
     now = datetime.now(UTC)
     rows = []

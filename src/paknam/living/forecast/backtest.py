@@ -55,6 +55,10 @@ class BacktestResult:
     noise: dict[str, float] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     station: str | None = None
+    detail: dict[str, Any] = field(default_factory=dict, repr=False)
+    """What the report's figures draw (not in the JSON): ``rmse_by_lead`` {method: RMSE [m]
+    at leads 1 … horizon}, ``series`` {lead: hourly times, observed, forecast, lo80, hi80,
+    persistence} and ``days`` {lead: day, p_day, event} of the model's warning rule."""
 
     def to_dict(self) -> dict[str, Any]:
         """The ``paknam tides backtest --json`` object: ``leads`` and ``baselines`` are the
@@ -135,10 +139,8 @@ def _warning_scores(
 ) -> dict[str, Any]:
     """POD/FAR/CSI of the warning rule over UTC days, the Brier skill of P(day's high ≥
     level) against the training climatology, and the threshold used."""
-    ok = np.isfinite(observed) & np.isfinite(p_hour)
-    _, p_day = calibration.daily_max(times[ok], p_hour[ok])
-    _, o_day = calibration.daily_max(times[ok], observed[ok])
-    event, warn = o_day >= level, warned_hours(p_day, threshold)
+    _, p_day, event = daily_events(times, observed, p_hour, level)
+    warn = warned_hours(p_day, threshold)
     hits = int(np.sum(event & warn))
     misses = int(np.sum(event & ~warn))
     false_alarms = int(np.sum(~event & warn))
@@ -155,6 +157,31 @@ def _warning_scores(
         else calibration.brier_skill(p_day, event, climatology),
         "threshold_probability": None if threshold is None else round(float(threshold), 4),
     }
+
+
+def daily_events(
+    times: np.ndarray, observed: np.ndarray, p_hour: np.ndarray, level: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per UTC day with both: the day, P(day's high ≥ level) (the largest hourly P) and
+    whether the observed high reached the level."""
+    ok = np.isfinite(observed) & np.isfinite(p_hour)
+    days, p_day = calibration.daily_max(times[ok], p_hour[ok])
+    _, o_day = calibration.daily_max(times[ok], observed[ok])
+    return days, p_day, o_day >= level
+
+
+def rmse_by_lead(obs: np.ndarray, rows: np.ndarray, predict_at: Any, horizon_h: int) -> list:
+    """RMSE [m] of ``predict_at(lead, inside, idx)`` at every lead 1 … ``horizon_h`` (None
+    where nothing verifies), as :func:`lead_scores` computes it."""
+    out: list[float | None] = []
+    for lead in range(1, horizon_h + 1):
+        index = rows + lead
+        inside = index < obs.size
+        idx = index[inside]
+        error = obs[idx] - predict_at(lead, inside, idx)
+        error = error[np.isfinite(error)]
+        out.append(round(float(np.sqrt(np.mean(error**2))), 5) if error.size else None)
+    return out
 
 
 def _coverage(observed: np.ndarray, forecast: np.ndarray, grids: np.ndarray) -> dict[str, float]:
@@ -277,6 +304,12 @@ def backtest(
 
     scores = _scores_by_lead(grid, obs, rows, model_at, leads, level_m)
     coverage = {}
+    detail: dict[str, Any] = {
+        "rmse_by_lead": {"model": rmse_by_lead(obs, rows, model_at, horizon_h)},
+        "series": {},
+        "days": {},
+    }
+    lo80, hi80 = calibration.interval_columns()[1:3]
     for lead in leads:
         grids = _calibrated(grid, obs, all_rows, total_all, stale_all, engine, lead)[tested]
         index = rows + lead
@@ -289,6 +322,15 @@ def backtest(
             )
         )
         coverage[lead] = _coverage(o, f, g)
+        days, p_day, event = daily_events(grid[index[inside]], o, p_hour, level_m)
+        detail["days"][lead] = {"day": days, "p_day": p_day, "event": event}
+        detail["series"][lead] = {
+            "times": grid[index[inside]],
+            "observed": o,
+            "forecast": f,
+            "lo80": f + g[:, lo80],
+            "hi80": f + g[:, hi80],
+        }
     result = BacktestResult(
         leads=scores,
         baselines={},
@@ -301,6 +343,7 @@ def backtest(
         coverage=coverage,
         noise=noise_estimate((obs - tide)[~train_mask], tide[~train_mask]),
         station=station,
+        detail=detail,
     )
     if baselines:
         reference = utide_tide(grid, obs, train_mask, latitude)
@@ -317,6 +360,7 @@ def backtest(
             for name, at in (("harmonic", harmonic_at), ("persistence", persistence_at))
         }
         for name, at in (("harmonic", harmonic_at), ("persistence", persistence_at)):
+            detail["rmse_by_lead"][name] = rmse_by_lead(obs, rows, at, horizon_h)
             for lead in leads:
                 index = rows + lead
                 inside = index < grid.size
@@ -328,6 +372,8 @@ def backtest(
                 result.baselines[name][lead].update(
                     brier_skill=extra["brier_skill"], threshold_probability=None
                 )
+                if name == "persistence":
+                    detail["series"][lead]["persistence"] = f
     result.notes = _notes(result, int(stale.sum()), level is None)
     return result
 

@@ -11,6 +11,9 @@ Formats and their sources:
   lines starting with ``#`` are comments and may carry ``# key: value`` metadata
   (``latitude``, ``longitude``, ``station``, ``datum``, ``unit``). Naive times are refused
   unless the caller gives a time zone, or the header names the column ``time_utc``.
+  Further columns named in :data:`PREDICTOR_COLUMNS` (or ``x_…``) are forecast inputs
+  (wind, pressure, river discharge, an upstream level); a third column of another name
+  is a quality code.
 - ``uhslc_csv``: UHSLC research-quality hourly CSV (``hsssv.csv``): ``year, month, day,
   hour, sea level [mm]``, no header, ``-32767`` missing, times UTC.
 - ``uhslc_dat``: UHSLC/JASL "archiving format for hourly sea level data" (``hsssv.dat``):
@@ -64,6 +67,7 @@ class Parsed:
     levels_m: np.ndarray
     metadata: dict[str, Any] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    predictors: dict[str, np.ndarray] = field(default_factory=dict)
 
 
 # ---- detection ---------------------------------------------------------------------------
@@ -200,14 +204,54 @@ def _parse_iso(stamps: list[str], rows: list[int], tz: tzinfo | None, utc_header
     return out
 
 
-def _levels(texts: list[str], rows: list[int], factor: float) -> np.ndarray:
+def _numbers(texts: list[str], rows: list[int], what: str) -> np.ndarray:
+    """Numbers of a column, NaN for empty cells; :class:`ReadError` naming the line of the
+    first cell that is neither."""
     values = pd.to_numeric(pd.Series(texts, dtype=object), errors="coerce").to_numpy(float)
     empty = np.array([t.strip().lower() in ("", "nan", "na", "null", "-") for t in texts])
     bad = np.isnan(values) & ~empty
     if bad.any():
         i = int(np.argmax(bad))
-        raise ReadError(f"level {texts[i]!r} on line {rows[i]} is not a number")
-    return values * factor
+        raise ReadError(f"{what} {texts[i]!r} on line {rows[i]} is not a number")
+    return values
+
+
+def _levels(texts: list[str], rows: list[int], factor: float) -> np.ndarray:
+    return _numbers(texts, rows, "level") * factor
+
+
+PREDICTOR_COLUMNS = frozenset(
+    {
+        "wind_u_ms",
+        "wind_v_ms",
+        "wind_speed_ms",
+        "pressure_hpa",
+        "discharge_m3s",
+        "upstream_level_m",
+        "rainfall_mm",
+    }
+)
+"""Columns of a generic CSV read as forecast inputs (predictors), besides any column whose
+name starts with ``x_``: observed or forecast wind [m/s], station pressure [hPa], river
+discharge [m³/s], an upstream gauge [m], rain [mm]."""
+
+
+def is_predictor_column(name: str) -> bool:
+    """Whether a generic-CSV column (by header name) is a forecast input."""
+    n = name.strip().lower()
+    return n in PREDICTOR_COLUMNS or (n.startswith("x_") and len(n) > 2)
+
+
+def _predictors(
+    header: list[str], fields: list[list[str]], rows: list[int]
+) -> dict[str, np.ndarray]:
+    out = {}
+    for j, name in enumerate(header[2:], start=2):
+        if not is_predictor_column(name):
+            continue
+        texts = [f[j] if len(f) > j else "" for f in fields]
+        out[name.strip().lower()] = _numbers(texts, rows, name.strip())
+    return out
 
 
 def parse_csv(text: str, *, tz: str | tzinfo | None = None) -> Parsed:
@@ -261,13 +305,16 @@ def parse_csv(text: str, *, tz: str | tzinfo | None = None) -> Parsed:
         time_zone="UTC offsets in the file" if zone is None else str(tz),
     )
     notes = []
-    if header is not None and len(header) > 2:
+    predictors = _predictors(header, fields, rows) if header is not None else {}
+    if predictors:
+        meta["predictors"] = sorted(predictors)
+    if header is not None and len(header) > 2 and not is_predictor_column(header[2]):
         codes = [f[2] for f in fields if len(f) > 2]
         odd = sum(1 for c in codes if c not in ("", "0"))
         meta["quality_codes_nonzero"] = odd
         if odd:
             notes.append(f"{odd} rows carry a quality code other than 0 (kept as given)")
-    return Parsed(times, levels, meta, notes)
+    return Parsed(times, levels, meta, notes, predictors)
 
 
 # ---- UHSLC -------------------------------------------------------------------------------

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import gzip
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import tzinfo
 from pathlib import Path
 from typing import Any
@@ -90,6 +90,10 @@ class WaterLevels:
         ``median_step_min``, ``duplicates``, ``spikes``.
     notes : tuple of str
         What was found and done, in words.
+    predictors : dict of str to numpy.ndarray
+        Forecast inputs read from extra columns of a generic CSV (see
+        :data:`~paknam.living.readers.formats.PREDICTOR_COLUMNS`), one value per hour of
+        ``times`` (NaN where missing); empty for the other formats.
     """
 
     times: np.ndarray
@@ -97,6 +101,7 @@ class WaterLevels:
     spikes: np.ndarray
     metadata: dict[str, Any]
     notes: tuple[str, ...]
+    predictors: dict[str, np.ndarray] = field(default_factory=dict)
 
     def __iter__(self) -> Iterator[Any]:
         return iter((self.times, self.levels_m, self.metadata))
@@ -230,7 +235,23 @@ def parse_water_levels(
         spikes=int(spikes.sum()),
         **info,
     )
-    return WaterLevels(times, levels, spikes, meta, _notes(meta, parsed, info))
+    predictors = {
+        name: _on_record_hours(times, parsed.times, values)
+        for name, values in parsed.predictors.items()
+    }
+    return WaterLevels(times, levels, spikes, meta, _notes(meta, parsed, info), predictors)
+
+
+def _on_record_hours(hours: np.ndarray, times: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """A predictor column on the record's hourly grid (resampled by the levels' rule)."""
+    out = np.full(hours.size, np.nan)
+    if not np.isfinite(values).any():
+        return out
+    g, v, _ = to_hourly(times, values)
+    pos = ((g - hours[0]) // np.timedelta64(1, "h")).astype(np.int64)
+    inside = (pos >= 0) & (pos < hours.size)
+    out[pos[inside]] = v[inside]
+    return out
 
 
 def read_water_levels(

@@ -147,6 +147,39 @@ def source_jobs(environ: Mapping[str, str] | None = None) -> list[Job]:
     return [job(src) for src in configured_sources(environ)]
 
 
+def traffy_jobs(settings: Settings | None = None) -> list[Job]:
+    """``complaints.traffy.sync`` (import Traffy Fondue tickets) and
+    ``complaints.traffy.push`` (send paknam's changes back) when a Traffy Fondue account is
+    configured (``PAKNAM_TRAFFY_USER``/``PASS``; docs/citizens-traffy.md)."""
+    from paknam.complaints.traffy import bridge
+
+    s = settings or get_settings()
+    if not bridge.configured(s):
+        return []
+
+    def sync(store: Store) -> dict[str, Any]:
+        with bridge.make_client(store, s) as client:
+            report = bridge.sync(store, client, settings=s)
+        return {k: v for k, v in report.items() if k != "skipped"} | {
+            "skipped": len(report["skipped"])
+        }
+
+    def push(store: Store) -> dict[str, Any]:
+        with bridge.make_client(store, s) as client:
+            report = bridge.push(store, client)
+        return {k: v for k, v in report.items() if k != "errors"} | {"errors": report["errors"][:3]}
+
+    return [
+        Job("complaints.traffy.sync", s.traffy_sync_every_s, sync, "Import Traffy Fondue tickets"),
+        Job(
+            "complaints.traffy.push",
+            s.traffy_push_every_s,
+            push,
+            "Send complaint changes back to Traffy Fondue",
+        ),
+    ]
+
+
 def stream_sources(environ: Mapping[str, str] | None = None) -> list[Any]:
     """The configured streaming sources (kept running by ``paknam run``, each watched
     by its ``source.<id>`` job)."""
@@ -183,6 +216,7 @@ def jobs_from_registry(
             )
         )
     jobs.extend(source_jobs())
+    jobs.extend(traffy_jobs(settings))
     with _lock:
         jobs.extend(_registered.values())
         providers = list(_providers)
@@ -208,5 +242,6 @@ __all__ = [
     "rule_job",
     "source_jobs",
     "stream_sources",
+    "traffy_jobs",
     "unregister_job",
 ]

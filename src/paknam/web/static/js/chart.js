@@ -1,4 +1,11 @@
-// Time-series charts with uPlot (vendored). Time axes in Asia/Bangkok.
+// Time-series charts with uPlot (vendored). Time axes in Asia/Bangkok, labelled by the
+// locale layer (Thai months, 24-hour times, BE years). A chart follows its container's
+// width (ResizeObserver), and carries its data as a table (<details>) for people who do
+// not see the canvas.
+import { fmtEpoch, fmtNum, timeTicks } from "./format.js";
+import { t } from "./i18n.js";
+import { h } from "./ui.js";
+
 const uPlot = window.uPlot;
 
 function tzDate(ts) {
@@ -6,19 +13,53 @@ function tzDate(ts) {
 }
 
 function width(el) {
-  return Math.max(Math.min(el.clientWidth || 640, 1100), 280);
+  return Math.max(Math.min(el.clientWidth || 320, 1100), 200);
+}
+
+const fmtValue = (v) => (v === null || v === undefined ? "–" : fmtNum(v, 2));
+
+/** The chart's data as a table, made when the reader opens it (charts can be long). */
+function dataTable(title, xs, series) {
+  const details = h("details", { class: "chart-data" }, h("summary", {}, t("chart.data")));
+  details.addEventListener("toggle", () => {
+    if (!details.open || details.querySelector("table")) return;
+    const shown = series.filter((s) => !s.hideInTable);
+    const rows = [];
+    for (let i = 0; i < xs.length; i++) {
+      const cells = shown.map((s) => s.values[i]);
+      if (cells.every((v) => v === null || v === undefined)) continue;
+      rows.push(h("tr", {}, h("td", {}, fmtEpoch(xs[i])), cells.map((v) => h("td", { class: "num" }, fmtValue(v)))));
+    }
+    details.append(
+      h(
+        "div",
+        { class: "table-scroll", tabindex: "0", role: "region", "aria-label": title || t("chart.data") },
+        h(
+          "table",
+          {},
+          h("caption", {}, title || t("chart.data")),
+          h("thead", {}, h("tr", {}, h("th", { scope: "col" }, t("time")), shown.map((s) => h("th", { scope: "col" }, s.label)))),
+          h("tbody", {}, rows),
+        ),
+      ),
+    );
+  });
+  return details;
 }
 
 /**
  * A chart in `el`.
  * @param {HTMLElement} el container
  * @param {number[]} xs epoch seconds
- * @param {{label, values, color, dash?, width?, points?, fill?}[]} series
- * @param {{height?, bands?: [number, number, string][], yLabel?}} opts bands: [upper index,
- *   lower index, fill colour] with 1-based series indices as uPlot counts them.
+ * @param {{label, values, color, dash?, width?, points?, fill?, hideInTable?}[]} series
+ * @param {{height?, bands?: [number, number, string][], yLabel?, title?}} opts bands: [upper
+ *   index, lower index, fill colour] with 1-based series indices as uPlot counts them;
+ *   title: what the chart shows (its accessible name and the caption of its data table).
  */
 export function timeChart(el, xs, series, opts = {}) {
   const data = [xs, ...series.map((s) => s.values)];
+  const plotBox = h("div", { class: "chart-plot", role: "img", "aria-label": t("chart.of", { title: opts.title || opts.yLabel || "" }) });
+  el.append(plotBox);
   const plot = new uPlot(
     {
       width: width(el),
@@ -26,9 +67,12 @@ export function timeChart(el, xs, series, opts = {}) {
       tzDate,
       cursor: { drag: { x: true, y: false } },
       scales: { x: { time: true } },
-      axes: [{}, { label: opts.yLabel || "", size: 60 }],
+      axes: [
+        { values: (u, splits, axisIdx, space, incr) => timeTicks(splits, incr), size: 52 },
+        { label: opts.yLabel || "", size: 60 },
+      ],
       series: [
-        {},
+        { label: t("time"), value: (u, v) => (v === null || v === undefined ? "–" : fmtEpoch(v)) },
         ...series.map((s) => ({
           label: s.label,
           stroke: s.color,
@@ -37,14 +81,28 @@ export function timeChart(el, xs, series, opts = {}) {
           fill: s.fill,
           points: { show: s.points ?? xs.length < 60, size: 6, fill: s.color },
           spanGaps: false,
+          value: (u, v) => fmtValue(v),
         })),
       ],
       bands: (opts.bands || []).map(([hi, lo, fill]) => ({ series: [hi, lo], fill })),
     },
     data,
-    el,
+    plotBox,
   );
+  el.append(dataTable(opts.title || opts.yLabel, xs, series));
   el.dataset.points = String(xs.length);
+  if (window.ResizeObserver) {
+    let last = width(el);
+    const ro = new ResizeObserver(() => {
+      if (!el.isConnected) return ro.disconnect();
+      const w = width(el);
+      if (Math.abs(w - last) > 4) {
+        last = w;
+        plot.setSize({ width: w, height: opts.height || 260 });
+      }
+    });
+    ro.observe(el);
+  }
   return plot;
 }
 

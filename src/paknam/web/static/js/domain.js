@@ -8,6 +8,7 @@ import { errorBox, fill, h, notAvailable } from "./ui.js";
 
 addMessages({
   "dom.api": ["ข้อมูลเปิดของหมวดนี้ (API)", "Open data of this domain (API)"],
+  "dom.api_all": ["คำอธิบาย API ทั้งหมด", "The whole API described"],
 });
 
 /**
@@ -17,7 +18,10 @@ addMessages({
  *   domain; needs: paths that must exist for `render`; render(ctx) -> Promise<Node[]>.
  */
 export async function domainPage(ctx, spec) {
-  const paths = spec.prefixes.flatMap((p) => pathsUnder(p));
+  const all = spec.prefixes.flatMap((p) => pathsUnder(p));
+  // Only links a citizen can open and get an answer from (no login, no parameters).
+  const open = new Set(ctx.config.open_data || []);
+  const paths = all.filter((p) => open.has(p));
   const ready = spec.render && (spec.needs || []).every((p) => has(p));
   let body = null;
   let failed = null;
@@ -35,7 +39,7 @@ export async function domainPage(ctx, spec) {
       h("p", { class: "muted" }, t(`${spec.key}.intro`)),
       failed ? errorBox(failed) : null,
       ready && body ? (typeof body === "function" ? body() : body) : null,
-      !ready && !paths.length ? notAvailable() : null,
+      !ready && !all.length ? notAvailable() : null,
       paths.length
         ? h(
             "section",
@@ -44,8 +48,9 @@ export async function domainPage(ctx, spec) {
             h(
               "ul",
               {},
-              paths.map((p) => h("li", {}, p.includes("{") ? h("code", {}, p) : h("a", { href: p }, p))),
+              paths.map((p) => h("li", {}, h("a", { href: p }, p))),
             ),
+            h("p", {}, h("a", { href: "/docs" }, t("dom.api_all"))),
           )
         : null,
     );

@@ -5,7 +5,8 @@
 const MESSAGES = {
   brand: ["แพลตฟอร์มข้อมูลเมืองสมุทรปราการ", "Samut Prakan city data platform"],
   loading: ["กำลังโหลด…", "Loading…"],
-  "nav.home": ["เมืองสมุทรปราการ", "The city"],
+  "nav.home": ["หน้าแรก", "Home"],
+  skip: ["ข้ามไปยังเนื้อหาหลัก", "Skip to main content"],
   "nav.alerts": ["การแจ้งเตือน", "Alerts"],
   "nav.indicators": ["ตัวชี้วัด", "Indicators"],
   "nav.tide": ["ระดับน้ำทะเล", "Tide forecast"],
@@ -20,6 +21,10 @@ const MESSAGES = {
     "District boundaries: Royal Thai Survey Department via OCHA/HDX COD-AB (CC BY-IGO)",
   ],
   "foot.api": ["API", "API"],
+  "data_of": ["ข้อมูลเมื่อ {time}", "data of {time}"],
+  "chart.data": ["ตารางข้อมูลของกราฟ", "Chart data as a table"],
+  "chart.of": ["กราฟ: {title}", "Chart: {title}"],
+  "map.attribution": ["ที่มาของแผนที่", "Map sources"],
   "badge.sample": ["ข้อมูลตัวอย่าง", "sample data"],
   "badge.simulated": ["ข้อมูลจำลอง", "SIMULATED"],
   "badge.stale": ["ข้อมูลเก่า", "old data"],
@@ -61,6 +66,11 @@ const LANGS = ["th", "en"];
 const STORE_KEY = "paknam.lang";
 let current = "th";
 const listeners = [];
+
+/** Every message, [Thai, English] by key (read by the untranslated-strings test). */
+export function catalogue() {
+  return MESSAGES;
+}
 
 export function addMessages(more) {
   Object.assign(MESSAGES, more);
@@ -116,6 +126,13 @@ export function pick(obj, field) {
 /** Put the texts of elements marked data-i18n in the current language. */
 export function applyStatic(root = document) {
   for (const el of root.querySelectorAll("[data-i18n]")) el.textContent = t(el.dataset.i18n);
+  // The same text in the other language beside it (the brand's subtitle), marked as such.
+  for (const el of root.querySelectorAll("[data-i18n-other]")) {
+    const pair = MESSAGES[el.dataset.i18nOther];
+    if (!pair) continue;
+    el.textContent = pair[current === "th" ? 1 : 0];
+    el.lang = current === "th" ? "en" : "th";
+  }
   const button = document.getElementById("lang-switch");
   if (button) button.textContent = current === "th" ? "EN" : "ไทย";
 }

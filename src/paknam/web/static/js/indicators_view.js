@@ -2,7 +2,7 @@
 // on this server, otherwise the Smart Environment indicators of the current year.
 import { getJSON, has } from "./api.js";
 import { addMessages, lang, pick, t } from "./i18n.js";
-import { fmtNum } from "./format.js";
+import { fmtNum, fmtPeriod, fmtUnit, knownUnit } from "./format.js";
 import { badge, h } from "./ui.js";
 
 addMessages({
@@ -11,6 +11,7 @@ addMessages({
   "ind.baseline": ["ค่าฐาน", "baseline"],
   "ind.coverage": ["ความครบถ้วนของข้อมูล", "data coverage"],
   "ind.trend": ["แนวโน้มรายเดือน", "monthly trend"],
+  "ind.period": ["ช่วงเวลา", "period"],
   "basis.mixed": ["มีข้อมูลจำลอง/ตัวอย่างปน", "includes simulated or sample data"],
   "ind.env_only": [
     "กระดานตัวชี้วัดรวมยังไม่เปิดใช้ — แสดงตัวชี้วัดด้านสิ่งแวดล้อมของปีนี้",
@@ -43,12 +44,14 @@ function isShare(unit) {
   return typeof unit === "string" && unit.toLowerCase().startsWith("share");
 }
 
-/** An indicator value with its unit: shares as percentages. */
+/** An indicator value with its unit (the locale layer's spelling): shares as percentages,
+ * counts of people whole. */
 export function fmtIndicator(value, unit) {
   if (value === null || value === undefined) return t("no_data");
   if (isShare(unit)) return `${fmtNum(value * 100, 1, 1)} %`;
   if (unit === "%") return `${fmtNum(value, 1)} %`;
-  return `${fmtNum(value, 2)}${unit ? ` ${unit}` : ""}`;
+  if (knownUnit(unit) || !unit) return fmtUnit(value, unit);
+  return `${fmtNum(value, 2)} ${unit}`;
 }
 
 /** Monthly trend points [[label, value], ...] when the indicator carries them. */
@@ -56,13 +59,13 @@ export function trendOf(ind) {
   if (Array.isArray(ind.trend)) {
     return ind.trend
       .filter((p) => p && p.value !== null && p.value !== undefined)
-      .map((p) => [String(p.period), p.value]);
+      .map((p) => [fmtPeriod(p.period), p.value]);
   }
   const months = ind.details && ind.details.year && ind.details.year.months;
   if (months) {
     return Object.entries(months)
       .filter(([, m]) => m && m.share !== null && m.share !== undefined)
-      .map(([m, v]) => [`${ind.period}-${String(m).padStart(2, "0")}`, v.share]);
+      .map(([m, v]) => [fmtPeriod(`${ind.period}-${String(m).padStart(2, "0")}`), v.share]);
   }
   return [];
 }
@@ -83,8 +86,10 @@ function sparkline(points, unit) {
   svg.setAttribute("viewBox", `0 0 ${w} ${ht}`);
   svg.setAttribute("class", "sparkline");
   svg.setAttribute("role", "img");
+  const text = points.map(([p, v]) => `${p}: ${fmtIndicator(v, unit)}`).join(", ");
+  svg.setAttribute("aria-label", `${t("ind.trend")}: ${text}`);
   const title = document.createElementNS(ns, "title");
-  title.textContent = points.map(([p, v]) => `${p}: ${fmtIndicator(v, unit)}`).join(", ");
+  title.textContent = text;
   svg.append(title);
   const line = document.createElementNS(ns, "polyline");
   line.setAttribute("points", xy.map((p) => p.join(",")).join(" "));
@@ -114,14 +119,14 @@ export function indicatorCard(ind, { compact = false } = {}) {
     h(
       "dl",
       {},
-      h("dt", {}, t("ind.value"), ind.period ? ` (${ind.period})` : ""),
+      h("dt", {}, t("ind.value"), ind.period ? ` (${fmtPeriod(ind.period)})` : ""),
       h("dd", { class: "ind-value", "data-value": ind.value ?? "" }, fmtIndicator(ind.value, ind.unit)),
       h("dt", {}, t("ind.target")),
       h("dd", { class: "ind-target" }, fmtIndicator(ind.target, ind.unit)),
       compact
         ? null
         : [
-            h("dt", {}, t("ind.baseline"), ind.baseline_period ? ` (${ind.baseline_period})` : ""),
+            h("dt", {}, t("ind.baseline"), ind.baseline_period ? ` (${fmtPeriod(ind.baseline_period)})` : ""),
             h("dd", { class: "ind-baseline" }, fmtIndicator(ind.baseline, ind.unit)),
           ],
       !compact && ind.coverage !== undefined && ind.coverage !== null
@@ -132,6 +137,25 @@ export function indicatorCard(ind, { compact = false } = {}) {
     !compact && ind.target_rule && lang() === "en"
       ? h("p", { class: "muted ind-rule", lang: "en" }, `${t("ind.target")}: ${ind.target_rule}`)
       : null,
-    line ? h("div", { class: "trend" }, h("small", { class: "muted" }, t("ind.trend")), line) : null,
+    line
+      ? h(
+          "div",
+          { class: "trend" },
+          h("small", { class: "muted" }, t("ind.trend")),
+          line,
+          h(
+            "details",
+            { class: "chart-data" },
+            h("summary", {}, t("chart.data")),
+            h(
+              "table",
+              {},
+              h("caption", {}, `${pick(ind, "name")}: ${t("ind.trend")}`),
+              h("thead", {}, h("tr", {}, h("th", { scope: "col" }, t("ind.period")), h("th", { scope: "col" }, t("ind.value")))),
+              h("tbody", {}, trendOf(ind).map(([p, v]) => h("tr", {}, h("td", {}, p), h("td", { class: "num" }, fmtIndicator(v, ind.unit))))),
+            ),
+          ),
+        )
+      : null,
   );
 }

@@ -4,20 +4,136 @@
 // Leaflet parses a string given as popup, tooltip or attribution content as HTML: every
 // text that comes from data goes in as a built element (popups, tooltips) or escaped
 // (the attribution, which Leaflet takes only as HTML).
-import { pick } from "./i18n.js";
+//
+// Markers are keyboard-reachable (Tab, then Enter opens the popup), named (title and
+// aria-label say what and how it is), and each layer has its own shape, so colour is never
+// the only difference: AQI circle, WQI square, water level triangle, other diamond.
+import { pick, t } from "./i18n.js";
 import { h } from "./ui.js";
 
 const L = window.L;
+const NS = "http://www.w3.org/2000/svg";
+const COMPACT_BELOW_PX = 700;
 
 export function createMap(el) {
   const map = L.map(el, {
     zoomSnap: 0.25,
     zoomControl: true,
     attributionControl: true,
+    keyboard: true,
     renderer: L.svg({ padding: 0.2 }),
   });
   map.attributionControl.setPrefix(false);
+  compactAttribution(map, el);
+  if (window.ResizeObserver) new ResizeObserver(() => map.invalidateSize()).observe(el);
   return map;
+}
+
+/** On a small map the sources hide behind an "i" button (they covered a third of a phone map). */
+function compactAttribution(map, el) {
+  if ((el.clientWidth || 0) >= COMPACT_BELOW_PX && !el.classList.contains("small")) return;
+  const box = map.attributionControl.getContainer();
+  box.classList.add("compact");
+  box.id = box.id || `attr-${Math.random().toString(36).slice(2, 8)}`;
+  const Toggle = L.Control.extend({
+    options: { position: "bottomright" },
+    onAdd() {
+      const button = L.DomUtil.create("button", "attr-toggle");
+      button.type = "button";
+      button.textContent = "i";
+      button.setAttribute("aria-label", t("map.attribution"));
+      button.title = t("map.attribution");
+      button.setAttribute("aria-expanded", "false");
+      button.setAttribute("aria-controls", box.id);
+      L.DomEvent.disableClickPropagation(button);
+      L.DomEvent.on(button, "click", () => {
+        const open = box.classList.toggle("open");
+        button.setAttribute("aria-expanded", String(open));
+      });
+      return button;
+    },
+  });
+  new Toggle().addTo(map);
+}
+
+const SHAPES = {
+  circle: "M9 2a7 7 0 1 0 0.001 0Z",
+  square: "M3 3h12v12H3Z",
+  triangle: "M9 1.5 16.5 15.5H1.5Z",
+  diamond: "M9 1 17 9 9 17 1 9Z",
+};
+
+/** Shape of a station's marker by its kind (one shape per map layer). */
+export const KIND_SHAPES = { air: "circle", water_quality: "square", water_level: "triangle" };
+
+/** A small SVG symbol: `shape` filled with `color` (legend chips use it too). */
+export function symbol(shape, color, className = "") {
+  const svg = document.createElementNS(NS, "svg");
+  svg.setAttribute("viewBox", "0 0 18 18");
+  svg.setAttribute("width", "18");
+  svg.setAttribute("height", "18");
+  svg.setAttribute("aria-hidden", "true");
+  svg.setAttribute("class", "symbol");
+  const path = document.createElementNS(NS, "path");
+  path.setAttribute("d", SHAPES[shape] || SHAPES.diamond);
+  path.setAttribute("fill", color);
+  path.setAttribute("stroke", "#1b1b1b");
+  path.setAttribute("stroke-width", "1.2");
+  if (className) path.setAttribute("class", className);
+  svg.append(path);
+  return svg;
+}
+
+/**
+ * A keyboard-reachable, named point marker.
+ * @param {[number, number]} latlng
+ * @param {{shape?, color, label, className?, data?: object, onPick?: Function}} o data:
+ *   data-* attributes put on the symbol; onPick: called on click and on Enter.
+ */
+export function pointMarker(latlng, o) {
+  const svg = symbol(o.shape || "circle", o.color, o.className || "");
+  const path = svg.firstChild;
+  for (const [k, v] of Object.entries(o.data || {})) path.dataset[k] = v;
+  const marker = L.marker(latlng, {
+    icon: L.divIcon({ html: svg, className: "point-icon", iconSize: [18, 18], iconAnchor: [9, 9] }),
+    keyboard: true,
+    title: o.label,
+    alt: o.label,
+    riseOnHover: true,
+  });
+  marker.on("add", () => marker.getElement()?.setAttribute("aria-label", o.label));
+  if (o.onPick) {
+    marker.on("click", o.onPick);
+    marker.on("keypress", (e) => {
+      if (e.originalEvent.key === "Enter") o.onPick(e);
+    });
+  }
+  return marker;
+}
+
+/** Name a marker again (after its state or the language changed). */
+export function renameMarker(marker, label) {
+  marker.options.title = label;
+  const el = marker.getElement();
+  if (el) {
+    el.title = label;
+    el.setAttribute("aria-label", label);
+  }
+}
+
+/** Show the whole of `layers` (the province and every point), with a margin. */
+export function fitTo(map, layers) {
+  let bounds = null;
+  for (const layer of layers) {
+    const b = layer && (layer.getBounds ? layer.getBounds() : null);
+    if (b && b.isValid()) bounds = bounds ? bounds.extend(b) : L.latLngBounds(b.getSouthWest(), b.getNorthEast());
+  }
+  if (bounds) map.fitBounds(bounds, { padding: [12, 12] });
+}
+
+/** The bounds of point markers in a layer group (a layerGroup has no getBounds). */
+export function pointsLayer(markers) {
+  return L.featureGroup(markers);
 }
 
 const ENTITIES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
@@ -69,39 +185,35 @@ export function relabelDistricts(districts) {
 
 /** Draw station markers coloured by `stateOf(feature)`; returns the marker layer. */
 export function drawStations(map, features, stateOf, popupOf) {
-  const group = L.layerGroup();
+  const group = L.featureGroup();
   for (const f of features) {
     if (!f.geometry || f.geometry.type !== "Point") continue;
     const [lon, lat] = f.geometry.coordinates;
     const state = stateOf(f);
-    const marker = L.circleMarker([lat, lon], {
-      radius: 7,
-      color: "#1b1b1b",
-      weight: 1,
-      fillColor: state.color,
-      fillOpacity: 0.95,
+    const marker = pointMarker([lat, lon], {
+      shape: KIND_SHAPES[f.properties.kind] || "diamond",
+      color: state.color,
+      label: `${pick(f.properties, "name")}: ${state.label}`,
       className: `station-marker kind-${f.properties.kind}`,
+      data: { station: f.id, color: state.color },
     });
     marker.feature = f;
     marker.bindPopup(() => popupOf(f, stateOf(f)));
     marker.addTo(group);
   }
   group.addTo(map);
-  for (const m of group.getLayers()) {
-    const el = m.getElement();
-    if (el) {
-      el.setAttribute("data-station", m.feature.id);
-      el.setAttribute("data-color", m.options.fillColor);
-    }
-  }
   return group;
 }
 
-/** Colour the markers again (after more state has arrived). */
+/** Colour and name the markers again (after more state has arrived, or the language changed). */
 export function recolourStations(group, stateOf) {
   for (const m of group.getLayers()) {
-    const color = stateOf(m.feature).color;
-    m.setStyle({ fillColor: color });
-    m.getElement()?.setAttribute("data-color", color);
+    const state = stateOf(m.feature);
+    const path = m.getElement()?.querySelector("path");
+    if (path) {
+      path.setAttribute("fill", state.color);
+      path.dataset.color = state.color;
+    }
+    renameMarker(m, `${pick(m.feature.properties, "name")}: ${state.label}`);
   }
 }

@@ -58,13 +58,16 @@ function jobState(j) {
   return badge("status-on_track", t("ops.ok"));
 }
 
-function table(head, rows) {
+/** A table that becomes one card a row on a phone (each cell named by its column). */
+function table(head, rows, caption) {
+  for (const row of rows) [...row.children].forEach((td, i) => td.setAttribute("data-label", t(head[i])));
   return h(
     "div",
     { class: "table-scroll" },
     h(
       "table",
-      {},
+      { class: "desk-table" },
+      h("caption", { class: "desk-sr" }, caption),
       h("thead", {}, h("tr", {}, head.map((k) => h("th", { scope: "col" }, t(k))))),
       h("tbody", {}, rows),
     ),
@@ -88,6 +91,7 @@ function sourcesTable(sources) {
         h("td", { class: "muted" }, s.last_error || "–"),
       ),
     ),
+    t("ops.sources"),
   );
 }
 
@@ -107,6 +111,7 @@ function jobsTable(jobs) {
         h("td", { class: "muted" }, (j.last_run && j.last_run.error) || "–"),
       ),
     ),
+    t("ops.jobs"),
   );
 }
 

@@ -44,7 +44,7 @@ export function dataBadges(meta = {}, extra = {}) {
 }
 
 export function chip(color, label) {
-  return h("span", { class: "chip" }, h("i", { style: { background: color } }), label);
+  return h("span", { class: "chip" }, h("i", { style: { background: color }, "aria-hidden": "true" }), label);
 }
 
 /** The "not available yet" state of a page part whose API is not on this server. */
@@ -68,17 +68,25 @@ export function errorBox(err) {
   );
 }
 
+/**
+ * A table. `attrs` may carry `caption` (what the table holds: shown above it and read by
+ * screen readers) and `cards: true` (on a phone each row becomes a card, each cell
+ * labelled with its column's header). Every cell gets its column's name in data-label.
+ */
 export function table(headers, rows, attrs = {}) {
-  return h(
+  const { caption, cards, ...rest } = attrs || {};
+  if (cards) rest.class = `${rest.class || ""} cards`.trim();
+  const el = h(
     "table",
-    attrs,
+    rest,
+    caption ? h("caption", {}, caption) : null,
     h(
       "thead",
       {},
       h(
         "tr",
         {},
-        headers.map((x) => h("th", {}, x)),
+        headers.map((x) => h("th", { scope: "col" }, x)),
       ),
     ),
     h(
@@ -95,4 +103,21 @@ export function table(headers, rows, attrs = {}) {
       ),
     ),
   );
+  const names = headers.map((x) => (x instanceof Node ? x.textContent : String(x ?? "")));
+  for (const tr of el.tBodies[0].rows) {
+    [...tr.cells].forEach((td, i) => {
+      if (names[i] && !td.dataset.label) td.dataset.label = names[i];
+    });
+  }
+  return el;
+}
+
+/** A wide table in a box of its own that scrolls sideways (the page never does). */
+export function scrollBox(tableEl, label) {
+  return h("div", { class: "table-scroll", tabindex: "0", role: "region", "aria-label": label || "" }, tableEl);
+}
+
+/** A level colour as a chip beside dark text (colours are never the text's colour). */
+export function levelChip(color, label, attrs = {}) {
+  return h("span", { class: "chip level-chip", ...attrs }, h("i", { style: { background: color }, "aria-hidden": "true" }), label);
 }

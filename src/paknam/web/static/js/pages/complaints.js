@@ -3,9 +3,9 @@
 // and latest public note. The officer inbox (status changes) is on the officer page.
 import { getJSON } from "../api.js";
 import { domainPage } from "../domain.js";
-import { fmtNum, fmtTime } from "../format.js";
+import { fmtCount, fmtNum, fmtTime } from "../format.js";
 import { addMessages, t } from "../i18n.js";
-import { createMap, drawDistricts, relabelDistricts } from "../map.js";
+import { createMap, drawDistricts, fitTo, pointMarker, pointsLayer, relabelDistricts } from "../map.js";
 import { h, table } from "../ui.js";
 
 addMessages({
@@ -25,6 +25,9 @@ addMessages({
   "complaints.where": ["สถานที่", "where"],
   "complaints.open": ["ยังไม่ปิดเรื่อง", "open"],
   "complaints.closed": ["ปิดเรื่องแล้ว", "closed"],
+  "complaints.report": ["แจ้งเรื่องร้องเรียนใหม่ (ถ่ายรูป ปักหมุด)", "Report a problem (photo, place)"],
+  "complaints.map": ["แผนที่เรื่องร้องเรียน", "Map of the complaints"],
+  "complaints.caption": ["เรื่องร้องเรียนใน 90 วันที่ผ่านมา", "Requests of the last 90 days"],
 });
 
 export const REQUESTS = "/open311/v2/requests.json";
@@ -57,29 +60,29 @@ function popup(r) {
 
 async function render(ctx) {
   const [requests, districts] = await Promise.all([getJSON(REQUESTS), getJSON("/api/v1/districts?simplify=0.0002")]);
-  const mapEl = h("div", { class: "map small", id: "complaints-map" });
+  const mapEl = h("div", { class: "map small", id: "complaints-map", role: "region", "aria-label": t("complaints.map") });
   let drawn = null;
   requestAnimationFrame(() => {
     const map = createMap(mapEl);
     drawn = drawDistricts(map, districts);
-    let markers = 0;
+    const markers = [];
     for (const r of requests) {
       if (typeof r.lat === "number" && typeof r.long === "number") {
-        const marker = window.L.circleMarker([r.lat, r.long], {
-          radius: 6,
-          fillColor: COLOURS[statusKey(r)],
-          fillOpacity: 0.9,
-          color: "#222",
-          weight: 1,
-          className: "complaint-marker",
-        })
-          .bindPopup(() => popup(r))
-          .addTo(map);
-        marker.getElement()?.setAttribute("data-request", r.service_request_id);
-        markers += 1;
+        const key = statusKey(r);
+        markers.push(
+          pointMarker([r.lat, r.long], {
+            // open: triangle (needs attention), closed: circle; colour is never the only cue
+            shape: key === "closed" ? "circle" : "triangle",
+            color: COLOURS[key],
+            label: `${r.service_name || r.service_code || ""}: ${t(`complaints.${key}`)}`,
+            className: "complaint-marker",
+            data: { request: r.service_request_id },
+          }).bindPopup(() => popup(r)),
+        );
       }
     }
-    mapEl.dataset.markers = String(markers);
+    fitTo(map, [drawn.layer, pointsLayer(markers).addTo(map)]);
+    mapEl.dataset.markers = String(markers.length);
     mapEl.dataset.ready = "true";
   });
   ctx.onLang(() => {
@@ -87,11 +90,16 @@ async function render(ctx) {
   });
   const closed = requests.filter((r) => statusKey(r) === "closed").length;
   return () => [
+    h("p", { class: "complaints-report-link" }, h("a", { href: "/report", id: "complaints-report" }, t("complaints.report"))),
     mapEl,
     h(
       "p",
       { id: "complaints-total", "data-total": requests.length, "data-open": requests.length - closed, "data-closed": closed },
-      t("complaints.total", { n: requests.length, open: requests.length - closed, closed }),
+      t("complaints.total", {
+        n: fmtCount(requests.length),
+        open: fmtCount(requests.length - closed),
+        closed: fmtCount(closed),
+      }),
     ),
     table(
       [
@@ -117,7 +125,7 @@ async function render(ctx) {
           h("td", {}, where(r)),
         ),
       ),
-      { id: "complaints-list" },
+      { id: "complaints-list", cards: true, caption: t("complaints.caption") },
     ),
   ];
 }

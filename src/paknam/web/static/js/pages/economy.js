@@ -4,10 +4,10 @@
 import { getJSON, has } from "../api.js";
 import { timeChart } from "../chart.js";
 import { domainPage } from "../domain.js";
-import { epoch, fmtNum } from "../format.js";
+import { epoch, fmtCount, fmtNum, fmtPeriod } from "../format.js";
 import { indicatorCard } from "../indicators_view.js";
 import { addMessages, pick, t } from "../i18n.js";
-import { createMap, drawDistricts } from "../map.js";
+import { createMap, drawDistricts, fitTo, pointMarker, pointsLayer, relabelDistricts } from "../map.js";
 import { badge, clear, dataBadges, fill, h, notAvailable, table } from "../ui.js";
 
 addMessages({
@@ -31,12 +31,17 @@ addMessages({
   "eco.revenue": ["รายได้ (ล้านบาท)", "revenue (million THB)"],
   "eco.this": ["เดือนนั้น", "that month"],
   "eco.last_year": ["เดือนเดียวกันปีก่อน", "same month last year"],
-  "eco.y2019": ["เดือนเดียวกันปี 2019 (2562)", "same month of 2019"],
+  "eco.y2019": ["เดือนเดียวกันปี 2562", "same month of 2019"],
+  "eco.map": ["แผนที่แหล่งท่องเที่ยวและสินค้าชุมชน", "Map of attractions and products"],
+  "eco.places_caption": ["รายการที่ตรงกับการค้นหา", "Places matching the search"],
+  "eco.growth_caption": ["ตัวเลขเดือนล่าสุดเทียบกับปีก่อนและปี 2562", "Latest month against last year and 2019"],
+  "eco.attraction": ["แหล่งท่องเที่ยว", "attraction"],
+  "eco.product": ["สินค้าชุมชน", "community product"],
   "eco.latest": ["เดือนล่าสุด {m}", "Latest month {m}"],
   "eco.figure": ["ตัวเลข", "figure"],
   "eco.value": ["ค่า", "value"],
   "eco.growth_ly": ["เทียบเดือนเดียวกันปีก่อน", "vs same month last year"],
-  "eco.growth_2019": ["เทียบปี 2019", "vs 2019"],
+  "eco.growth_2019": ["เทียบปี 2562", "vs 2019"],
   "eco.indicators": ["ตัวชี้วัด", "Indicators"],
   "eco.source": ["ที่มา", "source"],
 });
@@ -72,7 +77,7 @@ function visitsCharts(months, visitorsEl, revenueEl) {
         { label: t("eco.last_year"), values: col(field, scale, (m) => shiftYear(m, 1)), color: "#ef6c00", dash: [6, 4] },
         { label: t("eco.y2019"), values: col(field, scale, (m) => `2019${m.slice(4)}`), color: "#888", dash: [2, 3] },
       ],
-      { yLabel: label, height: 220 },
+      { yLabel: label, height: 220, title: label },
     );
   }
 }
@@ -87,7 +92,7 @@ async function render(ctx) {
   ]);
   const filters = { q: "", category: "", district: "", open_now: false };
   let places = [];
-  const mapEl = h("div", { class: "map small", id: "economy-map" });
+  const mapEl = h("div", { class: "map small", id: "economy-map", role: "region", "aria-label": t("eco.map") });
   const formEl = h("form", { id: "place-filters", class: "filters" });
   const listEl = h("div", { id: "places" });
   const charts = { visitors: h("div", { class: "chart", id: "visitors-chart" }), revenue: h("div", { class: "chart", id: "revenue-chart" }) };
@@ -95,33 +100,35 @@ async function render(ctx) {
   const indEl = h("div", { id: "economy-indicators", class: "indicators" });
   let markers = null;
   let map = null;
+  let drawn = null;
 
   const drawMarkers = () => {
     if (!map) return;
     if (markers) markers.remove();
-    markers = window.L.layerGroup();
+    const list = [];
     for (const f of places) {
       if (!f.geometry || f.geometry.type !== "Point") continue;
       const [lon, lat] = f.geometry.coordinates;
-      window.L.circleMarker([lat, lon], {
-        radius: 7,
-        fillColor: f.properties.kind === "attraction" ? "#00897b" : "#c2185b",
-        fillOpacity: 0.9,
-        color: "#222",
-        weight: 1,
-        className: "place-marker",
-      })
-        // A built element, never an HTML string: the name is data (Leaflet would parse a string).
-        .bindPopup(() => h("div", { class: "place-popup" }, pick(f.properties, "name")))
-        .addTo(markers);
+      const attraction = f.properties.kind === "attraction";
+      list.push(
+        pointMarker([lat, lon], {
+          shape: attraction ? "circle" : "square",
+          color: attraction ? "#00897b" : "#c2185b",
+          label: `${pick(f.properties, "name")} (${t(attraction ? "eco.attraction" : "eco.product")})`,
+          className: "place-marker",
+          data: { place: f.properties.id ?? "" },
+        })
+          // A built element, never an HTML string: the name is data (Leaflet would parse a string).
+          .bindPopup(() => h("div", { class: "place-popup" }, pick(f.properties, "name"))),
+      );
     }
-    markers.addTo(map);
+    markers = pointsLayer(list).addTo(map);
     mapEl.dataset.markers = String(markers.getLayers().length);
   };
   const drawList = () => {
     fill(
       listEl,
-      h("p", { class: "muted", id: "places-count", "data-count": places.length }, t("eco.found", { n: places.length })),
+      h("p", { class: "muted", id: "places-count", "data-count": places.length }, t("eco.found", { n: fmtCount(places.length) })),
       table(
         [t("eco.name"), t("eco.category"), t("district"), t("eco.open_now")],
         places.map((f) => {
@@ -135,7 +142,7 @@ async function render(ctx) {
             h("td", {}, p.open_now === null || p.open_now === undefined ? "–" : badge(p.open_now ? "open" : "closed", t(p.open_now ? "eco.open" : "eco.closed"))),
           );
         }),
-        { id: "places-table" },
+        { id: "places-table", cards: true, caption: t("eco.places_caption") },
       ),
     );
   };
@@ -154,16 +161,16 @@ async function render(ctx) {
     listEl.dataset.ready = "true";
   };
   const drawForm = () => {
-    const input = h("input", { type: "search", name: "q", value: filters.q, placeholder: t("eco.search") });
+    const input = h("input", { type: "search", name: "q", id: "eco-q", value: filters.q, placeholder: t("eco.search") });
     const cat = h(
       "select",
-      { name: "category" },
+      { name: "category", id: "eco-category" },
       h("option", { value: "" }, t("eco.all_categories")),
       categories.map((c) => h("option", { value: c.category, selected: c.category === filters.category }, pick(c, "name"))),
     );
     const dis = h(
       "select",
-      { name: "district" },
+      { name: "district", id: "eco-district" },
       h("option", { value: "" }, t("eco.all_districts")),
       districts.features.map((d) =>
         h("option", { value: d.properties.code, selected: d.properties.code === filters.district }, pick(d.properties, "name")),
@@ -188,7 +195,13 @@ async function render(ctx) {
       ev.preventDefault();
       changed();
     };
-    fill(formEl, input, " ", cat, " ", dis, " ", h("label", {}, open, " ", t("eco.open_now")));
+    fill(
+      formEl,
+      h("label", { class: "field", for: "eco-q" }, t("eco.search"), input),
+      h("label", { class: "field", for: "eco-category" }, t("eco.category"), cat),
+      h("label", { class: "field", for: "eco-district" }, t("district"), dis),
+      h("label", {}, open, " ", t("eco.open_now")),
+    );
   };
   const drawGrowth = () => {
     if (!growthReport || !growthReport.figures) return fill(growthEl, notAvailable());
@@ -197,15 +210,19 @@ async function render(ctx) {
         "tr",
         { "data-figure": key },
         h("td", {}, key === "revenue_thb" ? t("eco.revenue") : t("eco.visitors")),
-        h("td", { class: "num", "data-value": f.value ?? "" }, key === "revenue_thb" ? fmtNum(f.value / 1e6, 1) : fmtNum(f.value, 0)),
+        h("td", { class: "num", "data-value": f.value ?? "" }, key === "revenue_thb" ? fmtNum(f.value / 1e6, 1) : fmtCount(f.value)),
         h("td", { class: "num", "data-value": f.same_month_last_year?.growth ?? "" }, growth(f.same_month_last_year?.growth)),
         h("td", { class: "num", "data-value": f.vs_reference?.same_month?.growth ?? "" }, growth(f.vs_reference?.same_month?.growth)),
       ),
     );
     fill(
       growthEl,
-      h("h3", {}, t("eco.latest", { m: growthReport.month })),
-      table([t("eco.figure"), t("eco.value"), t("eco.growth_ly"), t("eco.growth_2019")], rows, { id: "growth-table" }),
+      h("h3", {}, t("eco.latest", { m: fmtPeriod(growthReport.month) })),
+      table([t("eco.figure"), t("eco.value"), t("eco.growth_ly"), t("eco.growth_2019")], rows, {
+        id: "growth-table",
+        cards: true,
+        caption: t("eco.growth_caption"),
+      }),
     );
   };
   const drawVisits = () => {
@@ -237,14 +254,18 @@ async function render(ctx) {
     for (const [el, key] of [[root.children[0].firstChild, "eco.catalogue"], [root.children[1].firstChild, "eco.visits"], [root.children[2].firstChild, "eco.indicators"]]) {
       el.textContent = t(key);
     }
+    mapEl.setAttribute("aria-label", t("eco.map"));
+    if (drawn) relabelDistricts(drawn);
+    drawMarkers();
   };
   await search();
   drawAll();
   ctx.onLang(drawAll);
   requestAnimationFrame(() => {
     map = createMap(mapEl);
-    drawDistricts(map, districts);
+    drawn = drawDistricts(map, districts);
     drawMarkers();
+    fitTo(map, [drawn.layer, markers]);
     mapEl.dataset.ready = "true";
   });
   return () => root;

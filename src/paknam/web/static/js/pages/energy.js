@@ -5,10 +5,10 @@
 import { getJSON, has } from "../api.js";
 import { timeChart } from "../chart.js";
 import { domainPage } from "../domain.js";
-import { epoch, fmtNum, isoBangkok } from "../format.js";
+import { epoch, fmtNum, fmtPeriod, fmtYear, isoBangkok } from "../format.js";
 import { addMessages, pick, t } from "../i18n.js";
-import { createMap, drawDistricts } from "../map.js";
-import { badge, clear, dataBadges, errorBox, fill, h, notAvailable, table } from "../ui.js";
+import { createMap, drawDistricts, fitTo, pointMarker, pointsLayer, relabelDistricts } from "../map.js";
+import { badge, clear, dataBadges, errorBox, fill, h, notAvailable, scrollBox, table } from "../ui.js";
 
 addMessages({
   "energy.title": ["พลังงานอัจฉริยะ", "Smart Energy"],
@@ -47,6 +47,9 @@ addMessages({
     "No month settled yet (an officer settles each month)",
   ],
   "en.no_readings": ["ยังไม่มีค่าที่อ่านจากมิเตอร์", "No meter readings yet"],
+  "en.sites_caption": ["จุดติดตั้งทั้งหมด", "All sites"],
+  "en.map": ["แผนที่จุดติดตั้ง", "Map of the sites"],
+  "en.simulated_site": ["จุดจำลอง", "simulated site"],
 });
 
 const SITES = "/api/v1/energy/sites";
@@ -101,7 +104,7 @@ function perfCharts(detail, energyEl, prEl) {
       { label: t("en.actual"), values: days.map((d) => d.e_ac_kwh), color: "#1565c0" },
       { label: t("en.expected"), values: days.map((d) => d.e_expected_kwh), color: "#999", dash: [6, 4] },
     ],
-    { yLabel: "kWh", height: 220 },
+    { yLabel: "kWh", height: 220, title: t("en.energy_chart") },
   );
   if (days.some((d) => d.pr !== null)) {
     timeChart(
@@ -111,7 +114,7 @@ function perfCharts(detail, energyEl, prEl) {
         { label: t("en.pr"), values: days.map((d) => d.pr), color: "#2e7d32" },
         { label: t("en.pr_expected"), values: days.map((d) => d.pr_expected), color: "#999", dash: [6, 4] },
       ],
-      { yLabel: "PR", height: 200 },
+      { yLabel: "PR", height: 200, title: t("en.pr_chart") },
     );
   }
 }
@@ -139,7 +142,7 @@ function detailView(detail, charts) {
             { "data-kind": f.kind, "data-magnitude": f.magnitude ?? "" },
             badge(`sev-${f.severity}`, t(`severity.${f.severity}`)),
             " ",
-            h("b", {}, `${f.start} – ${f.end}`),
+            h("b", {}, `${fmtPeriod(f.start)} – ${fmtPeriod(f.end)}`),
             ": ",
             pick(f, "reason"),
           ),
@@ -159,13 +162,16 @@ function detailView(detail, charts) {
       h("td", { class: "num", "data-value": m.co2_avoided_kg ?? "" }, fmtNum(m.co2_avoided_kg, 1)),
     );
   const balanceTable = bal
-    ? table(
-        [t("en.month"), t("en.gen"), t("en.cons"), t("en.selfc"), t("en.selfs"), t("en.co2")],
-        [
-          ...bal.months.map((m) => balanceRow(m, m.period, { "data-period": m.period })),
-          bal.total ? balanceRow(bal.total, t("en.total"), { "data-period": "total", class: "total" }) : null,
-        ].filter(Boolean),
-        { id: "balance" },
+    ? scrollBox(
+        table(
+          [t("en.month"), t("en.gen"), t("en.cons"), t("en.selfc"), t("en.selfs"), t("en.co2")],
+          [
+            ...bal.months.map((m) => balanceRow(m, fmtPeriod(m.period), { "data-period": m.period })),
+            bal.total ? balanceRow(bal.total, t("en.total"), { "data-period": "total", class: "total" }) : null,
+          ].filter(Boolean),
+          { id: "balance", caption: t("en.balance", { y: fmtYear(detail.year) }) },
+        ),
+        t("en.balance", { y: fmtYear(detail.year) }),
       )
     : notAvailable();
   const statements = detail.statements.map((s) => {
@@ -176,8 +182,8 @@ function detailView(detail, charts) {
       h("h3", {}, pick(s.first, "name"), " ", dataBadges({}, { simulated: s.first.simulated })),
       st
         ? [
-            h("p", { class: "muted", id: "statement-month", "data-month": st.month }, `${t("en.month")} ${st.month}`),
-            table(
+            h("p", { class: "muted", id: "statement-month", "data-month": st.month }, `${t("en.month")} ${fmtPeriod(st.month)}`),
+            scrollBox(table(
               [t("en.member"), ...Object.values(st.members[0]?.entries || {}).map((e) => `${pick(e, "name")} (kWh)`), t("en.net")],
               st.members.map((m) =>
                 h(
@@ -188,8 +194,8 @@ function detailView(detail, charts) {
                   h("td", { class: "num net", "data-value": m.net_thb }, fmtNum(m.net_thb, 2, 2)),
                 ),
               ),
-              { id: "statement" },
-            ),
+              { id: "statement", caption: `${pick(s.first, "name")} · ${fmtPeriod(st.month)}` },
+            ), t("en.statement")),
           ]
         : h("p", { class: "quiet", id: "statement-none" }, t("en.not_settled")),
     );
@@ -200,7 +206,7 @@ function detailView(detail, charts) {
     h("section", { class: "panel" }, h("h3", {}, t("en.perf")), h("h4", {}, t("en.energy_chart")), charts.energy,
       h("h4", {}, t("en.pr_chart")), hasPr ? null : h("p", { class: "muted" }, t("en.no_pr")), charts.pr),
     h("section", { class: "panel" }, h("h3", {}, t("en.findings")), findings),
-    h("section", { class: "panel" }, h("h3", {}, t("en.balance", { y: detail.year })), balanceTable),
+    h("section", { class: "panel" }, h("h3", {}, t("en.balance", { y: fmtYear(detail.year) })), balanceTable),
     statements.length ? h("section", { class: "panel" }, h("h3", {}, t("en.statement")), statements) : null,
   ];
 }
@@ -208,7 +214,7 @@ function detailView(detail, charts) {
 async function render(ctx) {
   const [sites, districts] = await Promise.all([getJSON(SITES), getJSON("/api/v1/districts?simplify=0.0002")]);
   const features = sites.features;
-  const mapEl = h("div", { class: "map small", id: "energy-map" });
+  const mapEl = h("div", { class: "map small", id: "energy-map", role: "region", "aria-label": t("en.map") });
   const listEl = h("div", { id: "sites" });
   const detailEl = h("div", { id: "site-detail", class: "panel" });
   const charts = { energy: h("div", { class: "chart", id: "energy-chart" }), pr: h("div", { class: "chart", id: "pr-chart" }) };
@@ -251,10 +257,18 @@ async function render(ctx) {
             h("td", {}, pick(f.properties, "name"), " ", dataBadges(f.properties.meta || {}, { simulated: f.properties.simulated })),
             h("td", {}, pick(f.properties, "technology")),
             h("td", { class: "num" }, fmtNum(f.properties.kwp, 1)),
-            h("td", {}, h("button", { type: "button", class: "show-site", onclick: () => choose(f) }, t("en.show"))),
+            h(
+              "td",
+              {},
+              h(
+                "button",
+                { type: "button", class: "show-site", "aria-label": `${t("en.show")}: ${pick(f.properties, "name")}`, onclick: () => choose(f) },
+                t("en.show"),
+              ),
+            ),
           ),
         ),
-        { id: "sites-table" },
+        { id: "sites-table", cards: true, caption: t("en.sites_caption") },
       ),
     );
   drawList();
@@ -264,31 +278,35 @@ async function render(ctx) {
   });
   const whenAttached = (el, fn) =>
     el.isConnected ? fn() : requestAnimationFrame(() => whenAttached(el, fn));
+  let drawn = null;
   whenAttached(mapEl, () => {
     const map = createMap(mapEl);
-    drawDistricts(map, districts);
-    const pts = [];
+    drawn = drawDistricts(map, districts);
+    const markers = [];
     for (const f of features) {
       if (!f.geometry || f.geometry.type !== "Point") continue;
       const [lon, lat] = f.geometry.coordinates;
-      pts.push([lat, lon]);
-      window.L.circleMarker([lat, lon], {
-        radius: 7,
-        fillColor: f.properties.simulated ? "#6a1b9a" : "#f9a825",
-        fillOpacity: 0.95,
-        color: "#222",
-        weight: 1,
-        className: "site-marker",
-      })
-        // A built element, never an HTML string: the name is data (Leaflet would parse a string).
-        .bindPopup(() => h("div", { class: "site-popup" }, pick(f.properties, "name")))
-        .on("click", () => choose(f))
-        .addTo(map);
+      const simulated = Boolean(f.properties.simulated || (f.properties.meta || {}).simulated);
+      const name = pick(f.properties, "name");
+      markers.push(
+        pointMarker([lat, lon], {
+          shape: simulated ? "diamond" : "circle",
+          color: simulated ? "#6a1b9a" : "#f9a825",
+          label: simulated ? `${name} (${t("en.simulated_site")})` : name,
+          className: "site-marker",
+          data: { site: f.id },
+          onPick: () => choose(f),
+        })
+          // A built element, never an HTML string: the name is data (Leaflet would parse a string).
+          .bindPopup(() => h("div", { class: "site-popup" }, pick(f.properties, "name"))),
+      );
     }
-    if (pts.length) map.fitBounds(window.L.latLngBounds(pts).pad(0.3));
-    mapEl.dataset.markers = String(pts.length);
+    const points = pointsLayer(markers).addTo(map);
+    fitTo(map, [drawn.layer, points]);
+    mapEl.dataset.markers = String(markers.length);
     mapEl.dataset.ready = "true";
   });
+  ctx.onLang(() => drawn && relabelDistricts(drawn));
   const params = new URLSearchParams(window.location.search);
   const first = features.find((f) => f.id === params.get("site")) || features[0];
   if (first) await choose(first);

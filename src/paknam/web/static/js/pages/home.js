@@ -2,14 +2,24 @@
 // what is happening in each district, active alerts and the indicators.
 import { getJSON } from "../api.js";
 import { alertItem, alertLink, isDrill, loadAlerts, loadWarnings, warningItem } from "../alerts_view.js";
-import { ageHours, fmtTime } from "../format.js";
+import { fmtCount, fmtTime } from "../format.js";
 import { addMessages, lang, pick, t } from "../i18n.js";
 import { indicatorCard, loadIndicators } from "../indicators_view.js";
-import { createMap, drawDistricts, drawStations, recolourStations, relabelDistricts } from "../map.js";
-import { stationState, WATER_COLORS, waterLevelName } from "../states.js";
-import { badge, chip, dataBadges, errorBox, fill, h, notAvailable } from "../ui.js";
+import {
+  KIND_SHAPES,
+  createMap,
+  drawDistricts,
+  drawStations,
+  fitTo,
+  recolourStations,
+  relabelDistricts,
+  symbol,
+} from "../map.js";
+import { GREY, stationState, WATER_COLORS, waterLevelName } from "../states.js";
+import { badge, dataBadges, errorBox, fill, h, levelChip, notAvailable } from "../ui.js";
 
 addMessages({
+  "home.title": ["ข้อมูลเมืองสมุทรปราการวันนี้", "Samut Prakan today"],
   "home.districts": ["อำเภอ", "Districts"],
   "home.stations_n": ["สถานีทั้งหมด {n} แห่ง", "{n} stations"],
   "home.alerts": ["การแจ้งเตือนที่มีผลอยู่", "Active alerts"],
@@ -17,6 +27,11 @@ addMessages({
   "home.quiet": ["ไม่มีคำเตือน", "No warnings"],
   "home.no_stations": ["ยังไม่มีสถานีในอำเภอนี้", "No station in this district yet"],
   "home.warnings": ["คำเตือน {n} รายการ", "{n} warning(s)"],
+  "home.no_live": ["ไม่มีคำเตือนจากข้อมูลจริง", "No warnings from live data"],
+  "home.demo_warnings": [
+    "คำเตือนจากข้อมูลจำลอง/ตัวอย่าง (ไม่นับรวม)",
+    "Warnings from simulated or sample data (not counted)",
+  ],
   "home.alerts_n": ["การแจ้งเตือน {n} รายการ", "{n} alert(s)"],
   "home.outside": [
     "สถานีนอกหกอำเภอ (เช่น คลองในกรุงเทพฯ ที่ไหลมาสมุทรปราการ)",
@@ -27,7 +42,7 @@ addMessages({
   "legend.aqi": ["ดัชนีคุณภาพอากาศ (AQI) กรมควบคุมมลพิษ", "Thai AQI (PCD)"],
   "legend.wqi": ["ดัชนีคุณภาพน้ำ (WQI)", "Water quality index (WQI)"],
   "legend.wl": ["ระดับน้ำเทียบระดับเตือนภัย", "Water level vs warning levels"],
-  "legend.none": ["ไม่มีข้อมูล", "no data"],
+  "legend.none": ["ไม่มีข้อมูล หรือข้อมูลเก่า (ไม่แสดงระดับ)", "no data, or old data (no level shown)"],
   "popup.open": ["ดูรายละเอียดสถานี", "station details"],
   "popup.tide": ["พยากรณ์ระดับน้ำ 72 ชม.", "72 h water-level forecast"],
   "worst.aqi": ["อากาศ", "Air"],
@@ -35,7 +50,6 @@ addMessages({
   "worst.wl": ["ระดับน้ำ", "Water level"],
 });
 
-const STALE_HOURS = 24;
 const HOME_WARNINGS = 6;
 const SEVERITY_RANK = { extreme: 4, severe: 3, moderate: 2, minor: 1 };
 
@@ -62,12 +76,55 @@ function byId(rows) {
   return new Map((rows || []).map((r) => [r.station, r]));
 }
 
+/** A station's state: the level as a chip beside dark text; an old value grey, with its date. */
 function stateLine(state) {
   return h(
     "span",
-    { class: "state" },
-    chip(state.color, state.label),
-    state.time && ageHours(state.time) > STALE_HOURS ? [" ", badge("stale")] : "",
+    { class: state.fresh ? "state" : "state old", "data-fresh": String(Boolean(state.fresh)) },
+    levelChip(state.color, state.label),
+    state.time && !state.fresh ? [" ", badge("stale")] : "",
+  );
+}
+
+/** Kind names of the warnings (server-made, in the page). */
+const KIND_NAMES = (() => {
+  try {
+    return JSON.parse(document.getElementById("home-data")?.textContent || "{}").kinds || {};
+  } catch {
+    return {};
+  }
+})();
+
+function kindName(kind) {
+  const pair = KIND_NAMES[kind];
+  return pair ? pair[lang() === "th" ? 0 : 1] : kind;
+}
+
+/** Warnings that stand on simulated or sample data (the station's flags or their own). */
+function isDemoWarning(w, stationsById) {
+  const meta = (stationsById.get(w.station_id) || { properties: {} }).properties.meta || {};
+  const details = w.details || {};
+  return Boolean(meta.simulated || meta.sample || details.simulated || details.sample);
+}
+
+/** [{kind, n}] of demo warnings: one line per kind, with a count. */
+function groupByKind(warnings) {
+  const counts = new Map();
+  for (const w of warnings) counts.set(w.kind, (counts.get(w.kind) || 0) + 1);
+  return [...counts].sort((a, b) => String(a[0]).localeCompare(String(b[0]))).map(([kind, n]) => ({ kind, n }));
+}
+
+function demoGroups(warnings) {
+  if (!warnings.length) return null;
+  return h(
+    "div",
+    { class: "demo-warnings", "data-demo-warnings": warnings.length },
+    t("home.demo_warnings"),
+    h(
+      "ul",
+      {},
+      groupByKind(warnings).map((g) => h("li", { "data-kind": g.kind, "data-count": g.n }, `${kindName(g.kind)} × ${fmtCount(g.n)}`)),
+    ),
   );
 }
 
@@ -87,33 +144,42 @@ function popup(f, state) {
   );
 }
 
+/** A legend entry: the marker's own shape and colour beside dark text. */
+function shapeChip(shape, color, label) {
+  return h("span", { class: "chip" }, symbol(shape, color), label);
+}
+
 function legend(config) {
   const row = (items) => h("div", { class: "legend-row" }, items);
   return [
     h("b", {}, t("legend.aqi")),
     row(
       config.aqi_levels.map((lv) =>
-        chip(lv.color, `${lv.lo}${lv.hi ? `–${lv.hi}` : "+"} ${pick(lv, "name")}`),
+        shapeChip(KIND_SHAPES.air, lv.color, `${lv.lo}${lv.hi ? `–${lv.hi}` : "+"} ${pick(lv, "name")}`),
       ),
     ),
     h("b", {}, t("legend.wqi")),
-    row(config.wqi_bands.map((b) => chip(b.color, `${b.lo}–${b.hi} ${pick(b, "name")}`))),
+    row(config.wqi_bands.map((b) => shapeChip(KIND_SHAPES.water_quality, b.color, `${b.lo}–${b.hi} ${pick(b, "name")}`))),
     h("b", {}, t("legend.wl")),
-    row(Object.entries(WATER_COLORS).map(([k, c]) => chip(c, waterLevelName(k)))),
-    row([chip("#8a8f98", t("legend.none"))]),
+    row(Object.entries(WATER_COLORS).map(([k, c]) => shapeChip("triangle", c, waterLevelName(k)))),
+    row([shapeChip("circle", GREY, t("legend.none"))]),
   ];
 }
 
 function worst(items) {
-  return items.reduce((a, b) => (b.state.rank > (a ? a.state.rank : -1) ? b : a), null);
+  // Fresh values first; among old ones (grey, no level shown) still the highest.
+  const key = (x) => (x.state.fresh ? 10 : 0) + (x.state.fresh ? x.state.rank : x.state.staleRank || 0);
+  return items.reduce((a, b) => (key(b) > (a ? key(a) : -1) ? b : a), null);
 }
 
 function districtBody(code, data) {
   const here = data.stations.filter((f) => f.properties.district_code === code);
   const stationIds = new Set(here.map((f) => f.id));
-  const warnings = data.warnings.filter(
+  const here_warnings = data.warnings.filter(
     (w) => w.district_code === code || (w.district_code == null && stationIds.has(w.station_id)),
   );
+  const warnings = here_warnings.filter((w) => !isDemoWarning(w, data.stationsById));
+  const demo = here_warnings.filter((w) => isDemoWarning(w, data.stationsById));
   const alerts = data.alerts.filter((a) => a.state !== "past" && (a.districts || []).includes(code));
   const parts = [];
   const counts = {};
@@ -124,7 +190,7 @@ function districtBody(code, data) {
       { class: "muted", "data-stations": here.length },
       here.length
         ? Object.entries(counts)
-            .map(([k, n]) => `${t(`kind.${k}`)} ${n}`)
+            .map(([k, n]) => `${t(`kind.${k}`)} ${fmtCount(n)}`)
             .join(" · ")
         : t("home.no_stations"),
     ),
@@ -160,22 +226,24 @@ function districtBody(code, data) {
       ),
     );
   if (warnings.length) {
+    const headlines = [...new Set(bySeverity(warnings).map((w) => pick(w, "headline")))];
     parts.push(
       h(
         "div",
         { class: "district-warnings", "data-warnings": warnings.length },
-        badge("warning", t("home.warnings", { n: warnings.length })),
+        badge("warning", t("home.warnings", { n: fmtCount(warnings.length) })),
         h(
           "ul",
           {},
-          warnings.slice(0, 3).map((w) => h("li", {}, pick(w, "headline"))),
+          headlines.slice(0, 3).map((x) => h("li", {}, x)),
         ),
       ),
     );
-  } else if (!alerts.length) {
-    parts.push(h("div", { class: "quiet", "data-warnings": 0 }, t("home.quiet")));
+  } else {
+    parts.push(h("div", { class: "quiet", "data-warnings": 0 }, t("home.no_live")));
   }
-  return parts;
+  parts.push(demoGroups(demo));
+  return parts.filter(Boolean);
 }
 
 function renderSide(data) {
@@ -195,7 +263,9 @@ function renderSide(data) {
   if (old) old.remove();
   if (outside.length) {
     const ids = new Set(outside.map((f) => f.id));
-    const n = data.warnings.filter((w) => w.district_code == null && ids.has(w.station_id)).length;
+    const n = data.warnings.filter(
+      (w) => w.district_code == null && ids.has(w.station_id) && !isDemoWarning(w, data.stationsById),
+    ).length;
     document
       .getElementById("districts")
       .after(
@@ -204,7 +274,7 @@ function renderSide(data) {
           { id: "outside", class: "outside" },
           h("b", {}, t("home.outside")),
           ": ",
-          `${outside.length} ${t("stations")}`,
+          t("home.stations_n", { n: fmtCount(outside.length) }),
           n ? [" · ", badge("warning", t("home.warnings", { n }))] : "",
         ),
       );
@@ -228,19 +298,22 @@ function renderAlerts(el, data) {
   } else {
     parts.push(notAvailable(t("home.cap_na")));
   }
-  const stationsById = new Map(data.stations.map((f) => [f.id, f]));
+  const stationsById = data.stationsById;
+  const live = data.warnings.filter((w) => !isDemoWarning(w, stationsById));
+  const demo = data.warnings.filter((w) => isDemoWarning(w, stationsById));
   parts.push(
     h("h3", {}, t("home.rule_warnings")),
-    data.warnings.length
+    live.length
       ? h(
           "ul",
           { class: "warnings" },
-          bySeverity(data.warnings)
+          bySeverity(live)
             .slice(0, HOME_WARNINGS)
             .map((w) => warningItem(w, stationsById)),
         )
-      : h("p", { class: "quiet" }, t("home.quiet")),
-    h("p", {}, h("a", { href: "/alerts" }, `${t("more")} (${data.warnings.length})`)),
+      : h("p", { class: "quiet" }, t("home.no_live")),
+    demoGroups(demo),
+    h("p", {}, h("a", { href: "/alerts" }, `${t("more")} (${fmtCount(data.warnings.length)})`)),
   );
   fill(el, parts);
 }
@@ -294,12 +367,13 @@ export default async function start(ctx) {
   const map = createMap(mapEl);
   const districtLayer = drawDistricts(map, districts);
   const markers = drawStations(map, stations.features, stateOf, popup);
+  fitTo(map, [districtLayer.layer, markers]);
   mapEl.dataset.districts = String(districtLayer.byCode.size);
   mapEl.dataset.stations = String(stations.features.length);
   mapEl.dataset.ready = "true";
   performance.mark("paknam:map-ready"); // benchmarks/dashboard.py reads these marks
   const count = document.getElementById("station-count");
-  const showCount = () => (count.textContent = t("home.stations_n", { n: stations.features.length }));
+  const showCount = () => (count.textContent = t("home.stations_n", { n: fmtCount(stations.features.length) }));
   showCount();
   ctx.onLang(showCount);
 
@@ -314,6 +388,7 @@ export default async function start(ctx) {
   const data = {
     districts: new Map(districts.features.map((f) => [f.properties.code, f.properties])),
     stations: stations.features,
+    stationsById: new Map(stations.features.map((f) => [f.id, f])),
     warnings,
     alerts: alerts.alerts,
     alertsAvailable: alerts.available,
@@ -325,6 +400,7 @@ export default async function start(ctx) {
   const render = () => {
     fill(legendEl, legend(ctx.config));
     relabelDistricts(districtLayer);
+    recolourStations(markers, stateOf);
     renderSide(data);
     renderAlerts(alertsEl, data);
   };

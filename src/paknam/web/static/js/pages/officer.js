@@ -1,9 +1,12 @@
-// The officer desk (after login): who is logged in, the water-level warning levels of each
-// gauge (editable), running the environment rules and the forecasts now, and links to the
-// officer tasks of the other domains as their APIs land (complaints inbox, sending alerts).
+// The officer desk (after login): who is logged in, the complaints inbox, the water-level
+// warning levels of each gauge (editable), running the environment rules and the forecasts
+// now, sending alerts, the data sources and jobs, and the audit trail (who did what, when).
+// A short menu at the top jumps to each part (on a phone the desk is one long column).
 import { getJSON, has, officerToken, send, setOfficerToken } from "../api.js";
 import { alertDesk } from "../officer_alerts.js";
+import { auditPanel } from "../officer_audit.js";
 import { complaintsInbox } from "../officer_complaints.js";
+import { call, messageLine } from "../officer_errors.js";
 import { opsPanel } from "../officer_ops.js";
 import { addMessages, pick, t } from "../i18n.js";
 import { waterLevelName } from "../states.js";
@@ -27,62 +30,81 @@ addMessages({
   "off.inbox": ["กล่องเรื่องร้องเรียน", "Complaints inbox"],
   "off.send_alert": ["ส่งการแจ้งเตือน", "Send alerts"],
   "off.role": ["บทบาท", "role"],
+  "off.menu": ["เมนูงานเจ้าหน้าที่", "Officer desk menu"],
+  "off.m.inbox": ["เรื่องร้องเรียน", "Complaints"],
+  "off.m.levels": ["ระดับเตือนภัย", "Warning levels"],
+  "off.m.alerts": ["ส่งการแจ้งเตือน", "Alerts"],
+  "off.m.ops": ["ระบบ", "System"],
+  "off.m.audit": ["ประวัติการดำเนินการ", "Audit trail"],
 });
 
 function levelsForm(station, levels) {
-  const status = h("span", { class: "muted" });
-  const inputs = ["watch", "warning", "danger"].map((k) =>
-    h(
-      "label",
-      {},
-      `${waterLevelName(k)} `,
-      h("input", { name: k, type: "number", step: "0.01", value: levels[k] ?? "" }),
-    ),
-  );
+  const msg = messageLine({ class: "levels-out" });
+  const inputs = {};
+  const labels = ["watch", "warning", "danger"].map((k) => {
+    inputs[k] = h("input", { name: k, type: "number", step: "0.01", value: levels[k] ?? "" });
+    return h("label", {}, `${waterLevelName(k)} `, inputs[k]);
+  });
   const form = h(
     "form",
     { class: "levels", "data-station": station.id },
     h("b", {}, pick(station.properties, "name")),
     " ",
-    inputs,
+    labels,
     " ",
     h("button", { type: "submit", class: "primary" }, t("off.save")),
     " ",
-    status,
+    msg.root,
   );
   form.addEventListener("submit", async (ev) => {
     ev.preventDefault();
     const body = {};
     for (const [k, v] of new FormData(form)) if (v !== "") body[k] = Number(v);
     try {
-      await send("PUT", `/api/v1/stations/${encodeURIComponent(station.id)}/warning-levels`, body);
-      status.textContent = t("off.saved");
+      await call("PUT", `/api/v1/stations/${encodeURIComponent(station.id)}/warning-levels`, body);
+      msg.ok(t("off.saved"));
+      document.dispatchEvent(new CustomEvent("desk:changed"));
     } catch (err) {
-      status.textContent = err.message;
+      msg.error(err, { control: inputs[err.field] || inputs.danger });
     }
   });
   return form;
 }
 
 function runButton(labelKey, path) {
-  const out = h("span", { class: "muted" });
+  const msg = messageLine();
   const button = h("button", { type: "button", class: "primary" }, t(labelKey));
   button.addEventListener("click", async () => {
     button.disabled = true;
     try {
-      const r = await send("POST", path);
-      out.textContent = t("off.done", {
-        r: r.raised.length ?? r.raised,
-        u: r.updated.length ?? r.updated,
-        c: r.cleared.length ?? r.cleared,
-      });
+      const r = await call("POST", path);
+      msg.ok(
+        t("off.done", {
+          r: r.raised.length ?? r.raised,
+          u: r.updated.length ?? r.updated,
+          c: r.cleared.length ?? r.cleared,
+        }),
+      );
+      document.dispatchEvent(new CustomEvent("desk:changed"));
     } catch (err) {
-      out.textContent = err.message;
+      msg.error(err, { control: button });
     } finally {
       button.disabled = false;
     }
   });
-  return h("p", {}, button, " ", out);
+  return h("p", {}, button, " ", msg.root);
+}
+
+function deskMenu(parts) {
+  return h(
+    "nav",
+    { class: "desk-menu no-print", "aria-label": t("off.menu") },
+    h(
+      "ul",
+      {},
+      parts.map(([id, key]) => h("li", {}, h("a", { href: `#${id}` }, t(key)))),
+    ),
+  );
 }
 
 export default async function start(ctx) {
@@ -128,6 +150,12 @@ export default async function start(ctx) {
   } catch (err) {
     ops = { root: errorBox(err), draw: () => {} };
   }
+  let audit;
+  try {
+    audit = await auditPanel();
+  } catch (err) {
+    audit = { root: errorBox(err), draw: () => {} };
+  }
   const draw = () => {
     const logout = h("button", { type: "button" }, t("off.logout"));
     logout.addEventListener("click", async () => {
@@ -150,6 +178,14 @@ export default async function start(ctx) {
         " ",
         logout,
       ),
+      deskMenu([
+        ["complaints-inbox", "off.m.inbox"],
+        ["levels", "off.m.levels"],
+        ["alert-desk-part", "off.m.alerts"],
+        ["ops", "off.m.ops"],
+        ["audit", "off.m.audit"],
+      ]),
+      inbox.root,
       h(
         "section",
         { class: "panel", id: "levels" },
@@ -163,17 +199,22 @@ export default async function start(ctx) {
         runButton("off.run_env", "/api/v1/environment/checks"),
         runButton("off.run_fc", "/api/v1/living/forecasts/run"),
       ),
-      inbox.root,
+      h(
+        "div",
+        { id: "alert-desk-part" },
+        desk
+          ? desk.root
+          : h("section", { class: "panel" }, h("h2", {}, t("off.send_alert")), notAvailable()),
+      ),
       ops.root,
-      desk
-        ? desk.root
-        : h("section", { class: "panel" }, h("h2", {}, t("off.send_alert")), notAvailable()),
+      audit.root,
     );
   };
   ops.draw();
   ctx.onLang(() => {
     inbox.draw();
     ops.draw();
+    audit.draw();
     if (desk) desk.draw();
   });
   draw();

@@ -3,7 +3,7 @@
 // current term. Sample schools and simulated use are badged.
 import { getJSON, has } from "../api.js";
 import { domainPage } from "../domain.js";
-import { fmtNum } from "../format.js";
+import { fmtCount, fmtNum } from "../format.js";
 import { indicatorCard } from "../indicators_view.js";
 import { addMessages, pick, t } from "../i18n.js";
 import { badge, dataBadges, h, notAvailable, table } from "../ui.js";
@@ -27,6 +27,7 @@ addMessages({
   "pp.yes": ["ใช่", "yes"],
   "pp.total": ["รวมทุกโรงเรียน", "all schools"],
   "pp.no": ["ไม่", "no"],
+  "pp.caption": ["ตัวเลขรายโรงเรียนในภาคเรียนนี้", "Figures per school this term"],
   "pp.sample_note": [
     "ข้อมูลตัวอย่าง: โรงเรียน จำนวนนักเรียน การอบรม และการใช้อุปกรณ์ ไม่ใช่ข้อมูลจริง",
     "Sample data: the schools, enrolment, training and device use are not real figures",
@@ -94,9 +95,9 @@ async function render() {
                 { "data-school": s.school },
                 h("td", {}, pick(s, "name"), " ", dataBadges({}, { sample: s.sample, simulated: s.simulated })),
                 h("td", {}, pick(names.get(s.district_code), "name") || s.district_code || "–"),
-                h("td", { class: "num teachers", "data-value": s.teachers_trained ?? "" }, fmtNum(s.teachers_trained, 0)),
-                h("td", { class: "num students", "data-value": s.students_active ?? "" }, fmtNum(s.students_active, 0)),
-                h("td", { class: "num enrolment", "data-value": s.enrolment ?? "" }, fmtNum(s.enrolment, 0)),
+                h("td", { class: "num teachers", "data-value": s.teachers_trained ?? "" }, fmtCount(s.teachers_trained)),
+                h("td", { class: "num students", "data-value": s.students_active ?? "" }, fmtCount(s.students_active)),
+                h("td", { class: "num enrolment", "data-value": s.enrolment ?? "" }, fmtCount(s.enrolment)),
                 h("td", { class: "num share", "data-value": s.share ?? "" }, s.share === null || s.share === undefined ? "–" : `${fmtNum(s.share * 100, 1, 1)} %`),
                 h("td", {}, t(s.covered ? "pp.yes" : "pp.no")),
               ),
@@ -106,18 +107,18 @@ async function render() {
               { class: "total", "data-school": "total" },
               h("td", {}, t("pp.total")),
               h("td", {}, ""),
-              h("td", { class: "num teachers", "data-value": totals.teachers }, fmtNum(totals.teachers, 0)),
-              h("td", { class: "num students", "data-value": totals.students }, fmtNum(totals.students, 0)),
-              h("td", { class: "num enrolment", "data-value": totals.enrolment }, fmtNum(totals.enrolment, 0)),
+              h("td", { class: "num teachers", "data-value": totals.teachers }, fmtCount(totals.teachers)),
+              h("td", { class: "num students", "data-value": totals.students }, fmtCount(totals.students)),
+              h("td", { class: "num enrolment", "data-value": totals.enrolment }, fmtCount(totals.enrolment)),
               h(
                 "td",
                 { class: "num share", "data-value": totals.enrolment ? totals.students / totals.enrolment : "" },
                 totals.enrolment ? `${fmtNum((totals.students / totals.enrolment) * 100, 1, 1)} %` : "–",
               ),
-              h("td", {}, `${totals.covered}`),
+              h("td", {}, fmtCount(totals.covered)),
             ),
           ],
-          { id: "schools" },
+          { id: "schools", cards: true, caption: t("pp.caption") },
         ),
       ),
     ];

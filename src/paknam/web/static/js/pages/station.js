@@ -2,10 +2,21 @@
 // history (air and water-quality stations) or a link to its tide forecast (gauges).
 import { getJSON, has } from "../api.js";
 import { timeChart, withGaps } from "../chart.js";
-import { ageHours, epoch, fmtDate, fmtNum, fmtTime, isoBangkok } from "../format.js";
+import {
+  epoch,
+  fmtDate,
+  fmtNum,
+  fmtTime,
+  fmtUnit,
+  fmtYear,
+  isoBangkok,
+  pollutantName,
+  unitDigits,
+  unitName,
+} from "../format.js";
 import { addMessages, pick, t } from "../i18n.js";
-import { aqiLevel } from "../states.js";
-import { badge, chip, dataBadges, errorBox, fill, h, notAvailable, table } from "../ui.js";
+import { aqiLevel, GREY, isFresh } from "../states.js";
+import { badge, dataBadges, errorBox, fill, h, levelChip, notAvailable, table } from "../ui.js";
 
 addMessages({
   "st.latest": ["ค่าล่าสุด", "Latest values"],
@@ -26,6 +37,14 @@ addMessages({
   "st.kind": ["ประเภท", "kind"],
   "st.position": ["พิกัด", "position"],
   "st.missing": ["ไม่มีสถานีนี้", "No such station"],
+  "st.old_aqi": [
+    "ค่านี้เก่าเกินกว่าจะบอกสภาพอากาศตอนนี้ จึงไม่แสดงระดับและคำแนะนำสุขภาพ",
+    "This value is too old to describe the air now: no level or health advice is shown",
+  ],
+  "st.year": ["ปี", "year"],
+  "st.latest_caption": ["ค่าล่าสุดของแต่ละตัวแปร", "Latest value of each quantity"],
+  "st.wqi_caption": ["WQI รายวันที่เก็บตัวอย่าง", "WQI by sampling day"],
+  "st.wqi_year_caption": ["WQI รายปี", "WQI by year"],
 });
 
 const HOUR_SPAN_S = 31 * 86400;
@@ -93,7 +112,7 @@ function head(d) {
     h(
       "p",
       { class: "muted" },
-      `${t("st.kind")}: ${t(`kind.${p.kind}`)} · ${t("st.position")}: ${lat.toFixed(4)} N, ${lon.toFixed(4)} E`,
+      `${t("st.kind")}: ${t(`kind.${p.kind}`)} · ${t("st.position")}: ${fmtNum(lat, 4, 4)} N, ${fmtNum(lon, 4, 4)} E`,
       p.meta && p.meta.source ? ` · ${t("st.source")}: ${p.meta.source}` : "",
     ),
     p.kind === "water_level"
@@ -110,8 +129,8 @@ function latestTable(d) {
       "tr",
       { "data-quantity": code },
       h("td", {}, q ? pick(q, "name") : code),
-      h("td", { class: "num", "data-value": v.value }, `${fmtNum(v.value, 3)} ${q ? q.unit : ""}`),
-      h("td", {}, fmtTime(v.time), ageHours(v.time) > 24 ? [" ", badge("stale")] : ""),
+      h("td", { class: v.stale ? "num old" : "num", "data-value": v.value }, fmtUnit(v.value, q ? q.unit : "", q ? unitDigits(q.unit, 3) : 3)),
+      h("td", {}, fmtTime(v.time), v.stale ? [" ", badge("stale")] : ""),
     );
   });
   return h(
@@ -119,7 +138,7 @@ function latestTable(d) {
     { class: "panel" },
     h("h2", {}, t("st.latest")),
     rows.length
-      ? table([t("st.quantity"), t("value"), t("time")], rows, { id: "latest" })
+      ? table([t("st.quantity"), t("value"), t("time")], rows, { id: "latest", caption: t("st.latest_caption") })
       : h("p", {}, t("st.no_series")),
   );
 }
@@ -129,6 +148,8 @@ function aqiPanel(d) {
   const pts = d.aqi.points.filter((x) => x.aqi !== null && x.aqi !== undefined);
   const last = pts[pts.length - 1];
   const lv = last ? aqiLevel(last.level) : null;
+  // Level colour and health advice only while the readings behind the AQI are fresh.
+  const fresh = last ? isFresh(d.feature, Object.keys(last.sub_indices || { [last.pollutant]: 1 })) : false;
   const chartEl = h("div", { class: "chart", id: "aqi-chart" });
   const panel = h(
     "section",
@@ -136,18 +157,23 @@ function aqiPanel(d) {
     h("h2", {}, t("st.aqi")),
     last
       ? h(
-          "p",
-          {},
-          `${t("st.aqi_now")}: `,
+          "div",
+          { id: "aqi-state", "data-fresh": String(fresh) },
           h(
-            "span",
-            { class: "big", id: "aqi-now", "data-value": last.aqi, style: { color: last.color } },
-            String(last.aqi),
+            "p",
+            {},
+            `${t("st.aqi_now")}: `,
+            h("span", { class: fresh ? "big" : "big old", id: "aqi-now", "data-value": last.aqi }, String(last.aqi)),
+            " ",
+            fresh
+              ? levelChip(last.color, lv ? pick(lv, "name") : "", { id: "aqi-level", "data-color": last.color })
+              : levelChip(GREY, t("data_of", { time: fmtTime(last.time) }), { id: "aqi-level", "data-color": GREY }),
+            h("br"),
+            `${t("st.pollutant")}: ${pollutantName(last.pollutant)} · ${fmtTime(last.time)}`,
           ),
-          " ",
-          chip(last.color, lv ? pick(lv, "name") : ""),
-          ` · ${t("st.pollutant")}: ${last.pollutant} · ${fmtTime(last.time)}`,
-          lv ? h("div", { class: "muted" }, pick(lv, "advice")) : null,
+          fresh && lv
+            ? h("p", { class: "advice", id: "aqi-advice" }, pick(lv, "advice"))
+            : h("p", { class: "muted", id: "aqi-old" }, badge("stale"), " ", t("st.old_aqi")),
         )
       : h("p", {}, t("no_data")),
     chartEl,
@@ -159,7 +185,7 @@ function aqiPanel(d) {
         pts.map((x) => x.aqi),
         5400,
       );
-      timeChart(chartEl, xs, [{ label: "AQI", values: ys, color: "#3d5a80" }], { yLabel: "AQI" });
+      timeChart(chartEl, xs, [{ label: "AQI", values: ys, color: "#3d5a80" }], { yLabel: "AQI", title: t("st.aqi") });
     }
   });
   return panel;
@@ -186,15 +212,16 @@ function wqiPanel(d) {
           { "data-date": x.date },
           h("td", {}, fmtDate(x.time)),
           h("td", { class: "num", "data-value": x.wqi }, String(x.wqi)),
-          h("td", {}, chip(x.color, pick(x, "band_name"))),
+          h("td", {}, levelChip(x.color, pick(x, "band_name"))),
         ),
       ),
-      { id: "wqi-days" },
+      { id: "wqi-days", caption: t("st.wqi_caption") },
     ),
     h("h3", {}, t("st.wqi_year")),
     table(
-      ["", "WQI"],
-      Object.entries(d.wqi.yearly || {}).map(([y, v]) => [y, fmtNum(v.wqi, 0)]),
+      [t("st.year"), "WQI"],
+      Object.entries(d.wqi.yearly || {}).map(([y, v]) => [fmtYear(y), fmtNum(v.wqi, 0)]),
+      { caption: t("st.wqi_year_caption") },
     ),
   );
   requestAnimationFrame(() => {
@@ -203,7 +230,7 @@ function wqiPanel(d) {
         chartEl,
         days.map((x) => epoch(x.time)),
         [{ label: "WQI", values: days.map((x) => x.wqi), color: "#00897b", points: true }],
-        { yLabel: "WQI" },
+        { yLabel: "WQI", title: t("st.wqi") },
       );
   });
   return panel;
@@ -220,13 +247,14 @@ function seriesPanels(d) {
       const values = pts.map((x) => x.value);
       const [xs, ys] = s.bucket === "raw" ? [times, values] : withGaps(times, values, 5400);
       timeChart(chartEl, xs, [{ label: q ? pick(q, "name") : s.quantity, values: ys, color: "#3d5a80" }], {
-        yLabel: s.unit,
+        yLabel: unitName(s.unit),
+        title: q ? pick(q, "name") : s.quantity,
       });
     });
     return h(
       "section",
       { class: "panel series" },
-      h("h3", {}, q ? pick(q, "name") : s.quantity, ` [${s.unit}]`),
+      h("h3", {}, q ? pick(q, "name") : s.quantity, unitName(s.unit) ? ` (${unitName(s.unit)})` : ""),
       h(
         "p",
         { class: "muted" },

@@ -2,10 +2,10 @@
 // bands, the observed line before (and since) the issue time, and the warning levels.
 import { getJSON } from "../api.js";
 import { joinSeries, timeChart } from "../chart.js";
-import { epoch, fmtNum, fmtTime, isoBangkok } from "../format.js";
+import { epoch, fmtNum, fmtTime, fmtUnit, isoBangkok, unitName } from "../format.js";
 import { addMessages, pick, t } from "../i18n.js";
 import { WATER_COLORS, waterLevelName } from "../states.js";
-import { chip, dataBadges, errorBox, fill, h, notAvailable, table } from "../ui.js";
+import { dataBadges, errorBox, fill, h, levelChip, notAvailable, table } from "../ui.js";
 
 addMessages({
   "tide.title": ["พยากรณ์ระดับน้ำ 72 ชั่วโมง", "72 h water-level forecast"],
@@ -26,6 +26,8 @@ addMessages({
   "tide.none": ["ยังไม่มีสถานีวัดระดับน้ำ", "No water-level gauge yet"],
   "tide.no_forecast": ["ยังไม่มีพยากรณ์สำหรับสถานีนี้", "No forecast for this gauge yet"],
   "tide.other": ["สถานีอื่น", "other gauges"],
+  "tide.caption": ["เวลาที่คาดว่าระดับน้ำจะถึงแต่ละระดับเตือนภัย", "When each warning level may be reached"],
+  "tide.chart": ["ระดับน้ำที่วัดได้และพยากรณ์ 72 ชั่วโมง", "Observed and 72 h forecast water level"],
 });
 
 const BAND95 = "rgba(61, 90, 128, 0.13)";
@@ -71,8 +73,8 @@ function summary(d) {
           "p",
           {},
           `${t("tide.peak")}: `,
-          h("b", { id: "tide-peak", "data-value": peak.value }, `${fmtNum(peak.value, 2, 2)} m`),
-          ` · ${fmtTime(peak.time)} (80 %: ${fmtNum(peak.lo80, 2)}–${fmtNum(peak.hi80, 2)} m; 95 %: ${fmtNum(peak.lo95, 2)}–${fmtNum(peak.hi95, 2)} m)`,
+          h("b", { id: "tide-peak", "data-value": peak.value }, fmtUnit(peak.value, "m", 2)),
+          ` · ${fmtTime(peak.time)} (80 %: ${fmtNum(peak.lo80, 2)}–${fmtUnit(peak.hi80, "m", 2)}; 95 %: ${fmtNum(peak.lo95, 2)}–${fmtUnit(peak.hi95, "m", 2)})`,
         )
       : null,
     table(
@@ -81,13 +83,13 @@ function summary(d) {
         h(
           "tr",
           { "data-level": k },
-          h("td", {}, chip(WATER_COLORS[k] || "#888", waterLevelName(k))),
-          h("td", { "data-value": v }, Number(v).toFixed(2)),
+          h("td", {}, levelChip(WATER_COLORS[k] || "#888", waterLevelName(k))),
+          h("td", { class: "num", "data-value": v }, fmtNum(Number(v), 2, 2)),
           h("td", {}, firstAt(fc.points, "value", v)),
           h("td", {}, firstAt(fc.points, "hi95", v)),
         ),
       ),
-      { id: "tide-levels" },
+      { id: "tide-levels", cards: true, caption: t("tide.caption") },
     ),
   );
 }
@@ -137,7 +139,8 @@ function chart(el, d) {
   ];
   timeChart(el, times, series, {
     height: 380,
-    yLabel: `m (${fc.datum || ""})`,
+    yLabel: `${unitName("m")} (${fc.datum || ""})`,
+    title: t("tide.chart"),
     bands: [
       [1, 2, BAND95],
       [3, 4, BAND80],
