@@ -16,35 +16,26 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from paknam.core.notify.render import LINE_TEXT_MAX, fit_sms
+from paknam.core.notify.render import (
+    DRILL_WORDS,
+    LINE_TEXT_MAX,
+    SEVERITY_WORDS,
+    drill_mark,
+    fit_sms,
+    lang_link,
+)
 
-SEVERITY_WORDS = {
-    "th": {"minor": "เล็กน้อย", "moderate": "ปานกลาง", "severe": "รุนแรง", "extreme": "รุนแรงมาก"},
-    "en": {"minor": "Minor", "moderate": "Moderate", "severe": "Severe", "extreme": "Extreme"},
-}
-"""Severity in words: the same as the dashboard's badge (``severity.*`` in i18n.js)."""
+__all__ = [
+    "DRILL_WORDS",
+    "SEVERITY_WORDS",
+    "alert_prefix",
+    "drill_mark",
+    "lang_link",
+    "render_alert",
+]
+
 CANCEL_WORDS = {"th": "ยกเลิกประกาศ", "en": "CANCELLED"}
 UPDATE_WORDS = {"th": "ปรับปรุง", "en": "UPDATE"}
-DRILL_WORDS = {
-    "Exercise": "การฝึกซ้อม / EXERCISE",
-    "Test": "ทดสอบ / TEST",
-    "System": "ข้อความระบบ / SYSTEM",
-    "Draft": "ร่าง / DRAFT",
-}
-"""The mark of a message that is not ``Actual``: both languages, whatever the reader's."""
-
-
-def drill_mark(status: str | None) -> str:
-    """``[การฝึกซ้อม / EXERCISE] `` for a drill (CAP status not ``Actual``), else ``""``."""
-    words = DRILL_WORDS.get(str(status or "Actual"))
-    return f"[{words}] " if words else ""
-
-
-def lang_link(link: str, lang: str) -> str:
-    """The alert page's link for readers of ``lang`` (English: ``?lang=en``)."""
-    if lang == "th" or not link:
-        return link
-    return f"{link}{'&' if '?' in link else '?'}lang={lang}"
 
 
 def alert_prefix(alert: Mapping[str, Any], lang: str) -> str:
