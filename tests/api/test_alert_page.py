@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 
 from paknam.api.app import create_app
 from paknam.core.config import get_settings
-from paknam.core.notify.subscribers import NOTICE_VERSION
+from paknam.core.notify.subscribers import Subscription, subscribe
 from paknam.core.store import Store
 from paknam.governance.cap import CAP_NS
 from tests.api.conftest import login
@@ -43,17 +43,11 @@ def _issue(client: TestClient, officer: dict[str, str], **kw: object) -> dict:
     return r.json()
 
 
-def _subscribe(client: TestClient, address: str = "081-234-5678", language: str = "th") -> None:
-    body = {
-        "channel": "sms",
-        "address": address,
-        "districts": ["1105"],
-        "topics": ["flood"],
-        "consent": True,
-        "notice_version": NOTICE_VERSION,
-        "language": language,
-    }
-    assert client.post("/api/v1/subscriptions", json=body).status_code == 201
+def _subscribe(store: Store, address: str = "081-234-5678") -> None:
+    """A subscriber with live consent in Phra Samut Chedi for floods (stored directly: the
+    verification flow is tested with the subscriptions)."""
+    with store.write() as conn:
+        subscribe(conn, Subscription("sms", address, ["1105"], ["flood"], "th", (), "web"))
 
 
 class _Times(HTMLParser):
@@ -185,7 +179,7 @@ def test_status_is_required_and_drills_are_marked_everywhere(
     no_severity = {k: v for k, v in ALERT.items() if k != "severity"}
     r = client.post("/api/v1/alerts", json={**no_severity, "status": "Actual"}, headers=officer)
     assert r.status_code == 422 and "severity" in r.text
-    _subscribe(client)
+    _subscribe(store)
     for status, mark in (("Exercise", "[การฝึกซ้อม / EXERCISE]"), ("Test", "[ทดสอบ / TEST]")):
         drill = _issue(client, officer, status=status)
         p = client.post(f"/api/v1/alerts/{drill['id']}/preview", json={}, headers=officer)
@@ -199,7 +193,7 @@ def test_status_is_required_and_drills_are_marked_everywhere(
 
 def test_severity_words_are_the_badges(client: TestClient, store: Store) -> None:
     officer = login(client, store, "officer")
-    _subscribe(client)
+    _subscribe(store)
     alert = _issue(client, officer)
     p = client.post(f"/api/v1/alerts/{alert['id']}/preview", json={}, headers=officer).json()
     assert p["messages"]["th"]["sms"]["text"].startswith("[รุนแรง] ")  # badge: รุนแรง
@@ -215,7 +209,7 @@ def test_send_to_nobody_is_refused(client: TestClient, store: Store) -> None:
     assert body["fields"][0]["field"] == "audience" and "no recipients" in body["message"]
     news = {"text_th": "ข่าว", "text_en": "News", "audience": {"districts": ["1105"]}}
     assert client.post("/api/v1/news", json=news, headers=officer).status_code == 422
-    _subscribe(client)
+    _subscribe(store)
     r = client.post(f"/api/v1/alerts/{alert['id']}/send", json={}, headers=officer)
     assert r.status_code == 202 and r.json()["recipients"] == 1
 
@@ -223,7 +217,7 @@ def test_send_to_nobody_is_refused(client: TestClient, store: Store) -> None:
 def test_every_link_in_messages_opens_the_alert_page(client: TestClient, store: Store) -> None:
     """Render each channel's texts, follow every link: 200 HTML with the instruction."""
     officer = login(client, store, "officer")
-    _subscribe(client)
+    _subscribe(store)
     alert = _issue(
         client, officer, instruction_th="ปิดประตูกันน้ำ", instruction_en="Shut the flood gate"
     )

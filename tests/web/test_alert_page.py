@@ -11,11 +11,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
 from paknam.core.models import UserCreate
-from paknam.core.notify.subscribers import NOTICE_VERSION
+from paknam.core.notify.subscribers import Subscription, subscribe
 from paknam.core.store import Store
 from paknam.governance import service
 from paknam.governance.alerts import AlertSpec
@@ -156,19 +155,9 @@ def test_alert_list_cap_view_and_not_found_fit_a_phone(
 
 
 def _subscribe(server: Server, district: str) -> None:
-    r = httpx.post(
-        server.url + "/api/v1/subscriptions",
-        json={
-            "channel": "sms",
-            "address": "0812345670",
-            "districts": [district],
-            "topics": ["flood"],
-            "consent": True,
-            "notice_version": NOTICE_VERSION,
-        },
-        timeout=30,
-    )
-    assert r.status_code in (200, 201), r.text
+    """A subscriber with live consent (stored directly: verification is tested elsewhere)."""
+    with server.store.write() as conn:
+        subscribe(conn, Subscription("sms", "0812345670", [district], ["flood"], "th", (), "web"))
 
 
 @pytest.fixture(scope="module")
