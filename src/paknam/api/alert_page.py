@@ -100,7 +100,10 @@ def _thread_state(a: Mapping[str, Any]) -> str:
     if a["state"] != "active":
         text = _both("การแจ้งเตือนนี้หมดอายุแล้ว", "This alert has expired.")
         return f'<p class="thread-state state-expired" id="thread-state">{text}</p>'
-    text = _both("มีผลอยู่", "In force")
+    text = _both(
+        f"มีผลอยู่ ถึง {thai_datetime(a['expires'])}",
+        f"In force until {english_datetime(a['expires'])}",
+    )
     return f'<p class="thread-state state-active" id="thread-state">{text}</p>'
 
 
