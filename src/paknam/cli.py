@@ -102,11 +102,13 @@ def demo(
     """Load the real sample data and run a live day: replayed readings stream in on an
     accelerated clock while the scheduler runs the rules (สาธิตระบบแบบสด)."""
     from paknam.pipeline.demo import run_demo
-    from paknam.pipeline.live_demo import load_live, start_live
+    from paknam.pipeline.live_demo import load_live, start_live, use_served_address
 
     if window_hours < 0 or window_hours > 24 * 14:
         raise typer.BadParameter("--window-hours must be between 0 and 336")
     say = lambda line: out.print(line, markup=False)  # noqa: E731
+    if not no_serve:  # the links in the demo's alerts open the pages it serves
+        say(f"links in alerts and messages start with {use_served_address(host, port)}")
     if recorded:
         with open_store() as store:
             run_demo(store, say=say)

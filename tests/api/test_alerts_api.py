@@ -30,6 +30,7 @@ ALERT = {
     "description_th": "คาดว่าระดับน้ำสูงสุด 1.3 ม. เวลา 18:00 น.",
     "description_en": "Water expected to peak at 1.3 m at 18:00.",
     "districts": ["1105"],
+    "status": "Actual",
 }
 
 
@@ -97,7 +98,7 @@ def test_officer_alert_feed_cap_preview_send(client: TestClient, store: Store) -
     assert preview["recipients"] == {"line": 0, "sms": 1, "email": 1}
     sms = preview["messages"]["th"]["sms"]
     assert sms["encoding"] == "UCS-2" and sms["segments"] == 2
-    assert preview["messages"]["en"]["email"]["subject"] == "[Danger] " + ALERT["headline_en"]
+    assert preview["messages"]["en"]["email"]["subject"] == "[Severe] " + ALERT["headline_en"]
 
     s = client.post(f"/api/v1/alerts/{alert['id']}/send", json={}, headers=officer)
     assert s.status_code == 202 and s.json()["recipients"] == 2

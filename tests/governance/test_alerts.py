@@ -158,3 +158,26 @@ def test_warnings_become_alerts_updates_and_cancels(store: Store) -> None:
     assert alert["topic"] == "air" and alert["districts"] == ["1101"]
     assert root.findtext("cap:info/cap:event", namespaces=NS) == "คุณภาพอากาศมีผลกระทบต่อสุขภาพ"
     assert root.findtext("cap:info/cap:certainty", namespaces=NS) == "Observed"
+
+
+def test_every_warning_kind_tells_citizens_what_to_do(store: Store) -> None:
+    """Rule alerts carry their warning kind's instruction (Thai and English) in the JSON and
+    in both CAP ``info`` blocks; every public kind registers one."""
+    from paknam.core.registry import warning_kinds
+
+    for kind in warning_kinds().values():
+        if kind.public:
+            assert kind.instruction_th.strip() and kind.instruction_en.strip(), kind.kind
+    add_air_station(store)
+    store.sync_warnings("environment", [_signal()], evaluated=["18t"], kinds=["aqi"])
+    with store.write() as conn:
+        (aid,) = sync_from_warnings(conn)["Alert"]
+        alert = get_alert(conn, aid)
+        root = ET.fromstring(get_cap_xml(conn, aid))
+    aqi = warning_kinds()["aqi"]
+    assert (alert["instruction_th"], alert["instruction_en"]) == (
+        aqi.instruction_th,
+        aqi.instruction_en,
+    )
+    texts = [i.findtext("cap:instruction", namespaces=NS) for i in root.findall("cap:info", NS)]
+    assert texts == [aqi.instruction_th, aqi.instruction_en]

@@ -44,6 +44,30 @@ def test_alert_texts_fit_their_channels() -> None:
     assert len(out["th"]["line"]) <= 5000 and out["th"]["line"].endswith(link)
     assert sms_size(out["th"]["sms"]).segments <= SMS_MAX_SEGMENTS
     assert out["th"]["sms"].endswith(link) and "…" in out["th"]["sms"]
-    assert out["en"]["sms"] == f"[Danger] High tide {link}"
-    assert out["en"]["email_subject"] == "[Danger] High tide"
+    assert out["en"]["sms"] == f"[Severe] High tide {link}?lang=en"
+    assert out["en"]["email_subject"] == "[Severe] High tide"
     assert "Move belongings up." in out["en"]["email_body"]
+
+
+@pytest.mark.parametrize(
+    ("status", "mark"),
+    [("Exercise", "[การฝึกซ้อม / EXERCISE] "), ("Test", "[ทดสอบ / TEST] "), ("Actual", "")],
+)
+def test_drills_are_marked_first_on_every_channel(status: str, mark: str) -> None:
+    alert = {
+        "severity": "extreme",
+        "status": status,
+        "headline_th": "น้ำหนุน",
+        "headline_en": "High tide",
+        "description_th": "ก",
+        "description_en": "a",
+    }
+    for msg_type, th, en in (
+        ("Alert", "[รุนแรงมาก]", "[Extreme]"),
+        ("Update", "[ปรับปรุง · รุนแรงมาก]", "[UPDATE · Extreme]"),
+        ("Cancel", "[ยกเลิกประกาศ]", "[CANCELLED]"),
+    ):
+        out = render_alert({**alert, "msg_type": msg_type}, "https://p.example/alerts/1")
+        for lang, tag in (("th", th), ("en", en)):
+            for key in ("line", "sms", "email_subject", "email_body"):
+                assert out[lang][key].startswith(f"{mark}{tag} "), (lang, key, out[lang][key])

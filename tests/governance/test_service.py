@@ -12,7 +12,7 @@ from paknam.core.notify.subscribers import Subscription, subscribe
 from paknam.core.store import Store
 from paknam.governance import service
 from paknam.governance.alerts import AlertSpec
-from paknam.governance.errors import AlertAlreadySent, AlertNotActive
+from paknam.governance.errors import AlertAlreadySent, AlertNotActive, NoRecipients
 from paknam.pipeline.flow import issue_alerts_in
 
 LINK = "https://paknam.test"
@@ -60,7 +60,10 @@ def test_queue_alert_refuses_superseded_but_sends_cancel(store: Store) -> None:
     with pytest.raises(AlertNotActive):  # the Update replaced it
         service.send_alert(store, first["id"], created_by="officer1", link_base=LINK)
     cancel = service.cancel_alert(store, update["id"], "officer1")
-    _, n = service.send_alert(store, cancel["id"], created_by="officer1", link_base=LINK)
+    with pytest.raises(NoRecipients):  # a Cancel may be sent, but not to nobody
+        service.send_alert(store, cancel["id"], created_by="officer1", link_base=LINK)
+    with store.write() as conn:  # the pipeline's path queues it (to whoever is subscribed)
+        _, n = service.queue_alert(conn, cancel["id"], created_by="rules", link_base=LINK)
     assert n == 0
     with pytest.raises(AlertNotActive):
         service.update_alert(store, cancel["id"], {"severity": "minor"}, "officer1")

@@ -34,13 +34,13 @@ def test_flex_card_of_an_alert() -> None:
     alert = {**ALERT, "msg_type": "Alert", "sent": sent, "expires": sent + timedelta(hours=6)}
     link = "https://paknam.example/alerts/7"
     msg = alert_flex(
-        alert, "[อันตราย] น้ำทะเลหนุนสูง", link, "th", {"1105": ("พระสมุทรเจดีย์", "Phra Samut Chedi")}
+        alert, "[รุนแรง] น้ำทะเลหนุนสูง", link, "th", {"1105": ("พระสมุทรเจดีย์", "Phra Samut Chedi")}
     )
     model = FlexMessage.from_dict(msg)
-    assert model.alt_text == "[อันตราย] น้ำทะเลหนุนสูง"
+    assert model.alt_text == "[รุนแรง] น้ำทะเลหนุนสูง"
     bubble = msg["contents"]
     assert bubble["header"]["backgroundColor"] == SEVERITY_COLOURS["severe"]
-    assert bubble["header"]["contents"][0]["text"] == "อันตราย · Danger"
+    assert bubble["header"]["contents"][0]["text"] == "รุนแรง · Severe"  # the badge's words
     body = str(bubble["body"])
     assert ALERT["headline_th"] in body and ALERT["headline_en"] in body
     assert "พระสมุทรเจดีย์" in body and "Phra Samut Chedi" in body
@@ -51,6 +51,10 @@ def test_flex_card_of_an_alert() -> None:
     assert english["contents"]["header"]["contents"][0]["text"] == "CANCELLED · ยกเลิกประกาศ"
     assert "Whole province" not in str(english) and "Where" in str(english)
     assert len(alt_text("ก" * 3000)) == 1500
+    drill = alert_flex({**alert, "status": "Exercise"}, "x", link, "en")["contents"]
+    assert drill["header"]["contents"][0]["text"] == "[การฝึกซ้อม / EXERCISE] Severe · รุนแรง"
+    assert drill["header"]["backgroundColor"] not in SEVERITY_COLOURS.values()  # never red
+    assert drill["footer"]["contents"][0]["action"]["uri"] == link + "?lang=en"
 
 
 def test_alert_goes_out_as_flex_with_text_fallback(
@@ -70,7 +74,7 @@ def test_alert_goes_out_as_flex_with_text_fallback(
     assert sent["to"] == [USER] and not line.bad
     msg = sent["messages"][0]
     FlexMessage.from_dict(msg)
-    assert msg["type"] == "flex" and msg["altText"].startswith("[Danger] High tide flooding")
+    assert msg["type"] == "flex" and msg["altText"].startswith("[Severe] High tide flooding")
     assert msg["contents"]["body"]["contents"][0]["text"] == ALERT["headline_en"]  # en first
     footer = msg["contents"]["footer"]["contents"][0]["action"]
-    assert footer["uri"] == f"https://paknam.example/alerts/{alert_id}"
+    assert footer["uri"] == f"https://paknam.example/alerts/{alert_id}?lang=en"  # English reader

@@ -85,9 +85,11 @@ def test_alerts_page_shows_active_and_past_with_cap_links(
     assert "เตือนน้ำทะเลหนุนสูง พระสมุทรเจดีย์" in active.inner_text()
     assert "พระสมุทรเจดีย์" in active.locator(".muted").inner_text()
     assert active.locator(".badge-simulated").count() == 1
-    assert active.locator('a[href="/api/v1/alerts/901.xml"]').count() == 1
+    assert active.locator('a[href="/alerts/901/cap"]').count() == 1  # readable CAP view
+    assert active.locator('a.alert-link[href="/alerts/901"]').count() == 1
     past = page.locator('#alerts-past .alert-item[data-alert="900"]')
-    assert past.locator(".badge-exercise").inner_text() == "Exercise"
+    assert past.locator(".badge-drill").inner_text() == "การฝึกซ้อม / Exercise"
+    assert past.locator(".badge-sev-moderate").count() == 0  # a drill wears no severity badge
     assert past.locator(".badge-simulated").count() == 0
     page.click("#lang-switch")
     assert "High-tide warning, Phra Samut Chedi" in active.inner_text()

@@ -297,6 +297,8 @@ def test_officer_issues_previews_sends_and_cancels_an_alert(
         assert row.locator("pre").inner_text() == sms["text"]
     page.screenshot(path=str(tmp_path / "alert_preview.png"), full_page=True)
 
+    asked: list[str] = []
+    page.on("dialog", lambda d: (asked.append(d.message), d.accept()))  # Send, Cancel confirm
     page.click("#alert-send")
     page.wait_for_selector("#progress-counts")
     counts = page.locator("#progress-counts")
@@ -311,6 +313,7 @@ def test_officer_issues_previews_sends_and_cancels_an_alert(
     assert counts.locator(".badge-queued").count() == 1
     page.screenshot(path=str(tmp_path / "alert_sent.png"), full_page=True)
 
+    assert "2 คน" in asked[0]  # the officer confirmed with the recipient count
     page.click("#alert-cancel")
     page.wait_for_selector('#alert-current[data-msg-type="Cancel"]')
     cancel_id = int(page.locator("#alert-current").get_attribute("data-alert"))

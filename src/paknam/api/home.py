@@ -24,7 +24,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from paknam.api import web
+from paknam.api import alert_page, web
 from paknam.api.web import HTML
 from paknam.api.web_pages import PAGES, render_page
 from paknam.core.http.cache import PAGE, cached_response
@@ -35,6 +35,7 @@ from paknam.core.warnings import list_warnings
 
 router = APIRouter(tags=["pages"])
 router.include_router(web.router)
+router.include_router(alert_page.router)  # /alerts/{id}: an alert's page
 
 HOME = next(p for p in PAGES if p.name == "home")
 

@@ -79,5 +79,7 @@ def _add_page(page: Page) -> None:
 
 
 for _page in PAGES:
-    if _page.name != "home":  # "/" lives in paknam.api.home (server-made district list)
+    # "/" lives in paknam.api.home (server-made district list), an alert's page in
+    # paknam.api.alert_page (server-made content)
+    if _page.name not in ("home", "alert"):
         _add_page(_page)

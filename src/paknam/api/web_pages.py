@@ -117,6 +117,7 @@ PAGES: tuple[Page, ...] = (
     Page("follow", "/follow/{token}", "ติดตามเรื่องร้องเรียน", "Follow a complaint", nav=False),
     Page("subscribe", "/subscribe", "รับแจ้งเตือนภัย", "Get alerts", nav=False),
     Page("subscribe", "/subscribe/confirm", "ยืนยันการรับแจ้งเตือน", "Confirm alerts", nav=False),
+    Page("alert", "/alerts/{alert_id}", "การแจ้งเตือน", "Alert", ("leaflet",), nav=False),
 )
 """Every page of the dashboard. To add one: a row here and ``static/js/pages/<name>.js``."""
 
@@ -243,8 +244,18 @@ def _preload(page: Page, api: list[str]) -> str:
     return "".join(links)
 
 
-def render_page(app: FastAPI, page: Page, main_html: str = "", **params: str) -> str:
-    """The HTML of ``page``: shell, vendored assets, configuration and server-made content."""
+def render_page(
+    app: FastAPI,
+    page: Page,
+    main_html: str = "",
+    *,
+    title: str | None = None,
+    head_extra: str = "",
+    **params: str,
+) -> str:
+    """The HTML of ``page``: shell, vendored assets, configuration and server-made content.
+    ``title`` replaces the page's title; ``head_extra`` (HTML, already escaped) goes in
+    ``<head>`` (e.g. Open Graph tags)."""
     api = api_paths(app)
     config = {
         "page": page.name,
@@ -254,11 +265,11 @@ def render_page(app: FastAPI, page: Page, main_html: str = "", **params: str) ->
         "open_data": open_links(app),
         **science_tables(),
     }
-    head = "".join(ASSETS[a][0] for a in page.assets) + _preload(page, api)
+    head = head_extra + "".join(ASSETS[a][0] for a in page.assets) + _preload(page, api)
     body = "".join(ASSETS[a][1] for a in page.assets)
     return _template().substitute(
         page=escape(page.name),
-        title=escape(f"{page.title_th} / {page.title_en} — paknam"),
+        title=escape(title or f"{page.title_th} / {page.title_en} — paknam"),
         head_assets=head,
         body_assets=body,
         config=_json_for_script(config),

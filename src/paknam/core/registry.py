@@ -67,6 +67,8 @@ class WarningKind:
     fresh_s : how old the evidence (the warning's ``observed_at``) may be for the warning
         to reach citizens as an alert [s]. Older evidence (an import of history, a backfill,
         a source that stopped) stays an officers' warning: no new Alert or Update.
+    instruction_th, instruction_en : what citizens should do, written for them (CAP
+        ``instruction``); empty: the alert topic's general instruction.
     """
 
     kind: str
@@ -74,6 +76,8 @@ class WarningKind:
     event: CapEvent
     public: bool = True
     fresh_s: int = 3 * 3600
+    instruction_th: str = ""
+    instruction_en: str = ""
 
 
 IndicatorStatus = Literal["on_track", "off_track", "insufficient_data", "no_data", "error", "info"]

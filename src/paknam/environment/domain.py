@@ -161,6 +161,27 @@ DATASETS = (
 )
 
 
+AQI_INSTRUCTION = (
+    "ลดหรืองดกิจกรรมกลางแจ้งและการออกกำลังกายนอกอาคาร โดยเฉพาะเด็ก ผู้สูงอายุ หญิงตั้งครรภ์ "
+    "และผู้มีโรคหัวใจหรือโรคระบบทางเดินหายใจ ปิดประตูหน้าต่าง หากต้องออกนอกอาคารให้สวมหน้ากาก N95 "
+    "หากไอ หายใจลำบาก แน่นหน้าอก หรือเวียนศีรษะ ให้พบแพทย์หรือโทร 1669",
+    "Cut down on or avoid outdoor activity and exercise, above all children, older people, "
+    "pregnant women and people with heart or lung disease. Keep doors and windows shut; "
+    "wear an N95 mask if you must go out. If you cough, are short of breath, feel chest "
+    "pain or dizziness, see a doctor or call 1669.",
+)
+"""What citizens should do when the AQI rule warns (Pollution Control Department's
+health advice for the orange and red levels, in plain words)."""
+WATER_INSTRUCTION = (
+    "งดใช้น้ำจากคลองบริเวณนี้ งดลงเล่นน้ำ และงดจับหรือกินปลาและสัตว์น้ำจากคลอง "
+    "ล้างมือด้วยสบู่หลังสัมผัสน้ำ หากพบปลาตายหรือน้ำมีกลิ่นเหม็น แจ้งผ่านระบบร้องเรียนของจังหวัด",
+    "Do not use the canal water here; do not swim in it, and do not catch or eat fish or "
+    "other animals from the canal. Wash your hands with soap after touching the water. "
+    "Report dead fish or foul-smelling water through the province's complaint service.",
+)
+"""What citizens should do when a canal's water quality warning is raised."""
+
+
 DOMAIN = Domain(
     name="environment",
     title_th="สิ่งแวดล้อมอัจฉริยะ",
@@ -175,24 +196,32 @@ DOMAIN = Domain(
             "aqi",
             "air",
             CapEvent(("Env", "Health"), "คุณภาพอากาศมีผลกระทบต่อสุขภาพ", "Unhealthy air quality"),
+            instruction_th=AQI_INSTRUCTION[0],
+            instruction_en=AQI_INSTRUCTION[1],
         ),
         WarningKind(
             "do_low",
             "water",
             CapEvent(("Env",), "ออกซิเจนละลายน้ำต่ำ", "Low dissolved oxygen"),
             fresh_s=SAMPLE_FRESH_S,
+            instruction_th=WATER_INSTRUCTION[0],
+            instruction_en=WATER_INSTRUCTION[1],
         ),
         WarningKind(
             "do_drop",
             "water",
             CapEvent(("Env",), "ออกซิเจนละลายน้ำลดลงฉับพลัน", "Sudden drop in dissolved oxygen"),
             fresh_s=SAMPLE_FRESH_S,
+            instruction_th=WATER_INSTRUCTION[0],
+            instruction_en=WATER_INSTRUCTION[1],
         ),
         WarningKind(
             "wqi_poor",
             "water",
             CapEvent(("Env",), "คุณภาพน้ำเสื่อมโทรม", "Poor water quality"),
             fresh_s=SAMPLE_FRESH_S,
+            instruction_th=WATER_INSTRUCTION[0],
+            instruction_en=WATER_INSTRUCTION[1],
         ),
     ),
     rules=(

@@ -60,6 +60,38 @@ TOPIC_EVENT = {
     "news": CapEvent(("Other",), "ประกาศจากจังหวัด", "Provincial notice"),
 }
 """Default CAP category and event of an officer's alert by topic."""
+
+TOPIC_INSTRUCTIONS: dict[str, tuple[str, str]] = {
+    "flood": (
+        "ยกของมีค่าและปลั๊กไฟขึ้นที่สูง เลี่ยงถนนและทางเดินที่น้ำท่วม อย่าขับรถหรือเดินผ่านน้ำไหลเชี่ยว "
+        "ติดตามประกาศของจังหวัด หากต้องการความช่วยเหลือโทร 1784 (ปภ.) หรือ 1669 (เจ็บป่วยฉุกเฉิน)",
+        "Move valuables and electrical plugs up high. Avoid flooded roads and paths; do not "
+        "drive or walk through moving water. Follow the province's announcements. For help "
+        "call 1784 (DDPM) or 1669 (medical emergency).",
+    ),
+    "air": (
+        "ลดหรืองดกิจกรรมกลางแจ้ง โดยเฉพาะเด็ก ผู้สูงอายุ หญิงตั้งครรภ์ และผู้มีโรคหัวใจหรือระบบหายใจ "
+        "ปิดประตูหน้าต่าง หากต้องออกนอกอาคารให้สวมหน้ากาก N95 หากไอ หายใจลำบาก หรือแน่นหน้าอก ให้พบแพทย์ "
+        "หรือโทร 1669",
+        "Cut down on or avoid outdoor activity, above all children, older people, pregnant "
+        "women and people with heart or lung disease. Keep doors and windows shut; wear an "
+        "N95 mask outdoors. If you cough, are short of breath or feel chest pain, see a "
+        "doctor or call 1669.",
+    ),
+    "water": (
+        "งดใช้น้ำจากคลองในบริเวณนี้ งดลงเล่นน้ำ จับหรือกินสัตว์น้ำจากคลอง ล้างมือด้วยสบู่หลังสัมผัสน้ำ "
+        "แจ้งปลาตายหรือน้ำเสียผ่านระบบร้องเรียนของจังหวัด",
+        "Do not use canal water here; do not swim in it or catch or eat fish from it. Wash "
+        "your hands with soap after touching the water. Report dead fish or foul water "
+        "through the province's complaint service.",
+    ),
+    "news": (
+        "ติดตามประกาศของจังหวัดสมุทรปราการ",
+        "Follow the announcements of Samut Prakan Province.",
+    ),
+}
+"""What citizens should do, by topic: the instruction of an alert that states none (an
+officer's alert left blank, a rule whose warning kind registers no instruction)."""
 STATION_RADIUS_KM = 3.0
 """Circle drawn around the station when a warning has no district."""
 
@@ -146,6 +178,19 @@ def _check_spec(spec: AlertSpec) -> None:
         )
 
 
+def _fill_instruction(spec: AlertSpec, kind: str | None) -> None:
+    """Give an alert that says nothing about what to do its warning kind's instruction,
+    else its topic's (:data:`TOPIC_INSTRUCTIONS`): every alert tells citizens what to do."""
+    registered = warning_kinds().get(kind) if kind else None
+    th, en = TOPIC_INSTRUCTIONS[spec.topic]
+    if registered is not None and registered.instruction_th and registered.instruction_en:
+        th, en = registered.instruction_th, registered.instruction_en
+    if not (spec.instruction_th or "").strip():
+        spec.instruction_th = th
+    if not (spec.instruction_en or "").strip():
+        spec.instruction_en = en
+
+
 def _identifier(sent: datetime) -> str:
     return f"TH-SPK-{sent.astimezone(UTC):%Y%m%d%H%M%S}-{uuid.uuid4().hex[:8]}"
 
@@ -164,6 +209,8 @@ def _issue(
     raised_at: datetime | None = None,
 ) -> int:
     _check_spec(spec)
+    if msg_type != "Cancel":
+        _fill_instruction(spec, kind)
     sent = _now()
     area, stored_area = _area(conn, spec)
     default = TOPIC_EVENT[spec.topic] if kind is None else _kind(kind).event
@@ -224,11 +271,13 @@ def _issue(
             description_en=spec.description_en,
             instruction_th=spec.instruction_th,
             instruction_en=spec.instruction_en,
-            expires=datetime.fromisoformat(info["expires"]),
+            # stored in UTC: SQLite keeps a datetime's wall-clock digits and drops its
+            # offset, so a +07:00 time stored as such read back 7 h late (as UTC)
+            expires=datetime.fromisoformat(info["expires"]).astimezone(UTC),
             districts=list(spec.districts),
             area=stored_area,
             warning_id=(warning or {}).get("id"),
-            raised_at=raised_at or sent,
+            raised_at=as_utc(raised_at).astimezone(UTC) if raised_at else sent,
             simulated=simulated,
             cap_xml=xml,
             created_by=created_by,
@@ -555,6 +604,7 @@ def _public(row: Any, state: str, base_url: str) -> dict[str, Any]:
         "state": state,
         "simulated": bool(row.simulated),
         "cap_url": f"{base_url}/api/v1/alerts/{row.id}.xml",
+        "page_url": f"{base_url}/alerts/{row.id}",
     }
 
 

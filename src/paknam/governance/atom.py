@@ -9,6 +9,7 @@ from xml.etree import ElementTree as ET
 
 from paknam.core.text import xml_safe
 from paknam.core.timeutil import local_iso
+from paknam.governance.render import drill_mark
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 MAX_FEED_BYTES = 900 * 1024
@@ -50,12 +51,15 @@ def _render(alerts: Sequence[dict[str, Any]], base_url: str, updated: str) -> by
         title = f"{a['headline_th']} / {a['headline_en']}"
         if a.get("simulated"):
             title = f"[SIMULATED / จำลอง] {title}"
+        title = drill_mark(a.get("status")) + title  # a drill says so first
         _el(entry, "title", title)
         sent = local_iso(a["sent"])
         _el(entry, "updated", sent)
         _el(entry, "published", sent)
         _el(entry, "summary", f"{a['description_th']}\n\n{a['description_en']}")
         _el(entry, "link", rel="alternate", href=a["cap_url"], type="application/cap+xml")
+        if a.get("page_url"):  # the page citizens read: what to do, map, thread
+            _el(entry, "link", rel="alternate", href=a["page_url"], type="text/html")
         _el(entry, "category", term=a["severity"], label="severity")
         _el(entry, "category", term=a["topic"], label="topic")
     body = ET.tostring(feed, encoding="unicode")

@@ -4,7 +4,8 @@
 
     InvalidInput (paknam.core.errors)     a value that breaks a rule (HTTP 422)
     ├── CapInvalid                        a CAP document or its input breaks CAP 1.2
-    └── AlertNotActive                    the alert was cancelled or has expired
+    ├── AlertNotActive                    the alert was cancelled or has expired
+    └── NoRecipients                      an officer's send would reach nobody
     Conflict (paknam.core.errors)         would contradict stored data (HTTP 409)
     └── AlertAlreadySent                  sending again without ``force``
 
@@ -37,3 +38,11 @@ class AlertAlreadySent(Conflict):
     def __init__(self, message: str, *, earlier: list[int]) -> None:
         super().__init__(message)
         self.earlier = earlier
+
+
+class NoRecipients(InvalidInput):
+    """An officer's send whose audience holds nobody with live consent: refused, so that
+    "sent to 0 of 0" is never mistaken for a delivery (field ``audience``)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, field="audience")

@@ -107,7 +107,9 @@ class AlertIn(BaseModel):
     polygon: dict[str, Any] | None = Field(default=None, description="GeoJSON (lon, lat)")
     circle: Circle | None = None
     expires: datetime | None = Field(default=None, description="ISO 8601 with offset")
-    status: Literal["Actual", "Exercise", "Test"] = "Actual"
+    status: Literal["Actual", "Exercise", "Test"] = Field(
+        description="required, no default: Actual (real), Exercise (a drill) or Test"
+    )
 
     def spec(self) -> AlertSpec:
         data = self.model_dump(exclude={"circle"})

@@ -25,9 +25,9 @@ from paknam.core.notify.outbox import enqueue, message_stats, sent_messages
 from paknam.core.notify.render import preview, render_news
 from paknam.core.notify.subscribers import Audience, Subscription
 from paknam.core.store import Store
-from paknam.governance import alerts
+from paknam.governance import alerts, page
 from paknam.governance.alerts import AlertSpec
-from paknam.governance.errors import AlertAlreadySent, AlertNotActive
+from paknam.governance.errors import AlertAlreadySent, AlertNotActive, NoRecipients
 from paknam.governance.render import render_alert
 
 # --- alerts ----------------------------------------------------------------------------
@@ -51,6 +51,12 @@ def get_alert(store: Store, alert_id: int, *, base_url: str = "") -> dict[str, A
     """One CAP message with its thread."""
     with store.read() as conn:
         return alerts.get_alert(conn, alert_id, base_url)
+
+
+def alert_page(store: Store, alert_id: int, *, base_url: str = "") -> dict[str, Any]:
+    """What the alert's public page shows (see :func:`paknam.governance.page.alert_page_data`)."""
+    with store.read() as conn:
+        return page.alert_page_data(conn, alert_id, base_url)
 
 
 def get_cap_xml(store: Store, alert_id: int) -> str:
@@ -100,6 +106,18 @@ def cancel_alert(
 # --- delivery --------------------------------------------------------------------------
 
 
+def _refuse_nobody(conn: Connection, audience: Audience) -> None:
+    """Raise :class:`NoRecipients` when ``audience`` reaches no one."""
+    size = subscribers.audience_size(conn, audience)
+    if sum(size.values()) == 0:
+        raise NoRecipients(
+            "no recipients: nobody with live consent subscribed to "
+            f"{', '.join(audience.topics) or 'any topic'} in "
+            f"{', '.join(audience.districts) or 'any district'}; nothing was sent "
+            "(ไม่มีผู้รับ: ยังไม่มีผู้ลงทะเบียนรับการแจ้งเตือนเรื่องนี้ในพื้นที่นี้ จึงไม่ได้ส่ง)"
+        )
+
+
 def default_audience(alert: Mapping[str, Any]) -> Audience:
     """Who an alert goes to unless an officer says otherwise: its districts and topic."""
     return Audience(districts=tuple(alert["districts"]), topics=(alert["topic"],))
@@ -108,6 +126,22 @@ def default_audience(alert: Mapping[str, Any]) -> Audience:
 def alert_link(link_base: str, alert_id: int) -> str:
     """The public page of an alert, the link every channel's text ends with."""
     return f"{link_base.rstrip('/')}/alerts/{alert_id}"
+
+
+def _sendable(conn: Connection, alert_id: int, *, force: bool) -> dict[str, Any]:
+    """The alert, if it may be queued: active (or a Cancel) and not sent before unless
+    ``force``; else :class:`AlertNotActive` / :class:`AlertAlreadySent`."""
+    alert = alerts.get_alert(conn, alert_id)
+    if alert["state"] != "active" and alert["msg_type"] != "Cancel":
+        raise AlertNotActive(f"alert {alert_id} is not active (it is {alert['state']})")
+    earlier = sent_messages(conn, alert_id)
+    if earlier and not force:
+        raise AlertAlreadySent(
+            f"alert {alert_id} was already sent (message {', '.join(map(str, earlier))}); "
+            "send with force: true to send it again",
+            earlier=earlier,
+        )
+    return alert
 
 
 def queue_alert(
@@ -126,17 +160,8 @@ def queue_alert(
     a Cancel raises :class:`AlertNotActive`; one queued before raises
     :class:`AlertAlreadySent` unless ``force``. Returns (message id, recipients).
     """
-    alert = alerts.get_alert(conn, alert_id)
-    if alert["state"] != "active" and alert["msg_type"] != "Cancel":
-        raise AlertNotActive(f"alert {alert_id} is not active (it is {alert['state']})")
-    earlier = sent_messages(conn, alert_id)
+    alert = _sendable(conn, alert_id, force=force)
     link = alert_link(link_base, alert_id)
-    if earlier and not force:
-        raise AlertAlreadySent(
-            f"alert {alert_id} was already sent (message {', '.join(map(str, earlier))}); "
-            "send with force: true to send it again",
-            earlier=earlier,
-        )
     return enqueue(
         conn,
         kind="alert",
@@ -157,8 +182,11 @@ def send_alert(
     audience: Audience | None = None,
     force: bool = False,
 ) -> tuple[int, int]:
-    """:func:`queue_alert` in its own transaction (an officer's send)."""
+    """:func:`queue_alert` in its own transaction (an officer's send). An audience that
+    holds nobody is refused (:class:`NoRecipients`) before anything is queued."""
     with store.write() as conn:
+        alert = _sendable(conn, alert_id, force=force)
+        _refuse_nobody(conn, default_audience(alert) if audience is None else audience)
         return queue_alert(
             conn,
             alert_id,
@@ -207,8 +235,10 @@ def send_news(
     created_by: str,
     link_base: str,
 ) -> tuple[int, int]:
-    """Queue news for delivery; returns (message id, recipients)."""
+    """Queue news for delivery; returns (message id, recipients). An audience that holds
+    nobody is refused (:class:`NoRecipients`)."""
     with store.write() as conn:
+        _refuse_nobody(conn, audience)
         return enqueue(
             conn,
             kind="news",

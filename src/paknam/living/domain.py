@@ -93,6 +93,18 @@ DATASETS = (
 )
 
 
+HIGH_WATER_INSTRUCTION = (
+    "ยกของมีค่า เอกสารสำคัญ และปลั๊กไฟขึ้นที่สูง ย้ายรถออกจากที่ต่ำริมน้ำ เลี่ยงถนนริมแม่น้ำและทางเดินที่น้ำท่วม "
+    "ในช่วงน้ำขึ้นสูงสุด อย่าขับรถหรือเดินผ่านน้ำไหลเชี่ยว ดูแลเด็กและผู้สูงอายุ "
+    "หากต้องการความช่วยเหลือโทร 1784 (ปภ.) หรือ 1669",
+    "Move valuables, papers and electrical plugs up high and cars away from low ground by "
+    "the water. Around high tide, avoid riverside roads and flooded paths; do not drive or "
+    "walk through moving water. Look after children and older people. For help call 1784 "
+    "(DDPM) or 1669.",
+)
+"""What citizens should do when a high-water (tide and surge) warning is raised."""
+
+
 DOMAIN = Domain(
     name="living",
     title_th="ความเป็นอยู่อัจฉริยะ",
@@ -104,7 +116,11 @@ DOMAIN = Domain(
     indicators=indicators_in("paknam.living.indicators"),
     warning_kinds=(
         WarningKind(
-            "water_level", "flood", CapEvent(("Met",), "น้ำทะเลหนุนสูง", "High tide flooding")
+            "water_level",
+            "flood",
+            CapEvent(("Met",), "น้ำทะเลหนุนสูง", "High tide flooding"),
+            instruction_th=HIGH_WATER_INSTRUCTION[0],
+            instruction_en=HIGH_WATER_INSTRUCTION[1],
         ),
     ),
     rules=(

@@ -91,6 +91,38 @@ class Stream:
         ]
 
 
+WILDCARD_HOSTS = ("0.0.0.0", "::", "")
+"""Listen addresses that are no address a phone can open."""
+
+
+def served_address(host: str, port: int) -> str:
+    """The address the demo's pages are reached at: ``http://host:port``; for a wildcard
+    listen address, this machine's address on its outgoing network (no packet is sent)."""
+    if host in WILDCARD_HOSTS:
+        try:
+            with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+                s.connect(("192.0.2.1", 9))  # TEST-NET-1: only picks the outgoing interface
+                host = str(s.getsockname()[0])
+        except OSError:
+            host = "127.0.0.1"
+    if ":" in host and not host.startswith("["):
+        host = f"[{host}]"
+    return f"http://{host}:{port}"
+
+
+def use_served_address(host: str, port: int) -> str:
+    """Make the demo's own address the ``public_base_url`` that every link in alerts,
+    messages, the Atom feed and CAP starts with — unless ``PAKNAM_PUBLIC_BASE_URL`` is set
+    (an operator's choice wins). Call it before anything is loaded (messages are rendered
+    when queued). Returns the base URL in force."""
+    import os
+
+    if not os.environ.get("PAKNAM_PUBLIC_BASE_URL"):
+        os.environ["PAKNAM_PUBLIC_BASE_URL"] = served_address(host, port)
+        get_settings.cache_clear()
+    return get_settings().public_base_url
+
+
 Sender = Callable[[list[dict[str, Any]]], int]
 """Sends a batch of readings; returns how many the platform stored or accepted."""
 

@@ -23,6 +23,7 @@ from typing import Any
 from linebot.v3.messaging import FlexMessage
 from sqlalchemy.engine import Connection
 
+from paknam.core.notify.render import SEVERITY_WORDS, drill_mark, lang_link
 from paknam.core.stations import districts_by_code
 from paknam.core.timeutil import BANGKOK
 
@@ -35,7 +36,9 @@ SEVERITY_COLOURS: dict[str, str] = {
 }
 """Header colour per CAP severity (blue, amber, orange, red: the dashboard's scale)."""
 CANCEL_COLOUR = "#546E7A"
-SEVERITY_WORDS = {
+DRILL_COLOUR = "#2F3B4C"
+"""Header colour of a drill or test: neutral, never a live alert's red."""
+WORDS = {
     "th": {"minor": "เฝ้าระวัง", "moderate": "เตือนภัย", "severe": "อันตราย", "extreme": "อันตรายร้ายแรง"},
     "en": {
         "minor": "Advisory",
@@ -91,6 +94,8 @@ def alert_flex(
     severity = str(alert.get("severity") or "").lower()
     kind = str(alert.get("msg_type") or "Alert")
     colour = CANCEL_COLOUR if kind == "Cancel" else SEVERITY_COLOURS.get(severity, "#1E88E5")
+    drill = drill_mark(alert.get("status"))
+    colour = DRILL_COLOUR if drill else colour
     tags = []
     for lang in langs:
         sev = SEVERITY_WORDS[lang].get(severity, severity)
@@ -130,7 +135,7 @@ def alert_flex(
             "contents": [
                 {
                     "type": "text",
-                    "text": f"{tags[0]} · {tags[1]}",
+                    "text": f"{drill}{tags[0]} · {tags[1]}",
                     "color": "#FFFFFF",
                     "weight": "bold",
                     "size": "md",
@@ -150,7 +155,7 @@ def alert_flex(
                     "action": {
                         "type": "uri",
                         "label": f"{WORDS[first]['open']} / {WORDS[second]['open']}"[:40],
-                        "uri": link,
+                        "uri": lang_link(link, language),
                     },
                 },
             ],

@@ -17,6 +17,35 @@ from typing import Any
 
 LINE_TEXT_MAX = 5000
 """LINE Messaging API: a text message holds at most 5,000 characters."""
+SEVERITY_WORDS = {
+    "th": {"minor": "เล็กน้อย", "moderate": "ปานกลาง", "severe": "รุนแรง", "extreme": "รุนแรงมาก"},
+    "en": {"minor": "Minor", "moderate": "Moderate", "severe": "Severe", "extreme": "Extreme"},
+}
+"""CAP severity in words: the same as the dashboard's badges (``severity.*`` in i18n.js),
+so a message's tag, a LINE card's header and the badge on the web say the same."""
+DRILL_WORDS = {
+    "Exercise": "การฝึกซ้อม / EXERCISE",
+    "Test": "ทดสอบ / TEST",
+    "System": "ข้อความระบบ / SYSTEM",
+    "Draft": "ร่าง / DRAFT",
+}
+"""The mark of a message whose CAP status is not ``Actual``: both languages, whatever the
+reader's, first on every channel."""
+
+
+def drill_mark(status: str | None) -> str:
+    """``[การฝึกซ้อม / EXERCISE] `` for a drill (CAP status not ``Actual``), else ``""``."""
+    words = DRILL_WORDS.get(str(status or "Actual"))
+    return f"[{words}] " if words else ""
+
+
+def lang_link(link: str, lang: str) -> str:
+    """An alert page's link for readers of ``lang`` (English: ``?lang=en``)."""
+    if lang == "th" or not link:
+        return link
+    return f"{link}{'&' if '?' in link else '?'}lang={lang}"
+
+
 SMS_MAX_SEGMENTS = 4
 """Longest SMS we send; longer texts are cut with an ellipsis and the link kept."""
 

@@ -7,7 +7,13 @@ import { fmtTime } from "./format.js";
 import { badge, dataBadges, h } from "./ui.js";
 
 addMessages({
-  "alerts.cap": ["ดูข้อความ CAP", "CAP message"],
+  "alerts.cap": ["ข้อความ CAP", "CAP message"],
+  "alerts.drill.Exercise": ["การฝึกซ้อม / Exercise", "Exercise / การฝึกซ้อม"],
+  "alerts.drill.Test": ["ทดสอบ / Test", "Test / ทดสอบ"],
+  "alerts.drill.other": ["ไม่ใช่เหตุการณ์จริง", "not a real event"],
+  "alerts.drill_severity": ["ระดับในการฝึก", "drill severity"],
+  "alerts.todo": ["ควรทำ", "What to do"],
+  "alerts.open": ["ดูรายละเอียด", "details"],
   "alerts.sent": ["ออกเมื่อ", "sent"],
   "alerts.expires": ["หมดอายุ", "expires"],
   "alerts.none_active": ["ไม่มีการแจ้งเตือนที่มีผลอยู่", "No active alerts"],
@@ -40,18 +46,52 @@ function severity(s) {
   return badge(`sev-${String(s || "unknown").toLowerCase()}`, t(key));
 }
 
+/** Whether an alert is a drill or a test (CAP status other than Actual). */
+export function isDrill(alert) {
+  return Boolean(alert.status) && alert.status !== "Actual";
+}
+
+/** The neutral mark of a drill: "การฝึกซ้อม / Exercise", "ทดสอบ / Test". */
+export function drillBadge(alert) {
+  const key = `alerts.drill.${alert.status}`;
+  return h("span", { class: "badge badge-drill", "data-drill": alert.status }, t(key) === key ? t("alerts.drill.other") : t(key));
+}
+
+/** An alert's headline as a link to its page, a drill marked first. */
+export function alertLink(alert) {
+  return [
+    isDrill(alert) ? [drillBadge(alert), " "] : null,
+    h("a", { href: `/alerts/${alert.id}`, class: "alert-link" }, pick(alert, "headline") || pick(alert, "event")),
+  ];
+}
+
 export function alertItem(alert, districtNames) {
   const areas = (alert.districts || []).map((c) => districtNames.get(c) || c).join(", ");
+  const drill = isDrill(alert);
+  const todo = pick(alert, "instruction");
+  const sev = String(alert.severity || "unknown").toLowerCase();
   return h(
     "li",
-    { class: `alert-item state-${alert.state || "active"}`, "data-alert": alert.id },
+    {
+      class: `alert-item state-${alert.state || "active"}${drill ? " drill" : ""}`,
+      "data-alert": alert.id,
+      "data-status": alert.status || "Actual",
+    },
     h(
       "div",
       { class: "alert-head" },
-      severity(alert.severity),
+      // a drill never wears the red badge of a live alert: its mark first, severity in words
+      drill ? drillBadge(alert) : severity(alert.severity),
       " ",
-      h("b", {}, pick(alert, "headline") || pick(alert, "event")),
+      h(
+        "b",
+        {},
+        h("a", { href: `/alerts/${alert.id}`, class: "alert-link" }, pick(alert, "headline") || pick(alert, "event")),
+      ),
+      drill ? h("span", { class: "muted" }, ` (${t("alerts.drill_severity")}: ${t(`severity.${sev}`)})`) : null,
     ),
+    pick(alert, "description") ? h("p", { class: "alert-text" }, pick(alert, "description")) : null,
+    todo ? h("p", { class: "alert-todo-line" }, h("b", {}, `${t("alerts.todo")}: `), todo) : null,
     h(
       "div",
       { class: "muted" },
@@ -60,8 +100,8 @@ export function alertItem(alert, districtNames) {
       areas ? ` · ${t("alerts.districts")}: ${areas}` : "",
       " ",
       dataBadges({}, { simulated: alert.simulated }),
-      alert.status && alert.status !== "Actual" ? [" ", badge("exercise", alert.status)] : "",
-      alert.cap_url ? [" · ", h("a", { href: alert.cap_url }, t("alerts.cap"))] : "",
+      " · ",
+      h("a", { href: `/alerts/${alert.id}/cap` }, t("alerts.cap")),
     ),
   );
 }

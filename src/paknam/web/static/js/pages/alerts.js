@@ -1,7 +1,7 @@
 // Alerts: CAP alerts (active and past, each with its CAP document) when the alert service
 // is on this server, and the warnings the monitoring rules raised and cleared.
 import { getJSON, has } from "../api.js";
-import { ALERTS_PATH, alertItem, loadAlerts, loadWarnings, warningItem } from "../alerts_view.js";
+import { ALERTS_PATH, alertItem, isDrill, loadAlerts, loadWarnings, warningItem } from "../alerts_view.js";
 import { addMessages, pick, t } from "../i18n.js";
 import { errorBox, fill, h, notAvailable } from "../ui.js";
 
@@ -44,7 +44,8 @@ export default async function start(ctx) {
   const stationsById = new Map(stations.features.map((f) => [f.id, f]));
   const render = () => {
     const names = new Map(districts.features.map((f) => [f.properties.code, pick(f.properties, "name")]));
-    const active = alerts.alerts.filter((a) => a.state !== "past");
+    // real alerts first: a drill never heads the list (stable sort keeps newest first)
+    const active = alerts.alerts.filter((a) => a.state !== "past").sort((a, b) => isDrill(a) - isDrill(b));
     const past = alerts.alerts.filter((a) => a.state === "past");
     const capPart = alerts.available
       ? [

@@ -1,7 +1,7 @@
 // The city: map of the six districts with station markers coloured by their latest state,
 // what is happening in each district, active alerts and the indicators.
 import { getJSON } from "../api.js";
-import { alertItem, loadAlerts, loadWarnings, warningItem } from "../alerts_view.js";
+import { alertItem, alertLink, isDrill, loadAlerts, loadWarnings, warningItem } from "../alerts_view.js";
 import { fmtCount, fmtTime } from "../format.js";
 import { addMessages, lang, pick, t } from "../i18n.js";
 import { indicatorCard, loadIndicators } from "../indicators_view.js";
@@ -220,9 +220,9 @@ function districtBody(code, data) {
       h(
         "div",
         { class: "district-alerts" },
-        badge("alert", t("home.alerts_n", { n: alerts.length })),
+        badge(alerts.every(isDrill) ? "drill" : "alert", t("home.alerts_n", { n: alerts.length })),
         " ",
-        alerts.map((a) => pick(a, "headline")).join(" · "),
+        alerts.map((a, i) => [i ? " · " : "", alertLink(a)]),
       ),
     );
   if (warnings.length) {

@@ -1,0 +1,44 @@
+// An alert's page (GET /alerts/{id}): the content is made on the server in Thai and
+// English (the stylesheet shows the reader's language); this module only honours
+// ?lang=en|th and draws the alert's area on a map (districts covered, polygon, circle).
+import { setLang } from "../i18n.js";
+import { createMap } from "../map.js";
+
+const AREA = { color: "#7a3e00", weight: 2.5, fillColor: "#f4a259", fillOpacity: 0.45 };
+const DRILL_AREA = { color: "#3d4a5c", weight: 2.5, fillColor: "#9aa7b8", fillOpacity: 0.45 };
+const OTHER = { color: "#8a99ad", weight: 1, fillColor: "#eef2f6", fillOpacity: 0.4 };
+
+function drawArea(el, geo, drill) {
+  const L = window.L;
+  if (!L || !geo || !geo.features.length) {
+    el.hidden = true;
+    return;
+  }
+  const map = createMap(el);
+  const area = drill ? DRILL_AREA : AREA;
+  const inArea = [];
+  const layer = L.geoJSON(geo, {
+    filter: (f) => f.properties.role !== "circle",
+    style: (f) => (f.properties.role === "district" && !f.properties.in_area ? OTHER : area),
+    onEachFeature: (f, lyr) => {
+      if (f.properties.role !== "district" || f.properties.in_area) inArea.push(lyr);
+    },
+  }).addTo(map);
+  for (const f of geo.features.filter((x) => x.properties.role === "circle")) {
+    const [lon, lat] = f.geometry.coordinates;
+    inArea.push(L.circle([lat, lon], { radius: f.properties.radius_m, ...area }).addTo(map));
+  }
+  const focus = inArea.length ? L.featureGroup(inArea).getBounds() : layer.getBounds();
+  if (focus.isValid()) map.fitBounds(focus.pad(0.3));
+  el.dataset.ready = "true";
+}
+
+export default async function start(ctx) {
+  const asked = new URLSearchParams(window.location.search).get("lang");
+  if (asked === "en" || asked === "th") setLang(asked);
+  const page = document.getElementById("alert-page");
+  const geoEl = document.getElementById("alert-geo");
+  const mapEl = document.getElementById("alert-map");
+  if (page && geoEl && mapEl) drawArea(mapEl, JSON.parse(geoEl.textContent), page.classList.contains("drill"));
+  ctx.app.dataset.ready = "true";
+}
