@@ -66,3 +66,12 @@ def xml_safe(text: str) -> str:
     """``text`` without the characters XML 1.0 cannot carry (C0 controls but tab/newline/
     CR, lone surrogates, U+FFFE/U+FFFF)."""
     return _NOT_XML.sub("", text)
+
+
+_ADDRESSES = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\+?\d[\d\s-]{6,}\d")
+
+
+def redact_addresses(text: str) -> str:
+    """``text`` with e-mail addresses and telephone-like digit runs replaced by ``[…]``:
+    for a gateway's answer that goes to a log (an SMTP refusal names the recipient)."""
+    return _ADDRESSES.sub("[…]", text)

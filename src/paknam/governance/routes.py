@@ -26,6 +26,7 @@ from paknam.core.notify.channels.line import LineChannel
 from paknam.core.notify.subscribers import Audience
 from paknam.core.stations import list_districts
 from paknam.core.store import Store
+from paknam.core.text import redact_addresses
 from paknam.core.timeutil import local_iso, now_s, to_local_iso
 from paknam.governance import service
 from paknam.governance.alerts import AlertSpec
@@ -451,7 +452,11 @@ async def subscribe(body: SubscriptionIn, request: Request, store: StoreDep) -> 
             field="address",
         )
     if outcome.status != "sent":
-        log.warning("verification message not sent on %s: %s", body.channel, outcome.response)
+        log.warning(
+            "verification message not sent on %s: %s",
+            body.channel,
+            redact_addresses(str(outcome.response))[:200],
+        )
         return FastJSONResponse(
             error_body(
                 "not_sent",
