@@ -411,6 +411,14 @@ def mqtt(
             "--group and each its own --client-id to share the load"
         ),
     ] = None,
+    lease_seconds: Annotated[
+        float,
+        typer.Option(
+            min=5.0,
+            help="Lifetime of this process's claim on its client id: how long a killed "
+            "instance keeps a restart with the same id waiting",
+        ),
+    ] = 30.0,
 ) -> None:
     """Subscribe to the MQTT broker and store observations (รับข้อมูลผ่าน MQTT).
 
@@ -434,7 +442,7 @@ def mqtt(
     )
     job = f"mqtt.{client_id}"[:64]
     what = f"paknam mqtt with client id {client_id!r}"
-    with single_instance(store, job, on_lost=ingestor.stop, what=what):
+    with single_instance(store, job, on_lost=ingestor.stop, what=what, ttl_s=lease_seconds):
         run_until_stopped(
             ingestor,
             store,

@@ -173,6 +173,7 @@ def test_kill_9_of_a_group_member_loses_nothing_and_stores_nothing_twice(
     }
     prefix = f"pkkill{uuid.uuid4().hex[:6]}"
     args = ("--prefix", prefix, "--client-id", f"{prefix}-proc", "--group", "g")
+    args += ("--lease-seconds", "5")  # a killed member blocks its restart for at most 5 s
 
     def start_process() -> subprocess.Popen[str]:
         proc = _paknam_mqtt(env, *args)
@@ -217,7 +218,7 @@ def test_kill_9_of_a_group_member_loses_nothing_and_stores_nothing_twice(
             time.sleep(1 / 400)
         for info in infos:
             info.wait_for_publish(10)  # the broker acknowledged every one
-        # the lease of the killed process expires (30 s) before it may start again
+        # the lease of the killed process expires (5 s) before it may start again
         deadline = time.monotonic() + 60
         while True:
             proc = _paknam_mqtt(env, *args)
