@@ -12,6 +12,7 @@ import asyncio
 import threading
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from email.utils import parsedate_to_datetime
 from typing import Any
 
@@ -179,7 +180,10 @@ def _concurrently(app: Any, path: str, n: int) -> list[httpx.Response]:
         async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
             return list(await asyncio.gather(*(c.get(path) for _ in range(n))))
 
-    return asyncio.run(run())
+    # a thread of its own: a browser test earlier in this worker (Playwright's sync API)
+    # leaves an event loop running in the main thread, where asyncio.run() is refused
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(lambda: asyncio.run(run())).result()
 
 
 def _counting(
