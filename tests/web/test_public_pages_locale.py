@@ -25,7 +25,7 @@ import httpx
 import pytest
 
 from paknam.api.home import district_summaries
-from tests.web.checks import DESKTOP, PHONE, assert_accessible, assert_fits_screen
+from tests.web.checks import DESKTOP, PHONE
 from tests.web.conftest import Browser, Server
 
 PAGES = (
@@ -99,15 +99,14 @@ def views(demo_server: Server, chromium: Browser) -> Iterator[Views]:
 @pytest.mark.parametrize("width", ["phone", "desktop"])
 @pytest.mark.parametrize("lang", ["th", "en"])
 @pytest.mark.parametrize("path", PAGES)
-def test_page_fits_the_screen_and_is_accessible(
+def test_page_has_its_landmarks_captions_and_chart_tables(
     views: Views, path: str, lang: str, width: str
 ) -> None:
     page = views.open(path, lang, width)
     assert page.evaluate("document.documentElement.lang") == lang
     assert page.locator("h1").count() == 1, page.locator("h1").all_inner_texts()
     assert page.locator("a.skip-link[href='#app']").count() == 1
-    assert_fits_screen(page)
-    assert_accessible(page)
+    # fits the screen and axe-core: tests/web/test_every_page.py, for every page
     # Every data table has a caption (uPlot's legend is a table of its own, not data).
     assert page.locator("table:not(.u-legend):not(:has(caption))").count() == 0
     # Every chart has its data as a table, and a name.
