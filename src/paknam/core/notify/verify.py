@@ -37,8 +37,6 @@ from sqlalchemy.engine import Connection
 from paknam.core.config import Settings
 from paknam.core.errors import InvalidInput
 from paknam.core.notify.channels import Batch, Channel, Outcome
-from paknam.core.notify.channels.email import EmailChannel
-from paknam.core.notify.channels.sms import SmsChannel
 from paknam.core.notify.crypto import cipher
 from paknam.core.notify.schema import subscriber_groups, subscribers, subscription_requests
 from paknam.core.notify.subscribers import (
@@ -49,6 +47,8 @@ from paknam.core.notify.subscribers import (
     normalise_address,
     subscribe,
 )
+from paknam.core.notify.worker import channels_from_settings
+from paknam.core.text import redact_addresses
 from paknam.core.timeutil import utcnow
 
 CODE_DIGITS = 6
@@ -230,23 +230,15 @@ def available_channels(settings: Settings) -> list[str]:
 
 
 def channel_for(name: str, settings: Settings) -> Channel:
-    """A client of channel ``name`` from the settings (see :func:`available_channels`)."""
-    s = settings
-    if name == "sms" and s.sms_gateway_url:
-        return SmsChannel(s.sms_gateway_url, s.sms_api_key, s.sms_sender, timeout=10)
-    if name == "email" and s.smtp_host:
-        return EmailChannel(
-            s.smtp_host,
-            s.smtp_port,
-            s.smtp_from,
-            username=s.smtp_username,
-            password=s.smtp_password,
-            starttls=s.smtp_starttls,
-            timeout=15,
+    """A client of channel ``name`` (sms or email) from the settings, built as the delivery
+    worker builds it (see :func:`available_channels`)."""
+    verifiable = name in ("sms", "email")
+    channel = channels_from_settings(settings, only=(name,)).get(name) if verifiable else None
+    if channel is None:
+        raise InvalidInput(
+            f"{name} is not available on this server (no gateway configured)", field="channel"
         )
-    raise InvalidInput(
-        f"{name} is not available on this server (no gateway configured)", field="channel"
-    )
+    return channel
 
 
 def send_verification(
@@ -275,7 +267,7 @@ def record_sent(conn: Connection, request_id: int, outcome: Outcome) -> bool:
     """Note how the message went (counts only, no address); a request whose message was
     not accepted is dead. Returns whether it was accepted."""
     ok = outcome.status == "sent" and request_id not in outcome.failed_ids
-    values: dict[str, Any] = {"sent": outcome.response[:200]}
+    values: dict[str, Any] = {"sent": redact_addresses(outcome.response)[:200]}
     if not ok:
         values.update(state="dead", address_enc=b"", code_hash=None)
     conn.execute(

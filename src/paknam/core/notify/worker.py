@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from typing import Any
 
@@ -32,16 +32,19 @@ from paknam.core.store import Store
 log = logging.getLogger(__name__)
 
 
-def channels_from_settings(settings: Settings | None = None) -> dict[str, Channel]:
+def channels_from_settings(
+    settings: Settings | None = None, only: Collection[str] | None = None
+) -> dict[str, Channel]:
     """The channels the settings configure (a channel without settings is left out: its
-    deliveries wait in the queue until it is configured)."""
+    deliveries wait in the queue until it is configured); ``only``: just these names."""
     s = settings or get_settings()
+    wanted = set(only) if only is not None else {"line", "sms", "email"}
     out: dict[str, Channel] = {}
-    if s.line_channel_access_token:
+    if "line" in wanted and s.line_channel_access_token:
         out["line"] = LineChannel(s.line_channel_access_token, s.line_api_base)
-    if s.sms_gateway_url:
+    if "sms" in wanted and s.sms_gateway_url:
         out["sms"] = SmsChannel(s.sms_gateway_url, s.sms_api_key, s.sms_sender)
-    if s.smtp_host:
+    if "email" in wanted and s.smtp_host:
         out["email"] = EmailChannel(
             s.smtp_host,
             s.smtp_port,
