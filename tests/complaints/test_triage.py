@@ -16,6 +16,7 @@ from paknam.complaints.classifier_data import read_traffy_csv
 from paknam.complaints.classifier_train import fit_report_refit
 from paknam.complaints.cli import complaints_app
 from paknam.complaints.handling import corrections
+from paknam.complaints.inbox import InboxFilter
 from paknam.complaints.schema import complaints as table
 from paknam.core import config
 from paknam.core.errors import InvalidInput
@@ -54,9 +55,9 @@ def test_sure_and_agreeing_is_routed_the_rest_goes_to_triage(
     monkeypatch.setattr(model, "threshold", 1.01)  # nothing is sure any more
     unsure = submit(store, service_code="lighting", description=LAMP + " ซอย 9")["complaint"]
     assert unsure["triage"] is True
-    queue = service.inbox(store, triage=True)
+    queue = service.inbox(store, InboxFilter(triage=True))
     assert {c["id"] for c in queue["items"]} == {other["id"], unsure["id"]}
-    assert service.inbox(store, triage=False)["total"] == 1
+    assert service.inbox(store, InboxFilter(triage=False))["total"] == 1
 
 
 def test_without_a_model_the_citizens_choice_routes(
@@ -82,7 +83,7 @@ def test_officer_settles_the_category_and_it_becomes_training_data(
     assert row.due_s - row.requested_s == get_service("lighting").sla_hours * 3600
     assert get_service("lighting").sla_hours != get_service("road").sla_hours
     assert done["events"][-1]["kind"] == "triaged"
-    assert service.inbox(store, triage=True)["total"] == 0
+    assert service.inbox(store, InboxFilter(triage=True))["total"] == 0
     with store.read() as conn:
         assert corrections(conn) == [(LAMP, "แสงสว่าง", T0)]
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from functools import partial
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, File, Form, Header, Path, Query, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Header, Path, Query, UploadFile
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 from sqlalchemy.engine import Connection
@@ -37,15 +37,34 @@ from paknam.core.timeutil import now_s, to_local_iso
 
 router = APIRouter(prefix="/api/v1/complaints", tags=["complaints"], responses=ERROR_RESPONSES)
 ComplaintId = Annotated[int, Path(ge=1, le=2**31 - 1)]
-SearchText = Annotated[
-    str | None,
-    Query(max_length=MAX_QUERY, description="a number (#123), words, or a district's name"),
-]
-SortKey = Annotated[
-    str,
-    Query(max_length=20, description=f"one of {', '.join(SORTS)}; '-' first to reverse"),
-]
 Token = Annotated[str, Path(min_length=8, max_length=100)]
+
+
+def inbox_filter(
+    status: Annotated[
+        str | None, Query(max_length=20, description="a state, 'open' or 'closed'")
+    ] = None,
+    agency_code: Annotated[str | None, Query(max_length=40)] = None,
+    district_code: Annotated[str | None, Query(max_length=8)] = None,
+    service_code: Annotated[str | None, Query(max_length=40)] = None,
+    overdue: bool | None = None,
+    triage: Annotated[
+        bool | None, Query(description="true: the officer triage queue (category unsure)")
+    ] = None,
+    q: Annotated[
+        str | None,
+        Query(max_length=MAX_QUERY, description="a number (#123), words, or a district's name"),
+    ] = None,
+    sort: Annotated[
+        str,
+        Query(max_length=20, description=f"one of {', '.join(SORTS)}; '-' first to reverse"),
+    ] = "due",
+) -> InboxFilter:
+    """The inbox's filters from the query (the inbox and its export take the same)."""
+    return InboxFilter(status, agency_code, district_code, service_code, overdue, triage, q, sort)
+
+
+InboxFilterDep = Annotated[InboxFilter, Depends(inbox_filter)]
 
 
 class StatusChange(BaseModel):
@@ -299,34 +318,13 @@ def inbox(
     store: StoreDep,
     _: OfficerDep,
     page: PageDep,
-    status: Annotated[str | None, Query(description="a state, 'open' or 'closed'")] = None,
-    agency_code: Annotated[str | None, Query(max_length=40)] = None,
-    district_code: Annotated[str | None, Query(max_length=8)] = None,
-    service_code: Annotated[str | None, Query(max_length=40)] = None,
-    overdue: bool | None = None,
-    triage: Annotated[
-        bool | None, Query(description="true: the officer triage queue (category unsure)")
-    ] = None,
-    q: SearchText = None,
-    sort: SortKey = "due",
+    f: InboxFilterDep,
 ) -> FastJSONResponse:
     """``total`` matching complaints; ``items``: the page of them (``limit`` ≤ 1000, default
     100, and ``offset``). ``q`` finds a number (``123``, ``#123``), words of the description
     or address, or a district's name; ``sort``: due (default), created, updated or priority,
     ``-`` first to reverse."""
-    found = service.inbox(
-        store,
-        status=status,
-        agency_code=agency_code,
-        district_code=district_code,
-        service_code=service_code,
-        overdue=overdue,
-        triage=triage,
-        q=q,
-        sort=sort,
-        limit=page.limit,
-        offset=page.offset,
-    )
+    found = service.inbox(store, f, limit=page.limit, offset=page.offset)
     return FastJSONResponse({**found, "limit": page.limit, "offset": page.offset})
 
 
@@ -345,15 +343,8 @@ _EXPORT_TYPES = {
 def export_inbox(
     store: StoreDep,
     who: OfficerDep,
+    f: InboxFilterDep,
     format: Annotated[Literal["csv", "xlsx"], Query(description="csv or xlsx")] = "csv",
-    status: Annotated[str | None, Query(max_length=20)] = None,
-    agency_code: Annotated[str | None, Query(max_length=40)] = None,
-    district_code: Annotated[str | None, Query(max_length=8)] = None,
-    service_code: Annotated[str | None, Query(max_length=40)] = None,
-    overdue: bool | None = None,
-    triage: bool | None = None,
-    q: SearchText = None,
-    sort: SortKey = "due",
     personal: Annotated[
         bool,
         Query(
@@ -367,16 +358,6 @@ def export_inbox(
     the reporter's address and comment left out, unless ``personal=true`` (role admin)."""
     if personal and who.role != "admin":
         raise PermissionDenied("personal data of reporters is exported for administrators only")
-    f = InboxFilter(
-        status=status,
-        agency_code=agency_code,
-        district_code=district_code,
-        service_code=service_code,
-        overdue=overdue,
-        triage=triage,
-        q=q,
-        sort=sort,
-    )
     data, n = service.export(store, f, fmt=format, personal=personal)
     name = f"complaints-{to_local_iso(now_s())[:10]}.{format}"
     return Response(

@@ -85,33 +85,16 @@ def get(store: Store, complaint_id: int, *, now: int | None = None) -> dict[str,
 
 def inbox(
     store: Store,
+    f: InboxFilter | None = None,
     *,
-    status: str | None = None,
-    agency_code: str | None = None,
-    district_code: str | None = None,
-    service_code: str | None = None,
-    overdue: bool | None = None,
-    triage: bool | None = None,
-    q: str | None = None,
-    sort: str = "due",
     limit: int = 100,
     offset: int = 0,
     now: int | None = None,
 ) -> dict[str, Any]:
-    """Officer inbox, oldest due first unless ``sort`` says otherwise (see
-    :mod:`paknam.complaints.inbox`). ``status``: a state, ``open`` or ``closed``; ``q``
-    searches the number, the text, the address and the district's name."""
+    """Officer inbox: the complaints ``f`` selects (default: all), oldest due first unless
+    ``f.sort`` says otherwise (see :mod:`paknam.complaints.inbox`)."""
     now = now or now_s()
-    f = InboxFilter(
-        status=status,
-        agency_code=agency_code,
-        district_code=district_code,
-        service_code=service_code,
-        overdue=overdue,
-        triage=triage,
-        q=q,
-        sort=sort,
-    )
+    f = f or InboxFilter()
     with store.read() as conn:
         query = inbox_query(conn, f, now)
         total = count_rows(conn, query)
