@@ -31,10 +31,12 @@ import secrets
 import threading
 import time
 from datetime import datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 from zoneinfo import ZoneInfo
+
+from tests.http_loopback import HttpLoopback
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
 DURATION_S = {"today": 86_400, "3days": 3 * 86_400, "3day": 3 * 86_400}
@@ -53,7 +55,9 @@ def thai_time(epoch_s: float, micro: bool = False) -> str:
     return datetime.fromtimestamp(epoch_s, BANGKOK).strftime(fmt)
 
 
-class TraffyServer:
+class TraffyServer(HttpLoopback):
+    url_path = "/exchange-api"
+
     def __init__(
         self,
         user: str = "samutprakan",
@@ -81,24 +85,9 @@ class TraffyServer:
         self.stars: list[dict[str, Any]] = []
         self.auths = 0
         self._fail: list[int] = []
-        handler = self._handler()
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        self.httpd.daemon_threads = True
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.serve(self._handler())
 
     # ---- control ------------------------------------------------------------------------
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.httpd.server_address[1]}/exchange-api"
-
-    def start(self) -> TraffyServer:
-        self.thread.start()
-        return self
-
-    def stop(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
 
     def expire_tokens(self) -> None:
         with self.lock:

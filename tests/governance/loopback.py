@@ -20,13 +20,15 @@ import threading
 import time
 import uuid
 from collections import defaultdict
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
+
+from tests.http_loopback import HttpLoopback
 
 _USER = re.compile(r"^U[0-9a-f]{32}$")
 
 
-class _Base:
+class _Base(HttpLoopback):
     def __init__(self, token: str) -> None:
         self.token = token
         self.lock = threading.Lock()
@@ -39,22 +41,7 @@ class _Base:
         self.delay = 0.0
         self.rate_per_s: float | None = None
         self._window: list[float] = []
-        handler = self._handler()
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        self.httpd.daemon_threads = True
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.httpd.server_address[1]}"
-
-    def start(self) -> _Base:
-        self.thread.start()
-        return self
-
-    def stop(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        self.serve(self._handler())
 
     def fail_next(self, n: int, status: int) -> None:
         with self.lock:

@@ -25,7 +25,7 @@ import re
 import threading
 import uuid
 from collections import defaultdict
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 from linebot.v3.messaging import (
@@ -35,6 +35,8 @@ from linebot.v3.messaging import (
     RichMenuRequest,
 )
 from PIL import Image
+
+from tests.http_loopback import HttpLoopback
 
 _USER = re.compile(r"^U[0-9a-f]{32}$")
 _CONTENT = re.compile(r"^/v2/bot/message/(\d+)/content$")
@@ -69,7 +71,7 @@ def limits_problem(messages: list[dict[str, Any]]) -> str | None:
     return None
 
 
-class LinePlatform:
+class LinePlatform(HttpLoopback):
     def __init__(self, token: str = "test-line-token") -> None:
         self.token = token
         self.lock = threading.Lock()
@@ -85,21 +87,7 @@ class LinePlatform:
         self.menus: dict[str, dict[str, Any]] = {}
         self.menu_images: dict[str, tuple[str, bytes]] = {}
         self.default_menu: str | None = None
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self.httpd.daemon_threads = True
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.httpd.server_address[1]}"
-
-    def start(self) -> LinePlatform:
-        self.thread.start()
-        return self
-
-    def stop(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        self.serve(self._handler())
 
     def texts_to(self, user: str) -> list[str]:
         with self.lock:

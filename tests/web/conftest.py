@@ -118,6 +118,39 @@ class Browser:
         page.wait_for_selector(wait, timeout=30_000)
         return page
 
+    def log_in(  # type: ignore[no-untyped-def]
+        self,
+        base_url: str,
+        username: str,
+        password: str,
+        *,
+        viewport: dict[str, int] | None = None,
+        lang: str | None = None,
+    ):
+        """A fresh page logged in through ``/login`` as an officer, on ``/officer``."""
+        page = self.open(base_url + "/login", wait="#login-form", viewport=viewport, lang=lang)
+        page.fill("input[name=username]", username)
+        page.fill("input[name=password]", password)
+        page.click("#login-form button[type=submit]")
+        page.wait_for_url("**/officer")
+        return page
+
+
+def officer_headers(
+    server: Server, username: str, password: str = "a long password", role: str = "officer"
+) -> dict[str, str]:
+    """A new account of ``role`` on ``server``'s store, and its bearer header."""
+    from paknam.core.auth import UserCreate
+
+    server.store.add_user(UserCreate(username=username, password=password, role=role))
+    r = httpx.post(
+        server.url + "/api/v1/auth/login",
+        data={"username": username, "password": password},
+        timeout=30,
+    )
+    r.raise_for_status()
+    return {"Authorization": f"Bearer {r.json()['access_token']}"}
+
 
 _SHARED: dict[str, Any] = {}
 

@@ -166,11 +166,7 @@ def officer(demo_server: Server) -> None:
 
 
 def _log_in(server: Server, chromium: Browser) -> Any:
-    page = chromium.open(server.url + "/login", wait="#login-form")
-    page.fill("input[name=username]", OFFICER)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("#login-form button[type=submit]")
-    page.wait_for_url("**/officer")
+    page = chromium.log_in(server.url, OFFICER, PASSWORD)
     page.wait_for_selector("#alert-desk #alert-form")
     return page
 

@@ -11,8 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
-from paknam.core.models import UserCreate
-from tests.web.conftest import Browser, Server
+from tests.web.conftest import Browser, Server, officer_headers
 
 OFFICER = "inbox-officer"
 PASSWORD = "a long password"
@@ -22,14 +21,7 @@ NOTE = "ส่งทีมตรวจสอบแล้ว (ทดสอบ) / 
 @pytest.fixture(scope="module")
 def officer(demo_server: Server) -> dict[str, str]:
     """An officer account (created once per module) and its bearer header."""
-    demo_server.store.add_user(UserCreate(username=OFFICER, password=PASSWORD, role="officer"))
-    r = httpx.post(
-        demo_server.url + "/api/v1/auth/login",
-        data={"username": OFFICER, "password": PASSWORD},
-        timeout=30,
-    )
-    r.raise_for_status()
-    return {"Authorization": f"Bearer {r.json()['access_token']}"}
+    return officer_headers(demo_server, OFFICER, PASSWORD)
 
 
 def _api(server: Server, path: str, headers: dict[str, str], **params: Any) -> Any:
@@ -72,11 +64,7 @@ def _expected(items: list[dict[str, Any]], lang: str = "th") -> list[dict[str, A
 
 
 def _log_in(server: Server, chromium: Browser) -> Any:
-    page = chromium.open(server.url + "/login", wait="#login-form")
-    page.fill("input[name=username]", OFFICER)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("#login-form button[type=submit]")
-    page.wait_for_url("**/officer")
+    page = chromium.log_in(server.url, OFFICER, PASSWORD)
     page.wait_for_selector("#app[data-ready=true] #complaints-inbox[data-ready=true]")
     return page
 

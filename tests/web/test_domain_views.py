@@ -9,9 +9,8 @@ from typing import Any
 import httpx
 import pytest
 
-from paknam.core.models import UserCreate
 from paknam.core.notify.subscribers import Subscription, subscribe
-from tests.web.conftest import Browser, Server
+from tests.web.conftest import Browser, Server, officer_headers
 
 PASSWORD = "a long password"
 
@@ -19,16 +18,7 @@ PASSWORD = "a long password"
 @pytest.fixture(scope="module")
 def officer(demo_server: Server) -> dict[str, str]:
     """An officer account (created once per module) and its bearer header."""
-    demo_server.store.add_user(
-        UserCreate(username="desk-officer", password=PASSWORD, role="officer")
-    )
-    r = httpx.post(
-        demo_server.url + "/api/v1/auth/login",
-        data={"username": "desk-officer", "password": PASSWORD},
-        timeout=30,
-    )
-    r.raise_for_status()
-    return {"Authorization": f"Bearer {r.json()['access_token']}"}
+    return officer_headers(demo_server, "desk-officer", PASSWORD)
 
 
 def _values(page: Any, selector: str) -> list[float]:
@@ -244,11 +234,7 @@ def test_officer_issues_previews_sends_and_cancels_an_alert(
 ) -> None:
     _subscribe(demo_server, "0812345601", "1104")
     _subscribe(demo_server, "0812345602", "1104")
-    page = chromium.open(demo_server.url + "/login", wait="#login-form")
-    page.fill("input[name=username]", "desk-officer")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("#login-form button[type=submit]")
-    page.wait_for_url("**/officer")
+    page = chromium.log_in(demo_server.url, "desk-officer", PASSWORD)
     page.wait_for_selector("#app[data-ready=true] #alert-form")
     # The complaints inbox is on the desk only when its API is on this server.
     api = demo_server.get("/openapi.json")["paths"]

@@ -108,15 +108,9 @@ class Views:
     def open(self, path: str, lang: str, width: str) -> Any:
         page = self.pages.get((lang, width))
         if page is None:
-            context = self.chromium.browser.new_context(viewport=WIDTHS[width])
-            context.add_init_script(f"localStorage.setItem('paknam.lang', '{lang}')")
-            page = context.new_page()
-            page.goto(self.base + "/login")
-            page.wait_for_selector("#login-form")
-            page.fill("input[name=username]", OFFICER)
-            page.fill("input[name=password]", PASSWORD)
-            page.click("#login-form button[type=submit]")
-            page.wait_for_url("**/officer")
+            page = self.chromium.log_in(
+                self.base, OFFICER, PASSWORD, viewport=WIDTHS[width], lang=lang
+            )
             self.pages[(lang, width)] = page
         url = (
             self.base + path + ("?lang=en" if lang == "en" and path.startswith("/alerts/") else "")

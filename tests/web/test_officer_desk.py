@@ -14,10 +14,9 @@ from typing import Any
 import httpx
 import pytest
 
-from paknam.core.models import UserCreate
 from tests.complaints.helpers import PNG
 from tests.web.checks import DESKTOP, PHONE, assert_accessible, assert_fits_screen
-from tests.web.conftest import Browser, Server
+from tests.web.conftest import Browser, Server, officer_headers
 
 OFFICER = "desk-helper-officer"
 PASSWORD = "a long password"
@@ -26,14 +25,7 @@ VIEWPORTS = [pytest.param(PHONE, id="390px"), pytest.param(DESKTOP, id="1400px")
 
 @pytest.fixture(scope="module")
 def officer(demo_server: Server) -> dict[str, str]:
-    demo_server.store.add_user(UserCreate(username=OFFICER, password=PASSWORD, role="officer"))
-    r = httpx.post(
-        demo_server.url + "/api/v1/auth/login",
-        data={"username": OFFICER, "password": PASSWORD},
-        timeout=30,
-    )
-    r.raise_for_status()
-    return {"Authorization": f"Bearer {r.json()['access_token']}"}
+    return officer_headers(demo_server, OFFICER, PASSWORD)
 
 
 def _api(server: Server, path: str, headers: dict[str, str], **params: Any) -> Any:
@@ -43,11 +35,7 @@ def _api(server: Server, path: str, headers: dict[str, str], **params: Any) -> A
 
 
 def _desk(server: Server, chromium: Browser, viewport: dict[str, int], lang: str = "th") -> Any:
-    page = chromium.open(server.url + "/login", wait="#login-form", viewport=viewport, lang=lang)
-    page.fill("input[name=username]", OFFICER)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("#login-form button[type=submit]")
-    page.wait_for_url("**/officer")
+    page = chromium.log_in(server.url, OFFICER, PASSWORD, viewport=viewport, lang=lang)
     page.wait_for_selector("#app[data-ready=true] #complaints-inbox[data-ready=true]")
     page.wait_for_selector("#app[data-ready=true] #audit[data-ready=true]")
     return page
