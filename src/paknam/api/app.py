@@ -31,6 +31,7 @@ from paknam.api import (
     stations,
     warnings,
 )
+from paknam.api.read_routing import ReadRouting
 from paknam.api.security_headers import SecurityHeaders
 from paknam.core.errors import (
     AuthenticationFailed,
@@ -166,6 +167,8 @@ def create_app(store: Store | None = None, *, warm_up: bool | None = None) -> Fa
     for router in ngsild.routers():  # NGSI-LD read at /ngsi-ld/v1/
         app.include_router(router)
     start_domains(app.state.store)  # domains' listeners (LINE follow-up of complaints)
+    if app.state.store.replica is not None:  # anonymous public reads from the replica
+        app.add_middleware(ReadRouting)
     # Last added = outermost: every answer (also other middlewares' own) gets CSP, nosniff...
     app.add_middleware(SecurityHeaders)
     return app

@@ -99,6 +99,12 @@ async def list_districts(
 
 @router.get("/health", summary="Liveness and store check")
 def health(store: StoreDep) -> FastJSONResponse:
-    with store.read() as conn:
+    """The primary answers (else 503); with a read replica, its state and lag too (a
+    replica that is down or behind makes reads slower, not wrong: the status stays ok)."""
+    with store.read(primary=True) as conn:
         stations.count_stations(conn)  # a real query: the store answers and holds its tables
-    return FastJSONResponse({"status": "ok", "version": __version__, "engine": store.dialect})
+    body: dict[str, Any] = {"status": "ok", "version": __version__, "engine": store.dialect}
+    replica = store.replica_status()
+    if replica is not None:
+        body["replica"] = replica
+    return FastJSONResponse(body)

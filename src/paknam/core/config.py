@@ -26,6 +26,16 @@ class Settings(BaseSettings):
         default=f"sqlite:///{DEFAULT_SQLITE_FILE}",
         description="SQLAlchemy URL of the store: sqlite:///file or postgresql://...",
     )
+    database_read_url: str | None = Field(
+        default=None,
+        description="PostgreSQL read replica (hot standby of database_url) for anonymous "
+        "public reads; writes, officers' and read-after-write requests stay on the primary, "
+        "and reads fall back to it while the replica is unreachable (docs/deploy.md)",
+    )
+    database_read_max_lag_s: float = Field(
+        default=30.0,
+        description="Replay lag [s] of the read replica beyond which reads go to the primary",
+    )
     mqtt_host: str = "127.0.0.1"
     mqtt_port: int = 1883
     mqtt_username: str | None = None

@@ -31,8 +31,11 @@ log = logging.getLogger(__name__)
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
 
-def create_engine(url: str) -> Engine:
-    """An engine for ``url`` (``sqlite:///file`` or ``postgresql://...``) set up for paknam."""
+def create_engine(url: str, *, connect_timeout: int | None = None) -> Engine:
+    """An engine for ``url`` (``sqlite:///file`` or ``postgresql://...``) set up for paknam.
+
+    ``connect_timeout`` (PostgreSQL, seconds): give up connecting after that long (a read
+    replica that is down must not hold requests up)."""
     parsed = make_url(url)
     backend = parsed.get_backend_name()
     if backend == "sqlite":
@@ -40,7 +43,10 @@ def create_engine(url: str) -> Engine:
     if backend == "postgresql":
         if parsed.drivername in ("postgresql", "postgres"):
             parsed = parsed.set(drivername="postgresql+psycopg")
-        return sa.create_engine(parsed, pool_pre_ping=True, pool_size=5, max_overflow=10)
+        connect_args = {} if connect_timeout is None else {"connect_timeout": connect_timeout}
+        return sa.create_engine(
+            parsed, pool_pre_ping=True, pool_size=5, max_overflow=10, connect_args=connect_args
+        )
     raise StoreUnavailable(
         f"unsupported database URL {redact_url(url)!r}: use sqlite:///FILE or postgresql://..."
     )
@@ -133,6 +139,12 @@ def write_transaction(engine: Engine, *, changes_answers: bool = True) -> Iterat
                 conn.commit()
             except sa.exc.ProgrammingError:  # not migrated yet; the write is committed
                 conn.rollback()
+            except sa.exc.OperationalError as exc:  # the write is committed: say it is
+                log.warning(
+                    "write committed, but the store's generation did not advance (cached "
+                    "answers refresh when their time to live ends): %s",
+                    exc.orig,
+                )
 
 
 def read_generation(conn: Connection) -> tuple[int, int]:

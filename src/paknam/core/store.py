@@ -49,6 +49,7 @@ from paknam.core.models import (
     UserCreate,
     UserPublic,
 )
+from paknam.core.replica import ReadReplica, note_write, replica_allowed
 from paknam.core.schema import districts
 from paknam.core.timeutil import now_s
 from paknam.core.warnings import Signal, SyncResult, list_warnings, sync_warnings
@@ -100,11 +101,18 @@ def short_reason(exc: BaseException) -> str:
 class Store:
     """The city data store. Create with :meth:`open`."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, read_url: str | None = None) -> None:
         self.url = url
         self.engine = create_engine(url)
         self.dialect = self.engine.dialect.name
         settings = get_settings()
+        self.replica: ReadReplica | None = None
+        """The read replica (``read_url``) that anonymous public reads may use."""
+        if read_url:
+            if self.dialect != "postgresql":
+                self.engine.dispose()
+                raise StoreUnavailable("a read replica needs a PostgreSQL primary")
+            self.replica = ReadReplica(read_url, max_lag_s=settings.database_read_max_lag_s)
         self.max_future_s = settings.max_future_seconds
         self._catalog_cache: tuple[tuple[object, ...], dict[tuple[str, str], int]] | None = None
         self.schema_change: tuple[str | None, str | None] | None = None
@@ -113,9 +121,18 @@ class Store:
         self._local_generation = 0
 
     @classmethod
-    def open(cls, url: str | None = None, *, migrate: bool = True) -> Store:
-        """Open the store at ``url`` (default: ``PAKNAM_DATABASE_URL``), migrating it."""
-        store = cls(url or get_settings().database_url)
+    def open(
+        cls, url: str | None = None, *, migrate: bool = True, read_url: str | None = None
+    ) -> Store:
+        """Open the store at ``url`` (default: ``PAKNAM_DATABASE_URL``), migrating it.
+
+        ``read_url`` names a read replica of it (see :mod:`paknam.core.replica`); default:
+        ``PAKNAM_DATABASE_READ_URL`` when ``url`` is the configured one too.
+        """
+        settings = get_settings()
+        if read_url is None and url is None:
+            read_url = settings.database_read_url
+        store = cls(url or settings.database_url, read_url)
         if migrate:
             store.migrate()
         return store
@@ -125,6 +142,8 @@ class Store:
 
     def close(self) -> None:
         self.engine.dispose()
+        if self.replica is not None:
+            self.replica.close()
 
     def __enter__(self) -> Store:
         return self
@@ -149,11 +168,24 @@ class Store:
                 data = resources.files("paknam") / "data" / "geo" / DEFAULT_DISTRICTS
                 stations.load_districts(conn, json.loads(data.read_text(encoding="utf-8")))
 
+    def _read_connection(self, primary: bool) -> Connection:
+        """The one place that picks the engine of a read (see :mod:`paknam.core.replica`)."""
+        if not primary and self.replica is not None and replica_allowed():
+            conn = self.replica.connect()
+            if conn is not None:
+                return conn
+        return self.engine.connect()
+
     @contextmanager
-    def read(self) -> Iterator[Connection]:
-        """A connection for reads (one transaction)."""
+    def read(self, *, primary: bool = False) -> Iterator[Connection]:
+        """A connection for reads (one transaction).
+
+        Inside :func:`~paknam.core.replica.replica_reads` (anonymous public HTTP reads)
+        and before any write of that request, it is a connection to the read replica when
+        one is configured and usable; otherwise, or with ``primary``, to the primary.
+        """
         try:
-            with self.engine.connect() as conn, conn.begin():
+            with self._read_connection(primary) as conn, conn.begin():
                 yield conn
         except OperationalError as exc:
             log.warning("store unavailable: %s", exc)
@@ -170,6 +202,7 @@ class Store:
         answer (the hourly roll-up refreshed from the observations, the scheduler's leases).
         A wrong ``False`` shows late, not never: cached answers also expire with time.
         """
+        note_write()  # this request's later reads must see the write: the primary's
         try:
             with write_transaction(self.engine, changes_answers=changes_answers) as conn:
                 yield conn
@@ -190,19 +223,30 @@ class Store:
         at once when this process writes)."""
         return self._local_generation
 
-    def generation(self) -> tuple[int, int]:
+    def generation(self) -> tuple[int | None, ...]:
         """A value that changes whenever any process commits a write to the store (see
         :func:`~paknam.core.db.write_transaction`): one cheap query.
 
         Answers cached from the store compare it (with :attr:`local_generation`) to tell
         that they are out of date (:mod:`paknam.core.http.cache`). ``(0, 0)`` on a store
         whose schema predates it (not migrated).
+
+        With a read replica, the WAL position it has replayed follows (None while it is
+        unused): an answer read from the replica is made again once the replica has caught
+        up, never kept as the answer of a write it had not replayed yet.
         """
         try:
             with self.engine.connect() as conn:
-                return read_generation(conn)
+                primary = read_generation(conn)
         except OperationalError as exc:
             raise StoreUnavailable(f"store unavailable: {exc.orig}") from None
+        if self.replica is None:
+            return primary
+        return (*primary, self.replica.replay_position())
+
+    def replica_status(self) -> dict[str, Any] | None:
+        """The read replica's state and lag (None: no replica configured)."""
+        return None if self.replica is None else self.replica.status(self.engine)
 
     # ---- stations ------------------------------------------------------------------------
 
@@ -483,7 +527,7 @@ class Store:
             auth.logout(conn, token)
 
     def principal(self, token: str) -> auth.Principal:
-        with self.read() as conn:
+        with self.read(primary=True) as conn:  # a session made a moment ago counts
             return auth.principal_for_token(conn, token)
 
     def create_device_key(self, station_ids: list[str], label: str = "") -> tuple[int, str, str]:

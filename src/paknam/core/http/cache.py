@@ -52,6 +52,7 @@ from starlette.concurrency import run_in_threadpool
 
 from paknam.core.errors import StoreUnavailable
 from paknam.core.http.responses import json_bytes
+from paknam.core.replica import replica_allowed
 
 log = logging.getLogger(__name__)
 
@@ -413,8 +414,14 @@ async def cached_response(
 
     A request without credentials is remembered, so that the same request (path, query,
     host) is answered next time by :class:`CacheFastPath` before routing.
+
+    With a read replica, a request that must read from the primary (an officer's, see
+    :mod:`paknam.core.replica`) has answers of its own: never one read from the replica
+    before the replica had replayed that officer's last change.
     """
     cache = response_cache(request)
+    if getattr(request.app.state.store, "replica", None) is not None and not replica_allowed():
+        key = ("primary", key)
     entry = None if force else cache.peek(key, policy)
     if entry is None:
         entry = await run_in_threadpool(cache.get, key, compute, policy, force=force)
