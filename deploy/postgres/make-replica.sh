@@ -85,7 +85,7 @@ echo "replica $name: $pgdata, port $port, streaming from $primary_host:$primary_
 if [ "$start" = 1 ]; then
   "$bindir/pg_ctl" --pgdata="$pgdata" --log="$pgdata/replica.log" --wait start >/dev/null
   status=""
-  for _ in $(seq 1 100); do
+  for _ in $(seq 1 300); do  # up to 30 s
     status="$("$bindir/psql" -X -h 127.0.0.1 -p "$port" -U "$user" -d postgres -Atc \
       "SELECT status FROM pg_stat_wal_receiver" 2>/dev/null || true)"
     [ "$status" = streaming ] && break

@@ -41,11 +41,13 @@ log = logging.getLogger(__name__)
 _CONNECT_TIMEOUT_S = 2
 _STANDBY_STATE = (
     "SELECT pg_is_in_recovery(), pg_last_wal_replay_lsn()::text, "
-    "CASE WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0 "
+    "CASE WHEN pg_last_wal_receive_lsn() <= pg_last_wal_replay_lsn() THEN 0 "
     "ELSE extract(epoch FROM now() - pg_last_xact_replay_timestamp()) END"
 )
-"""Whether the server is a standby, what it has replayed, and how far behind it is [s]
-(0 when it has replayed everything it received)."""
+"""Whether the server is a standby, what it has replayed, and how far behind it is [s]:
+0 when it has replayed everything it received (an idle primary writes nothing, so the age
+of the last replayed transaction says nothing then), else that age. The receive position
+of a standby that is not streaming is NULL: then the age too (conservative)."""
 
 
 class _Route:
@@ -138,6 +140,8 @@ class ReadReplica:
 
     def _give_up(self, problem: str) -> None:
         """Send reads to the primary for :attr:`retry_after_s` seconds."""
+        if problem.startswith("unreachable"):
+            self.lag_s = None
         with self._lock:
             self._skip_until = self._clock() + self.retry_after_s
             if self.problem != problem:
