@@ -202,7 +202,8 @@ class ReadReplica:
         try:
             with self.engine.connect() as conn:
                 return lsn_int(conn.exec_driver_sql("SELECT pg_last_wal_replay_lsn()").scalar())
-        except _UNREACHABLE:
+        except _UNREACHABLE as exc:
+            self._give_up(f"unreachable ({_first_line(exc)})")
             return None
 
     def status(self, primary: Engine) -> dict[str, Any]:
