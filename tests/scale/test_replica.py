@@ -111,6 +111,15 @@ def test_public_reads_come_from_the_replica_and_writes_see_themselves(pair: Pair
                 _, key, _ = store.create_device_key(["18t"])  # ...that writes: then the primary
                 assert [s.id for s in store.list_stations()] == ["16t", "18t"]
             assert [s.id for s in store.list_stations()] == ["16t", "18t"]  # no context
+            lagging = Store(pair.primary.url, read_url=pair.standby.url)
+            try:
+                assert lagging.replica is not None
+                lagging.replica.max_lag_s = 0.0  # PAKNAM_DATABASE_READ_MAX_LAG_S
+                with replica_reads():  # the replica is too far behind: the primary answers
+                    assert [s.id for s in lagging.list_stations()] == ["16t", "18t"]
+                assert (lagging.replica.problem or "").startswith("replay lag")
+            finally:
+                lagging.close()
 
             with TestClient(create_app(store, warm_up=False)) as client:
                 public = client.get("/api/v1/stations")
@@ -200,6 +209,8 @@ def _stored(store: Store) -> dict[int, float]:
 def test_failover_loses_no_acknowledged_write(pair: Pair) -> None:
     """Writes over HTTP while the primary dies: promote the standby, point paknam at it,
     writes resume, and every acknowledged reading is there with its value."""
+    assert pair.primary.psql("SELECT sync_state FROM pg_stat_replication") == "sync"
+    assert pair.primary.psql("SHOW synchronous_commit") == "on"
     store = Store.open(pair.primary.url)
     acked: dict[int, float] = {}
     failures: list[int] = []
@@ -233,6 +244,8 @@ def test_failover_loses_no_acknowledged_write(pair: Pair) -> None:
 
     printed = pair.clusters.promote(pair.standby)
     assert "now a primary" in printed
+    with pytest.raises(RuntimeError, match="not a standby"):  # promote.sh twice: refused
+        pair.clusters.promote(pair.standby)
     promoted = Store.open(pair.standby.url)  # PAKNAM_DATABASE_URL pointed at it
     try:
         stored = _stored(promoted)
