@@ -21,7 +21,7 @@ from fastapi.testclient import TestClient
 from paknam.api.app import create_app
 from paknam.api.read_routing import may_read_replica
 from paknam.core.errors import StoreUnavailable
-from paknam.core.replica import lsn_int, replica_reads
+from paknam.core.replica import ReadReplica, lsn_int, replica_reads
 from paknam.core.store import Store
 from tests.conftest import IN_CI, add_air_station, obs
 from tests.scale.pg_clusters import Cluster, Clusters, free_port, missing, wait_until
@@ -111,15 +111,7 @@ def test_public_reads_come_from_the_replica_and_writes_see_themselves(pair: Pair
                 _, key, _ = store.create_device_key(["18t"])  # ...that writes: then the primary
                 assert [s.id for s in store.list_stations()] == ["16t", "18t"]
             assert [s.id for s in store.list_stations()] == ["16t", "18t"]  # no context
-            lagging = Store(pair.primary.url, read_url=pair.standby.url)
-            try:
-                assert lagging.replica is not None
-                lagging.replica.max_lag_s = 0.0  # PAKNAM_DATABASE_READ_MAX_LAG_S
-                with replica_reads():  # the replica is too far behind: the primary answers
-                    assert [s.id for s in lagging.list_stations()] == ["16t", "18t"]
-                assert (lagging.replica.problem or "").startswith("replay lag")
-            finally:
-                lagging.close()
+            _lag_limit_sends_reads_to_the_primary_until_the_replica_catches_up(pair)
 
             with TestClient(create_app(store, warm_up=False)) as client:
                 public = client.get("/api/v1/stations")
@@ -147,6 +139,26 @@ def test_public_reads_come_from_the_replica_and_writes_see_themselves(pair: Pair
                 _every_public_read_works_on_the_replica(client)
         finally:
             pair.standby.psql("SELECT pg_wal_replay_resume()")
+    finally:
+        store.close()
+
+
+def _lag_limit_sends_reads_to_the_primary_until_the_replica_catches_up(pair: Pair) -> None:
+    now = [0.0]
+    store = Store(pair.primary.url)
+    store.replica = ReadReplica(pair.standby.url, max_lag_s=0.0, clock=lambda: now[0])
+    try:
+        with replica_reads():  # the replica is behind (replay paused): the primary answers
+            assert [s.id for s in store.list_stations()] == ["16t", "18t"]
+        assert (store.replica.problem or "").startswith("replay lag")
+        store.replica.max_lag_s = 3600.0  # PAKNAM_DATABASE_READ_MAX_LAG_S
+        now[0] += 1.0  # still within the 5 s before the replica is tried again
+        with replica_reads():
+            assert [s.id for s in store.list_stations()] == ["16t", "18t"]
+        now[0] += 5.0
+        with replica_reads():  # tried again, within the limit now: the replica (paused)
+            assert [s.id for s in store.list_stations()] == ["18t"]
+        assert store.replica.problem is None and store.replica.fallbacks == 2
     finally:
         store.close()
 

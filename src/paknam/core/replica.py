@@ -188,12 +188,17 @@ class ReadReplica:
             self.fallbacks += 1
             self._give_up(problem)
             return None
+        self._back()
+        return conn
+
+    def _back(self) -> None:
+        """The replica is usable (again): reads go to it."""
         if self.problem is not None:
             with self._lock:
                 if self.problem is not None:
                     log.warning("read replica %s: back, reading from it", redact_url(self.url))
                     self.problem = None
-        return conn
+                    self._skip_until = float("-inf")
 
     def replay_position(self) -> int | None:
         """The WAL position the replica has replayed (None while it is not used)."""
@@ -214,10 +219,12 @@ class ReadReplica:
                 problem, replayed = self._check(conn)
         except _UNREACHABLE as exc:
             problem, replayed = f"unreachable ({_first_line(exc)})", None
-        if problem is not None:
+        if problem is None:
+            self._back()
+        else:
             self._give_up(problem)
         doc["state"] = "ok" if problem is None else "unusable"
-        doc["reads_from"] = "replica" if problem is None and self.problem is None else "primary"
+        doc["reads_from"] = "replica" if problem is None else "primary"
         if problem is not None:
             doc["problem"] = problem
         doc["lag_s"] = None if self.lag_s is None else round(self.lag_s, 3)
