@@ -126,8 +126,9 @@ class Store:
     ) -> Store:
         """Open the store at ``url`` (default: ``PAKNAM_DATABASE_URL``), migrating it.
 
-        ``read_url`` names a read replica of it (see :mod:`paknam.core.replica`); default:
-        ``PAKNAM_DATABASE_READ_URL`` when ``url`` is the configured one too.
+        ``read_url`` names a read replica of it (see :mod:`paknam.core.replica`); without
+        ``url`` it defaults to ``PAKNAM_DATABASE_READ_URL`` (a replica of that store), with
+        ``url`` to none.
         """
         settings = get_settings()
         if read_url is None and url is None:
