@@ -151,10 +151,11 @@ def test_officer_desk_links_the_latest_report_and_only_officers_see_it(
     report: tuple[Path, dict[str, Any]], desk_server: str
 ) -> None:
     """The desk shows a link to the newest report with its 72 h scores; the link opens the
-    report's content with its four figures loaded; without a login neither the page nor
-    the files are given."""
+    report's content with its four figures loaded, on a phone's width; without a login
+    neither the page nor the files are given."""
     import httpx
 
+    from tests.web.checks import PHONE, assert_fits_screen
     from tests.web.conftest import Browser
 
     if not CHROMIUM.exists():
@@ -170,7 +171,9 @@ def test_officer_desk_links_the_latest_report_and_only_officers_see_it(
         assert anonymous.locator("#backtest-report-content").count() == 0
         anonymous.close()
 
-        page = Browser(browser).log_in(desk_server, "tide-officer", "a long password", lang="en")
+        page = Browser(browser).log_in(
+            desk_server, "tide-officer", "a long password", lang="en", viewport=PHONE
+        )
         link = page.wait_for_selector("#backtest-report-part #backtest-report-link")
         scores = page.locator("#backtest-report-scores").inner_text()
         csi72 = doc["leads"]["72"]["csi"]
@@ -194,6 +197,7 @@ def test_officer_desk_links_the_latest_report_and_only_officers_see_it(
         shown = page.locator("#backtest-report-content tr[data-method=model][data-lead='72'] .csi")
         assert shown.first.inner_text() == f"{csi72:.3f}"
         assert page.locator("h1").count() == 1
+        assert_fits_screen(page)  # a phone: figures shrink, wide tables scroll in their box
         assert not page.console_errors  # type: ignore[attr-defined]
         page.context.close()
     assert (directory / "index.html").stat().st_size > 0  # served, not moved
