@@ -10,8 +10,11 @@ Features are standardised; the intercept is not penalised.
 :func:`select` chooses the feature set and the ridge strength by a backtest on a
 validation part of the training window (the last part, after the data the models are fit
 on), never on later data: the candidate with the lowest mean squared error over all leads
-wins, "none" (the training mean, i.e. harmonic-only) included. Its validation errors give
-the per-lead quantiles of the forecast intervals.
+wins, "none" (the training mean, i.e. harmonic-only) included. Then, per lead, the winner
+may be blended with the daily persistence (the residual at the same hour of the last day,
+:func:`~paknam.living.forecast.surge_features.daily_persistence`) when that lowers the
+validation MSE (:func:`blend_weights`). The validation errors of the result give the
+per-lead quantiles of the forecast intervals.
 
 What it cannot do: foresee a surge whose cause (a storm, a flood wave) is not yet in the
 residual history or in the predictors given; predictors are used as observed up to the
