@@ -73,6 +73,7 @@ def _urls(server: Server) -> dict[str, str]:
         "/station/{station_id}": "/station/18t",
         "/login": "/login",
         "/officer": "/officer",
+        "/officer/backtest-report": "/officer/backtest-report",
         "/report": "/report",
         "/follow/{token}": f"/follow/{token}",
         "/subscribe": "/subscribe",

@@ -106,6 +106,13 @@ PAGES: tuple[Page, ...] = (
     Page("login", "/login", "เข้าสู่ระบบเจ้าหน้าที่", "Officer login", nav=False),
     Page("officer", "/officer", "งานเจ้าหน้าที่", "Officer desk", nav=False),
     Page(
+        "backtest_report",
+        "/officer/backtest-report",
+        "รายงานทดสอบย้อนหลังพยากรณ์ระดับน้ำ",
+        "Water-level forecast backtest report",
+        nav=False,
+    ),
+    Page(
         "report",
         "/report",
         "แจ้งเรื่องร้องเรียน",

@@ -64,6 +64,11 @@ class Settings(BaseSettings):
     secret_key: str | None = Field(
         default=None, description="The key itself (Fernet, base64); overrides secret_key_file"
     )
+    tides_report_dir: str | None = Field(
+        default=None,
+        description="Where `paknam tides backtest --report DIR` writes its reports (one "
+        "report, or one subfolder per report): the officer desk links the newest",
+    )
     opendata_complaint_text: bool = Field(
         default=False,
         description="Publish the text of complaints in the open data (contacts masked); "

@@ -122,3 +122,82 @@ def test_report_to_an_unwritable_place_exits_2(tmp_path: Path) -> None:
     )
     assert code == 2
     assert "cannot write the report" in err.getvalue()
+
+
+@pytest.fixture
+def desk_server(
+    report: tuple[Path, dict[str, Any]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[str]:
+    """A paknam server (empty store, one officer) whose report folder holds the report
+    above as one of its subfolders (``PAKNAM_TIDES_REPORT_DIR`` = its parent)."""
+    from paknam.core.config import get_settings
+    from paknam.core.models import UserCreate
+    from paknam.core.store import Store
+    from tests.web.conftest import serve
+
+    monkeypatch.setenv("PAKNAM_TIDES_REPORT_DIR", str(report[0].parent))
+    get_settings.cache_clear()
+    store = Store.open(f"sqlite:///{tmp_path / 'desk.sqlite3'}")
+    store.add_user(UserCreate(username="tide-officer", password="a long password", role="officer"))
+    try:
+        yield from serve(store)
+    finally:
+        store.close()
+        monkeypatch.undo()
+        get_settings.cache_clear()
+
+
+def test_officer_desk_links_the_latest_report_and_only_officers_see_it(
+    report: tuple[Path, dict[str, Any]], desk_server: str
+) -> None:
+    """The desk shows a link to the newest report with its 72 h scores; the link opens the
+    report's content with its four figures loaded, on a phone's width; without a login
+    neither the page nor the files are given."""
+    import httpx
+
+    from tests.web.checks import PHONE, assert_fits_screen
+    from tests.web.conftest import Browser
+
+    if not CHROMIUM.exists():
+        _skip_or_fail(f"{CHROMIUM} is absent (apt-get install chromium)")
+    directory, doc = report
+    for name in ("", "/index.html", "/events.svg"):
+        r = httpx.get(f"{desk_server}/api/v1/living/backtest-report{name}", timeout=30)
+        assert r.status_code == 401, (name, r.status_code)
+    with shared_chromium() as browser:
+        anonymous = browser.new_page()
+        anonymous.goto(desk_server + "/officer/backtest-report")
+        anonymous.wait_for_selector("#app[data-ready=true] #login-link")
+        assert anonymous.locator("#backtest-report-content").count() == 0
+        anonymous.close()
+
+        page = Browser(browser).log_in(
+            desk_server, "tide-officer", "a long password", lang="en", viewport=PHONE
+        )
+        link = page.wait_for_selector("#backtest-report-part #backtest-report-link")
+        scores = page.locator("#backtest-report-scores").inner_text()
+        csi72 = doc["leads"]["72"]["csi"]
+        shown_csi = re.search(r"CSI (\d\.\d\d)", scores)
+        assert shown_csi and abs(float(shown_csi.group(1)) - csi72) <= 0.0051, scores
+        desk_errors = list(page.console_errors)  # type: ignore[attr-defined]
+        assert not desk_errors, desk_errors
+        link.click()
+        page.wait_for_url("**/officer/backtest-report")
+        page.wait_for_selector("#app[data-ready=true] #backtest-report-content")
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('#backtest-report-content img')]"
+            ".every(i => i.complete && i.naturalWidth > 0)"
+        )
+        figures = page.eval_on_selector_all(
+            "#backtest-report-content figure img",
+            "imgs => imgs.map(i => [i.src.slice(0, 5), i.naturalWidth])",
+        )
+        assert len(figures) == len(FIGURES)
+        assert all(src == "blob:" and w > 100 for src, w in figures), figures
+        shown = page.locator("#backtest-report-content tr[data-method=model][data-lead='72'] .csi")
+        assert shown.first.inner_text() == f"{csi72:.3f}"
+        assert page.locator("h1").count() == 1
+        assert_fits_screen(page)  # a phone: figures shrink, wide tables scroll in their box
+        assert not page.console_errors  # type: ignore[attr-defined]
+        page.context.close()
+    assert (directory / "index.html").stat().st_size > 0  # served, not moved

@@ -64,7 +64,8 @@ def test_backtest_shared_honolulu_target(honolulu: BacktestResult) -> None:
     assert honolulu.leads[72]["central_frequency"] >= 0.90  # measured 1.000
     persistence = honolulu.baselines["persistence"]
     harmonic = honolulu.baselines["harmonic"]
-    for lead, reached in ((24, 0.0207), (48, 0.0329), (72, 0.0405)):
+    # with the daily persistence blended in (chosen on the validation part)
+    for lead, reached in ((24, 0.0216), (48, 0.0322), (72, 0.0403)):
         assert rmse(honolulu.leads, lead) == pytest.approx(reached, abs=0.001)
         assert rmse(honolulu.leads, lead) <= rmse(persistence, lead) + 0.0001
         assert rmse(harmonic, lead) == pytest.approx(0.133, abs=0.001)  # REFERENCE.md: 13.3
@@ -78,8 +79,8 @@ def in_bands(coverage: dict) -> None:
 
 def test_backtest_shared_honolulu_warnings_and_coverage(honolulu: BacktestResult) -> None:
     at72 = honolulu.leads[72]
-    assert at72["pod"] >= 0.80 and at72["far"] <= 0.20  # measured 0.840 / 0.053
-    assert at72["csi"] == pytest.approx(0.802, abs=0.005)  # persistence 0.811: not met
+    assert at72["pod"] >= 0.80 and at72["far"] <= 0.20  # measured 0.811 / 0.034
+    assert at72["csi"] == pytest.approx(0.789, abs=0.005)  # persistence 0.811: not met
     assert at72["brier_skill"] > honolulu.baselines["persistence"][72]["brier_skill"]
     in_bands(honolulu.coverage)
 

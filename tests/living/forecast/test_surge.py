@@ -4,7 +4,9 @@
 - white noise: nothing is predictable and the selection keeps "none" (harmonic only);
 - a residual driven by an observed predictor a day earlier (e.g. river flow upstream):
   the selection takes the predictor and gains skill;
-- features never look past the issue hour; missing targets do not bias the fit.
+- features never look past the issue hour; missing targets do not bias the fit;
+- a daily signal the features cannot carry (a diurnal tide a short record leaves in the
+  residual): the selection blends in the daily persistence; on AR(1) it does not.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import numpy as np
 import pytest
 
 from paknam.living.forecast.surge import (
+    NONE,
     QUANTILE_LEVELS,
     SurgeModel,
     candidate_specs,
@@ -25,6 +28,7 @@ from paknam.living.forecast.surge import (
 )
 from paknam.living.forecast.surge_features import (
     FeatureSpec,
+    daily_persistence,
     feature_matrix,
     fill_forward,
     hours_since_valid,
@@ -142,3 +146,59 @@ def test_surge_model_json_round_trip() -> None:
     x = feature_matrix(residual, np.arange(2000, 2010), spec)
     np.testing.assert_array_equal(predict_surge(model, x), predict_surge(again, x))
     assert again.spec == spec
+
+
+def test_daily_persistence_is_the_same_hour_of_the_last_day() -> None:
+    residual = np.arange(200, dtype=float)
+    residual[95] = np.nan  # filled forward from hour 94
+    got = daily_persistence(residual, np.array([100, 119]), 72)
+    for lead, back in ((1, 23), (12, 12), (24, 0), (36, 12), (48, 0), (71, 1), (72, 0)):
+        assert got[0, lead - 1] == 100 - back, lead
+    assert got[0, 0] == 77 and got[1, 23] == 119
+    assert got[0, 19 - 1] == 94  # hour 95 is missing: filled forward from 94
+
+
+def test_select_blends_in_daily_persistence_only_when_it_helps() -> None:
+    hours = 24 * 90
+    t = np.arange(hours)
+    split = int(hours * 0.75)
+    # a daily wave whose amplitude beats slowly (K1 with P1 unresolved) + AR(1) surge
+    diurnal = 0.08 * np.cos(2 * np.pi * t / 24) * np.cos(2 * np.pi * t / (24 * 182.6))
+    residual = diurnal + ar1(hours, 0.95, 0.01, seed=10)
+    specs = [NONE, FeatureSpec("ar1", lags=1)]  # features that cannot carry the wave
+    chosen = select(residual, split, horizon_h=24, specs=specs)
+    assert chosen.blend.min() >= 0.5, chosen.blend
+    alone = next(r for r in chosen.table if r["spec"] == "ar1")
+    blended = next(r for r in chosen.table if r["spec"] == "ar1 + daily persistence")
+    assert blended["mean_mse_m2"] < 0.5 * alone["mean_mse_m2"]
+    np.testing.assert_allclose(  # the kept errors are those of the blend
+        np.nanmean(chosen.errors**2, axis=0).mean(), blended["mean_mse_m2"]
+    )
+    # AR(1): the last day's hour is worse than the regression up to half a day ahead (at
+    # longer leads a short validation part may still favour some persistence)
+    plain = select(ar1(hours, 0.97, 0.1, seed=11), split, horizon_h=24, specs=specs)
+    assert not plain.blend[:12].any(), plain.blend
+
+
+def test_blended_model_needs_and_uses_the_daily_persistence() -> None:
+    residual = ar1(HOURS, 0.97, 0.1, seed=12)
+    spec = FeatureSpec("ar1", lags=1)
+    weights = np.linspace(0.0, 1.0, 8)
+    model = fit_surge(residual, spec, alpha=0.01, horizon_h=8, blend=weights)
+    rows = np.arange(2000, 2010)
+    x = feature_matrix(residual, rows, spec)
+    persistence = daily_persistence(residual, rows, 8)
+    ridge = fit_surge(residual, spec, alpha=0.01, horizon_h=8)
+    np.testing.assert_allclose(
+        predict_surge(model, x, persistence),
+        (1 - weights) * predict_surge(ridge, x) + weights * persistence,
+    )
+    with pytest.raises(ValueError, match="daily persistence"):
+        predict_surge(model, x)
+    again = SurgeModel.from_dict(json.loads(json.dumps(model.to_dict())))
+    np.testing.assert_array_equal(again.blend_weights, weights)
+    older = model.to_dict()
+    del older["blend"]  # an engine stored before the blend: the ridge alone
+    np.testing.assert_array_equal(
+        predict_surge(SurgeModel.from_dict(older), x), predict_surge(ridge, x)
+    )

@@ -42,7 +42,11 @@ from paknam.living.forecast.surge import (
     predict_surge,
     select,
 )
-from paknam.living.forecast.surge_features import feature_matrix, hours_since_valid
+from paknam.living.forecast.surge_features import (
+    daily_persistence,
+    feature_matrix,
+    hours_since_valid,
+)
 from paknam.living.readers.quality import to_hourly
 from paknam.living.tides.harmonics import HarmonicFit, predict, solve
 from paknam.living.tides.tidetime import TimesLike
@@ -127,9 +131,15 @@ class TideEngine:
             if alpha.min() == alpha.max()
             else f"alpha {alpha.min():g}..{alpha.max():g} by lead"
         )
+        blend = self.surge.blend_weights
+        daily = (
+            f", blended with daily persistence (weight {blend.min():g}..{blend.max():g} by lead)"
+            if blend.any()
+            else ""
+        )
         return (
             f"harmonic {len(self.fit.names)} constituents + residual ridge "
-            f"'{self.surge.spec.name}' ({strength})"
+            f"'{self.surge.spec.name}' ({strength}{daily})"
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -312,6 +322,7 @@ def train(
         horizon_h=horizon_h,
         days=days,
         predictors=preds,
+        blend=chosen.blend,
     )
     level_m = float(np.nanpercentile(obs, calibration.LEVEL_PERCENTILE)) if level is None else level
     threshold, threshold_info = _validation_thresholds(
@@ -329,7 +340,11 @@ def train(
         "early_fit_constituents": len(early.names),
         "resampled": bool(grid_info["resampled"]),
         "selection": chosen.table,
-        "chosen": {"spec": chosen.spec.name, "alpha_by_lead": chosen.alpha.tolist()},
+        "chosen": {
+            "spec": chosen.spec.name,
+            "alpha_by_lead": chosen.alpha.tolist(),
+            "persistence_weight_by_lead": chosen.blend.tolist(),
+        },
         "warning": threshold_info,
         "climatology": calibration.climatology(grid, obs, level_m),
     }
@@ -480,7 +495,9 @@ def forecast(
             days=io.days_since_1970(grid),
             predictors=preds,
         )
-        surge = predict_surge(engine.surge, x)[0, :horizon_h]
+        last = np.array([grid.size - 1])
+        persistence = daily_persistence(residual, last, engine.horizon_h)
+        surge = predict_surge(engine.surge, x, persistence)[0, :horizon_h]
         grids = recent_error_grids(engine, grid, obs, preds)[:horizon_h]
         if age > 0:
             notes.append(f"newest observation {age:.0f} h before the issue time (filled forward)")
@@ -574,7 +591,8 @@ def replay(
         days=io.days_since_1970(grid),
         predictors=predictors if engine.surge.predictors else None,
     )
-    surge = predict_surge(engine.surge, x)[:, :horizon_h]
+    persistence = daily_persistence(residual, rows, engine.horizon_h)
+    surge = predict_surge(engine.surge, x, persistence)[:, :horizon_h]
     surge[stale] = 0.0
     index = np.clip(rows[:, None] + np.arange(1, horizon_h + 1), 0, grid.size - 1)
     return tide, tide[index] + surge, stale

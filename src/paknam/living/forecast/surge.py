@@ -10,8 +10,11 @@ Features are standardised; the intercept is not penalised.
 :func:`select` chooses the feature set and the ridge strength by a backtest on a
 validation part of the training window (the last part, after the data the models are fit
 on), never on later data: the candidate with the lowest mean squared error over all leads
-wins, "none" (the training mean, i.e. harmonic-only) included. Its validation errors give
-the per-lead quantiles of the forecast intervals.
+wins, "none" (the training mean, i.e. harmonic-only) included. Then, per lead, the winner
+may be blended with the daily persistence (the residual at the same hour of the last day,
+:func:`~paknam.living.forecast.surge_features.daily_persistence`) when that lowers the
+validation MSE (:func:`blend_weights`). The validation errors of the result give the
+per-lead quantiles of the forecast intervals.
 
 What it cannot do: foresee a surge whose cause (a storm, a flood wave) is not yet in the
 residual history or in the predictors given; predictors are used as observed up to the
@@ -27,13 +30,20 @@ from typing import Any
 import numpy as np
 
 from paknam.living.errors import HarmonicAnalysisError
-from paknam.living.forecast.surge_features import FeatureSpec, feature_matrix, hours_since_valid
+from paknam.living.forecast.surge_features import (
+    FeatureSpec,
+    daily_persistence,
+    feature_matrix,
+    hours_since_valid,
+)
 
 __all__ = [
     "ALPHAS",
+    "BLEND_WEIGHTS",
     "QUANTILE_LEVELS",
     "Selection",
     "SurgeModel",
+    "blend_weights",
     "candidate_specs",
     "fit_surge",
     "lead_quantiles",
@@ -47,6 +57,9 @@ coefficients."""
 PARSIMONY = 0.01
 """A candidate tried later (more features, or a weaker ridge) replaces the current best only
 if it lowers the validation mean squared error by at least this share."""
+BLEND_WEIGHTS = tuple(round(0.1 * k, 1) for k in range(11))
+"""Weights of the daily persistence tried per lead (0 = the ridge model alone); one is
+kept only if it lowers the validation mean squared error by :data:`PARSIMONY`."""
 QUANTILE_LEVELS = (0.025, 0.10, 0.90, 0.975)
 """Error quantiles kept per lead: the 95 % and 80 % central intervals."""
 MAX_AGE_H = 24
@@ -59,9 +72,12 @@ _MIN_ROWS = 200
 class SurgeModel:
     """Ridge regressions of the residual at leads 1..H on the features of ``spec``.
 
-    ``residual[L] = intercept[L] + ((x - x_mean) / x_scale) @ coef[:, L]`` [m], with a
+    ``ridge[L] = intercept[L] + ((x - x_mean) / x_scale) @ coef[:, L]`` [m], with a
     ridge strength ``alpha[L]`` per lead. ``spec.name == "none"`` is the residual's
-    training mean at every lead.
+    training mean at every lead. The forecast is
+    ``(1 - blend[L]) * ridge[L] + blend[L] * persistence[L]``, where ``persistence`` is the
+    daily persistence (:func:`~paknam.living.forecast.surge_features.daily_persistence`)
+    and ``blend`` is chosen per lead on the validation part (zero: the ridge alone).
     """
 
     spec: FeatureSpec
@@ -72,10 +88,18 @@ class SurgeModel:
     coef: np.ndarray
     intercept: np.ndarray
     n_rows: int
+    blend: np.ndarray | None = None
 
     @property
     def horizon_h(self) -> int:
         return int(self.intercept.size)
+
+    @property
+    def blend_weights(self) -> np.ndarray:
+        """Weight of the daily persistence per lead (zeros when none was chosen)."""
+        if self.blend is None:
+            return np.zeros(self.horizon_h)
+        return np.asarray(self.blend, dtype=float)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -87,6 +111,7 @@ class SurgeModel:
             "coef": self.coef.tolist(),
             "intercept": self.intercept.tolist(),
             "n_rows": self.n_rows,
+            "blend": self.blend_weights.tolist(),
         }
 
     @classmethod
@@ -101,6 +126,7 @@ class SurgeModel:
             coef=np.asarray(d["coef"], dtype=float).reshape(p, -1),
             intercept=np.asarray(d["intercept"], dtype=float),
             n_rows=int(d["n_rows"]),
+            blend=np.asarray(d["blend"], dtype=float) if "blend" in d else None,
         )
 
 
@@ -252,6 +278,7 @@ def fit_surge(
     stop: int | None = None,
     days: np.ndarray | None = None,
     predictors: Mapping[str, np.ndarray] | None = None,
+    blend: np.ndarray | None = None,
 ) -> SurgeModel:
     """Fit the residual model on issue hours ``start..stop-1`` with targets before ``stop``.
 
@@ -270,11 +297,14 @@ def fit_surge(
         Days since 1970 of each grid hour (for season features).
     predictors : mapping, optional
         Predictor series on the grid.
+    blend : array of float, optional
+        Weight of the daily persistence per lead (see :class:`SurgeModel`; default none).
     """
     stop = residual.size if stop is None else stop
     names = tuple(predictors) if (predictors and spec.use_predictors) else ()
+    weights = None if blend is None else np.broadcast_to(np.asarray(blend, float), (horizon_h,))
     if spec.name == "none":
-        return _mean_model(residual[start:stop], horizon_h)
+        return replace(_mean_model(residual[start:stop], horizon_h), blend=weights)
     rows = _usable_rows(residual, start, stop - 1, spec.history_h)
     if rows.size < _MIN_ROWS:
         raise HarmonicAnalysisError(
@@ -291,7 +321,9 @@ def fit_surge(
     lead = np.arange(horizon_h)
     coef = np.ascontiguousarray(np.stack([f[2] for f in fits])[pick, :, lead].T)
     intercept = np.stack([f[3] for f in fits])[pick, lead]
-    return SurgeModel(spec, per_lead, names, mean, scale, coef, intercept, int(rows.size))
+    return SurgeModel(
+        spec, per_lead, names, mean, scale, coef, intercept, int(rows.size), blend=weights
+    )
 
 
 def _mean_model(residual: np.ndarray, horizon_h: int) -> SurgeModel:
@@ -321,14 +353,30 @@ def _apply(
     return ((x - mean) / scale) @ coef + intercept
 
 
-def predict_surge(model: SurgeModel, features: np.ndarray) -> np.ndarray:
-    """Residual forecasts [m], shape ``(rows, horizon)``, from feature rows."""
+def predict_surge(
+    model: SurgeModel, features: np.ndarray, persistence: np.ndarray | None = None
+) -> np.ndarray:
+    """Residual forecasts [m], shape ``(rows, horizon)``, from feature rows and, when the
+    model blends it in, the daily persistence at the same rows (``(rows, horizon)``,
+    :func:`~paknam.living.forecast.surge_features.daily_persistence`)."""
     features = np.atleast_2d(features)
     if model.spec.name == "none":
-        return np.broadcast_to(model.intercept, (features.shape[0], model.horizon_h)).copy()
-    return _apply(
-        features, model.x_mean, model.x_scale, model.coef, model.intercept, model.spec.anchor_h > 0
-    )
+        out = np.broadcast_to(model.intercept, (features.shape[0], model.horizon_h)).copy()
+    else:
+        out = _apply(
+            features,
+            model.x_mean,
+            model.x_scale,
+            model.coef,
+            model.intercept,
+            model.spec.anchor_h > 0,
+        )
+    weights = model.blend_weights
+    if not weights.any():
+        return out
+    if persistence is None:
+        raise ValueError("this residual model blends in the daily persistence: give it")
+    return (1.0 - weights) * out + weights * np.asarray(persistence)[:, : model.horizon_h]
 
 
 def lead_quantiles(errors: np.ndarray) -> np.ndarray:
@@ -358,6 +406,7 @@ class Selection:
     rows: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     errors: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))
     tide_only_errors: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))
+    blend: np.ndarray = field(default_factory=lambda: np.zeros(0))
 
 
 def _errors(residual: np.ndarray, rows: np.ndarray, forecast: np.ndarray, end: int) -> np.ndarray:
@@ -378,9 +427,28 @@ def _per_lead(
     return np.asarray(alphas, dtype=float)[pick], chosen
 
 
-def _row(spec: FeatureSpec, alpha: np.ndarray, errors: np.ndarray) -> dict[str, Any]:
+def blend_weights(
+    model_errors: np.ndarray, persistence_errors: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per lead, the weight of :data:`BLEND_WEIGHTS` on the daily persistence that gives
+    the lowest validation MSE of the blend, kept only if it is :data:`PARSIMONY` below the
+    model's alone (else 0); returns the weights and the errors of the blends chosen.
+    Errors (observed - forecast) blend linearly, as the forecasts do."""
+    weights = np.zeros(model_errors.shape[1])
+    alone = np.nanmean(model_errors**2, axis=0)
+    for lead in range(model_errors.shape[1]):
+        m, p = model_errors[:, lead], persistence_errors[:, lead]
+        mse = np.array([np.nanmean(((1 - w) * m + w * p) ** 2) for w in BLEND_WEIGHTS])
+        best = int(np.argmin(mse))
+        if mse[best] < alone[lead] * (1.0 - PARSIMONY):
+            weights[lead] = BLEND_WEIGHTS[best]
+    return weights, (1.0 - weights) * model_errors + weights * persistence_errors
+
+
+def _row(spec: FeatureSpec | str, alpha: np.ndarray, errors: np.ndarray) -> dict[str, Any]:
     mse = np.nanmean(errors**2, axis=0)
-    out: dict[str, Any] = {"spec": spec.name, "mean_mse_m2": float(mse.mean())}
+    name = spec if isinstance(spec, str) else spec.name
+    out: dict[str, Any] = {"spec": name, "mean_mse_m2": float(mse.mean())}
     for lead in (1, 24, 48, 72):
         if lead <= mse.size:
             out[f"rmse_{lead}h_m"] = float(np.sqrt(mse[lead - 1]))
@@ -470,14 +538,30 @@ def select(
             best = (row["mean_mse_m2"], spec, alpha, errors)
     if best is None or tide_only is None:
         raise HarmonicAnalysisError("no residual model could be fit", field="levels")
+    # then, per lead, how much of the daily persistence to blend into the winner
+    persistence = daily_persistence(residual, val_rows, horizon_h)
+    persistence_errors = _errors(residual, val_rows, persistence, residual.size)
+    table.append(_row("daily persistence", np.zeros(horizon_h), persistence_errors))
+    weights, errors = blend_weights(best[3], persistence_errors)
+    if weights.any():
+        row = _row(f"{best[1].name} + daily persistence", best[2], errors)
+        table.append(
+            row
+            | {
+                f"blend_{lead}h": float(weights[lead - 1])
+                for lead in (24, 48, 72)
+                if lead <= horizon_h
+            }
+        )
     return Selection(
         spec=best[1],
         alpha=best[2],
-        quantiles=lead_quantiles(best[3]),
+        quantiles=lead_quantiles(errors),
         tide_only_quantiles=lead_quantiles(tide_only),
         table=table,
         validation_rows=int(val_rows.size),
         rows=val_rows,
-        errors=best[3],
+        errors=errors,
         tide_only_errors=tide_only,
+        blend=weights,
     )

@@ -29,8 +29,10 @@ import numpy as np
 from scipy.signal import fftconvolve
 
 __all__ = [
+    "DAY_H",
     "TIDAL_FREQUENCIES",
     "FeatureSpec",
+    "daily_persistence",
     "feature_matrix",
     "fill_forward",
     "hours_since_valid",
@@ -223,3 +225,23 @@ def feature_matrix(
     if spec.anchor_h:
         cols += _trailing_means(filled, (spec.anchor_h,), rows)
     return np.column_stack(cols) if cols else np.empty((rows.size, 0))
+
+
+DAY_H = 24
+"""Period of the daily persistence [h]."""
+
+
+def daily_persistence(residual: np.ndarray, rows: np.ndarray, horizon_h: int) -> np.ndarray:
+    """The residual at the same hour of the day as each target, as last seen by the issue
+    hour: for lead ``L`` from issue hour ``i`` it is ``r[i - ((-L) mod 24)]`` (``r[i]`` at
+    24, 48, 72 h; ``r[i - 12]`` at 12, 36, 60 h), filled forward; shape
+    ``(len(rows), horizon_h)``.
+
+    A residual that repeats from day to day — a diurnal tide the record is too short to
+    resolve (K1 from P1 needs half a year), a daily sea breeze — is carried forward at the
+    right hour, which plain persistence of ``r[i]`` does only at whole days.
+    """
+    rows = np.asarray(rows, dtype=np.int64)
+    filled = fill_forward(residual)
+    back = (-np.arange(1, horizon_h + 1)) % DAY_H
+    return filled[np.maximum(rows[:, None] - back[None, :], 0)]

@@ -11,6 +11,7 @@ import { opsPanel } from "../officer_ops.js";
 import { addMessages, pick, t } from "../i18n.js";
 import { waterLevelName } from "../states.js";
 import { errorBox, fill, h, notAvailable } from "../ui.js";
+import { fmtNum, fmtTime } from "../format.js";
 
 addMessages({
   "off.title": ["งานเจ้าหน้าที่", "Officer desk"],
@@ -36,7 +37,60 @@ addMessages({
   "off.m.alerts": ["ส่งการแจ้งเตือน", "Alerts"],
   "off.m.ops": ["ระบบ", "System"],
   "off.m.audit": ["ประวัติการดำเนินการ", "Audit trail"],
+  "off.m.report": ["รายงานทดสอบพยากรณ์", "Forecast report"],
+  "off.report": ["รายงานทดสอบย้อนหลังพยากรณ์ระดับน้ำ", "Water-level forecast backtest report"],
+  "off.report_open": ["เปิดรายงานล่าสุด", "Open the latest report"],
+  "off.report_none": [
+    "ยังไม่มีรายงาน (paknam tides backtest … --report ลงใน PAKNAM_TIDES_REPORT_DIR)",
+    "No report yet (paknam tides backtest … --report into PAKNAM_TIDES_REPORT_DIR)",
+  ],
+  "off.report_scores": [
+    "{station}: ทดสอบ {start} – {end}; ล่วงหน้า 72 ชม. POD {pod} FAR {far} CSI {csi} (เกณฑ์เปรียบเทียบที่ดีกว่า {base})",
+    "{station}: tested {start} – {end}; 72 h ahead POD {pod} FAR {far} CSI {csi} (better baseline {base})",
+  ],
 });
+
+const REPORT_API = "/api/v1/living/backtest-report";
+
+function num(v) {
+  return v === null || v === undefined ? "–" : fmtNum(v, 2, 2);
+}
+
+/** The desk's link to the latest backtest report, with its 72 h warning scores. */
+function reportPanel(view) {
+  let body;
+  if (!view.available) {
+    body = h("p", { class: "muted", id: "backtest-report-none" }, t("off.report_none"));
+  } else {
+    const s = view.summary || {};
+    const at72 = (s.leads || {})["72"];
+    const bases = at72 ? Object.values(at72.baseline_csi || {}).filter((v) => v !== null) : [];
+    body = [
+      h(
+        "p",
+        {},
+        h("a", { href: "/officer/backtest-report", id: "backtest-report-link" }, t("off.report_open")),
+        ` (${fmtTime(view.written_at)})`,
+      ),
+      at72
+        ? h(
+            "p",
+            { class: "muted", id: "backtest-report-scores" },
+            t("off.report_scores", {
+              station: s.station || view.name,
+              start: fmtTime(s.test_period?.start, { time: false }),
+              end: fmtTime(s.test_period?.end, { time: false }),
+              pod: num(at72.pod),
+              far: num(at72.far),
+              csi: num(at72.csi),
+              base: num(bases.length ? Math.max(...bases) : null),
+            }),
+          )
+        : null,
+    ];
+  }
+  return h("section", { class: "panel", id: "backtest-report-part" }, h("h2", {}, t("off.report")), body);
+}
 
 function levelsForm(station, levels) {
   const msg = messageLine({ class: "levels-out" });
@@ -150,6 +204,14 @@ export default async function start(ctx) {
   } catch (err) {
     ops = { root: errorBox(err), draw: () => {} };
   }
+  let report = null;
+  if (has(REPORT_API)) {
+    try {
+      report = await getJSON(REPORT_API);
+    } catch (err) {
+      report = { error: err };
+    }
+  }
   let audit;
   try {
     audit = await auditPanel();
@@ -183,6 +245,7 @@ export default async function start(ctx) {
         ["levels", "off.m.levels"],
         ["alert-desk-part", "off.m.alerts"],
         ["ops", "off.m.ops"],
+        ...(report ? [["backtest-report-part", "off.m.report"]] : []),
         ["audit", "off.m.audit"],
       ]),
       inbox.root,
@@ -207,6 +270,11 @@ export default async function start(ctx) {
           : h("section", { class: "panel" }, h("h2", {}, t("off.send_alert")), notAvailable()),
       ),
       ops.root,
+      report
+        ? report.error
+          ? h("section", { class: "panel", id: "backtest-report-part" }, h("h2", {}, t("off.report")), errorBox(report.error))
+          : reportPanel(report)
+        : null,
       audit.root,
     );
   };
