@@ -58,7 +58,9 @@ def _load(store: Store, *, with_16t: bool = False) -> Loaded:
     if with_16t:
         add_air_station(store, "16t", lon=100.5562, lat=13.618)
         recent = times[times > now - 2 * DAY]
-        store.ingest_columns(["16t"] * len(recent), ["pm25"] * len(recent), recent, recent * 0 + 7.0)
+        store.ingest_columns(
+            ["16t"] * len(recent), ["pm25"] * len(recent), recent, recent * 0 + 7.0
+        )
     return Loaded(now, times, pm25, retention.cutoff_of(now, 30))
 
 

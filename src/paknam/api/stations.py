@@ -168,6 +168,11 @@ def get_series(
     now, ``start`` 7 days (raw), 31 days (hour) or 366 days (day) before ``end``. Times in
     the answer are Thai time with offset; ``count`` is the number of samples per bucket.
     ``format=csv`` downloads the same points as CSV.
+
+    Where raw data has expired (retention, docs/retention.md): ``bucket=raw`` wholly
+    before it is a 410 (``raw_expired``); a range reaching into it adds
+    ``raw_expired_before``, ``raw_keep_days`` and ``notice`` (buckets come from the
+    hourly roll-up, which is kept for ever).
     """
     end_s = time_param(end, "end", now_s() + 1)
     start_s = time_param(start, "start", end_s - DEFAULT_SPAN_S[bucket])
@@ -199,9 +204,7 @@ def get_series(
         headers = {"Content-Disposition": f'attachment; filename="{name}"'}
         if expiry is not None and start_s < expiry.before:
             headers["X-Raw-Expired-Before"] = to_local_iso(expiry.before)
-        return Response(
-            buf.getvalue(), media_type="text/csv; charset=utf-8", headers=headers
-        )
+        return Response(buf.getvalue(), media_type="text/csv; charset=utf-8", headers=headers)
     extra: dict[str, Any] = {}
     if expiry is not None and start_s < expiry.before:
         extra = _expiry_notice(expiry, bucket)

@@ -158,9 +158,7 @@ def holds_any(conn: Connection, month: Month, series_ids: list[int]) -> bool:
         return False
     return bool(
         conn.execute(
-            sa.text(
-                f"SELECT EXISTS (SELECT 1 FROM {month.name} WHERE series_id = ANY(:ids))"
-            ),
+            sa.text(f"SELECT EXISTS (SELECT 1 FROM {month.name} WHERE series_id = ANY(:ids))"),
             {"ids": series_ids},
         ).scalar()
     )

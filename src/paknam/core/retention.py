@@ -14,7 +14,7 @@ removed whole, never in part, so the roll-up of an expired hour stays what it wa
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -32,7 +32,7 @@ class Policy:
     """Days raw observations are kept: ``default`` and per-selector overrides."""
 
     default: int | None = None
-    by: Mapping[str, int | None] = ()  # type: ignore[assignment]
+    by: Mapping[str, int | None] = field(default_factory=dict)
 
     @classmethod
     def parse(cls, default: int | None, by: Mapping[str, int | None]) -> Policy:
@@ -61,12 +61,16 @@ class Policy:
     @property
     def active(self) -> bool:
         """True when some raw data may expire."""
-        return self.default is not None or any(d is not None for d in dict(self.by).values())
+        return self.default is not None or any(d is not None for d in self.by.values())
 
     def keep_days(self, station: str, source: str | None, quantity: str) -> int | None:
         """Days the raw data of one series is kept (None: for ever)."""
-        by = dict(self.by)
-        for key in (f"station:{station}", f"source:{source}" if source else None, f"quantity:{quantity}"):
+        by = self.by
+        for key in (
+            f"station:{station}",
+            f"source:{source}" if source else None,
+            f"quantity:{quantity}",
+        ):
             if key is not None and key in by:
                 return by[key]
         return self.default
@@ -176,7 +180,8 @@ def count_before(conn: Connection, sid: int, cutoff: int) -> int:
     return int(
         conn.execute(
             sa.text(
-                f"SELECT count(*) FROM observations WHERE series_id = :s AND time < {p.format(':c')}"
+                "SELECT count(*) FROM observations "
+                f"WHERE series_id = :s AND time < {p.format(':c')}"
             ),
             {"s": sid, "c": cutoff},
         ).scalar()

@@ -77,7 +77,7 @@ class RetentionReport:
             "now": to_local_iso(self.now),
             "rows": self.rows,
             "partitions_dropped": self.partitions,
-            "series": [s.as_dict() for s in self.series if s.rows] ,
+            "series": [s.as_dict() for s in self.series if s.rows],
             "series_with_policy": len(self.series),
         }
 
@@ -97,7 +97,9 @@ def _plan(
         days = policy.keep_days(ref.station, ref.source, ref.quantity)
         if days is not None:
             plan.append(
-                SeriesOutcome(ref.id, ref.station, ref.quantity, days, retention.cutoff_of(now, days))
+                SeriesOutcome(
+                    ref.id, ref.station, ref.quantity, days, retention.cutoff_of(now, days)
+                )
             )
     return plan, [r.id for r in refs]
 

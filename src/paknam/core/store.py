@@ -151,7 +151,10 @@ class Store:
                 data = resources.files("paknam") / "data" / "geo" / DEFAULT_DISTRICTS
                 stations.load_districts(conn, json.loads(data.read_text(encoding="utf-8")))
         if self.dialect == "postgresql":
-            self.partitions_created = self.ensure_partitions()
+            try:
+                self.partitions_created = self.ensure_partitions()
+            except StoreUnavailable as exc:  # a long transaction held the table: the
+                log.warning("partitions not created now (db.partitions retries): %s", exc)
 
     def ensure_partitions(self, ahead: int | None = None, now: int | None = None) -> list[str]:
         """PostgreSQL: create the monthly partitions of ``observations`` for the current

@@ -60,7 +60,9 @@ def _iso(year: int, month: int) -> str:
 
 def _set_aside_old() -> None:
     op.execute("ALTER TABLE observations RENAME TO observations_old")
-    op.execute("ALTER TABLE observations_old RENAME CONSTRAINT observations_pkey TO observations_old_pkey")
+    op.execute(
+        "ALTER TABLE observations_old RENAME CONSTRAINT observations_pkey TO observations_old_pkey"
+    )
     op.execute("DROP TRIGGER IF EXISTS observations_revision ON observations_old")
 
 
