@@ -10,8 +10,11 @@ import numpy as np
 import pytest
 import sqlalchemy as sa
 from alembic import command
+from typer.testing import CliRunner
 
+from paknam.cli import app
 from paknam.core import observations, partitions, stations
+from paknam.core.config import get_settings
 from paknam.core.db import _alembic_config
 from paknam.core.partitions import Month
 from paknam.core.store import Store
@@ -149,6 +152,17 @@ def test_partitions_are_created_ahead_once(pg_store: Store) -> None:
     with store.write() as conn:
         for i in range(3):
             partitions.drop_month(conn, first.plus(i))
+    # paknam db upgrade makes a missing one and says so
+    nxt = Month.of(now_s()).plus(1)
+    with store.write() as conn:
+        partitions.drop_month(conn, nxt)
+    get_settings.cache_clear()
+    try:
+        r = CliRunner().invoke(app, ["db", "upgrade"], env={"PAKNAM_DATABASE_URL": store.url})
+    finally:
+        get_settings.cache_clear()
+    assert r.exit_code == 0, r.output
+    assert f"1 partition(s) of observations created: {nxt.name}" in r.stdout
 
 
 def test_months_and_names() -> None:

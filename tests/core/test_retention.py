@@ -223,3 +223,22 @@ def test_cli_dry_run_run_and_bad_input(store: Store) -> None:
     doc = json.loads(out)
     assert doc["rows"] == expired and doc["series"][0]["quantity"] == "pm25"
     assert store.count_observations() == 2 * N - expired
+
+
+def test_scheduler_jobs_exist_only_where_they_have_work(store: Store) -> None:
+    from paknam.core.config import Settings
+    from paknam.pipeline.scheduler.jobs import jobs_from_registry
+
+    def names(**kw: object) -> set[str]:
+        return {j.name for j in jobs_from_registry(Settings(**kw), env={})}  # type: ignore[arg-type]
+
+    assert not {"db.partitions", "db.retention"} & names()  # SQLite, everything kept
+    assert "db.partitions" in names(database_url="postgresql://u@h/db")
+    policy = {"retention_raw_days_by": {"quantity:pm25": 30}, "retention_every_s": 3600}
+    jobs = {j.name: j for j in jobs_from_registry(Settings(**policy), env={})}  # type: ignore[arg-type]
+    assert jobs["db.retention"].every_s == 3600
+    add_air_station(store)
+    t = np.array([now_s() - 40 * DAY, now_s() - DAY])
+    store.ingest_columns(["18t", "18t"], ["pm25", "pm25"], t, np.array([1.0, 2.0]))
+    assert jobs["db.retention"].run(store) == {"rows": 1, "partitions_dropped": [], "series": 1}
+    assert _raw_times(store, "18t", "pm25") == [int(t[1])]
