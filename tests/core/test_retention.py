@@ -240,5 +240,8 @@ def test_scheduler_jobs_exist_only_where_they_have_work(store: Store) -> None:
     add_air_station(store)
     t = np.array([now_s() - 40 * DAY, now_s() - DAY])
     store.ingest_columns(["18t", "18t"], ["pm25", "pm25"], t, np.array([1.0, 2.0]))
-    assert jobs["db.retention"].run(store) == {"rows": 1, "partitions_dropped": [], "series": 1}
+    result = jobs["db.retention"].run(store)
+    assert (result["rows"], result["series"]) == (1, 1)
+    # on PostgreSQL: old, empty monthly partitions other tests left may go too
+    assert all(m < Month.of(int(t[1]) - 30 * DAY).name for m in result["partitions_dropped"])
     assert _raw_times(store, "18t", "pm25") == [int(t[1])]
