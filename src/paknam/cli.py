@@ -275,6 +275,69 @@ def db_upgrade() -> None:
             out.print(f"schema upgraded from revision {before} to {after} in {where}")
         else:
             out.print(f"schema already current (revision {after}) in {where}")
+        if store.partitions_created:
+            out.print(
+                f"{len(store.partitions_created)} partition(s) of observations created: "
+                + ", ".join(store.partitions_created)
+            )
+
+
+@db_app.command("retention")
+@friendly
+def db_retention(
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Show what would be removed; change nothing")
+    ] = False,
+    days: Annotated[
+        int | None,
+        typer.Option(help="Keep raw data this many days (instead of PAKNAM_RETENTION_RAW_DAYS)"),
+    ] = None,
+    quantity: Annotated[
+        list[str] | None, typer.Option("--quantity", "-q", help="Only this quantity (repeat)")
+    ] = None,
+    batch: Annotated[
+        int | None, typer.Option(help="Rows deleted per transaction (100-100000)")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON")] = False,
+) -> None:
+    """Remove raw observations past their retention; the hourly roll-up stays
+    (ลบข้อมูลดิบที่หมดอายุการเก็บ)."""
+    from paknam.core.errors import InvalidInput
+    from paknam.core.retention import Policy, policy_from_settings
+    from paknam.core.retention_run import run_retention
+
+    if batch is not None and not 100 <= batch <= 100_000:
+        raise InvalidInput(f"--batch must be 100 to 100000 rows, got {batch}", field="batch")
+    if days is not None and days < 1:
+        raise InvalidInput(f"--days must be at least 1, got {days}", field="days")
+    policy = policy_from_settings()
+    if days is not None:
+        policy = Policy.parse(days, policy.by)
+    if not policy.active:
+        err.print(
+            "no retention policy: raw data is kept for ever (set PAKNAM_RETENTION_RAW_DAYS, "
+            "PAKNAM_RETENTION_RAW_DAYS_BY or --days)"
+        )
+    with open_store() as store:
+        report = run_retention(
+            store,
+            policy=policy,
+            only_quantities=quantity or None,
+            dry_run=dry_run,
+            batch_rows=batch,
+            progress=lambda m: err.print(m, markup=False),
+        )
+    if as_json:
+        print(json.dumps(report.as_dict(), ensure_ascii=False))
+        return
+    verb = "would remove" if dry_run else "removed"
+    out.print(
+        f"{verb} {report.rows:,} raw observation(s) of "
+        f"{sum(1 for s in report.series if s.rows)} series; "
+        f"partitions {'to drop' if dry_run else 'dropped'}: "
+        f"{', '.join(p['name'] for p in report.partitions) or 'none'}; "
+        "the hourly roll-up is kept"
+    )
 
 
 @app.command("districts")

@@ -17,6 +17,7 @@ from paknam.core.http.responses import (
     ERROR_RESPONSES,
     FastJSONResponse,
     GeoJSONResponse,
+    error_body,
     json_bytes,
 )
 from paknam.core.models import (
@@ -167,6 +168,11 @@ def get_series(
     now, ``start`` 7 days (raw), 31 days (hour) or 366 days (day) before ``end``. Times in
     the answer are Thai time with offset; ``count`` is the number of samples per bucket.
     ``format=csv`` downloads the same points as CSV.
+
+    Where raw data has expired (retention, docs/retention.md): ``bucket=raw`` wholly
+    before it is a 410 (``raw_expired``); a range reaching into it adds
+    ``raw_expired_before``, ``raw_keep_days`` and ``notice`` (buckets come from the
+    hourly roll-up, which is kept for ever).
     """
     end_s = time_param(end, "end", now_s() + 1)
     start_s = time_param(start, "start", end_s - DEFAULT_SPAN_S[bucket])
@@ -175,6 +181,9 @@ def get_series(
     if end_s - start_s > 20 * 366 * 86400:
         raise InvalidInput("range longer than 20 years; narrow it", field="start")
     q = get_quantity(quantity)
+    expiry = store.raw_expiry(station_id, quantity)
+    if bucket == "raw" and expiry is not None and end_s <= expiry.before:
+        return _raw_expired(station_id, quantity, expiry)
     cap = get_settings().max_raw_points
     points = store.read_series(
         station_id, quantity, start_s, end_s, bucket=bucket, agg=agg, limit=cap + 1
@@ -192,13 +201,16 @@ def get_series(
         for p in points:
             writer.writerow([to_local_iso(p.time), repr(p.value), p.count])
         name = f"{station_id}_{quantity}_{bucket}.csv"
-        return Response(
-            buf.getvalue(),
-            media_type="text/csv; charset=utf-8",
-            headers={"Content-Disposition": f'attachment; filename="{name}"'},
-        )
+        headers = {"Content-Disposition": f'attachment; filename="{name}"'}
+        if expiry is not None and start_s < expiry.before:
+            headers["X-Raw-Expired-Before"] = to_local_iso(expiry.before)
+        return Response(buf.getvalue(), media_type="text/csv; charset=utf-8", headers=headers)
+    extra: dict[str, Any] = {}
+    if expiry is not None and start_s < expiry.before:
+        extra = _expiry_notice(expiry, bucket)
     return FastJSONResponse(
         {
+            **extra,
             "station": station_id,
             "quantity": quantity,
             "unit": unit,
@@ -212,6 +224,39 @@ def get_series(
             ],
         }
     )
+
+
+def _raw_expired(station_id: str, quantity: str, expiry: Any) -> FastJSONResponse:
+    """410: every raw point asked for was removed by retention (the roll-up has them)."""
+    when = to_local_iso(expiry.before)
+    message = (
+        f"raw data of {quantity} at {station_id} before {when} has expired (raw data is kept "
+        f"{expiry.keep_days} days); ask bucket=hour or bucket=day: the hourly roll-up is kept "
+        "for ever"
+    )
+    return FastJSONResponse(
+        error_body(
+            "raw_expired",
+            message,
+            expired_before=when,
+            keep_days=expiry.keep_days,
+            fields=[{"field": "bucket", "reason": message}],
+        ),
+        status_code=410,
+    )
+
+
+def _expiry_notice(expiry: Any, bucket: str) -> dict[str, Any]:
+    """Fields of a series answer whose range reaches into expired raw data."""
+    when = to_local_iso(expiry.before)
+    if bucket == "raw":
+        notice = (
+            f"raw data before {when} has expired (kept {expiry.keep_days} days): points "
+            "start there; bucket=hour or day covers the earlier part"
+        )
+    else:
+        notice = f"buckets before {when} come from the hourly roll-up (raw data expired)"
+    return {"raw_expired_before": when, "raw_keep_days": expiry.keep_days, "notice": notice}
 
 
 @router.get("/stations/{station_id}/revisions")

@@ -210,6 +210,30 @@ class Settings(BaseSettings):
         default="30/hour", description="Attempts to verify a code or link, per client IP"
     )
 
+    # ---- partitions and retention of observations (docs/deploy.md#retention) -------------
+    retention_raw_days: int | None = Field(
+        default=None,
+        ge=1,
+        description="Days raw observations are kept (older ones are removed by paknam db "
+        "retention once their hours are rolled up; the hourly roll-up is kept for ever); "
+        "unset: raw data is kept for ever",
+    )
+    retention_raw_days_by: dict[str, int | None] = Field(
+        default_factory=dict,
+        description='Per quantity, station or source (JSON): {"quantity:pm25": 90, '
+        '"station:18t": 30, "source:PCD air4thai": 365, "quantity:water_level": null}; '
+        "null keeps for ever; station beats source beats quantity beats the default",
+    )
+    retention_batch_rows: int = Field(
+        default=5000, ge=100, le=100_000, description="Rows deleted per transaction"
+    )
+    retention_every_s: int = Field(
+        default=86_400, ge=0, description="Period of the db.retention job (when a policy is set)"
+    )
+    partitions_ahead_months: int = Field(
+        default=3, ge=0, le=24, description="PostgreSQL: monthly partitions created ahead"
+    )
+
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:

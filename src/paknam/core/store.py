@@ -31,7 +31,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from paknam.core import auth, observations, stations
+from paknam.core import auth, observations, partitions, retention, stations
 from paknam.core.config import get_settings, redact_url
 from paknam.core.db import create_engine, migrate, read_generation, write_transaction
 from paknam.core.errors import (
@@ -117,6 +117,8 @@ class Store:
         self._catalog_cache: tuple[tuple[object, ...], dict[tuple[str, str], int]] | None = None
         self.schema_change: tuple[str | None, str | None] | None = None
         """(revision before, after) of the last :meth:`migrate` in this process."""
+        self.partitions_created: list[str] = []
+        """PostgreSQL: monthly partitions the last :meth:`migrate` created."""
         self._writes = itertools.count(1)  # next() is atomic: no lock for the counter
         self._local_generation = 0
 
@@ -168,6 +170,31 @@ class Store:
             if conn.execute(sa.select(sa.func.count()).select_from(districts)).scalar() == 0:
                 data = resources.files("paknam") / "data" / "geo" / DEFAULT_DISTRICTS
                 stations.load_districts(conn, json.loads(data.read_text(encoding="utf-8")))
+        if self.dialect == "postgresql":
+            try:
+                self.partitions_created = self.ensure_partitions()
+            except StoreUnavailable as exc:  # a long transaction held the table: the
+                log.warning("partitions not created now (db.partitions retries): %s", exc)
+
+    def ensure_partitions(self, ahead: int | None = None, now: int | None = None) -> list[str]:
+        """PostgreSQL: create the monthly partitions of ``observations`` for the current
+        month and ``ahead`` months after it (default ``PAKNAM_PARTITIONS_AHEAD_MONTHS``)
+        that are missing; returns their names (none on SQLite or when all exist).
+        See :mod:`paknam.core.partitions`."""
+        if self.dialect != "postgresql":
+            return []
+        ahead = get_settings().partitions_ahead_months if ahead is None else ahead
+        when = now_s() if now is None else now
+        with self.read() as conn:
+            if not partitions.is_partitioned(conn):
+                return []
+            missing = partitions.missing_months(conn, when, ahead)
+        made = []
+        for month in missing:
+            with self.write(changes_answers=False) as conn:
+                if partitions.ensure_month(conn, month) is not None:
+                    made.append(month.name)
+        return made
 
     def _read_connection(self, primary: bool) -> Connection:
         """The one place that picks the engine of a read (see :mod:`paknam.core.replica`)."""
@@ -453,6 +480,11 @@ class Store:
             return observations.read_series(
                 conn, sid, start, end, bucket=bucket, agg=agg, limit=limit
             )
+
+    def raw_expiry(self, station_id: str, quantity: str) -> retention.Expiry | None:
+        """Where raw observations of a series were removed by retention (None: all kept)."""
+        with self.read() as conn:
+            return retention.expiry_of(conn, stations.series_id(conn, station_id, quantity))
 
     def series_index(self) -> list[dict[str, Any]]:
         """Every series of an active station with its ids (:func:`stations.series_index`)."""

@@ -180,6 +180,49 @@ def traffy_jobs(settings: Settings | None = None) -> list[Job]:
     ]
 
 
+PARTITIONS_EVERY_S = 86_400
+"""Default period of ``db.partitions`` [s] (PostgreSQL only)."""
+
+
+def storage_jobs(settings: Settings | None = None) -> list[Job]:
+    """``db.partitions`` on PostgreSQL (create the coming months' partitions of
+    ``observations``) and ``db.retention`` when a retention policy is set (remove expired
+    raw observations after rolling them up; docs/deploy.md#retention)."""
+    from paknam.core.retention import Policy
+    from paknam.core.retention_run import run_retention
+
+    s = settings or get_settings()
+    jobs: list[Job] = []
+    if s.database_url.startswith(("postgresql", "postgres")):
+
+        def ensure(store: Store) -> dict[str, Any]:
+            return {"created": store.ensure_partitions(s.partitions_ahead_months)}
+
+        jobs.append(
+            Job("db.partitions", PARTITIONS_EVERY_S, ensure, "Create the coming months' partitions")
+        )
+    policy = Policy.parse(s.retention_raw_days, s.retention_raw_days_by)
+    if policy.active:
+
+        def prune(store: Store) -> dict[str, Any]:
+            report = run_retention(store, policy=policy, batch_rows=s.retention_batch_rows)
+            return {
+                "rows": report.rows,
+                "partitions_dropped": [p["name"] for p in report.partitions],
+                "series": sum(1 for x in report.series if x.rows),
+            }
+
+        jobs.append(
+            Job(
+                "db.retention",
+                s.retention_every_s,
+                prune,
+                "Roll up, then remove raw observations past their retention",
+            )
+        )
+    return jobs
+
+
 def stream_sources(environ: Mapping[str, str] | None = None) -> list[Any]:
     """The configured streaming sources (kept running by ``paknam run``, each watched
     by its ``source.<id>`` job)."""
@@ -217,6 +260,7 @@ def jobs_from_registry(
         )
     jobs.extend(source_jobs())
     jobs.extend(traffy_jobs(settings))
+    jobs.extend(storage_jobs(settings))
     with _lock:
         jobs.extend(_registered.values())
         providers = list(_providers)
@@ -241,6 +285,7 @@ __all__ = [
     "register_provider",
     "rule_job",
     "source_jobs",
+    "storage_jobs",
     "stream_sources",
     "traffy_jobs",
     "unregister_job",
