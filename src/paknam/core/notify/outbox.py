@@ -205,7 +205,7 @@ def claim(
             for i in range(0, len(members), batch_size):
                 keyed.append((str(uuid.uuid4()), members[i : i + batch_size]))
     keyed = keyed[:max_batches]
-    lease = int(now) + lease_s
+    lease = int(now) + lease_s + 1  # due when int(now) >= lease: never shorter than lease_s
     if pg:  # one statement for all: id = ANY(ids), key from the same position of keys
         ids = [m.id for _, ms in keyed for m in ms]
         keys_of = [k for k, ms in keyed for _ in ms]

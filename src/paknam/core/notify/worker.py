@@ -28,9 +28,6 @@ import sqlalchemy as sa
 
 from paknam.core.config import Settings, get_settings
 from paknam.core.notify.channels import Batch, Channel, Outcome
-from paknam.core.notify.channels.email import EmailChannel
-from paknam.core.notify.channels.line import LineChannel
-from paknam.core.notify.channels.sms import SmsChannel
 from paknam.core.notify.outbox import claim, lease_seconds, mark_handover, record
 from paknam.core.notify.schema import deliveries
 from paknam.core.store import Store
@@ -43,6 +40,11 @@ def channels_from_settings(
 ) -> dict[str, Channel]:
     """The channels the settings configure (a channel without settings is left out: its
     deliveries wait in the queue until it is configured); ``only``: just these names."""
+    # imported here: a worker without LINE need not load the LINE SDK (about a second)
+    from paknam.core.notify.channels.email import EmailChannel
+    from paknam.core.notify.channels.line import LineChannel
+    from paknam.core.notify.channels.sms import SmsChannel
+
     s = settings or get_settings()
     wanted = set(only) if only is not None else {"line", "sms", "email"}
     out: dict[str, Channel] = {}
