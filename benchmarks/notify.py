@@ -265,7 +265,7 @@ def main() -> None:
         "--workers", type=int, default=0, help="worker processes (0: one in this process)"
     )
     ap.add_argument("--kill-one", action="store_true", help="SIGKILL one worker mid-send")
-    ap.add_argument("--lease", type=int, default=2, help="PAKNAM_NOTIFY_LEASE_S of the workers")
+    ap.add_argument("--lease", type=int, default=5, help="PAKNAM_NOTIFY_LEASE_S of the workers [s]")
     args = ap.parse_args()
     if args.workers and not args.database_url:
         ap.error("--workers needs --database-url (PostgreSQL): SQLite has one writer")
@@ -286,11 +286,11 @@ def main() -> None:
                 else "DISCREPANCY: " + "; ".join(r["problems"])
             )
             killed = (
-                f" killed one worker at {r['killed_at_s']:.2f} s, {r['status_409']} repeats "
-                "answered 409 by retry key;"
+                f" killed one worker at {r['killed_at_s']:.2f} s;"
                 if r["killed_at_s"] is not None
                 else ""
             )
+            killed += f" {r['status_409']} repeats answered 409 by retry key;"
             print(
                 f"{n:>9,} recipients: end-to-end {r['total_s']:.2f} s "
                 f"(enqueue {r['enqueue_s']:.2f} s + send {r['send_s']:.2f} s; "

@@ -138,17 +138,24 @@ def claim(
     lease_s = lease_seconds() if lease_s is None else lease_s
     d = deliveries
     limit = batch_size * max_batches
-    cols = (
+    cols: tuple[Any, ...] = (
         d.c.id, d.c.message_id, d.c.language, d.c.batch_key, d.c.response, d.c.subscriber_id,
     )  # fmt: skip
     pg = conn.dialect.name == "postgresql"
+    source: Any = d
+    if not pg:  # SQLite joins by primary key at no cost; PostgreSQL reads addresses after
+        s = subscribers
+        cols += (s.c.address_enc, s.c.status)
+        source = d.join(s, s.c.id == d.c.subscriber_id)
     rows: list[Any] = []
     # batches whose worker died (lease over) first, then the queue in id order; each read
-    # walks the (state, channel, id) index with no join (the addresses are read after), so
-    # claiming stays cheap however long the queue
+    # walks the (state, channel, id) index (on PostgreSQL with no join: its planner would
+    # hash-join the whole queue on every claim), so claiming stays cheap however long the
+    # queue
     for state in ("sending", "queued"):
         query = (
             sa.select(*cols)
+            .select_from(source)
             .where(d.c.state == state, d.c.channel == channel, d.c.next_attempt_s <= int(now))
             .order_by(d.c.id)
             .limit(limit - len(rows))
@@ -162,7 +169,7 @@ def claim(
         return []
     keys = {r.batch_key for r in rows if r.batch_key}
     if keys:  # a keyed batch is always retried whole, never a part of it under its key
-        mates = sa.select(*cols).where(d.c.batch_key.in_(keys))
+        mates = sa.select(*cols).select_from(source).where(d.c.batch_key.in_(keys))
         pending = d.c.state.in_(("queued", "sending"))
         if pg:
             # the mates are locked too; a mate another claim holds (it took a part of the
@@ -231,7 +238,10 @@ def claim(
             sa.select(messages.c.id, messages.c.content).where(messages.c.id.in_(msg_ids))
         ).all()
     )
-    people = _subscribers(conn, [m.subscriber_id for _, ms in keyed for m in ms])
+    if pg:
+        people = _subscribers(conn, [m.subscriber_id for _, ms in keyed for m in ms])
+    else:
+        people = {m.subscriber_id: (m.address_enc, m.status) for _, ms in keyed for m in ms}
     c = cipher()
     batches = []
     unreadable = []
@@ -272,26 +282,15 @@ def claim(
 
 
 def _subscribers(conn: Connection, ids: Sequence[int]) -> dict[int, tuple[bytes, str]]:
-    """Encrypted address and status of these subscribers, by id."""
-    s = subscribers
-    if conn.dialect.name == "postgresql":
-        rows = conn.execute(
-            sa.text(
-                "SELECT id, address_enc, status FROM subscribers "
-                "WHERE id = ANY(CAST(:ids AS integer[]))"
-            ),
-            {"ids": "{" + ",".join(map(str, ids)) + "}"},
-        ).all()
-        return {i: (enc, status) for i, enc, status in rows}
-    out: dict[int, tuple[bytes, str]] = {}
-    unique = sorted(set(ids))
-    for k in range(0, len(unique), 900):  # SQLite's bound-parameter limit
-        part = unique[k : k + 900]
-        found = conn.execute(
-            sa.select(s.c.id, s.c.address_enc, s.c.status).where(s.c.id.in_(part))
-        ).all()
-        out.update((i, (enc, status)) for i, enc, status in found)
-    return out
+    """Encrypted address and status of these subscribers, by id (PostgreSQL)."""
+    rows = conn.execute(
+        sa.text(
+            "SELECT id, address_enc, status FROM subscribers "
+            "WHERE id = ANY(CAST(:ids AS integer[]))"
+        ),
+        {"ids": "{" + ",".join(map(str, ids)) + "}"},
+    ).all()
+    return {i: (enc, status) for i, enc, status in rows}
 
 
 RETRY_WINDOW_S = 23 * 3600
