@@ -351,6 +351,8 @@ def mark_handover(conn: Connection, batch: Batch, delivery_id: int) -> bool:
     write :data:`HANDOVER` on the delivery while the batch is still this claim's. False
     when it is not (the lease ran out and another worker took the batch): do not send.
     Commit before sending, so that a worker dying next leaves the mark."""
+    if now_float() >= batch.lease:  # ours no longer, even if nobody has taken it yet
+        return False
     d = deliveries
     n = conn.execute(
         d.update()
@@ -362,7 +364,7 @@ def mark_handover(conn: Connection, batch: Batch, delivery_id: int) -> bool:
         )
         .values(response=HANDOVER)
     ).rowcount
-    return bool(n) and now_float() < batch.lease
+    return bool(n)
 
 
 def record(
