@@ -97,6 +97,20 @@ class Settings(BaseSettings):
     smtp_password: str | None = None
     smtp_starttls: bool = False
     smtp_from: str = "alerts@samutprakan.example"
+    # ---- delivery workers (paknam.core.notify.worker; docs/deploy.md, scale-out) --------
+    notify_lease_s: int = Field(
+        default=60,
+        ge=1,
+        description="How long a claimed batch is its worker's [s]; a batch of a worker that "
+        "died is taken over by another worker when its lease ends. Keep it well above the "
+        "channels' timeouts (LINE 10 s, SMTP 15 s)",
+    )
+    line_multicast_rate: float = Field(
+        default=200.0,
+        gt=0,
+        description="Multicast requests per second this worker sends to LINE (LINE allows "
+        "200/s per channel: with N workers give each 200/N)",
+    )
     # ---- limits of the public surface (paknam.api.limits; docs/security.md) ------------
     max_body_bytes: int = Field(
         default=1024 * 1024,

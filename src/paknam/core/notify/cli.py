@@ -23,11 +23,17 @@ def notify_worker(
         typer.Option(
             help="take over at once the batches left in 'sending' by a worker that is gone "
             "(only when no other worker runs on this store: a live worker's batches would go "
-            "out twice); without it they are taken over when their 60 s lease ends"
+            "out twice); without it they are taken over when their lease ends"
         ),
     ] = False,
+    idle: Annotated[
+        float,
+        typer.Option(min=0.05, max=60, help="longest pause between looks at the queue [s]"),
+    ] = 1.0,
 ) -> None:
-    """Send queued deliveries on the configured channels (PAKNAM_LINE_*, SMS_*, SMTP_*)."""
+    """Send queued deliveries on the configured channels (PAKNAM_LINE_*, SMS_*, SMTP_*).
+    Any number of workers may share a store (a dead worker's batches are taken over when
+    their lease, PAKNAM_NOTIFY_LEASE_S, ends)."""
     from paknam.core.notify.worker import Worker, channels_from_settings
 
     channels = channels_from_settings()
@@ -49,7 +55,7 @@ def notify_worker(
             stop = threading.Event()
             signal.signal(signal.SIGTERM, lambda *_: stop.set())
             try:
-                worker.run(stop, recover=recover)
+                worker.run(stop, idle=idle, recover=recover)
             except KeyboardInterrupt:
                 stop.set()
     finally:

@@ -19,7 +19,6 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Connection
 
 from paknam.core.errors import InvalidInput
@@ -30,8 +29,6 @@ from paknam.core.notify.subscribers import Audience, audience_query, check_audie
 from paknam.core.registry import stale_checks
 from paknam.core.timeutil import as_utc, now_float, utcnow
 
-LEASE_S = 60
-"""How long a claimed batch is the claimer's; after that another worker may retry it."""
 BACKOFF_BASE_S = 2.0
 BACKOFF_MAX_S = 300.0
 MAX_ATTEMPTS = 25
@@ -103,33 +100,68 @@ def enqueue(
     return int(mid), int(n)
 
 
+HANDOVER = "handed to the channel; its answer not yet recorded"
+"""``response`` of a ``sending`` delivery whose message a channel without an idempotency
+key (e-mail) is handing over at this moment (:func:`mark_handover`). If its worker dies
+now, whether the server took the message is unknown: the batch is sent again when its lease
+ends (at least once) and the record says it may have arrived twice."""
+MAYBE_TWICE = (
+    "sent again after the worker sending it died while handing it over (its answer was "
+    "never recorded): may have arrived twice, with the same Message-ID; "
+)
+
+
+def lease_seconds() -> int:
+    """The lease of a claim, from the settings (``PAKNAM_NOTIFY_LEASE_S``)."""
+    from paknam.core.config import get_settings
+
+    return int(get_settings().notify_lease_s)
+
+
 def claim(
-    conn: Connection, channel: str, batch_size: int, max_batches: int, now: float | None = None
+    conn: Connection,
+    channel: str,
+    batch_size: int,
+    max_batches: int,
+    now: float | None = None,
+    lease_s: int | None = None,
 ) -> list[Batch]:
-    """Claim due deliveries of ``channel`` as batches (same message and language each).
+    """Claim due deliveries of ``channel`` as batches (same message and language each),
+    each for ``lease_s`` seconds (default: the settings').
 
     Deliveries that already carry a batch key (a retry, or a lease that ran out) keep it
-    and their batch mates; new ones get a fresh key.
+    and their batch mates; new ones get a fresh key. On PostgreSQL every row claimed is
+    locked (``FOR UPDATE SKIP LOCKED``), its batch mates included: a keyed batch of which
+    another claim holds a part is left to that claim, never sent by two.
     """
     now = now_float() if now is None else now
+    lease_s = lease_seconds() if lease_s is None else lease_s
     d = deliveries
     limit = batch_size * max_batches
-    s = subscribers
-    cols = (d.c.id, d.c.message_id, d.c.language, d.c.batch_key, s.c.address_enc, s.c.status)
-    joined = d.join(s, s.c.id == d.c.subscriber_id)
+    cols: tuple[Any, ...] = (
+        d.c.id, d.c.message_id, d.c.language, d.c.batch_key, d.c.response, d.c.subscriber_id,
+    )  # fmt: skip
+    pg = conn.dialect.name == "postgresql"
+    source: Any = d
+    if not pg:  # SQLite joins by primary key at no cost; PostgreSQL reads addresses after
+        s = subscribers
+        cols += (s.c.address_enc, s.c.status)
+        source = d.join(s, s.c.id == d.c.subscriber_id)
     rows: list[Any] = []
     # batches whose worker died (lease over) first, then the queue in id order; each read
-    # walks the (state, channel, id) index, so claiming stays cheap however long the queue
+    # walks the (state, channel, id) index (on PostgreSQL with no join: its planner would
+    # hash-join the whole queue on every claim), so claiming stays cheap however long the
+    # queue
     for state in ("sending", "queued"):
         query = (
             sa.select(*cols)
-            .select_from(joined)
+            .select_from(source)
             .where(d.c.state == state, d.c.channel == channel, d.c.next_attempt_s <= int(now))
             .order_by(d.c.id)
             .limit(limit - len(rows))
         )
-        if conn.dialect.name == "postgresql":
-            query = query.with_for_update(skip_locked=True, of=d)
+        if pg:
+            query = query.with_for_update(skip_locked=True)
         rows.extend(conn.execute(query).all())
         if len(rows) >= limit:
             break
@@ -137,14 +169,30 @@ def claim(
         return []
     keys = {r.batch_key for r in rows if r.batch_key}
     if keys:  # a keyed batch is always retried whole, never a part of it under its key
-        rows = [r for r in rows if not r.batch_key] + list(
-            conn.execute(
-                sa.select(*cols)
-                .select_from(joined)
-                .where(d.c.batch_key.in_(keys), d.c.state.in_(("queued", "sending")))
-                .order_by(d.c.id)
+        mates = sa.select(*cols).select_from(source).where(d.c.batch_key.in_(keys))
+        pending = d.c.state.in_(("queued", "sending"))
+        if pg:
+            # the mates are locked too; a mate another claim holds (it took a part of the
+            # same batch) is skipped, and the whole batch left to that claim or the next
+            # one: counting the pending mates without locks says which batches are whole
+            locked = conn.execute(
+                mates.where(pending).order_by(d.c.id).with_for_update(skip_locked=True)
+            ).all()
+            sizes: dict[str, int] = dict(
+                conn.execute(
+                    sa.select(d.c.batch_key, sa.func.count())
+                    .where(d.c.batch_key.in_(keys), pending)
+                    .group_by(d.c.batch_key)
+                ).all()
             )
-        )
+            held: dict[str, int] = defaultdict(int)
+            for r in locked:
+                held[r.batch_key] += 1
+            whole = {k for k, n in held.items() if n == sizes.get(k)}
+            keyed_rows = [r for r in locked if r.batch_key in whole]
+        else:  # SQLite: the claim is the only writer
+            keyed_rows = list(conn.execute(mates.where(pending).order_by(d.c.id)).all())
+        rows = [r for r in rows if not r.batch_key] + keyed_rows
     rows = _drop_stale(conn, rows, now)
     if not rows:
         return []
@@ -159,15 +207,24 @@ def claim(
             for i in range(0, len(members), batch_size):
                 keyed.append((str(uuid.uuid4()), members[i : i + batch_size]))
     keyed = keyed[:max_batches]
-    lease = int(now) + LEASE_S
-    if conn.dialect.name == "postgresql":  # one statement per batch: id = ANY(array)
-        for key, members in keyed:
-            conn.execute(
-                d.update()
-                .where(d.c.id == sa.any_(sa.bindparam("ids", type_=ARRAY(sa.Integer))))
-                .values(state="sending", batch_key=key, next_attempt_s=lease),
-                {"ids": [m.id for m in members]},
-            )
+    lease = int(now) + lease_s + 1  # due when int(now) >= lease: never shorter than lease_s
+    if pg:  # one statement for all; arrays as text literals (cheaper than list adaptation)
+        ids = ",".join(str(m.id) for _, ms in keyed for m in ms)
+        idx = ",".join(str(i) for i, (_, ms) in enumerate(keyed, 1) for _ in ms)
+        conn.execute(
+            sa.text(
+                "UPDATE deliveries AS d SET state = 'sending', next_attempt_s = :lease, "
+                "batch_key = (CAST(:keys AS varchar[]))[c.k] "
+                "FROM unnest(CAST(:ids AS integer[]), CAST(:idx AS integer[])) AS c(id, k) "
+                "WHERE d.id = c.id"
+            ),
+            {
+                "ids": "{" + ids + "}",
+                "idx": "{" + idx + "}",
+                "keys": "{" + ",".join(k for k, _ in keyed) + "}",
+                "lease": lease,
+            },
+        )
     else:  # SQLite: executemany by primary key is the fastest it has
         conn.execute(
             d.update()
@@ -181,6 +238,10 @@ def claim(
             sa.select(messages.c.id, messages.c.content).where(messages.c.id.in_(msg_ids))
         ).all()
     )
+    if pg:
+        people = _subscribers(conn, [m.subscriber_id for _, ms in keyed for m in ms])
+    else:
+        people = {m.subscriber_id: (m.address_enc, m.status) for _, ms in keyed for m in ms}
     c = cipher()
     batches = []
     unreadable = []
@@ -188,9 +249,10 @@ def claim(
         first = members[0]
         recipients = []
         for m in members:
-            if m.status == "active" and m.address_enc:
+            enc, status = people.get(m.subscriber_id, (None, "gone"))
+            if status == "active" and enc:
                 try:
-                    recipients.append((m.id, c.decrypt(m.address_enc)))
+                    recipients.append((m.id, c.decrypt(enc)))
                 except InvalidInput:
                     unreadable.append(m.id)
         batches.append(
@@ -200,8 +262,14 @@ def claim(
                 first.language,
                 content[first.message_id][first.language],
                 recipients,
-                skipped=[m.id for m in members if m.status != "active" or not m.address_enc],
+                skipped=[
+                    m.id
+                    for m in members
+                    if people.get(m.subscriber_id, (None, "gone"))[1] != "active"
+                    or not people[m.subscriber_id][0]
+                ],
                 lease=lease,
+                unsure=frozenset(m.id for m in members if m.response == HANDOVER),
             )
         )
     if unreadable:  # a changed PAKNAM_SECRET_KEY: say so per delivery, keep sending others
@@ -211,6 +279,18 @@ def claim(
             .values(state="failed", response="address cannot be decrypted: wrong secret key?")
         )
     return batches
+
+
+def _subscribers(conn: Connection, ids: Sequence[int]) -> dict[int, tuple[bytes, str]]:
+    """Encrypted address and status of these subscribers, by id (PostgreSQL)."""
+    rows = conn.execute(
+        sa.text(
+            "SELECT id, address_enc, status FROM subscribers "
+            "WHERE id = ANY(CAST(:ids AS integer[]))"
+        ),
+        {"ids": "{" + ",".join(map(str, ids)) + "}"},
+    ).all()
+    return {i: (enc, status) for i, enc, status in rows}
 
 
 RETRY_WINDOW_S = 23 * 3600
@@ -266,6 +346,27 @@ def backoff(attempts: int, retry_after: float | None = None) -> float:
     return max(wait, min(retry_after or 0.0, 4 * BACKOFF_MAX_S))
 
 
+def mark_handover(conn: Connection, batch: Batch, delivery_id: int) -> bool:
+    """Before a channel without an idempotency key hands one message over (SMTP ``DATA``):
+    write :data:`HANDOVER` on the delivery while the batch is still this claim's. False
+    when it is not (the lease ran out and another worker took the batch): do not send.
+    Commit before sending, so that a worker dying next leaves the mark."""
+    if now_float() >= batch.lease:  # ours no longer, even if nobody has taken it yet
+        return False
+    d = deliveries
+    n = conn.execute(
+        d.update()
+        .where(
+            d.c.id == delivery_id,
+            d.c.batch_key == batch.key,
+            d.c.state == "sending",
+            d.c.next_attempt_s == batch.lease,
+        )
+        .values(response=HANDOVER)
+    ).rowcount
+    return bool(n)
+
+
 def record(
     conn: Connection, results: Sequence[tuple[Batch, Outcome]], now: float | None = None
 ) -> None:
@@ -289,12 +390,23 @@ def record(
                 .values(state="failed", response=outcome.response, attempts=d.c.attempts + 1)
             )
         if outcome.status == "sent":
-            conn.execute(
+            done = conn.execute(
                 d.update()
                 .where(in_batch)
                 .values(state="sent", sent_s=now, response=outcome.response,
                         attempts=d.c.attempts + 1)
-            )  # fmt: skip
+            ).rowcount  # fmt: skip
+            if batch.unsure and done:
+                conn.execute(
+                    d.update()
+                    .where(
+                        d.c.batch_key == batch.key,
+                        d.c.next_attempt_s == batch.lease,
+                        d.c.state == "sent",
+                        d.c.id.in_(list(batch.unsure)),
+                    )
+                    .values(response=MAYBE_TWICE + outcome.response)
+                )
         elif outcome.status == "failed":
             conn.execute(
                 d.update()

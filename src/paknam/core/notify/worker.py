@@ -2,11 +2,17 @@
 in parallel threads, records each answer as soon as it arrives.
 
 Any number of workers may run on one store: a claim takes due deliveries under a lease
-(``FOR UPDATE SKIP LOCKED`` on PostgreSQL; SQLite has one writer), and a batch whose worker
-died is claimed again, whole and under the same key, when its lease ends (60 s). Recovery
-at start (``recover=True``, ``paknam notify worker --recover``) makes those batches due at
-once; it is only for the sole worker of a store, since it cannot tell a dead worker's
-batches from a live one's.
+(``FOR UPDATE SKIP LOCKED`` on PostgreSQL, batch mates included; SQLite has one writer),
+and a batch whose worker died is claimed again, whole and under the same key, when its
+lease ends (``PAKNAM_NOTIFY_LEASE_S``, 60 s). Recovery at start (``recover=True``,
+``paknam notify worker --recover``) makes those batches due at once; it is only for the
+sole worker of a store, since it cannot tell a dead worker's batches from a live one's.
+
+Channels with an idempotency key (LINE's retry key, the SMS gateway's Idempotency-Key)
+make a repeat harmless: their answers are recorded in groups. A channel without one
+(e-mail) is fenced and recorded per recipient by the sending thread itself: the handover
+is committed before ``DATA`` (and refused once the lease is lost), the answer right after
+it arrives, with synchronous commit (see :mod:`paknam.core.notify.channels.email`).
 """
 
 from __future__ import annotations
@@ -22,10 +28,7 @@ import sqlalchemy as sa
 
 from paknam.core.config import Settings, get_settings
 from paknam.core.notify.channels import Batch, Channel, Outcome
-from paknam.core.notify.channels.email import EmailChannel
-from paknam.core.notify.channels.line import LineChannel
-from paknam.core.notify.channels.sms import SmsChannel
-from paknam.core.notify.outbox import claim, record
+from paknam.core.notify.outbox import claim, lease_seconds, mark_handover, record
 from paknam.core.notify.schema import deliveries
 from paknam.core.store import Store
 
@@ -37,11 +40,18 @@ def channels_from_settings(
 ) -> dict[str, Channel]:
     """The channels the settings configure (a channel without settings is left out: its
     deliveries wait in the queue until it is configured); ``only``: just these names."""
+    # imported here: a worker without LINE need not load the LINE SDK (about a second)
+    from paknam.core.notify.channels.email import EmailChannel
+    from paknam.core.notify.channels.line import LineChannel
+    from paknam.core.notify.channels.sms import SmsChannel
+
     s = settings or get_settings()
     wanted = set(only) if only is not None else {"line", "sms", "email"}
     out: dict[str, Channel] = {}
     if "line" in wanted and s.line_channel_access_token:
-        out["line"] = LineChannel(s.line_channel_access_token, s.line_api_base)
+        out["line"] = LineChannel(
+            s.line_channel_access_token, s.line_api_base, rate=s.line_multicast_rate
+        )
     if "sms" in wanted and s.sms_gateway_url:
         out["sms"] = SmsChannel(s.sms_gateway_url, s.sms_api_key, s.sms_sender)
     if "email" in wanted and s.smtp_host:
@@ -66,11 +76,13 @@ class Worker:
         *,
         threads: int = 16,
         batches_per_claim: int = 16,
+        lease_s: int | None = None,
     ) -> None:
         self.store = store
         self.channels = dict(channels)
         self.threads = threads
         self.batches_per_claim = batches_per_claim
+        self.lease_s = lease_seconds() if lease_s is None else lease_s
         self.sent_batches = 0
 
     def recover(self) -> int:
@@ -85,14 +97,29 @@ class Worker:
                 ).rowcount
             )
 
-    def _send(self, channel: Channel, batch: Batch) -> tuple[Batch, Outcome]:
+    def _send(self, channel: Channel, batch: Batch) -> tuple[Batch, Outcome | None]:
+        """Send one batch; the outcome, or None when this thread recorded it already."""
         if not batch.recipients:  # everyone in it withdrew: nothing to send
             return batch, Outcome("sent", "no recipient left in the batch")
+        fenced = not getattr(channel, "idempotent", True)
         try:
-            return batch, channel.send(batch)
+            if fenced:
+                send: Any = channel.send  # e-mail's send takes the handover fence
+                outcome = send(batch, handover=lambda did: self._handover(batch, did))
+            else:
+                outcome = channel.send(batch)
         except Exception as exc:  # a bug or an odd answer must not kill the worker
             log.exception("channel %s failed on batch %s", channel.name, batch.key)
-            return batch, Outcome("retry", f"{type(exc).__name__}: {exc}")
+            outcome = Outcome("retry", f"{type(exc).__name__}: {exc}")
+        if not fenced:
+            return batch, outcome
+        with self.store.write() as conn:  # at once, synchronous: the at-least-once window
+            record(conn, [(batch, outcome)])
+        return batch, None
+
+    def _handover(self, batch: Batch, delivery_id: int) -> bool:
+        with self.store.write() as conn:
+            return mark_handover(conn, batch, delivery_id)
 
     def run_once(self) -> int:
         """Send everything due now; returns the number of deliveries attempted.
@@ -102,7 +129,7 @@ class Worker:
         """
         attempted = 0
         with ThreadPoolExecutor(self.threads) as pool:
-            futures: set[Future[tuple[Batch, Outcome]]] = set()
+            futures: set[Future[tuple[Batch, Outcome | None]]] = set()
             for name, channel in self.channels.items():
                 while True:
                     free = min(self.threads - len(futures), self.batches_per_claim)
@@ -112,7 +139,7 @@ class Worker:
                         futures = self._record_done(futures)
                         continue
                     with self.store.write() as conn:
-                        batches = claim(conn, name, channel.batch_size, free)
+                        batches = claim(conn, name, channel.batch_size, free, lease_s=self.lease_s)
                     if not batches:
                         break
                     for b in batches:
@@ -122,9 +149,12 @@ class Worker:
                 futures = self._record_done(futures)
         return attempted
 
-    def _record_done(self, futures: set[Future[tuple[Batch, Outcome]]]) -> set[Future[Any]]:
+    def _record_done(self, futures: set[Future[tuple[Batch, Outcome | None]]]) -> set[Future[Any]]:
         done, rest = wait(futures, return_when=FIRST_COMPLETED)
-        results = [f.result() for f in done]
+        self.sent_batches += len(done)
+        results = [(b, o) for b, o in (f.result() for f in done) if o is not None]
+        if not results:
+            return rest
         with self.store.write() as conn:
             if conn.dialect.name == "postgresql":
                 # A record lost in a database crash is harmless: the batch is sent again
@@ -132,7 +162,6 @@ class Worker:
                 # accepted". (Claims, which fix the keys, stay synchronous.)
                 conn.exec_driver_sql("SET LOCAL synchronous_commit TO OFF")
             record(conn, results)
-        self.sent_batches += len(results)
         return rest
 
     def next_due(self) -> float | None:

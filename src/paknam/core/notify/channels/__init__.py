@@ -18,10 +18,13 @@ class Batch:
     texts: dict[str, str]  # line / sms / email_subject / email_body
     recipients: list[tuple[int, str]]  # (delivery id, address)
     skipped: list[int] = field(default_factory=list)
+    """Deliveries of the batch not sent (the subscriber withdrew consent since queueing)."""
     lease: int = 0
     """``next_attempt_s`` written by the claim: an answer is recorded only while the batch
     still carries it (a claim that lost its lease to another must not overwrite)."""
-    """Deliveries of the batch not sent (the subscriber withdrew consent since queueing)."""
+    unsure: frozenset[int] = frozenset()
+    """Deliveries a worker that died was handing over to a channel without an idempotency
+    key: whether that first attempt arrived is unknown (sent again: at least once)."""
 
 
 @dataclass(frozen=True)
@@ -36,6 +39,9 @@ class Outcome:
 class Channel(Protocol):
     name: str
     batch_size: int
+    # A channel may also have ``idempotent = False`` (no key makes a repeat harmless, e.g.
+    # SMTP) and ``send(batch, handover=...)``: the worker then fences and records each
+    # recipient on its own (paknam.core.notify.worker).
 
     def send(self, batch: Batch) -> Outcome: ...
 
