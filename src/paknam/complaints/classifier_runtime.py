@@ -10,11 +10,14 @@ from __future__ import annotations
 import logging
 import threading
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from paknam.complaints.catalogue import service_for_label
-from paknam.complaints.classifier import MODEL_FILE, ComplaintClassifier
 from paknam.core.config import get_settings
+
+if TYPE_CHECKING:  # scikit-learn is imported on first use, not by every process that
+    # imports the complaints routes (the CLI, the workers, the API start 1 s sooner)
+    from paknam.complaints.classifier import ComplaintClassifier
 
 log = logging.getLogger(__name__)
 _lock = threading.Lock()
@@ -22,6 +25,8 @@ _cache: dict[str, tuple[float, ComplaintClassifier]] = {}
 
 
 def model_path() -> Path:
+    from paknam.complaints.classifier import MODEL_FILE
+
     return Path(get_settings().model_dir) / MODEL_FILE
 
 
@@ -36,6 +41,8 @@ def current_model() -> ComplaintClassifier | None:
     with _lock:
         hit = _cache.get(key)
         if hit is None or hit[0] != mtime:
+            from paknam.complaints.classifier import ComplaintClassifier
+
             _cache.clear()
             _cache[key] = (mtime, ComplaintClassifier.load(path.parent))
         return _cache[key][1]

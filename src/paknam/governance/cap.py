@@ -46,10 +46,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from xml.etree import ElementTree as ET
 
-import xmlschema
 from shapely.geometry import MultiPolygon, Polygon, shape
 from shapely.geometry.base import BaseGeometry
 
@@ -57,6 +56,9 @@ from paknam.core.registry import CapEvent, warning_kinds
 from paknam.core.text import xml_safe
 from paknam.core.warnings import SEVERITIES
 from paknam.governance.errors import CapInvalid
+
+if TYPE_CHECKING:
+    import xmlschema
 
 __all__ = [
     "CAP_NS",
@@ -210,6 +212,8 @@ def validate(xml: str | bytes) -> None:
 
 @lru_cache(maxsize=1)
 def _schema() -> xmlschema.XMLSchema:
+    import xmlschema  # on first use: not every process that imports alerts checks CAP
+
     path = resources.files("paknam.governance") / "schema" / "CAP-v1.2.xsd"
     return xmlschema.XMLSchema(path.read_text(encoding="utf-8"))
 

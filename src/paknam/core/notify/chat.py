@@ -16,20 +16,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from types import ModuleType
+from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlencode
 
-from linebot.v3.messaging import (
-    CameraAction,
-    CameraRollAction,
-    LocationAction,
-    MessageAction,
-    PostbackAction,
-    QuickReply,
-    QuickReplyItem,
-    TextMessage,
-    URIAction,
-)
+if TYPE_CHECKING:
+    from linebot.v3.messaging import QuickReplyItem
 
 QUICK_REPLY_MAX = 13
 LABEL_MAX = 20
@@ -73,6 +65,14 @@ class ChatEvent:
         return self.data.get("action", "")
 
 
+def _sdk() -> ModuleType:
+    """The SDK's message models, imported on first use (the package takes about a second
+    to import, which every CLI command and worker would otherwise pay)."""
+    import linebot.v3.messaging
+
+    return linebot.v3.messaging
+
+
 def _label(text: str) -> str:
     return text if len(text) <= LABEL_MAX else text[: LABEL_MAX - 1] + "…"
 
@@ -82,32 +82,38 @@ def postback(label: str, display: str | None = None, **data: str | int) -> Quick
     encoded = urlencode({k: str(v) for k, v in data.items()})
     if len(encoded) > POSTBACK_DATA_MAX:
         raise ValueError(f"postback data is longer than {POSTBACK_DATA_MAX} characters")
-    action = PostbackAction(
+    sdk = _sdk()
+    action = sdk.PostbackAction(
         label=_label(label), data=encoded, display_text=(display or label)[:300]
     )
-    return QuickReplyItem(action=action)
+    return sdk.QuickReplyItem(action=action)
+
+
+def _button(action: str, label: str, **fields: str) -> QuickReplyItem:
+    sdk = _sdk()
+    return sdk.QuickReplyItem(action=getattr(sdk, action)(label=_label(label), **fields))
 
 
 def says(label: str, text: str | None = None) -> QuickReplyItem:
     """A quick-reply button that sends a text message (``text``, else its label)."""
-    return QuickReplyItem(action=MessageAction(label=_label(label), text=text or label))
+    return _button("MessageAction", label, text=text or label)
 
 
 def ask_location(label: str) -> QuickReplyItem:
     """LINE's "send my location" button (opens the location picker)."""
-    return QuickReplyItem(action=LocationAction(label=_label(label)))
+    return _button("LocationAction", label)
 
 
 def ask_camera(label: str) -> QuickReplyItem:
-    return QuickReplyItem(action=CameraAction(label=_label(label)))
+    return _button("CameraAction", label)
 
 
 def ask_photo(label: str) -> QuickReplyItem:
-    return QuickReplyItem(action=CameraRollAction(label=_label(label)))
+    return _button("CameraRollAction", label)
 
 
 def link(label: str, uri: str) -> QuickReplyItem:
-    return QuickReplyItem(action=URIAction(label=_label(label), uri=uri))
+    return _button("URIAction", label, uri=uri)
 
 
 def text(body: str, buttons: Sequence[QuickReplyItem] = ()) -> Message:
@@ -115,8 +121,9 @@ def text(body: str, buttons: Sequence[QuickReplyItem] = ()) -> Message:
     if len(buttons) > QUICK_REPLY_MAX:
         raise ValueError(f"a quick reply has at most {QUICK_REPLY_MAX} buttons")
     body = body if len(body) <= TEXT_MAX else body[: TEXT_MAX - 1] + "…"
-    quick = QuickReply(items=list(buttons)) if buttons else None
-    msg: Message = TextMessage(text=body, quick_reply=quick).to_dict()
+    sdk = _sdk()
+    quick = sdk.QuickReply(items=list(buttons)) if buttons else None
+    msg: Message = sdk.TextMessage(text=body, quick_reply=quick).to_dict()
     return msg
 
 

@@ -20,7 +20,6 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from linebot.v3.messaging import FlexMessage
 from sqlalchemy.engine import Connection
 
 from paknam.core.notify.render import SEVERITY_WORDS, drill_mark, lang_link
@@ -162,6 +161,8 @@ def alert_flex(
         },
     }
     message = {"type": "flex", "altText": alt_text(fallback), "contents": bubble}
+    from linebot.v3.messaging import FlexMessage  # on first use: the SDK is slow to import
+
     FlexMessage.from_dict(message)  # the SDK's model reads it: a malformed card raises here
     return message
 

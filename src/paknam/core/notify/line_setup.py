@@ -22,7 +22,6 @@ from importlib.resources import files
 from typing import Any
 
 import httpx
-from linebot.v3.messaging import RichMenuRequest
 
 from paknam.core.errors import InvalidInput, PaknamError
 
@@ -53,6 +52,8 @@ def prepare(menu: dict[str, Any], public_base_url: str) -> dict[str, Any]:
     )
     filled: dict[str, Any] = json.loads(text)
     try:
+        from linebot.v3.messaging import RichMenuRequest  # on first use: slow to import
+
         model = RichMenuRequest.from_dict(filled)
     except (ValueError, TypeError) as exc:
         raise InvalidInput(f"the rich menu is not a LINE rich menu: {exc}") from None

@@ -31,23 +31,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
-from typing import Any
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs
 
 import sqlalchemy as sa
-from linebot.v3.exceptions import InvalidSignatureError
-from linebot.v3.webhook import SignatureValidator
-from linebot.v3.webhooks import (
-    Event,
-    FollowEvent,
-    ImageMessageContent,
-    LocationMessageContent,
-    MessageEvent,
-    PostbackEvent,
-    TextMessageContent,
-    UnfollowEvent,
-    UserSource,
-)
 from sqlalchemy.engine import Connection
 
 from paknam.core.errors import AuthenticationFailed, InvalidInput
@@ -67,6 +55,18 @@ from paknam.core.notify.subscribers import (
 )
 from paknam.core.stations import district_codes, list_districts
 from paknam.core.store import Store
+
+if TYPE_CHECKING:
+    from linebot.v3.webhooks import Event
+
+
+def _sdk() -> ModuleType:
+    """The SDK's webhook models, imported on first use (the LINE SDK takes about a second
+    to import, which every CLI command and worker would otherwise pay)."""
+    import linebot.v3.webhooks
+
+    return linebot.v3.webhooks
+
 
 log = logging.getLogger(__name__)
 AGREE = {"ยินยอม": "th", "agree": "en"}
@@ -132,6 +132,9 @@ def verify_signature(channel_secret: str, body: bytes, signature: str | None) ->
         text = body.decode("utf-8")
     except UnicodeDecodeError:
         raise AuthenticationFailed("X-Line-Signature does not match the body") from None
+    from linebot.v3.exceptions import InvalidSignatureError
+    from linebot.v3.webhook import SignatureValidator
+
     try:
         ok = SignatureValidator(channel_secret).validate(text, signature.strip())
     except (InvalidSignatureError, ValueError, TypeError):
@@ -322,7 +325,8 @@ def _stop(conn: Connection, user_id: str, lang: str) -> list[Message]:
 
 def _platform(conn: Connection, event: Event, user_id: str) -> list[Message] | None:
     """What the platform answers itself; None for the domains' events."""
-    if isinstance(event, FollowEvent):
+    w = _sdk()
+    if isinstance(event, w.FollowEvent):
         _pending(conn, user_id)
         lang = language_of(conn, user_id)
         return [
@@ -332,12 +336,12 @@ def _platform(conn: Connection, event: Event, user_id: str) -> list[Message] | N
                  chat.postback(BUTTONS[lang]["report"], action="report")],
             )
         ]  # fmt: skip
-    if isinstance(event, UnfollowEvent):
+    if isinstance(event, w.UnfollowEvent):
         sid = find_by_address(conn, "line", user_id)
         if sid is not None:
             withdraw(conn, sid)
         return []
-    if isinstance(event, MessageEvent) and isinstance(event.message, TextMessageContent):
+    if isinstance(event, w.MessageEvent) and isinstance(event.message, w.TextMessageContent):
         said = event.message.text.strip().lower()
         if said in AGREE:
             lang = AGREE[said]
@@ -350,7 +354,7 @@ def _platform(conn: Connection, event: Event, user_id: str) -> list[Message] | N
         if said in SETTINGS:
             return _settings_action(conn, user_id, "settings", {})
         return None
-    if isinstance(event, PostbackEvent):
+    if isinstance(event, w.PostbackEvent):
         data = _postback_data(event.postback.data)
         action = data.get("action", "")
         if action in ("consent", "subscribe"):
@@ -374,18 +378,19 @@ def _postback_data(raw: str) -> dict[str, str]:
 def _chat_event(
     event: Event, user_id: str, lang: str, fetch: Callable[[str], bytes] | None
 ) -> ChatEvent | None:
+    w = _sdk()
     at_s = int(event.timestamp) // 1000
-    if isinstance(event, PostbackEvent):
+    if isinstance(event, w.PostbackEvent):
         data = _postback_data(event.postback.data)
         return ChatEvent(user_id, "postback", at_s, data=data, language=lang)
-    if not isinstance(event, MessageEvent):
+    if not isinstance(event, w.MessageEvent):
         return None
     m = event.message
-    if isinstance(m, TextMessageContent):
+    if isinstance(m, w.TextMessageContent):
         return ChatEvent(user_id, "text", at_s, text=m.text.strip(), message_id=m.id, language=lang)
-    if isinstance(m, ImageMessageContent):
+    if isinstance(m, w.ImageMessageContent):
         return ChatEvent(user_id, "image", at_s, message_id=m.id, fetch=fetch, language=lang)
-    if isinstance(m, LocationMessageContent):
+    if isinstance(m, w.LocationMessageContent):
         return ChatEvent(
             user_id, "location", at_s, lat=m.latitude, lon=m.longitude,
             address=m.address, message_id=m.id, language=lang,
@@ -436,7 +441,7 @@ def parse_event(ev: Any) -> Event | None:
         log.warning("LINE webhook: an event is not an object; skipped")
         return None
     try:
-        return Event.from_dict(ev)
+        return _sdk().Event.from_dict(ev)
     except (ValueError, TypeError, AttributeError) as exc:
         # the SDK's message may quote the event (with the user id): log only its kind
         log.warning(
@@ -464,7 +469,7 @@ def handle_events(
         if event is None:
             continue
         source = event.source
-        if not isinstance(source, UserSource) or not source.user_id:
+        if not isinstance(source, _sdk().UserSource) or not source.user_id:
             continue  # groups and rooms are not citizens of the chat
         user_id = source.user_id
         try:

@@ -31,7 +31,6 @@ from collections.abc import Sequence
 from typing import Any
 
 import httpx
-from linebot.v3.messaging import Message as SdkMessage
 
 from paknam.core.errors import InvalidInput
 from paknam.core.notify.channels import Batch, Outcome, status_outcome
@@ -54,6 +53,8 @@ def checked_messages(messages: Sequence[str | dict[str, Any]]) -> list[dict[str,
     for m in messages:
         body = {"type": "text", "text": m} if isinstance(m, str) else m
         try:
+            from linebot.v3.messaging import Message as SdkMessage  # slow to import
+
             model = SdkMessage.from_dict(body)
         except (ValueError, TypeError) as exc:
             raise InvalidInput(f"not a LINE message: {exc}") from None
