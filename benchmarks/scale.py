@@ -129,7 +129,10 @@ def http_ingest(workers: int, args: argparse.Namespace, tmp: Path) -> Figure:
         _, key, _ = store.create_device_key(ids, label="benchmark")
         db_cpu, monitor = ingest._pg_backends_cpu(url)
         try:
-            with C.serve(url, tmp / "serve-http.log", workers=workers) as (port, pid):
+            with C.serve(url, tmp / "serve-http.log", workers=workers, start_timeout=300) as (
+                port,
+                pid,
+            ):
                 cpu0, db0, t0 = C.tree_cpu_s(pid), db_cpu(), time.perf_counter()
                 errors = ingest._post_all(port, key, bodies, 2 * workers)
                 wall = time.perf_counter() - t0
@@ -288,7 +291,10 @@ def public_reads(workers: int, args: argparse.Namespace, tmp: Path) -> list[Figu
         )
         db_cpu, monitor = ingest._pg_backends_cpu(url)
         try:
-            with C.serve(url, tmp / "serve-reads.log", workers=workers) as (port, pid):
+            with C.serve(url, tmp / "serve-reads.log", workers=workers, start_timeout=300) as (
+                port,
+                pid,
+            ):
                 for template in READ_ROUTES:
                     route = template.replace("{alert}", str(alert))
                     for _ in range(4 * workers):  # every worker has computed it once
