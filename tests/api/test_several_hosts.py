@@ -123,3 +123,26 @@ def test_a_change_through_one_host_shows_through_the_other(
         for path in public:  # and then both answer the same bytes
             tags = [c.get(url + path).headers["etag"] for url in (a, b)]
             assert tags[0] == tags[1], path
+
+
+def test_serve_with_several_workers_says_rate_limits_need_redis(
+    sqlite_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``paknam serve --workers 2`` with in-process rate-limit counters says that each
+    worker counts alone; with Redis named it says nothing (uvicorn itself is not started)."""
+    import uvicorn
+
+    from tests.test_cli import paknam
+
+    started: list[dict[str, Any]] = []
+    monkeypatch.setattr(uvicorn, "run", lambda *_a, **kw: started.append(kw))
+    ran = paknam(sqlite_store, "serve", "--workers", "2")
+    assert ran.returncode == 0, ran.stderr
+    assert "PAKNAM_RATE_LIMIT_STORAGE=redis://" in ran.stderr
+    assert started[0]["workers"] == 2
+    ran = paknam(sqlite_store, "serve")  # one worker: its counters are all there are
+    assert "PAKNAM_RATE_LIMIT_STORAGE" not in ran.stderr
+    monkeypatch.setenv("PAKNAM_RATE_LIMIT_STORAGE", "redis://127.0.0.1:6379")
+    ran = paknam(sqlite_store, "serve", "--workers", "2")
+    assert "PAKNAM_RATE_LIMIT_STORAGE" not in ran.stderr
+    assert len(started) == 3
