@@ -215,6 +215,7 @@ def mqtt_ingest(workers: int, args: argparse.Namespace, tmp: Path) -> Figure:
                     )
             _wait_subscribed(logs, procs)
             cpu0 = sum(C.process_cpu_s(p.pid) for p in procs)
+            broker0 = _broker_cpu()
             db0, t0 = db_cpu(), time.perf_counter()
             pub_s = _publish(host, port, topics, payloads)
             deadline = time.monotonic() + 300
@@ -225,6 +226,7 @@ def mqtt_ingest(workers: int, args: argparse.Namespace, tmp: Path) -> Figure:
             wall = time.perf_counter() - t0
             cpu = sum(C.process_cpu_s(p.pid) for p in procs) - cpu0
             db = db_cpu() - db0
+            broker = _broker_cpu() - broker0
         finally:
             monitor.close()
             for p in procs:
@@ -237,8 +239,17 @@ def mqtt_ingest(workers: int, args: argparse.Namespace, tmp: Path) -> Figure:
                     p.wait()
         _drop_sessions(host, port, [f"scale-{run}-{k}" for k in range(workers)])
     what = "readings (1 per message)"
-    extra = f"published in {pub_s:.2f} s" + (", shared subscription" if workers > 1 else "")
+    extra = f"published in {pub_s:.2f} s, broker {broker:.2f} cpu-s" + (
+        ", shared subscription" if workers > 1 else ""
+    )
     return Figure("mqtt", workers, what, n, wall, cpu, db, extra)
+
+
+def _broker_cpu() -> float:
+    """CPU seconds of the local Mosquitto (shared: other clients' traffic counts too)."""
+    found = subprocess.run(["pgrep", "-x", "mosquitto"], capture_output=True, text=True)
+    pids = [int(p) for p in found.stdout.split()]
+    return sum(C.process_cpu_s(p) for p in pids) if pids else float("nan")
 
 
 def _wait_subscribed(logs: list[Path], procs: list[subprocess.Popen[bytes]]) -> None:

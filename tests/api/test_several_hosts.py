@@ -8,7 +8,9 @@ generation check (1 s) plus the recomputation; the indicator board within a minu
 
 from __future__ import annotations
 
+import os
 import subprocess
+import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -22,10 +24,33 @@ from paknam.core.http.cache import ResponseCache
 from paknam.core.store import Store
 from paknam.core.timeutil import to_local_iso
 from tests.conftest import _reset, add_air_station, obs
-from tests.test_crash import free_port, start_server
+from tests.test_crash import free_port
 
 LIVE_BOUND_S = ResponseCache(lambda: 0).check_every + 2.0
 """The generation check (1 s) plus room for the recomputation on a loaded machine."""
+
+
+def _start(url: str, log: Path) -> tuple[subprocess.Popen[bytes], str]:
+    """``paknam serve`` on ``url`` and a free port (up to 3 minutes on a loaded machine)."""
+    port = free_port()
+    with log.open("wb") as fh:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "paknam.cli", "serve", "--port", str(port)],
+            env={**os.environ, "PAKNAM_DATABASE_URL": url},
+            stdout=fh,
+            stderr=subprocess.STDOUT,
+        )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 180
+    while proc.poll() is None and time.monotonic() < deadline:
+        try:
+            if httpx.get(base + "/api/v1/health", timeout=5).status_code == 200:
+                return proc, base
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    proc.kill()
+    proc.wait(10)
+    pytest.fail(f"paknam serve did not start: {log.read_text(errors='replace')[-2000:]}")
 
 
 def _iso(hours_ago: float) -> str:
@@ -43,9 +68,9 @@ def hosts(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Stor
     urls = []
     try:
         for name in ("a", "b"):
-            port = free_port()
-            procs.append(start_server(store.url, port, tmp_path / f"{name}.log"))
-            urls.append(f"http://127.0.0.1:{port}")
+            proc, url = _start(store.url, tmp_path / f"{name}.log")
+            procs.append(proc)
+            urls.append(url)
         yield store, urls[0], urls[1]
     finally:
         for p in procs:

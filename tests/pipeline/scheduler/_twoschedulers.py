@@ -1,5 +1,5 @@
-"""One scheduler process for the two-process test: runs the loop of ``paknam run``
-(:meth:`Scheduler.run`) with one slow job for a few seconds; the job appends
+"""One scheduler for the two-process test (run as a process, and in the test's own): the
+loop of ``paknam run`` (:meth:`Scheduler.run`) with one slow job for a few seconds; the job appends
 ``holder start end`` to a log file (its own record, independent of ``job_runs``).
 
 Run as ``python -m tests.pipeline.scheduler._twoschedulers URL LOG HOLDER SECONDS``.
@@ -23,8 +23,8 @@ EVERY_S = 0.4
 WORK_S = 0.25
 
 
-def main() -> None:
-    url, log, holder, seconds = sys.argv[1], sys.argv[2], sys.argv[3], float(sys.argv[4])
+def run(url: str, log: str, holder: str, seconds: float) -> None:
+    """One scheduler with its own store (own connections), for ``seconds``."""
 
     def work(_: Store) -> Mapping[str, Any]:
         start = time.time()
@@ -38,10 +38,18 @@ def main() -> None:
 
     store = Store.open(url, migrate=False)
     stop = threading.Event()
+    threading.Timer(seconds, stop.set).start()
+    try:
+        Scheduler(store, [Job(JOB, EVERY_S, work)], holder, threads=2).run(stop, tick_s=0.02)
+    finally:
+        store.close()
+
+
+def main() -> None:
+    url, log, holder, seconds = sys.argv[1], sys.argv[2], sys.argv[3], float(sys.argv[4])
     print("READY", flush=True)
     sys.stdin.readline()  # both start together
-    threading.Timer(seconds, stop.set).start()
-    Scheduler(store, [Job(JOB, EVERY_S, work)], holder, threads=2).run(stop, tick_s=0.02)
+    run(url, log, holder, seconds)
 
 
 if __name__ == "__main__":

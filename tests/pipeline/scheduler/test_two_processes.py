@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from paknam.core.store import Store
 from paknam.pipeline.scheduler.schema import job_runs
 from tests.conftest import REPO, _reset
-from tests.pipeline.scheduler._twoschedulers import EVERY_S, JOB, WORK_S
+from tests.pipeline.scheduler._twoschedulers import EVERY_S, JOB, WORK_S, run
 
 SECONDS = 3.0
 
@@ -25,41 +25,36 @@ SECONDS = 3.0
 def test_two_scheduler_processes_run_each_due_time_once(
     request: pytest.FixtureRequest, tmp_path: Path
 ) -> None:
-    """On PostgreSQL, as on several hosts (two processes are a few seconds of CPU: one
-    engine is enough here; the lease race on both engines is test_scheduler's)."""
+    """This process and a child, each with a scheduler and a store of its own, on
+    PostgreSQL as on several hosts (a child is seconds of CPU: one engine is enough here;
+    the lease race on both engines is test_scheduler's)."""
     store: Store = request.getfixturevalue("_pg_store")
     _reset(store)
     log = tmp_path / "runs.log"
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO / "src"), str(REPO)])}
     generation = store.generation()
     command = [sys.executable, "-m", "tests.pipeline.scheduler._twoschedulers"]
-    procs = [
-        subprocess.Popen(
-            [*command, store.url, str(log), holder, str(SECONDS)],
-            cwd=REPO,
-            env=env,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for holder in ("host-a:1", "host-b:2")
-    ]
-    try:
-        for p in procs:
-            assert p.stdout is not None and p.stdout.readline().strip() == "READY"
-        for p in procs:
-            assert p.stdin is not None
-            p.stdin.write("go\n")
-            p.stdin.flush()
-        for p in procs:
-            _, err = p.communicate(timeout=30)
-            assert p.returncode == 0, err[-2000:]
+    proc = subprocess.Popen(
+        [*command, store.url, str(log), "host-b:2", str(SECONDS)],
+        cwd=REPO,
+        env=env,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:  # the other process is this one (a scheduler of its own, with its own store)
+        assert proc.stdout is not None and proc.stdout.readline().strip() == "READY"
+        assert proc.stdin is not None
+        proc.stdin.write("go\n")
+        proc.stdin.flush()
+        run(store.url, str(log), "host-a:1", SECONDS)
+        _, err = proc.communicate(timeout=60)
+        assert proc.returncode == 0, err[-2000:]
     finally:
-        for p in procs:
-            if p.poll() is None:
-                p.kill()
-                p.wait(10)
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(10)
 
     done = sorted(
         (float(start), float(end), holder)
