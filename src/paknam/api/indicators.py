@@ -74,15 +74,21 @@ def cached_board(store: Store, year: int | None) -> list[dict[str, Any]]:
     with _records_lock:
         cache = _records_caches.get(store)
         if cache is None:
+            ref = weakref.ref(store)  # a strong one would keep the key alive for ever
             cache = _records_caches[store] = ResponseCache(
-                store.generation,
-                local_generation=lambda: store.local_generation,
-                owner=store,
+                lambda: _alive(ref).generation(),
+                local_generation=lambda: _alive(ref).local_generation,
                 max_entries=8,
             )
     entry = cache.get(("indicator-records", year), _board_json(store, year), BOARD)
     records: list[dict[str, Any]] = json.loads(entry.body)
     return records
+
+
+def _alive(ref: weakref.ref[Store]) -> Store:
+    store = ref()
+    assert store is not None  # the cache is only asked for its own, live store
+    return store
 
 
 BOARD = SLOW
