@@ -13,6 +13,7 @@ Run from the repository root: ``PYTHONPATH=src:. .venv/bin/python scripts/rehear
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -28,8 +29,9 @@ from paknam.core.store import Store
 from paknam.core.timeutil import to_local_iso
 
 T = tempfile.mkdtemp(prefix="paknam-proxy-")
+os.chmod(T, 0o755)  # nginx's workers run as another user
 for sub in ("ssl", "cache", "logs"):
-    os.makedirs(f"{T}/{sub}")
+    os.makedirs(f"{T}/{sub}", mode=0o755)
 subprocess.run(
     ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout",
      f"{T}/ssl/privkey.pem", "-out", f"{T}/ssl/fullchain.pem", "-days", "1",
@@ -74,12 +76,16 @@ with C.pg_scratch("scale_proxy") as url:
                 )
             )
     for port in (18001, 18002):
-        for _ in range(600):
+        deadline = time.monotonic() + 300  # a loaded machine takes minutes
+        while True:
             try:
                 if httpx.get(f"http://127.0.0.1:{port}/api/v1/health").status_code == 200:
                     break
             except httpx.HTTPError:
-                time.sleep(0.2)
+                pass
+            if time.monotonic() > deadline:
+                raise SystemExit(f"paknam serve on {port} did not start; see {T}/logs")
+            time.sleep(0.2)
     subprocess.run(["nginx", "-c", f"{T}/nginx.conf", "-p", T], check=True)
     try:
         c = httpx.Client(
@@ -131,3 +137,5 @@ with C.pg_scratch("scale_proxy") as url:
             p.terminate()
             p.wait()
         store.close()
+
+shutil.rmtree(T, ignore_errors=True)
