@@ -173,8 +173,11 @@ def paknam_command() -> list[str]:
 
 
 @contextlib.contextmanager
-def serve(database_url: str, log: Path, workers: int = 1) -> Iterator[tuple[int, int]]:
-    """Run ``paknam serve`` on a free port; yields (port, pid). Stopped at the end."""
+def serve(
+    database_url: str, log: Path, workers: int = 1, start_timeout: float = 60.0
+) -> Iterator[tuple[int, int]]:
+    """Run ``paknam serve`` on a free port; yields (port, pid). Stopped at the end.
+    ``start_timeout``: seconds it may take to answer (more on a loaded machine)."""
     port = free_port()
     env = {**os.environ, "PAKNAM_DATABASE_URL": database_url}
     cmd = [*paknam_command(), "serve", "--host", "127.0.0.1", "--port", str(port)]
@@ -183,7 +186,7 @@ def serve(database_url: str, log: Path, workers: int = 1) -> Iterator[tuple[int,
     with open(log, "wb") as out:
         proc = subprocess.Popen(cmd, env=env, stdout=out, stderr=subprocess.STDOUT)
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + start_timeout
         while True:
             if proc.poll() is not None:
                 raise RuntimeError(f"paknam serve exited ({proc.returncode}); see {log}")
@@ -196,7 +199,9 @@ def serve(database_url: str, log: Path, workers: int = 1) -> Iterator[tuple[int,
             except OSError:
                 pass
             if time.monotonic() > deadline:
-                raise RuntimeError(f"paknam serve did not come up in 60 s; see {log}")
+                raise RuntimeError(
+                    f"paknam serve did not come up in {start_timeout:g} s; see {log}"
+                )
             time.sleep(0.2)
         yield port, proc.pid
     finally:

@@ -56,6 +56,16 @@ def _serve(host: str, port: int, workers: int) -> None:
             "PAKNAM_PUBLIC_BASE_URL to the address citizens use (ตั้งค่า PAKNAM_PUBLIC_BASE_URL)",
             markup=False,
         )
+    if (
+        workers > 1
+        and settings.rate_limits_enabled
+        and (settings.rate_limit_storage.startswith("memory://"))
+    ):
+        err.print(
+            f"note: each of the {workers} workers counts rate limits and failed logins on its "
+            "own: set PAKNAM_RATE_LIMIT_STORAGE=redis://… to share them (docs/scale.md)",
+            markup=False,
+        )
     uvicorn.run(
         "paknam.api.app:create_app",
         factory=True,

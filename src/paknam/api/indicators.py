@@ -3,9 +3,10 @@ domain that owns it (the page the governor opens first)."""
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
-import time
+import weakref
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -16,6 +17,7 @@ from paknam.core.http.cache import (
     NOT_MODIFIED,
     SLOW,
     Computation,
+    ResponseCache,
     cache_of,
     cached_response,
 )
@@ -58,24 +60,35 @@ def board(store: Store, year: int | None = None) -> list[dict[str, Any]]:
     return records
 
 
-_records_cache: dict[tuple[str, int | None], tuple[float, list[dict[str, Any]]]] = {}
+_records_caches: weakref.WeakKeyDictionary[Store, ResponseCache] = weakref.WeakKeyDictionary()
 _records_lock = threading.Lock()
-RECORDS_TTL_S = 300.0
 
 
 def cached_board(store: Store, year: int | None) -> list[dict[str, Any]]:
     """The board's records for callers outside the HTTP answer cache (the open-data
-    catalogue's indicator table): recomputed at most every 5 minutes per store."""
-    key = (store.url, year)
-    now = time.monotonic()
+    catalogue's indicator table), kept per store by the same rule as ``GET
+    /api/v1/indicators`` (:data:`BOARD`): made again at most a minute after the store's
+    generation changed, by any process, and at most every 5 minutes otherwise. So every
+    worker and host answers the same records at most :data:`BOARD_AGREES_WITHIN_S` after
+    a change."""
     with _records_lock:
-        hit = _records_cache.get(key)
-    if hit is not None and now - hit[0] < RECORDS_TTL_S:
-        return hit[1]
-    records = board(store, year)
-    with _records_lock:
-        _records_cache[key] = (now, records)
+        cache = _records_caches.get(store)
+        if cache is None:
+            ref = weakref.ref(store)  # a strong one would keep the key alive for ever
+            cache = _records_caches[store] = ResponseCache(
+                lambda: _alive(ref).generation(),
+                local_generation=lambda: _alive(ref).local_generation,
+                max_entries=8,
+            )
+    entry = cache.get(("indicator-records", year), _board_json(store, year), BOARD)
+    records: list[dict[str, Any]] = json.loads(entry.body)
     return records
+
+
+def _alive(ref: weakref.ref[Store]) -> Store:
+    store = ref()
+    assert store is not None  # the cache is only asked for its own, live store
+    return store
 
 
 BOARD = SLOW
@@ -83,6 +96,11 @@ BOARD = SLOW
 store changed (a year of hourly AQI for every station is seconds of work; indicators move
 over months). One computation at a time: a cold board under a surge is computed once while
 the other requests wait for it, or get the previous board."""
+
+BOARD_AGREES_WITHIN_S = BOARD.min_interval + 1.0
+"""After a change to the store, every worker and host answers the same board within this
+(the minute :data:`BOARD` holds a costly board, plus the generation check of
+:class:`~paknam.core.http.cache.ResponseCache`; the recomputation itself comes on top)."""
 
 
 @router.get(

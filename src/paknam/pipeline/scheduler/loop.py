@@ -139,7 +139,9 @@ class Scheduler:
     def _claim(self, job: Job, now: datetime) -> tuple[int | None, datetime, str, list[int]]:
         """(run id or None, next due, outcome, interrupted run ids) in one transaction."""
         every = timedelta(seconds=job.every_s)
-        with self.store.write() as conn:
+        # leases and job_runs are in no cached public answer: claiming a job must not make
+        # every API worker recompute its answers (the job's own writes still do)
+        with self.store.write(changes_answers=False) as conn:
             if not leases.acquire(conn, job.name, self.holder, self.lease_s, now):
                 return None, now + min(every, timedelta(seconds=RECHECK_S)), "held", []
             interrupted = runs.mark_interrupted(conn, job.name, self.holder)
@@ -198,7 +200,7 @@ class Scheduler:
     ) -> None:
         for attempt in range(3):  # the run's record matters: retry a busy store briefly
             try:
-                with self.store.write() as conn:
+                with self.store.write(changes_answers=False) as conn:
                     runs.finish_run(conn, run_id, status, at, result, error)
                     leases.release(conn, job.name, self.holder)
                     if run_id % PRUNE_EVERY == 0:
