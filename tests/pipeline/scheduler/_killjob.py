@@ -33,7 +33,7 @@ def main() -> None:
     url = sys.argv[1]
     store = Store.open(url, migrate=False)
     job = Job(JOB, 3600, lambda s: warn_and_alert(s, hang=True))
-    Scheduler(store, [job], "victim:1", lease_s=2).run_once()
+    Scheduler(store, [job], "victim:1", lease_s=10).run_once()
 
 
 if __name__ == "__main__":

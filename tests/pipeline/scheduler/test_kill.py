@@ -66,8 +66,10 @@ def test_kill_9_mid_job_then_restart_loses_and_doubles_nothing(store: Store) -> 
     restarted = Scheduler(store, [Job(JOB, 3600, warn_and_alert)], "restarted:2", lease_s=2)
     now = restarted.clock()
     first = restarted.run_once(now)[0]
-    assert first.outcome == "held"  # the dead holder's lease has not run out yet
-    later = restarted.run_once(now + timedelta(seconds=3))[0]
+    # the dead holder's lease (10 s, long enough for the job's first steps on a loaded
+    # machine) has not run out yet
+    assert first.outcome == "held"
+    later = restarted.run_once(now + timedelta(seconds=11))[0]
     assert later.outcome == "ran" and later.status == "ok", later
     assert later.result == {"alerts": 0, "queued": 0}  # already done before the kill
     rows = _rows(store)
@@ -78,7 +80,7 @@ def test_kill_9_mid_job_then_restart_loses_and_doubles_nothing(store: Store) -> 
         n_messages = conn.execute(sa.select(sa.func.count()).select_from(messages)).scalar()
     assert len(alerts) == 1 and n_messages == 1
     # and the next time is an hour after the restart's run, not at once again
-    assert restarted.run_once(now + timedelta(seconds=60))[0].outcome == "not_due"
+    assert restarted.run_once(now + timedelta(seconds=70))[0].outcome == "not_due"
 
 
 CLI = """
