@@ -297,3 +297,24 @@ def test_the_catalogue_with_uploads_still_conforms_to_dcat_ap(
     assert Literal(META["title_th"], lang="th") in set(g.objects(node, DCTERMS.title))
     conforms, _, text = validate(g, shacl_graph=Graph().parse(SHAPES))
     assert conforms, text
+
+
+def test_rows_are_filtered_sorted_and_paged_in_sql_on_both_engines(store: Store) -> None:
+    from paknam.core import open_datasets as od
+    from paknam.core.open_upload import parse_upload
+
+    text = "name,district,n\nก,บางพลี,3\nข,บางบ่อ,\nค,บางพลี,10\nง,บางบ่อ,2.5\n"
+    meta = {k: v for k, v in META.items() if k != "keywords"} | {"keywords": ["x"]}
+    ds = od.create(store, "sql-rows", meta, parse_upload(text.encode()), owner="noi", filename="t")
+    page, total = od.query_rows(
+        store, ds, filters={}, q=None, sort=[("n", True)], limit=2, offset=1
+    )
+    assert total == 4 and [r["name"] for r in page] == ["ก", "ง"]  # 10, 3 | 2.5, NULL last
+    page, total = od.query_rows(
+        store, ds, filters={"district": ["บางพลี", "บางบ่อ"], "n": 2.5}, q=None, sort=[],
+        limit=10, offset=0,
+    )  # fmt: skip
+    assert total == 1 and page == [{"name": "ง", "district": "บางบ่อ", "n": 2.5}]
+    _, total = od.query_rows(store, ds, filters={}, q="บางพ", sort=[], limit=0, offset=0)
+    assert total == 2
+    assert [r[0] for r in od.iter_rows(store, ds, page=3)] == ["ก", "ข", "ค", "ง"]
