@@ -8,6 +8,7 @@ import { auditPanel } from "../officer_audit.js";
 import { complaintsInbox } from "../officer_complaints.js";
 import { call, messageLine } from "../officer_errors.js";
 import { opsPanel } from "../officer_ops.js";
+import { openDataPanel } from "../officer_opendata.js";
 import { addMessages, pick, t } from "../i18n.js";
 import { waterLevelName } from "../states.js";
 import { errorBox, fill, h, notAvailable } from "../ui.js";
@@ -36,6 +37,7 @@ addMessages({
   "off.m.alerts": ["ส่งการแจ้งเตือน", "Alerts"],
   "off.m.ops": ["ระบบ", "System"],
   "off.m.audit": ["ประวัติการดำเนินการ", "Audit trail"],
+  "off.m.opendata": ["ชุดข้อมูลเปิด", "Open datasets"],
 });
 
 function levelsForm(station, levels) {
@@ -150,6 +152,14 @@ export default async function start(ctx) {
   } catch (err) {
     ops = { root: errorBox(err), draw: () => {} };
   }
+  let opendata = null;
+  if (has("/api/v1/opendata/datasets")) {
+    try {
+      opendata = await openDataPanel();
+    } catch (err) {
+      opendata = { root: errorBox(err), draw: () => {} };
+    }
+  }
   let audit;
   try {
     audit = await auditPanel();
@@ -183,6 +193,7 @@ export default async function start(ctx) {
         ["levels", "off.m.levels"],
         ["alert-desk-part", "off.m.alerts"],
         ["ops", "off.m.ops"],
+        ...(opendata ? [["opendata", "off.m.opendata"]] : []),
         ["audit", "off.m.audit"],
       ]),
       inbox.root,
@@ -207,6 +218,7 @@ export default async function start(ctx) {
           : h("section", { class: "panel" }, h("h2", {}, t("off.send_alert")), notAvailable()),
       ),
       ops.root,
+      opendata ? opendata.root : null,
       audit.root,
     );
   };
@@ -215,6 +227,7 @@ export default async function start(ctx) {
     inbox.draw();
     ops.draw();
     audit.draw();
+    if (opendata) opendata.draw();
     if (desk) desk.draw();
   });
   draw();
