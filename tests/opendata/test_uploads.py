@@ -318,3 +318,20 @@ def test_rows_are_filtered_sorted_and_paged_in_sql_on_both_engines(store: Store)
     _, total = od.query_rows(store, ds, filters={}, q="บางพ", sort=[], limit=0, offset=0)
     assert total == 2
     assert [r[0] for r in od.iter_rows(store, ds, page=3)] == ["ก", "ข", "ค", "ง"]
+
+
+@pytest.mark.parametrize(
+    ("data", "encoding"),
+    [
+        ("อำเภอ;ประชากร\nบางบ่อ;120000\n".encode("utf-16"), "utf-16"),
+        ("อำเภอ\tประชากร\nบางบ่อ\t120000\n".encode("tis-620"), "cp874"),
+        ("\ufeffอำเภอ,ประชากร\nบางบ่อ,120000\n".encode(), "utf-8-sig"),
+    ],
+)
+def test_thai_text_in_each_encoding_and_separator(data: bytes, encoding: str) -> None:
+    from paknam.core.open_upload import parse_upload
+
+    table = parse_upload(data)
+    assert table.encoding == encoding
+    assert table.fields == [("อำเภอ", "text"), ("ประชากร", "numeric")]
+    assert table.rows == [["บางบ่อ", 120000]]

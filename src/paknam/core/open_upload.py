@@ -158,7 +158,7 @@ def _cell(value: Any, where: str) -> Cell:
         return value
     if isinstance(value, datetime | date | time):
         return value.isoformat()
-    text = str(value).strip()
+    text = str(value).replace("\x00", "").strip()  # PostgreSQL text holds no NUL
     if len(text) > MAX_CELL_CHARS:
         raise _refuse(f"{where}: a cell longer than {MAX_CELL_CHARS} characters")
     return text or None
