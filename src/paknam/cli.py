@@ -591,6 +591,7 @@ def _install_domains() -> None:
     install_scheduler(app)  # paknam run
     install_sources(app)  # paknam sources list / harvest
     _group("alerts", "CAP alerts (ประกาศเตือนภัย)").command("sync")(alerts_sync)
+    _group("opendata", "Open data (ข้อมูลเปิด)").command("publish")(opendata_publish)
 
 
 @friendly
@@ -603,6 +604,34 @@ def alerts_sync() -> None:
         run = issue_alerts(store)
     out.print(run.summary(), markup=False)
     print(json.dumps({k: len(v) for k, v in run.as_dict().items()}))
+
+
+@friendly
+def opendata_publish(
+    ckan: Annotated[
+        str, typer.Option("--ckan", help="Base URL of the CKAN, e.g. https://data.example.go.th")
+    ],
+    api_key: Annotated[
+        str, typer.Option("--api-key", envvar="PAKNAM_CKAN_API_KEY", help="CKAN API token")
+    ],
+    organization: Annotated[
+        str | None, typer.Option(help="CKAN organization (name or id) to own the datasets")
+    ] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Only say what would change")] = False,
+) -> None:
+    """Create or update every open dataset on an external CKAN (ckanapi), resources linking
+    back to this platform. Exit 2: the CKAN is unreachable or refuses the key; exit 1:
+    some datasets were refused (listed)."""
+    from paknam.api.opendata.publish import publish
+
+    with open_store() as store:
+        report = publish(
+            store, ckan, api_key, organization=organization, dry_run=dry_run,
+            echo=lambda line: out.print(line, markup=False, highlight=False),
+        )  # fmt: skip
+    out.print(("dry run: " if dry_run else "") + report.summary(), markup=False)
+    if report.failed:
+        raise typer.Exit(1)
 
 
 _install_domains()

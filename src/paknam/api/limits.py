@@ -48,6 +48,7 @@ from paknam.core.config import Settings, get_settings
 from paknam.core.errors import AuthenticationFailed, TooManyRequests
 from paknam.core.http.responses import FastJSONResponse, error_body
 from paknam.core.media import MAX_PHOTO_BYTES
+from paknam.core.open_upload import MAX_FILE_BYTES as MAX_OPEN_UPLOAD_BYTES
 from paknam.economy import routes as economy_routes
 from paknam.energy import routes as energy_routes
 from paknam.people import routes as people_routes
@@ -86,6 +87,13 @@ BODY_CAPS: list[tuple[str, re.Pattern[str], int]] = [
     ("POST", re.compile(r"/open311/v2/requests\.(json|xml)"), PHOTO_FORM_BYTES),
     ("POST", re.compile(r"/api/v1/complaints/traffy/webhook"), traffy_routes.MAX_BODY_BYTES),
     ("PATCH", re.compile(r"/api/v1/complaints/traffy/webhook"), traffy_routes.MAX_BODY_BYTES),
+    # officers' open datasets (CSV/.xlsx uploads, paknam.core.open_upload)
+    ("POST", re.compile(r"/api/v1/opendata/datasets"), MAX_OPEN_UPLOAD_BYTES + _FORM_SLACK),
+    (
+        "PUT",
+        re.compile(r"/api/v1/opendata/datasets/[^/]+/file"),
+        MAX_OPEN_UPLOAD_BYTES + _FORM_SLACK,
+    ),
     # SensorThings: one Observation per request
     ("POST", re.compile(r"/sta/v1\.1/(Datastreams\(\d+\)/)?Observations"), 64 * 1024),
 ]

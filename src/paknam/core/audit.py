@@ -29,6 +29,7 @@ KINDS: dict[str, tuple[str, str]] = {
     "complaint": ("เรื่องร้องเรียน", "complaint"),
     "alert": ("การแจ้งเตือน (CAP)", "alert (CAP)"),
     "warning_levels": ("ระดับเตือนภัย", "warning levels"),
+    "open_dataset": ("ชุดข้อมูลเปิด", "open dataset"),
 }
 """The kinds of object the trail records, with their Thai and English names."""
 

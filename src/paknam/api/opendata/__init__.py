@@ -8,6 +8,6 @@ from fastapi import APIRouter
 
 def routers() -> list[APIRouter]:
     """Every open-data router, for :func:`paknam.api.app.create_app`."""
-    from paknam.api.opendata import ckan, dcat
+    from paknam.api.opendata import ckan, dcat, uploads
 
-    return [ckan.router, dcat.router]
+    return [ckan.router, dcat.router, uploads.router]

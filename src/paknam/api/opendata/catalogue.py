@@ -5,7 +5,8 @@ interfaces.
 A dataset is either a *series* dataset (observations of the stations' series for some
 quantities: its datastore resource reads the observations table) or a *table* dataset
 (rows a domain gives, already anonymised), plus links to the platform's own API. The
-platform adds one dataset of its own: the indicator board.
+platform adds one dataset of its own: the indicator board. Officers add *uploaded*
+datasets (:mod:`paknam.core.open_datasets`): their one resource reads the stored rows.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Any
 
 from paknam import __version__
 from paknam.api.indicators import cached_board
+from paknam.core import open_datasets as uploads
 from paknam.core.config import get_settings
 from paknam.core.errors import InvalidInput, NotFound
 from paknam.core.observations import RowQuery
@@ -42,7 +44,25 @@ LICENCES: dict[str, tuple[str, str]] = {
         "https://opendatacommons.org/licenses/by/1-0/",
     ),
 }
-"""SPDX id -> (title, URL) of the licences datasets may name."""
+"""SPDX id -> (title, URL) of the licences datasets may name (and officers choose from)."""
+
+THEMES_TH: dict[str, str] = {
+    "ENVI": "สิ่งแวดล้อม",
+    "GOVE": "การบริหารจัดการ",
+    "ENER": "พลังงาน",
+    "ECON": "เศรษฐกิจ",
+    "EDUC": "การศึกษา",
+    "SOCI": "สังคมและสวัสดิการ",
+    "REGI": "เมืองและภูมิภาค",
+    "HEAL": "สาธารณสุข",
+    "TRAN": "คมนาคม",
+}
+"""Thai names of the themes (an uploaded dataset's CKAN group)."""
+
+GEO_COVERAGE: tuple[str, ...] = (
+    "ประเทศ", "ภูมิภาค", "จังหวัด", "อำเภอ", "ตำบล", "หมู่บ้าน", "อื่นๆ",
+)  # fmt: skip
+"""thai_gdc ``geo_coverage`` values."""
 
 THEMES: dict[str, str] = {
     "ENVI": "Environment",
@@ -97,15 +117,54 @@ class Organisation:
         return stable_id("organization", self.key)
 
 
-def organisations() -> dict[str, Organisation]:
-    """The publishers datasets name (``Dataset.publisher``)."""
+def organisations(store: Store | None = None) -> dict[str, Organisation]:
+    """The publishers datasets name (``Dataset.publisher``); with ``store``, also those of
+    the uploaded datasets."""
     s = get_settings()
-    return {
+    out = {
         "city": Organisation(
             "city", "city-data-platform", s.opendata_publisher_th, s.opendata_publisher_en,
             s.opendata_contact_email,
         ),
     }  # fmt: skip
+    if store is not None:
+        for u in uploads.list_all(store):
+            org = upload_organisation(u)
+            out.setdefault(org.key, org)
+    return out
+
+
+def _slug(text: str) -> str:
+    return "-".join(
+        "".join(c if c.isascii() and c.isalnum() else " " for c in text.lower()).split()
+    )
+
+
+def upload_organisation(u: uploads.OpenDataset) -> Organisation:
+    """The publisher an uploaded dataset names (the city's when it names none)."""
+    m = u.meta
+    slug = _slug(m.get("organization_en") or "")
+    if not slug:
+        return organisations()["city"]
+    email = m.get("contact_email") or get_settings().opendata_contact_email
+    return Organisation(
+        f"u-{slug}", slug[:100], m.get("organization_th") or m["organization_en"],
+        m["organization_en"], email,
+    )  # fmt: skip
+
+
+def upload_dataset(u: uploads.OpenDataset) -> Dataset:
+    """An uploaded dataset as the registry's :class:`Dataset` (no rows function: its rows
+    are read in SQL)."""
+    m = u.meta
+    theme = m.get("theme") or "REGI"
+    return Dataset(
+        name=u.name, title_th=m["title_th"], title_en=m["title_en"],
+        notes_th=m["notes_th"], notes_en=m["notes_en"], keywords=tuple(m.get("keywords") or ()),
+        theme=theme, category_th=THEMES_TH.get(theme, theme),
+        frequency=m.get("frequency") or "IRREG", publisher=upload_organisation(u).key,
+        licence=m.get("licence") or "CC-BY-4.0", licence_note=m.get("data_source") or "",
+    )  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,7 +184,7 @@ class Resource:
 
     @property
     def datastore(self) -> bool:
-        return self.kind in ("series", "table")
+        return self.kind in ("series", "table", "upload")
 
 
 @dataclass
@@ -140,6 +199,7 @@ class Entry:
     end: int | None = None
     rows: int | None = None
     bbox: tuple[float, float, float, float] | None = None
+    upload: uploads.OpenDataset | None = None
 
     @property
     def id(self) -> str:
@@ -179,12 +239,21 @@ PLATFORM_DATASETS: tuple[Dataset, ...] = (
 )
 
 
-def all_datasets() -> list[Dataset]:
-    """The domains' datasets and the platform's, in the domains' order."""
-    return [*datasets(), *PLATFORM_DATASETS]
+def all_datasets(store: Store | None = None) -> list[Dataset]:
+    """The domains' datasets and the platform's, in the domains' order; with ``store``,
+    the uploaded datasets after them."""
+    found = [*datasets(), *PLATFORM_DATASETS]
+    if store is not None:
+        found += [upload_dataset(u) for u in uploads.list_all(store)]
+    return found
 
 
-def _resources(ds: Dataset) -> list[Resource]:
+def builtin_names() -> set[str]:
+    """Names an uploaded dataset may not take."""
+    return {d.name for d in all_datasets()}
+
+
+def _resources(ds: Dataset, upload: uploads.OpenDataset | None = None) -> list[Resource]:
     out: list[Resource] = []
 
     def add(key: str, kind: str, th: str, en: str, fmt: str, path: str) -> None:
@@ -193,6 +262,8 @@ def _resources(ds: Dataset) -> list[Resource]:
                      len(out))
         )  # fmt: skip
 
+    if upload is not None:
+        add("table", "upload", "ตารางข้อมูล", "Table", "CSV", "")
     if ds.quantities:
         add("observations", "series", "ค่าตรวจวัด", "Observations", "CSV", "")
     if ds.table is not None:
@@ -204,8 +275,10 @@ def _resources(ds: Dataset) -> list[Resource]:
 
 def entries(store: Store, *, names: Sequence[str] | None = None) -> list[Entry]:
     """The catalogue's datasets (all, or those ``names``), with coverage from the store."""
-    orgs = organisations()
-    wanted = [d for d in all_datasets() if names is None or d.name in names]
+    orgs = organisations(store)
+    uploaded = {u.name: u for u in uploads.list_all(store)}
+    every = [*all_datasets(), *(upload_dataset(u) for u in uploaded.values())]
+    wanted = [d for d in every if names is None or d.name in names]
     index = store.series_index() if any(d.quantities for d in wanted) else []
     out: list[Entry] = []
     coords: dict[str, tuple[float, float, str]] = {}
@@ -222,7 +295,10 @@ def entries(store: Store, *, names: Sequence[str] | None = None) -> list[Entry]:
     spans = store.time_spans([s["series_id"] for ss in chosen.values() for s in ss])
     for d in wanted:
         org = orgs.get(d.publisher) or orgs["city"]
-        e = Entry(d, org, _resources(d), chosen[d.name])
+        u = uploaded.get(d.name)
+        e = Entry(d, org, _resources(d, u), chosen[d.name], upload=u)
+        if u is not None:
+            e.end, e.rows = u.modified_s, u.row_count
         have = [spans[s["series_id"]] for s in e.series if s["series_id"] in spans]
         if have:
             e.start, e.end = min(h[0] for h in have), max(h[1] for h in have)
@@ -237,7 +313,7 @@ def entries(store: Store, *, names: Sequence[str] | None = None) -> list[Entry]:
 
 def entry(store: Store, name_or_id: str) -> Entry:
     """One dataset by name or id; :class:`NotFound` otherwise."""
-    for d in all_datasets():
+    for d in all_datasets(store):
         if name_or_id in (d.name, stable_id("dataset", d.name)):
             return entries(store, names=[d.name])[0]
     raise NotFound(f"dataset {name_or_id!r} not found")
@@ -245,8 +321,11 @@ def entry(store: Store, name_or_id: str) -> Entry:
 
 def resource(store: Store, resource_id: str) -> tuple[Entry, Resource]:
     """A resource by id (its uuid, or ``<dataset>/<key>``) and its dataset."""
-    for d in all_datasets():
-        for r in _resources(d):
+    candidates: list[tuple[Dataset, uploads.OpenDataset | None]]
+    candidates = [(d, None) for d in all_datasets()]
+    candidates += [(upload_dataset(u), u) for u in uploads.list_all(store)]
+    for d, u in candidates:
+        for r in _resources(d, u):
             if resource_id in (r.id, f"{d.name}/{r.key}"):
                 return entries(store, names=[d.name])[0], r
     raise NotFound(f"resource {resource_id!r} not found")
@@ -361,6 +440,13 @@ def read_rows(
 ) -> Rows:
     """A page of a datastore resource, filtered (exact values), searched and sorted."""
     filters = dict(filters or {})
+    if r.kind == "upload" and e.upload is not None:
+        names = [f for f, _ in e.upload.fields]
+        records, count = uploads.query_rows(
+            store, e.upload, filters=filters, q=q, sort=parse_sort(sort, names),
+            limit=limit, offset=offset, total=total,
+        )  # fmt: skip
+        return Rows(e.upload.fields, records, count)
     if r.kind == "series":
         order = parse_sort(sort, [f for f, _ in SERIES_FIELDS if f != "unit"])
         query, by_id = series_rows(e, filters=filters, q=q, sort=order, limit=limit, offset=offset)
@@ -413,6 +499,10 @@ def _matches(value: Any, wanted: Any) -> bool:
 def iter_csv_rows(store: Store, e: Entry, r: Resource, page: int = 10_000) -> Iterator[list[Any]]:
     """Every row of a datastore resource, header first (for the CSV download)."""
     fields = SERIES_FIELDS if r.kind == "series" else None
+    if r.kind == "upload" and e.upload is not None:
+        yield [f for f, _ in e.upload.fields]
+        yield from uploads.iter_rows(store, e.upload)
+        return
     if r.kind == "table" and e.ds.table is not None:
         table = e.ds.table(store)
         yield [f for f, _ in table.fields]

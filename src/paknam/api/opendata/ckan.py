@@ -190,7 +190,21 @@ def package_dict(e: cat.Entry) -> dict[str, Any]:
         "data_source": ds.licence_note or e.org.title_th,
         "data_format": sorted({r.format for r in e.resources}),
         "data_language": ["ไทย", "อังกฤษ"],
+        **(_upload_fields(e.upload) if e.upload is not None else {}),
     }
+
+
+def _upload_fields(u: Any) -> dict[str, Any]:
+    """An uploaded dataset's own thai_gdc fields (and its version)."""
+    m = u.meta
+    out: dict[str, Any] = {"version": str(u.version)}
+    if m.get("geo_coverage"):
+        out["geo_coverage"] = m["geo_coverage"]
+    if m.get("objective"):
+        out["objective"] = [m["objective"]]
+    if m.get("data_source"):
+        out["data_source"] = m["data_source"]
+    return out
 
 
 # ---- actions -----------------------------------------------------------------------------
@@ -248,7 +262,7 @@ def _flag(params: dict[str, Any], name: str, default: bool) -> bool:
 
 
 def package_list(store: Store, params: dict[str, Any]) -> Any:
-    names = sorted(d.name for d in cat.all_datasets())
+    names = sorted(d.name for d in cat.all_datasets(store))
     limit = _int(params, "limit", len(names), 0, 10_000)
     offset = _int(params, "offset", 0, 0, 10_000)
     return names[offset : offset + limit]
@@ -354,8 +368,8 @@ def package_search(store: Store, params: dict[str, Any]) -> Any:
 
 
 def organization_list(store: Store, params: dict[str, Any]) -> Any:
-    counts = Counter(d.publisher for d in cat.all_datasets())
-    orgs = [o for k, o in cat.organisations().items() if counts.get(k)]
+    counts = Counter(d.publisher for d in cat.all_datasets(store))
+    orgs = [o for k, o in cat.organisations(store).items() if counts.get(k)]
     if _flag(params, "all_fields", False):
         return [organization_dict(o, counts[o.key]) for o in orgs]
     return [o.name for o in orgs]
@@ -363,7 +377,7 @@ def organization_list(store: Store, params: dict[str, Any]) -> Any:
 
 def organization_show(store: Store, params: dict[str, Any]) -> Any:
     wanted = _id(params)
-    for key, o in cat.organisations().items():
+    for key, o in cat.organisations(store).items():
         if wanted in (o.name, o.id, key):
             mine = [e for e in cat.entries(store) if e.org.key == key]
             d = organization_dict(o, len(mine))
@@ -373,16 +387,16 @@ def organization_show(store: Store, params: dict[str, Any]) -> Any:
     raise NotFound(f"organization {wanted!r} not found")
 
 
-def _groups() -> dict[str, tuple[str, int]]:
+def _groups(store: Store) -> dict[str, tuple[str, int]]:
     out: dict[str, tuple[str, int]] = {}
-    for d in cat.all_datasets():
+    for d in cat.all_datasets(store):
         title, n = out.get(d.theme, (d.category_th, 0))
         out[d.theme] = (title, n + 1)
     return out
 
 
 def group_list(store: Store, params: dict[str, Any]) -> Any:
-    groups = _groups()
+    groups = _groups(store)
     if _flag(params, "all_fields", False):
         return [group_dict(t, th, n) for t, (th, n) in sorted(groups.items())]
     return sorted(t.lower() for t in groups)
@@ -390,14 +404,14 @@ def group_list(store: Store, params: dict[str, Any]) -> Any:
 
 def group_show(store: Store, params: dict[str, Any]) -> Any:
     wanted = _id(params)
-    for t, (th, n) in _groups().items():
+    for t, (th, n) in _groups(store).items():
         if wanted in (t.lower(), t, cat.stable_id("group", t)):
             return group_dict(t, th, n)
     raise NotFound(f"group {wanted!r} not found")
 
 
 def tag_list(store: Store, params: dict[str, Any]) -> Any:
-    tags = sorted({k for d in cat.all_datasets() for k in d.keywords})
+    tags = sorted({k for d in cat.all_datasets(store) for k in d.keywords})
     query = str(params.get("query") or "").casefold()
     return [t for t in tags if query in t.casefold()]
 

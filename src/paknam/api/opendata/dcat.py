@@ -96,7 +96,7 @@ def build_graph(store: Store) -> Graph:
         g.add((catalog, DCTERMS.language, node))
 
     agents: dict[str, URIRef] = {}
-    for key, org in cat.organisations().items():
+    for key, org in cat.organisations(store).items():
         agent = URIRef(f"{base}/opendata/organization/{org.name}")
         g.add((agent, RDF.type, FOAF.Agent))
         g.add((agent, RDF.type, FOAF.Organization))

@@ -39,6 +39,10 @@ addMessages({
   "au.a.alert.cancel": ["ยกเลิกประกาศ", "cancelled an alert"],
   "au.a.alert.send": ["ส่งข้อความแจ้งเตือน", "sent an alert"],
   "au.a.warning_levels.set": ["ตั้งระดับเตือนภัย", "set warning levels"],
+  "au.a.open_dataset.create": ["เพิ่มชุดข้อมูลเปิด", "added an open dataset"],
+  "au.a.open_dataset.replace": ["แทนที่ไฟล์ชุดข้อมูล", "replaced a dataset's file"],
+  "au.a.open_dataset.metadata": ["แก้ไขคำอธิบายชุดข้อมูล", "changed a dataset's metadata"],
+  "au.a.open_dataset.delete": ["ลบชุดข้อมูลเปิด", "deleted an open dataset"],
   "au.internal": ["(ภายใน)", "(internal)"],
   "au.recipients": ["ผู้รับ {n} ราย (ข้อความ #{m})", "{n} recipients (message #{m})"],
   "au.thread": ["ประกาศชุด #{n}", "thread #{n}"],
@@ -77,6 +81,9 @@ function summary(e) {
     if (d.recipients !== undefined) parts.push(t("au.recipients", { n: d.recipients, m: d.message_id }));
   } else if (e.kind === "warning_levels") {
     parts.push(`${levels(d.before) || "–"} → ${levels(d.after)}`);
+  } else if (e.kind === "open_dataset") {
+    if (d.filename) parts.push(d.filename);
+    if (d.rows !== undefined) parts.push(`${d.rows} rows`);
   }
   return parts.join(" · ");
 }
@@ -179,7 +186,7 @@ export async function auditPanel() {
             h("td", { "data-label": t("au.when") }, fmtTime(e.at)),
             h("td", { "data-label": t("au.actor"), class: "actor" }, e.actor),
             h("td", { "data-label": t("au.what") }, t(`au.a.${e.kind}.${e.action}`) === `au.a.${e.kind}.${e.action}` ? e.action : t(`au.a.${e.kind}.${e.action}`)),
-            h("td", { "data-label": t("au.which") }, `${pick(e, "kind")} ${e.kind === "warning_levels" ? e.object_id : `#${e.object_id}`}`),
+            h("td", { "data-label": t("au.which") }, `${pick(e, "kind")} ${e.kind === "warning_levels" || e.kind === "open_dataset" ? e.object_id : `#${e.object_id}`}`),
             h("td", { "data-label": t("au.details"), class: "summary" }, summary(e)),
           ),
         ),

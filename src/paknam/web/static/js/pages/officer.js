@@ -8,6 +8,7 @@ import { auditPanel } from "../officer_audit.js";
 import { complaintsInbox } from "../officer_complaints.js";
 import { call, messageLine } from "../officer_errors.js";
 import { opsPanel } from "../officer_ops.js";
+import { openDataPanel } from "../officer_opendata.js";
 import { addMessages, pick, t } from "../i18n.js";
 import { waterLevelName } from "../states.js";
 import { errorBox, fill, h, notAvailable } from "../ui.js";
@@ -48,6 +49,7 @@ addMessages({
     "{station}: ทดสอบ {start} – {end}; ล่วงหน้า 72 ชม. POD {pod} FAR {far} CSI {csi} (เกณฑ์เปรียบเทียบที่ดีกว่า {base})",
     "{station}: tested {start} – {end}; 72 h ahead POD {pod} FAR {far} CSI {csi} (better baseline {base})",
   ],
+  "off.m.opendata": ["ชุดข้อมูลเปิด", "Open datasets"],
 });
 
 const REPORT_API = "/api/v1/living/backtest-report";
@@ -212,6 +214,14 @@ export default async function start(ctx) {
       report = { error: err };
     }
   }
+  let opendata = null;
+  if (has("/api/v1/opendata/datasets")) {
+    try {
+      opendata = await openDataPanel();
+    } catch (err) {
+      opendata = { root: errorBox(err), draw: () => {} };
+    }
+  }
   let audit;
   try {
     audit = await auditPanel();
@@ -246,6 +256,7 @@ export default async function start(ctx) {
         ["alert-desk-part", "off.m.alerts"],
         ["ops", "off.m.ops"],
         ...(report ? [["backtest-report-part", "off.m.report"]] : []),
+        ...(opendata ? [["opendata", "off.m.opendata"]] : []),
         ["audit", "off.m.audit"],
       ]),
       inbox.root,
@@ -275,6 +286,7 @@ export default async function start(ctx) {
           ? h("section", { class: "panel", id: "backtest-report-part" }, h("h2", {}, t("off.report")), errorBox(report.error))
           : reportPanel(report)
         : null,
+      opendata ? opendata.root : null,
       audit.root,
     );
   };
@@ -283,6 +295,7 @@ export default async function start(ctx) {
     inbox.draw();
     ops.draw();
     audit.draw();
+    if (opendata) opendata.draw();
     if (desk) desk.draw();
   });
   draw();
