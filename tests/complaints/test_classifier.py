@@ -267,7 +267,7 @@ def test_weighing_in_blocks_and_fitting_in_threads_change_nothing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The training matrix written block by block equals TF-IDF views stacked side by
-    side; two labels fitted at a time give the same model as one at a time."""
+    side; two labels fitted at a time give the model of one at a time (to the tolerance)."""
     path = tmp_path / "t.csv.gz"
     write_synthetic_csv(path)
     tickets = read_traffy_csv(path)

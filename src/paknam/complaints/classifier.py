@@ -5,7 +5,8 @@ Features (:class:`Featurizer`): character 2–4-grams within word boundaries (ro
 Thai's missing spaces and to typos) and word unigrams and bigrams, each hashed
 (``HashingVectorizer``, no vocabulary kept in memory) into a fixed number of columns, in
 float32, then TF-IDF-weighted (sublinear tf, idf of the training rows) and L2-normalised.
-Words are the tokens between spaces by default (cheap); pythainlp ``newmm`` is an option.
+Words are pythainlp's newmm words by nlpO3 (its Rust implementation) by default; newmm in
+python (model version 2) and the tokens between spaces are options.
 
 Model: one linear SVM (``LinearSVC``) per label, multi-label aware by binary relevance (a
 ticket with labels ``{a,b}`` is a positive example for ``a`` *and* for ``b``). Scores are
