@@ -68,7 +68,7 @@ class ClassifierConfig:
     max_chars: int = 200  # features from the first characters only (memory, time)
     model: str = "svc"  # one-vs-rest LinearSVC per label
     c: float = 0.5
-    tol: float = 1e-3  # liblinear's stopping tolerance (dual coordinate descent)
+    tol: float = 1e-2  # liblinear's stopping tolerance: 1e-3 took 13 % more time, same scores
     multi_label: bool = True  # binary relevance (all labels); False: first label only
 
 
