@@ -280,8 +280,13 @@ def test_weighing_in_blocks_and_fitting_in_threads_change_nothing(
     assert got.dtype == np.float64 and got.shape == want.shape and got.nnz == want.nnz
     assert abs(got - want).max() < 1e-6
     assert np.allclose(np.sqrt(got.multiply(got).sum(axis=1)), 1.0, atol=1e-5)
-    one = ComplaintClassifier.fit(tickets, threads=1)
+    monkeypatch.setenv(classifier.FIT_THREADS_ENV, "1")
+    assert classifier.fit_threads() == 1
+    one = ComplaintClassifier.fit(tickets)
     two = ComplaintClassifier.fit(tickets, threads=2)
+    monkeypatch.setenv(classifier.FIT_THREADS_ENV, "two")
+    with pytest.raises(InvalidInput, match="PAKNAM_TRAIN_THREADS"):
+        ComplaintClassifier.fit(tickets)
     assert one.classes == two.classes
     # each label's SVM is the same problem; liblinear's random order of coordinates is
     # one generator shared by the threads, so the optima agree to the tolerance only

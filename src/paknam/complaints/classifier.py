@@ -51,10 +51,20 @@ VERSION = "3"
 """Bumped when features or model change; recorded in the model file."""
 MIN_AUTO_TICKETS = 30
 """A label with fewer training tickets is never routed without an officer."""
-FIT_THREADS = max(1, min(2, os.cpu_count() or 1))
-"""Labels whose SVMs are fitted at the same time: liblinear releases the GIL while it
-trains, and each fit holds its own copy of the matrix (16 bytes per non-zero), so two
-threads cost about 0.5 GB more on 117,740 tickets (peak memory, docs/performance.md)."""
+FIT_THREADS_ENV = "PAKNAM_TRAIN_THREADS"
+
+
+def fit_threads() -> int:
+    """Labels whose SVMs are fitted at the same time: ``PAKNAM_TRAIN_THREADS``, else 2 (or
+    1 on one core). liblinear releases the GIL while it trains, and each fit holds its own
+    copy of the matrix (16 bytes per non-zero): a second thread costs about 0.5 GB on
+    117,740 tickets (peak memory, docs/performance.md); 1 saves it and takes longer."""
+    raw = os.environ.get(FIT_THREADS_ENV, "").strip()
+    if not raw:
+        return max(1, min(2, os.cpu_count() or 1))
+    if not raw.isdigit() or int(raw) < 1:
+        raise InvalidInput(f"{FIT_THREADS_ENV}={raw!r}: a whole number ≥ 1", field="threads")
+    return int(raw)
 
 
 @dataclass(frozen=True)
@@ -225,13 +235,14 @@ class ComplaintClassifier:
         config: ClassifierConfig = DEFAULT_CONFIG,
         progress: Progress = _quiet,
         counts: list[sparse.csr_matrix] | None = None,
-        threads: int = FIT_THREADS,
+        threads: int | None = None,
     ) -> ComplaintClassifier:
         """Fit on ``tickets``; ``counts`` (:meth:`Featurizer.counts` of their texts) saves
         hashing them again: the list is emptied once weighed (peak memory). ``threads``
-        labels are fitted at a time."""
+        labels are fitted at a time (default :func:`fit_threads`)."""
         if len(tickets) < 2:
             raise InvalidInput("need at least 2 labelled tickets to train", field="csv")
+        threads = threads or fit_threads()  # a bad setting is refused before any work
         t0 = time.perf_counter()
         if counts is None:
             progress("features …")
@@ -258,7 +269,7 @@ class ComplaintClassifier:
             ys = [np.fromiter((c in ls for ls in tickets.labels), bool) for c in classes]
         else:
             ys = [np.fromiter((ls[0] == c for ls in tickets.labels), bool) for c in classes]
-        with ThreadPoolExecutor(max(1, threads)) as pool:  # liblinear runs without the GIL
+        with ThreadPoolExecutor(threads) as pool:  # liblinear runs without the GIL
             fitted = pool.map(partial(_fit_svm, x, config), ys)
             for j, (w, b) in enumerate(fitted):
                 coef[j] = w
