@@ -50,6 +50,8 @@ DATA = (
 
 CANDIDATES = [
     DEFAULT_CONFIG,
+    replace(DEFAULT_CONFIG, words="newmm"),  # model version 2's words (pythainlp, python)
+    replace(DEFAULT_CONFIG, tol=1e-3),
     replace(DEFAULT_CONFIG, words="spaces"),
     replace(DEFAULT_CONFIG, words="none"),
     replace(DEFAULT_CONFIG, c=0.25),

@@ -16,9 +16,19 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from scipy import sparse
+from sklearn.feature_extraction.text import TfidfTransformer
 from typer.testing import CliRunner
 
-from paknam.complaints.classifier import MIN_AUTO_TICKETS, ComplaintClassifier, fit_temperature
+from paknam.complaints import classifier
+from paknam.complaints.classifier import (
+    DEFAULT_CONFIG,
+    MIN_AUTO_TICKETS,
+    ComplaintClassifier,
+    Featurizer,
+    fit_temperature,
+    thai_words_o3,
+)
 from paknam.complaints.classifier_data import (
     Tickets,
     auto_test_start,
@@ -134,7 +144,7 @@ def test_train_refits_on_every_ticket_and_evaluate_scores_later_months(tmp_path:
     assert summary["held_out"]["period"] == "2025-02 … 2025-03"
     assert summary["held_out"]["n"] == sum(1 for _, ls in rows[200:600] if ls)
     model = ComplaintClassifier.load(tmp_path)
-    assert model.meta["n_tickets"] == n_train and model.meta["version"] == "2"
+    assert model.meta["n_tickets"] == n_train and model.meta["version"] == "3"
     assert model.meta["held_out"]["top1"] == summary["held_out"]["top1"]
     assert set(model.label_counts) == set(PHRASES) and model.threshold <= 1
     assert model.meta["trained_until"] > month_start("2025-03")
@@ -251,6 +261,45 @@ def test_multi_label_training_counts_each_label(tmp_path: Path) -> None:
     scores = model.decision(["น้ำท่วมสูงเข้าบ้าน หน้าตลาด"])[0]
     top2 = {model.classes[j] for j in np.argsort(-scores)[:2]}
     assert top2 == {"น้ำท่วม", "ถนน"}  # flood tickets also carry "road" a third of the time
+
+
+def test_weighing_in_blocks_and_fitting_in_threads_change_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The training matrix written block by block equals TF-IDF views stacked side by
+    side; two labels fitted at a time give the model of one at a time (to the tolerance)."""
+    path = tmp_path / "t.csv.gz"
+    write_synthetic_csv(path)
+    tickets = read_traffy_csv(path)
+    counts = Featurizer(DEFAULT_CONFIG).counts(tickets.texts)
+    idf = [TfidfTransformer(sublinear_tf=True).fit(b) for b in counts]
+    monkeypatch.setattr(classifier, "WEIGH_ROWS", 50)  # several blocks of 216 rows
+    got = classifier._weigh(idf, counts, None, np.float64)
+    views = [t.transform(b) / np.sqrt(2) for t, b in zip(idf, counts, strict=True)]
+    want = sparse.hstack(views, format="csr")
+    assert got.dtype == np.float64 and got.shape == want.shape and got.nnz == want.nnz
+    assert abs(got - want).max() < 1e-6
+    assert np.allclose(np.sqrt(got.multiply(got).sum(axis=1)), 1.0, atol=1e-5)
+    monkeypatch.setenv(classifier.FIT_THREADS_ENV, "1")
+    assert classifier.fit_threads() == 1
+    one = ComplaintClassifier.fit(tickets)
+    two = ComplaintClassifier.fit(tickets, threads=2)
+    monkeypatch.setenv(classifier.FIT_THREADS_ENV, "two")
+    with pytest.raises(InvalidInput, match="PAKNAM_TRAIN_THREADS"):
+        ComplaintClassifier.fit(tickets)
+    assert one.classes == two.classes
+    # each label's SVM is the same problem; liblinear's random order of coordinates is
+    # one generator shared by the threads, so the optima agree to the tolerance only
+    assert np.abs(one.model.coef - two.model.coef).max() < 1e-3
+    assert np.abs(one.model.intercept - two.model.intercept).max() < 1e-3
+    texts = tickets.texts[:40]
+    assert np.array_equal(one.decision(texts).argmax(1), two.decision(texts).argmax(1))
+
+
+def test_nlpo3_words_and_their_bigrams() -> None:
+    words = thai_words_o3("ไฟถนนดับทั้งซอย มืดมาก")
+    assert words[:6] == ["ไฟถนน", "ดับ", "ทั้ง", "ซอย", "มืด", "มาก"]  # newmm's words
+    assert words[6:] == ["ไฟถนน ดับ", "ดับ ทั้ง", "ทั้ง ซอย", "ซอย มืด", "มืด มาก"]
 
 
 def _split_csv(src: Path, edge: int, early: Path, late: Path) -> None:

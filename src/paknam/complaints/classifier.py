@@ -5,7 +5,8 @@ Features (:class:`Featurizer`): character 2–4-grams within word boundaries (ro
 Thai's missing spaces and to typos) and word unigrams and bigrams, each hashed
 (``HashingVectorizer``, no vocabulary kept in memory) into a fixed number of columns, in
 float32, then TF-IDF-weighted (sublinear tf, idf of the training rows) and L2-normalised.
-Words are the tokens between spaces by default (cheap); pythainlp ``newmm`` is an option.
+Words are pythainlp's newmm words by nlpO3 (its Rust implementation) by default; newmm in
+python (model version 2) and the tokens between spaces are options.
 
 Model: one linear SVM (``LinearSVC``) per label, multi-label aware by binary relevance (a
 ticket with labels ``{a,b}`` is a positive example for ``a`` *and* for ``b``). Scores are
@@ -19,10 +20,13 @@ The model file is a joblib pickle: load only files you built (``paknam complaint
 from __future__ import annotations
 
 import itertools
+import os
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -43,10 +47,24 @@ from paknam.core.errors import InvalidInput
 
 MODEL_FILE = "complaints_classifier.joblib"
 FORMAT = 2
-VERSION = "2"
+VERSION = "3"
 """Bumped when features or model change; recorded in the model file."""
 MIN_AUTO_TICKETS = 30
 """A label with fewer training tickets is never routed without an officer."""
+FIT_THREADS_ENV = "PAKNAM_TRAIN_THREADS"
+
+
+def fit_threads() -> int:
+    """Labels whose SVMs are fitted at the same time: ``PAKNAM_TRAIN_THREADS``, else 2 (or
+    1 on one core). liblinear releases the GIL while it trains, and each fit holds its own
+    copy of the matrix (16 bytes per non-zero): a second thread costs about 0.5 GB on
+    117,740 tickets (peak memory, docs/performance.md); 1 saves it and takes longer."""
+    raw = os.environ.get(FIT_THREADS_ENV, "").strip()
+    if not raw:
+        return max(1, min(2, os.cpu_count() or 1))
+    if not raw.isdigit() or int(raw) < 1:
+        raise InvalidInput(f"{FIT_THREADS_ENV}={raw!r}: a whole number ≥ 1", field="threads")
+    return int(raw)
 
 
 @dataclass(frozen=True)
@@ -55,11 +73,12 @@ class ClassifierConfig:
 
     char_ngrams: tuple[int, int] = (2, 4)
     char_bits: int = 19  # 2**19 hashed character columns
-    words: str = "newmm"  # "newmm" (pythainlp words) | "spaces" | "none"
+    words: str = "nlpo3"  # "nlpo3" | "newmm" (pythainlp's newmm words) | "spaces" | "none"
     word_bits: int = 17
     max_chars: int = 200  # features from the first characters only (memory, time)
     model: str = "svc"  # one-vs-rest LinearSVC per label
     c: float = 0.5
+    tol: float = 1e-2  # liblinear's stopping tolerance: 1e-3 took 13 % more time, same scores
     multi_label: bool = True  # binary relevance (all labels); False: first label only
 
 
@@ -67,12 +86,25 @@ DEFAULT_CONFIG = ClassifierConfig()
 
 
 def thai_words(text: str) -> list[str]:
-    """pythainlp newmm words and word bigrams of ``text`` (the ``newmm`` word analyzer)."""
+    """pythainlp newmm words and word bigrams of ``text`` (the ``newmm`` word analyzer of
+    model version 2)."""
     from pythainlp.tokenize import word_tokenize
 
     tokens = word_tokenize(text.lower(), engine="newmm", keep_whitespace=False)
-    words = [w for w in tokens if w.strip()]
-    return list(words) + [f"{a} {b}" for a, b in itertools.pairwise(words)]
+    return _with_bigrams([w for w in tokens if w.strip()])
+
+
+def thai_words_o3(text: str) -> list[str]:
+    """Words and word bigrams of ``text`` by nlpO3, the Rust implementation of newmm with
+    pythainlp's dictionary (the ``nlpo3`` word analyzer): five times faster than
+    :func:`thai_words`, and the same words but for punctuation next to a word."""
+    from pythainlp.tokenize.nlpo3 import segment
+
+    return _with_bigrams([w for w in segment(text.lower()) if w.strip()])
+
+
+def _with_bigrams(words: list[str]) -> list[str]:
+    return words + [f"{a} {b}" for a, b in itertools.pairwise(words)]
 
 
 Progress = Callable[[str], None]
@@ -111,11 +143,12 @@ class Featurizer:
                     **common,
                 )
             )
-        elif c.words == "newmm":
-            out.append(HashingVectorizer(analyzer=thai_words, n_features=2**c.word_bits, **common))
+        elif c.words in ("nlpo3", "newmm"):
+            words = thai_words_o3 if c.words == "nlpo3" else thai_words
+            out.append(HashingVectorizer(analyzer=words, n_features=2**c.word_bits, **common))
         elif c.words != "none":
             raise InvalidInput(
-                f"unknown word view {c.words!r}: spaces, newmm or none", field="words"
+                f"unknown word view {c.words!r}: nlpo3, newmm, spaces or none", field="words"
             )
         return out
 
@@ -164,6 +197,12 @@ def fit_temperature(
     return float(min(fine, key=loss))
 
 
+def _fit_svm(x: sparse.csr_matrix, config: ClassifierConfig, y: np.ndarray) -> tuple[Any, Any]:
+    """Weights and intercept of one label's linear SVM (``y``: the tickets carrying it)."""
+    svm = LinearSVC(C=config.c, tol=config.tol, random_state=0).fit(x, y)
+    return svm.coef_[0], svm.intercept_[0]
+
+
 @dataclass
 class LinearScores:
     """One linear scorer per label (one-vs-rest SVMs), weights in float32."""
@@ -196,11 +235,14 @@ class ComplaintClassifier:
         config: ClassifierConfig = DEFAULT_CONFIG,
         progress: Progress = _quiet,
         counts: list[sparse.csr_matrix] | None = None,
+        threads: int | None = None,
     ) -> ComplaintClassifier:
         """Fit on ``tickets``; ``counts`` (:meth:`Featurizer.counts` of their texts) saves
-        hashing them again: the list is emptied once weighed (peak memory)."""
+        hashing them again: the list is emptied once weighed (peak memory). ``threads``
+        labels are fitted at a time (default :func:`fit_threads`)."""
         if len(tickets) < 2:
             raise InvalidInput("need at least 2 labelled tickets to train", field="csv")
+        threads = threads or fit_threads()  # a bad setting is refused before any work
         t0 = time.perf_counter()
         if counts is None:
             progress("features …")
@@ -222,15 +264,17 @@ class ComplaintClassifier:
         )
         coef = np.zeros((len(classes), x.shape[1]), dtype=np.float32)
         intercept = np.zeros(len(classes), dtype=np.float32)
-        for j, label in enumerate(classes):
-            if config.multi_label:  # binary relevance: every ticket carrying the label
-                y = np.fromiter((label in ls for ls in tickets.labels), dtype=bool)
-            else:
-                y = np.fromiter((ls[0] == label for ls in tickets.labels), dtype=bool)
-            svm = LinearSVC(C=config.c, tol=1e-3).fit(x, y)
-            coef[j] = svm.coef_[0]
-            intercept[j] = svm.intercept_[0]
-        del x
+
+        if config.multi_label:  # binary relevance: every ticket carrying the label
+            ys = [np.fromiter((c in ls for ls in tickets.labels), bool) for c in classes]
+        else:
+            ys = [np.fromiter((ls[0] == c for ls in tickets.labels), bool) for c in classes]
+        with ThreadPoolExecutor(threads) as pool:  # liblinear runs without the GIL
+            fitted = pool.map(partial(_fit_svm, x, config), ys)
+            for j, (w, b) in enumerate(fitted):
+                coef[j] = w
+                intercept[j] = b
+        del x, ys, fitted
         model = LinearScores(coef, intercept)
         seconds = time.perf_counter() - t0
         progress(f"trained in {seconds:.0f} s")
@@ -257,6 +301,10 @@ class ComplaintClassifier:
     def decision(self, texts: Sequence[str]) -> np.ndarray:
         """Raw linear scores (tickets × classes); higher = more likely."""
         return self._decision(self.features(texts))
+
+    def decision_from_counts(self, counts: list[sparse.csr_matrix]) -> np.ndarray:
+        """Raw linear scores of texts already hashed (:meth:`Featurizer.counts`)."""
+        return self._decision(_weigh(self.idf, counts))
 
     def _decision(self, x: sparse.csr_matrix) -> np.ndarray:
         return np.asarray(self.model.decision_function(x), dtype=np.float64)
@@ -352,6 +400,11 @@ class ComplaintClassifier:
         )
 
 
+WEIGH_ROWS = 16_384
+"""Rows weighed at a time: the weighted matrix is written in place, block by block, so
+that no full-size intermediate copy exists beside the counts and the result."""
+
+
 def _weigh(
     idf: list[TfidfTransformer],
     counts: list[sparse.csr_matrix],
@@ -362,9 +415,24 @@ def _weigh(
     ``rows`` picks (and may repeat) rows. Training asks for float64, which liblinear needs,
     so that no second copy is made."""
     scale = 1.0 / np.sqrt(len(counts))
-    blocks = []
-    for t, b in zip(idf, counts, strict=True):
-        w = t.transform(b)
-        blocks.append((w if rows is None else w[rows]) * scale)
-        del w
-    return sparse.hstack(blocks, format="csr", dtype=dtype)
+    if rows is not None:
+        counts = [b[rows] for b in counts]
+    n = counts[0].shape[0]
+    nnz = sum(b.nnz for b in counts)
+    index = np.int32 if nnz < 2**31 else np.int64
+    data = np.empty(nnz, dtype=dtype)
+    indices = np.empty(nnz, dtype=index)
+    indptr = np.zeros(n + 1, dtype=index)
+    at = 0
+    for r in range(0, n, WEIGH_ROWS):
+        part = slice(r, min(n, r + WEIGH_ROWS))
+        block = sparse.hstack(
+            [t.transform(b[part]) for t, b in zip(idf, counts, strict=True)], format="csr"
+        )
+        data[at : at + block.nnz] = block.data
+        data[at : at + block.nnz] *= scale
+        indices[at : at + block.nnz] = block.indices
+        indptr[part.start + 1 : part.stop + 1] = block.indptr[1:] + at
+        at += block.nnz
+    width = sum(b.shape[1] for b in counts)
+    return sparse.csr_matrix((data[:at], indices[:at], indptr), shape=(n, width))

@@ -1,6 +1,7 @@
 """``paknam complaints train``: report on held-out months, choose the threshold, refit on all.
 
-1. Hash the texts of every ticket once (:class:`~paknam.complaints.classifier.Featurizer`).
+1. Hash the texts of every ticket once (:class:`~paknam.complaints.classifier.Featurizer`):
+   both fits and the held-out scores use these counts.
 2. Fit on the tickets before the held-out months (the last two Thai-time months, or
    ``test_from``); score the held-out months (the report); on them fit the softmax
    temperature and choose the probability threshold above which a guess is right at least
@@ -82,7 +83,7 @@ def fit_report_refit(
         first = ComplaintClassifier.fit(
             train_set, config, progress, counts=[b[before] for b in counts]
         )
-        scores = first.score_texts(test_set.texts)
+        scores = first.decision_from_counts([b[after] for b in counts])  # hashed once
         first.temperature = fit_temperature(scores, test_set.labels, first.classes)
         p = first.proba_from_decision(scores)
         top = p.argmax(axis=1)
