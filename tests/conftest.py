@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import socket
+import sqlite3
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -79,11 +80,30 @@ def _reset(store: Store) -> None:
                 conn.exec_driver_sql(f"DELETE FROM {table}")
 
 
+@pytest.fixture(scope="session")
+def _sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An empty SQLite store migrated once per test process: each test gets a copy
+    (migrating a new file costs 0.2 s, a copy 0.04 s, and a thousand tests use one)."""
+    path = tmp_path_factory.mktemp("template") / "paknam.sqlite3"
+    Store.open(f"sqlite:///{path}").close()
+    return path
+
+
+def _fresh_sqlite(template: Path, tmp_path: Path) -> Store:
+    target = tmp_path / "paknam.sqlite3"
+    target.touch(mode=0o600)  # as Store.open makes a new file: personal data inside
+    with sqlite3.connect(template) as src, sqlite3.connect(target) as dst:
+        src.backup(dst)  # the SQLite backup API: a consistent copy, WAL or not
+    src.close()
+    dst.close()
+    return Store.open(f"sqlite:///{target}")
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
     """An empty, migrated store on each engine."""
     if request.param == "sqlite":
-        s = Store.open(f"sqlite:///{tmp_path / 'paknam.sqlite3'}")
+        s = _fresh_sqlite(request.getfixturevalue("_sqlite_template"), tmp_path)
         yield s
         s.close()
     else:
@@ -93,8 +113,8 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
 
 
 @pytest.fixture
-def sqlite_store(tmp_path: Path) -> Iterator[Store]:
-    s = Store.open(f"sqlite:///{tmp_path / 'paknam.sqlite3'}")
+def sqlite_store(_sqlite_template: Path, tmp_path: Path) -> Iterator[Store]:
+    s = _fresh_sqlite(_sqlite_template, tmp_path)
     yield s
     s.close()
 
