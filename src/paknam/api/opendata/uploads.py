@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, Path, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Path, UploadFile
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
@@ -132,19 +132,7 @@ async def _read(file: UploadFile) -> bytes:
     return data
 
 
-@router.get("/datasets", summary="Uploaded datasets and the metadata choices (officer)")
-def list_datasets(store: StoreDep, _: OfficerDep) -> FastJSONResponse:
-    return FastJSONResponse(
-        {"datasets": [d.as_dict() for d in store_uploads.list_all(store)], "choices": choices()}
-    )
-
-
-@router.post("/datasets", status_code=201, summary="Upload a new open dataset (officer)")
-async def post_dataset(
-    store: StoreDep,
-    officer: OfficerDep,
-    file: Annotated[UploadFile, File(description="CSV (UTF-8, UTF-16 or Windows-874) or .xlsx")],
-    name: Annotated[str, Form(max_length=100, description="a-z, 0-9 and -")],
+def meta_form(
     title_th: Annotated[str, Form(max_length=200)],
     title_en: Annotated[str, Form(max_length=200)],
     notes_th: Annotated[str, Form(max_length=5000)],
@@ -159,12 +147,33 @@ async def post_dataset(
     geo_coverage: Annotated[str, Form(max_length=40)] = "จังหวัด",
     data_source: Annotated[str, Form(max_length=300)] = "",
     objective: Annotated[str, Form(max_length=300)] = "",
+) -> dict[str, Any]:
+    """The metadata fields of the upload and edit forms, checked (:func:`check_meta`)."""
+    return check_meta(dict(locals()))
+
+
+MetaForm = Annotated[dict[str, Any], Depends(meta_form)]
+
+
+@router.get("/datasets", summary="Uploaded datasets and the metadata choices (officer)")
+def list_datasets(store: StoreDep, _: OfficerDep) -> FastJSONResponse:
+    return FastJSONResponse(
+        {"datasets": [d.as_dict() for d in store_uploads.list_all(store)], "choices": choices()}
+    )
+
+
+@router.post("/datasets", status_code=201, summary="Upload a new open dataset (officer)")
+async def post_dataset(
+    store: StoreDep,
+    officer: OfficerDep,
+    file: Annotated[UploadFile, File(description="CSV (UTF-8, UTF-16 or Windows-874) or .xlsx")],
+    name: Annotated[str, Form(max_length=100, description="a-z, 0-9 and -")],
+    meta: MetaForm,
     sheet: Annotated[str | None, Form(max_length=100, description=".xlsx sheet")] = None,
 ) -> FastJSONResponse:
     """Every metadata field is checked and the whole file read before anything is stored;
     any problem is a 4xx naming it (field ``file`` for the file) and nothing is kept."""
     store_uploads.check_name(name)
-    meta = check_meta(dict(locals()))
     data = await _read(file)
     table = await run_in_threadpool(parse_upload, data, sheet)
     ds = await run_in_threadpool(
@@ -197,22 +206,8 @@ def put_meta(
     name: Name,
     store: StoreDep,
     officer: OfficerDep,
-    title_th: Annotated[str, Form(max_length=200)],
-    title_en: Annotated[str, Form(max_length=200)],
-    notes_th: Annotated[str, Form(max_length=5000)],
-    notes_en: Annotated[str, Form(max_length=5000)],
-    keywords: Annotated[str, Form(max_length=2000)],
-    licence: Annotated[str, Form(max_length=40)] = "CC-BY-4.0",
-    theme: Annotated[str, Form(max_length=8)] = "REGI",
-    frequency: Annotated[str, Form(max_length=20)] = "IRREG",
-    organization_th: Annotated[str, Form(max_length=200)] = "",
-    organization_en: Annotated[str, Form(max_length=200)] = "",
-    contact_email: Annotated[str, Form(max_length=200)] = "",
-    geo_coverage: Annotated[str, Form(max_length=40)] = "จังหวัด",
-    data_source: Annotated[str, Form(max_length=300)] = "",
-    objective: Annotated[str, Form(max_length=300)] = "",
+    meta: MetaForm,
 ) -> FastJSONResponse:
-    meta = check_meta(dict(locals()))
     ds = store_uploads.update_meta(store, name, meta, actor=officer.name, role=officer.role)
     return FastJSONResponse(_answer(store, ds, None))
 
