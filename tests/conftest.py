@@ -155,25 +155,3 @@ def shared_data() -> Path:
         pytest.skip(f"{SHARED_DATA} is absent: opt-in test on the shared real data skipped")
     return SHARED_DATA
 
-
-_LONGEST_FIRST = (
-    "tests/web/test_every_page.py",
-    "tests/pipeline/test_live_demo.py",
-    "tests/web/test_public_pages_locale.py",
-    "tests/test_cli.py",
-    "tests/opendata/test_sensorthings.py",
-    "tests/security/test_cache.py",
-    "tests/api/test_alerts_api.py",
-    "tests/living/forecast/test_backtest_shared.py",
-    "tests/web/test_officer_desk.py",
-    "tests/living/tides/test_harmonics_shared.py",
-    "tests/sources/test_mqtt_instances.py",
-)
-"""The files that take longest (whole seconds of the suite each, measured with
-``--junitxml``): handed out first, so that no worker starts one of them when the others
-are done (pytest-xdist's ``--dist loadfile`` hands out files in collection order)."""
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    rank = {path: i for i, path in enumerate(_LONGEST_FIRST)}
-    items.sort(key=lambda item: rank.get(item.nodeid.split("::")[0], len(rank)))  # stable

@@ -305,7 +305,9 @@ def test_a_worker_started_mid_send_then_killed_leaves_every_recipient_served(
     # the first worker's own 10 s timeout made it a retry) and answered 409
     assert len(line.received) == users
     assert {len(t) for t in line.received.values()} == {1}, "a LINE user got two"
-    assert line.statuses.count(409) == 3
+    # (at least the three batches; on a loaded machine a batch may be repeated once more
+    # when a lease runs out again: answered 409 too, never delivered twice, checked above)
+    assert line.statuses.count(409) >= 3
     assert {r.attempts for r in rows if r.channel == "line"} <= {1, 2}
     # E-mail: everyone at least once; two copies only for the messages the server took while
     # the killed worker waited for the 250, same Message-ID, and the store says so
