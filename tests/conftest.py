@@ -154,4 +154,3 @@ def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
         pytest.skip(f"{SHARED_DATA} is absent: opt-in test on the shared real data skipped")
     return SHARED_DATA
-
