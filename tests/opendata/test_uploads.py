@@ -335,3 +335,50 @@ def test_thai_text_in_each_encoding_and_separator(data: bytes, encoding: str) ->
     assert table.encoding == encoding
     assert table.fields == [("อำเภอ", "text"), ("ประชากร", "numeric")]
     assert table.rows == [["บางบ่อ", 120000]]
+
+
+def test_the_csv_download_never_hands_a_spreadsheet_a_formula(
+    server: Server, noi: dict[str, str]
+) -> None:
+    """Cells typed as ``=…``, ``+…``, ``@…`` or ``-…`` come back in the CSV with a leading
+    apostrophe (a spreadsheet shows them as text), numbers stay numbers, and the CKAN
+    datastore (JSON) keeps the cell exactly as it was uploaded."""
+    text = (
+        "name,note,change\n"
+        'ก,"=HYPERLINK(""http://evil.example"",""x"")",-3.5\n'
+        "ข,+66 81 234 5678,2\n"
+        "ค,@SUM(A1:A2),-1\n"
+        "ง,-2+3,0\n"
+    )
+    r = _upload(server, noi, "formula-cells", text.encode(), "f.csv")
+    assert r.status_code == 201, r.text
+    download = httpx.get(server.url + "/opendata/formula-cells/table.csv", timeout=30)
+    rows = list(csv.reader(io.StringIO(download.text)))
+    assert rows[1:] == [
+        ["ก", '\'=HYPERLINK("http://evil.example","x")', "-3.5"],
+        ["ข", "'+66 81 234 5678", "2"],
+        ["ค", "'@SUM(A1:A2)", "-1"],
+        ["ง", "'-2+3", "0"],
+    ]
+    ckan = RemoteCKAN(server.url, user_agent="paknam-tests")
+    res = ckan.action.package_show(id="formula-cells")["resources"][0]
+    records = ckan.action.datastore_search(resource_id=res["id"], sort="name")["records"]
+    assert [x["note"] for x in records] == [
+        '=HYPERLINK("http://evil.example","x")',
+        "+66 81 234 5678",
+        "@SUM(A1:A2)",
+        "-2+3",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("cell", "written"),
+    [
+        ("=1+1", "'=1+1"), ("+1", "+1"), ("-12.5", "-12.5"), ("-x", "'-x"), ("@a", "'@a"),
+        ("\tx", "'\tx"), ("\rx", "'\rx"), ("ปกติ", "ปกติ"), ("", ""), (7, 7), (None, None),
+    ],
+)  # fmt: skip
+def test_spreadsheet_safe(cell: object, written: object) -> None:
+    from paknam.core.tabular import spreadsheet_safe
+
+    assert spreadsheet_safe(cell) == written

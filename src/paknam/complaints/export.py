@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from paknam.complaints.opendata import mask_contacts
+from paknam.core.tabular import spreadsheet_safe
 
 MAX_EXPORT_ROWS = 20_000
 """Most complaints one file may hold: narrow the filter for more."""
@@ -54,8 +55,6 @@ COLUMNS: tuple[str, ...] = (
 
 PERSONAL_COLUMNS: tuple[str, ...] = ("address", "rating_comment")
 """Added after :data:`COLUMNS` only for ``personal=True``."""
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def columns(personal: bool) -> tuple[str, ...]:
@@ -97,10 +96,6 @@ def export_row(item: dict[str, Any], personal: bool) -> dict[str, Any]:
     return row
 
 
-def _safe_text(value: str) -> str:
-    return "'" + value if value.startswith(_FORMULA_START) else value
-
-
 def to_csv(rows: Sequence[dict[str, Any]], personal: bool) -> bytes:
     """UTF-8 CSV with a byte-order mark (Excel then reads Thai right), a header row."""
     out = io.StringIO()
@@ -116,7 +111,7 @@ def to_csv(rows: Sequence[dict[str, Any]], personal: bool) -> bytes:
             elif isinstance(value, bool):
                 cells.append("true" if value else "false")
             elif isinstance(value, str):
-                cells.append(_safe_text(value))
+                cells.append(spreadsheet_safe(value))
             else:
                 cells.append(value)
         writer.writerow(cells)

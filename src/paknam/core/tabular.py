@@ -17,6 +17,8 @@ from paknam.core.errors import InvalidInput
 
 MAX_ROWS = 100_000
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
+# A spreadsheet reads a cell that begins with one of these as a formula (OWASP "CSV injection").
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass
@@ -57,6 +59,19 @@ def _table(lines: list[tuple[int, list[Any]]]) -> Table:
         }
         table.rows.append((number, row))
     return table
+
+
+def spreadsheet_safe(value: Any) -> Any:
+    """A CSV cell that a spreadsheet will not run: text beginning with ``= + - @``, a tab or a
+    carriage return gets a leading ``'`` (shown as text, as OWASP advises), unless it is a
+    plain number such as ``-3.5``. Anything that is not text is returned as it is."""
+    if not isinstance(value, str) or not value.startswith(FORMULA_START):
+        return value
+    try:
+        float(value)
+    except ValueError:
+        return "'" + value
+    return value
 
 
 def parse_csv(data: bytes) -> Table:

@@ -30,6 +30,7 @@ from paknam.core.errors import InvalidInput, NotFound, PaknamError
 from paknam.core.http.jsonbody import parse_json_body
 from paknam.core.http.responses import FastJSONResponse
 from paknam.core.store import Store
+from paknam.core.tabular import spreadsheet_safe
 from paknam.core.timeutil import now_s
 
 router = APIRouter(tags=["open data: CKAN"])
@@ -618,7 +619,7 @@ def download_csv(dataset: str, key: str, request: Request) -> StreamingResponse:
         buf = io.StringIO()
         writer = csv.writer(buf, lineterminator="\n")
         for i, row in enumerate(cat.iter_csv_rows(store, e, r)):
-            writer.writerow(row)
+            writer.writerow([spreadsheet_safe(v) for v in row])  # typed text is never a formula
             if i % 1000 == 0:
                 yield buf.getvalue()
                 buf.seek(0)
