@@ -21,7 +21,8 @@ def test_rules_aqi_signal_only_from_level_5() -> None:
     assert s is not None
     assert (s.kind, s.severity, s.threshold, s.value) == ("aqi", "severe", 201.0, 201.0)
     assert "มีผลกระทบต่อสุขภาพ" in s.headline_th and "AQI 201" in s.headline_en
-    assert "PM2.5" in s.description_en and "2026-01-01T07:00:00+07:00" in s.description_en
+    assert "PM2.5" in s.description_en and "1 Jan 2026 07:00 (UTC+7)" in s.description_en
+    assert "1 ม.ค. 2569 07:00 น." in s.description_th
     lowered = aqi_signal("18t", "ก", "x", 150, "pm25", T, warn_level=4)
     assert lowered is not None and lowered.severity == "moderate"
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -153,3 +153,25 @@ def english_datetime(dt: datetime) -> str:
     """Thai time in English: ``4 Dec 2026 14:00``."""
     local = as_utc(dt).astimezone(_FIXED_BKK)
     return f"{local.day} {local:%b %Y %H:%M}"
+
+
+def thai_time_s(epoch_s: int) -> str:
+    """:func:`thai_datetime` of an epoch second: how Thai text gives a time."""
+    return thai_datetime(to_utc(epoch_s))
+
+
+def english_time_s(epoch_s: int) -> str:
+    """:func:`english_datetime` of an epoch second, with its zone: ``4 Dec 2026 14:00 (UTC+7)``."""
+    return f"{english_datetime(to_utc(epoch_s))} (UTC+7)"
+
+
+def thai_date(day: object) -> str:
+    """A calendar day (``date`` or ``YYYY-MM-DD``) in Thai, Buddhist year: ``5 ธ.ค. 2569``."""
+    d = day if isinstance(day, date) else date.fromisoformat(str(day)[:10])
+    return f"{d.day} {THAI_MONTHS[d.month - 1]} {d.year + 543}"
+
+
+def english_date(day: object) -> str:
+    """A calendar day (``date`` or ``YYYY-MM-DD``) in English: ``5 Dec 2026``."""
+    d = day if isinstance(day, date) else date.fromisoformat(str(day)[:10])
+    return f"{d.day} {d:%b %Y}"

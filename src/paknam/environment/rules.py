@@ -25,7 +25,7 @@ from __future__ import annotations
 import statistics
 from collections.abc import Sequence
 
-from paknam.core.timeutil import to_local_iso
+from paknam.core.timeutil import english_date, english_time_s, thai_date, thai_time_s
 from paknam.core.warnings import Signal
 from paknam.environment.aqi.levels import LEVELS, level_for
 from paknam.environment.aqi.tables import POLLUTANTS
@@ -54,7 +54,7 @@ def aqi_signal(
     if level.number < warn_level:
         return None
     pol = POLLUTANTS[pollutant].label if pollutant in POLLUTANTS else pollutant
-    when = to_local_iso(time_s)
+    when_th, when_en = thai_time_s(time_s), english_time_s(time_s)
     return Signal(
         domain="environment",
         kind="aqi",
@@ -63,11 +63,11 @@ def aqi_signal(
         headline_th=f"คุณภาพอากาศ{level.name_th} ที่{name_th} (AQI {aqi})",
         headline_en=f"Air quality {level.name_en} at {name_en} (AQI {aqi})",
         description_th=(
-            f"ดัชนีคุณภาพอากาศ {aqi} จาก {pol} เมื่อ {when} "
+            f"ดัชนีคุณภาพอากาศ {aqi} จาก {pol} เมื่อ {when_th} "
             f"ประชาชนทั่วไป: {level.advice_general_th} กลุ่มเสี่ยง: {level.advice_at_risk_th}"
         ),
         description_en=(
-            f"AQI {aqi}, set by {pol}, at {when}. General public: {level.advice_general_en} "
+            f"AQI {aqi}, set by {pol}, at {when_en}. General public: {level.advice_general_en} "
             f"At-risk groups: {level.advice_at_risk_en}"
         ),
         observed_at=time_s,
@@ -96,7 +96,7 @@ def do_signals(
     cls = water_class if water_class in DO_MIN_BY_CLASS else DEFAULT_WATER_CLASS
     limit = DO_MIN_BY_CLASS[cls]
     t, value = samples[-1]
-    when = to_local_iso(t)
+    when_th, when_en = thai_time_s(t), english_time_s(t)
     out = []
     if value < limit:
         out.append(
@@ -108,12 +108,12 @@ def do_signals(
                 headline_th=f"ออกซิเจนละลายน้ำต่ำ ที่{name_th} ({value:g} มก./ล.)",
                 headline_en=f"Low dissolved oxygen at {name_en} ({value:g} mg/L)",
                 description_th=(
-                    f"ออกซิเจนละลายน้ำ {value:g} มก./ล. เมื่อ {when} ต่ำกว่าเกณฑ์ "
+                    f"ออกซิเจนละลายน้ำ {value:g} มก./ล. เมื่อ {when_th} ต่ำกว่าเกณฑ์ "
                     f"{limit:g} มก./ล. ของแหล่งน้ำประเภทที่ {cls} "
                     "สัตว์น้ำอาจตาย ควรตรวจสอบแหล่งปล่อยน้ำเสียต้นน้ำ"
                 ),
                 description_en=(
-                    f"Dissolved oxygen {value:g} mg/L at {when} is below the class {cls} "
+                    f"Dissolved oxygen {value:g} mg/L at {when_en} is below the class {cls} "
                     f"minimum of {limit:g} mg/L. Aquatic life is at risk; check discharges "
                     "upstream."
                 ),
@@ -137,11 +137,11 @@ def do_signals(
                     headline_th=f"ออกซิเจนละลายน้ำลดลงฉับพลัน ที่{name_th}",
                     headline_en=f"Sudden drop of dissolved oxygen at {name_en}",
                     description_th=(
-                        f"ออกซิเจนละลายน้ำ {value:g} มก./ล. เมื่อ {when} "
+                        f"ออกซิเจนละลายน้ำ {value:g} มก./ล. เมื่อ {when_th} "
                         f"ลดลงจากค่ากลาง {ref:g} มก./ล. ของ {DROP_WINDOW} ครั้งก่อน"
                     ),
                     description_en=(
-                        f"Dissolved oxygen {value:g} mg/L at {when}, down from a median of "
+                        f"Dissolved oxygen {value:g} mg/L at {when_en}, down from a median of "
                         f"{ref:g} mg/L over the previous {DROP_WINDOW} samples."
                     ),
                     observed_at=t,
@@ -178,12 +178,12 @@ def wqi_signal(
         headline_th=f"คุณภาพน้ำ{day['band_name_th']} ที่{name_th} (WQI {wqi})",
         headline_en=f"Water quality {day['band_name_en']} at {name_en} (WQI {wqi})",
         description_th=(
-            f"ดัชนีคุณภาพน้ำ {wqi} จากตัวอย่างวันที่ {day['date']}{note_th} "
+            f"ดัชนีคุณภาพน้ำ {wqi} จากตัวอย่างวันที่ {thai_date(day['date'])}{note_th} "
             "คำนวณด้วยเส้นคะแนนชั่วคราวของ paknam ไม่ใช่เส้นทางการของกรมควบคุมมลพิษ"
         ),
         description_en=(
-            f"WQI {wqi} from the samples of {day['date']}{note_en}; computed with paknam's "
-            "provisional score curves, not PCD's official ones."
+            f"WQI {wqi} from the samples of {english_date(day['date'])}{note_en}; computed "
+            "with paknam's provisional score curves, not PCD's official ones."
         ),
         observed_at=time_s,
         value=float(wqi),

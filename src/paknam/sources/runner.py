@@ -38,7 +38,7 @@ from typing import Any
 
 from paknam.core.errors import StoreUnavailable
 from paknam.core.store import Store
-from paknam.core.timeutil import now_s, to_local_iso, to_utc
+from paknam.core.timeutil import english_time_s, now_s, thai_time_s, to_local_iso, to_utc
 from paknam.core.warnings import Signal
 from paknam.sources import health
 from paknam.sources.base import Harvest, Source, SourceError
@@ -120,8 +120,8 @@ def _health_row(store: Store, source_id: str, now: int) -> dict[str, Any] | None
 
 
 def _gap_signal(source: Source, row: Mapping[str, Any], since: int | None, now: int) -> Signal:
-    since_th = to_local_iso(since) if since is not None else "ยังไม่เคยได้รับข้อมูล"
-    since_en = to_local_iso(since) if since is not None else "never received any"
+    since_th = thai_time_s(since) if since is not None else "ยังไม่เคยได้รับข้อมูล"
+    since_en = english_time_s(since) if since is not None else "never received any"
     error = row.get("last_error")
     hours = source.stale_after_s / 3600
     return Signal(
