@@ -241,3 +241,21 @@ def test_officer_form_refuses_an_audience_of_nobody(
     assert page.locator("#alert-send").is_disabled()
     assert "ไม่มีผู้รับ" in page.locator("#send-hint").inner_text()
     assert page.console_errors == []  # type: ignore[attr-defined]
+
+
+def test_an_alert_about_a_point_draws_its_circle_and_district(
+    demo_server: Server, chromium: Browser
+) -> None:
+    """The rules' alerts (a station's reading) carry a circle around the station beside its
+    district: the map draws both (a circle's bounds used to be read before the map had a
+    view, and the page showed "could not load" instead of the alert)."""
+    spec = _spec("Actual", "1101", "คุณภาพน้ำเสื่อมโทรมมาก", "Very poor water quality")
+    spec.topic, spec.circle = "water", (13.60, 100.60, 1.0)
+    aid = service.create_alert(demo_server.store, spec, "t")["id"]
+    page = chromium.open(
+        f"{demo_server.url}/alerts/{aid}", wait="#app[data-ready=true]", viewport=PHONE
+    )
+    page.wait_for_selector("#alert-map[data-ready=true]")
+    assert INSTRUCTION_TH in page.locator("#alert-instruction").inner_text()
+    assert page.locator("#alert-map path.leaflet-interactive").count() >= 2  # district, circle
+    assert page.console_errors == []  # type: ignore[attr-defined]

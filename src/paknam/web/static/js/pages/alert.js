@@ -16,20 +16,28 @@ function drawArea(el, geo, drill) {
   }
   const map = createMap(el);
   const area = drill ? DRILL_AREA : AREA;
-  const inArea = [];
+  // Bounds are computed from coordinates, never from layers on the map: a layer added to a
+  // map that has no view yet is only attached once the view is set, and a circle's own
+  // getBounds() needs that map.
+  const focus = L.latLngBounds([]);
   const layer = L.geoJSON(geo, {
     filter: (f) => f.properties.role !== "circle",
     style: (f) => (f.properties.role === "district" && !f.properties.in_area ? OTHER : area),
     onEachFeature: (f, lyr) => {
-      if (f.properties.role !== "district" || f.properties.in_area) inArea.push(lyr);
+      if (f.properties.role !== "district" || f.properties.in_area) focus.extend(lyr.getBounds());
     },
-  }).addTo(map);
-  for (const f of geo.features.filter((x) => x.properties.role === "circle")) {
-    const [lon, lat] = f.geometry.coordinates;
-    inArea.push(L.circle([lat, lon], { radius: f.properties.radius_m, ...area }).addTo(map));
-  }
-  const focus = inArea.length ? L.featureGroup(inArea).getBounds() : layer.getBounds();
-  if (focus.isValid()) map.fitBounds(focus.pad(0.3));
+  });
+  const circles = geo.features
+    .filter((x) => x.properties.role === "circle")
+    .map((f) => {
+      const [lon, lat] = f.geometry.coordinates;
+      focus.extend(L.latLng(lat, lon).toBounds(2 * f.properties.radius_m));
+      return L.circle([lat, lon], { radius: f.properties.radius_m, ...area });
+    });
+  const view = focus.isValid() ? focus : layer.getBounds();
+  if (view.isValid()) map.fitBounds(view.pad(0.3));
+  layer.addTo(map);
+  for (const c of circles) c.addTo(map);
   el.dataset.ready = "true";
 }
 
