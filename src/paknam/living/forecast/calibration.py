@@ -57,7 +57,7 @@ WINDOW_H = 720
 MIN_ERRORS = 168
 """Fewer verified recent errors than this (a week) → the validation errors stand in."""
 THRESHOLDS = np.round(np.arange(0.05, 0.951, 0.05), 2)
-"""Warning thresholds tried on the validation part."""
+"""Warning thresholds whose CSI is computed (their best gives the attainable F1 score)."""
 DEFAULT_THRESHOLD = 0.5
 """Threshold without enough validation events: warn when a high water is more likely
 than not (a miss and a false alarm cost the same)."""

@@ -13,7 +13,10 @@ Two calls, in the style of UTide's ``solve``/``reconstruct``:
      and ridge strength are chosen and its per-lead error quantiles measured
      (:func:`paknam.living.forecast.surge.select`);
   3. the harmonic analysis and the chosen residual model are then refit on the whole
-     training window.
+     training window;
+  4. the warning thresholds are chosen on out-of-fold forecasts of the whole training
+     window (:mod:`paknam.living.forecast.crossval`: six blocks, each forecast by the
+     chosen model refit without it).
 
 - :func:`forecast` issues a :class:`Forecast` at an hour from observations **up to that
   hour only**: tide, residual, total and 80 %/95 % intervals for each hour of the horizon.
@@ -91,8 +94,10 @@ class TideEngine:
     tide_only_grid : numpy.ndarray
         The same for the tide alone (used when observations are too old).
     threshold : numpy.ndarray
-        Shape (H,): the warning threshold on P(level reached) per lead, chosen on the
-        validation part (:func:`~paknam.living.forecast.calibration.choose_threshold`).
+        Shape (H,): the warning threshold on P(level reached) per lead, chosen on
+        out-of-fold forecasts of the whole training window
+        (:func:`~paknam.living.forecast.calibration.choose_threshold`,
+        :mod:`~paknam.living.forecast.crossval`).
     level_m : float
         The level the thresholds were chosen for [m] (the station's lowest warning level,
         or the training period's 99th percentile).
@@ -276,8 +281,9 @@ def train(
         Stored in ``info``.
     level : float, optional
         The level warnings are for [m] (the station's lowest warning level): the warning
-        thresholds are chosen for it on the validation part. Default: the training
-        period's :data:`~paknam.living.forecast.calibration.LEVEL_PERCENTILE` th percentile.
+        thresholds are chosen for it on out-of-fold forecasts of the training window.
+        Default: the training period's
+        :data:`~paknam.living.forecast.calibration.LEVEL_PERCENTILE` th percentile.
 
     Raises
     ------
