@@ -15,7 +15,7 @@ from paknam.living.errors import HarmonicAnalysisError
 from paknam.living.forecast import crossval, io
 from paknam.living.forecast.crossval import out_of_fold
 from paknam.living.forecast.engine import TideEngine, train
-from paknam.living.forecast.surge import fit_surge
+from paknam.living.forecast.surge import NONE, fit_surge
 from paknam.living.forecast.surge_features import FeatureSpec
 from paknam.living.readers.quality import to_hourly
 from tests.living.forecast.test_engine import (
@@ -109,3 +109,19 @@ def test_thresholds_fall_back_to_the_validation_part(
     validation_days = engine.info["validation_issue_hours"] / 24
     for seen in warning["by_lead"].values():
         assert seen["days"] <= validation_days + 1
+
+
+def test_out_of_fold_of_the_harmonic_only_model(
+    record: tuple[np.ndarray, np.ndarray, np.ndarray],
+) -> None:
+    """The "none" model (the residual's mean outside the block) has no skill beyond the
+    tide: its out-of-fold error is the AR(1) residual's spread, at every lead."""
+    times, levels, _ = record
+    keep = times < TRAIN_UNTIL
+    grid, obs, _ = to_hourly(times[keep], levels[keep])
+    harmonic_only = fit_surge(np.zeros(grid.size), NONE, alpha=0.0, horizon_h=72)
+    oof = out_of_fold(grid, obs, harmonic_only, latitude=LATITUDE)
+    for lead in (1, 72):
+        e = oof.ridge[:, lead - 1]
+        assert np.isfinite(e).sum() > 0.8 * grid.size - 6 * lead
+        assert 0.5 * SIGMA < np.sqrt(np.nanmean(e**2)) < 1.5 * SIGMA

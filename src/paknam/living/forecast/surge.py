@@ -313,8 +313,8 @@ def fit_surge(
     names = tuple(predictors) if (predictors and spec.use_predictors) else ()
     weights = None if blend is None else np.broadcast_to(np.asarray(blend, float), (horizon_h,))
     if spec.name == "none":
-        kept = residual[start:stop] if exclude is None else np.where(exclude, np.nan, residual)
-        return replace(_mean_model(kept, horizon_h), blend=weights)
+        kept = residual if exclude is None else np.where(exclude, np.nan, residual)
+        return replace(_mean_model(kept[start:stop], horizon_h), blend=weights)
     rows = _usable_rows(residual, start, stop - 1, spec.history_h)
     if exclude is not None:
         rows = rows[~exclude[rows]]
