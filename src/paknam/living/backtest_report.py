@@ -415,7 +415,8 @@ def _page(doc: dict[str, Any], data: dict[str, Any]) -> str:
 ช่วงทดสอบที่ไม่ได้ใช้ฝึก / held-out test {escape(str(test.get("start")))} …
 {escape(str(test.get("end")))}, {int(doc.get("issues") or 0):,} hourly forecasts.
 POD/FAR/CSI count days whose highest hour reaches the level; paknam's are those of its
-warning rule (P(day's high ≥ level) ≥ the threshold chosen on the validation part).</p>
+warning rule (P(day's high ≥ level) ≥ the threshold chosen on out-of-fold forecasts of the
+training window).</p>
 {_scores_table(doc)}
 {blocks}
 <h2>หมายเหตุ / notes</h2><ul>{notes}</ul>

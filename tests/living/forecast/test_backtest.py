@@ -71,6 +71,24 @@ def test_backtest_contract_shape_and_counts(result: BacktestResult) -> None:
     assert doc["train_until"] == "2021-05-01T00:00:00Z"
 
 
+def test_backtest_json_says_how_the_warning_thresholds_were_chosen(
+    result: BacktestResult,
+) -> None:
+    doc = json.loads(json.dumps(result.to_dict()))
+    chosen = doc["warning_thresholds"]
+    assert chosen["chosen_on"].startswith("out-of-fold forecasts of the training window")
+    assert chosen["level_m"] == doc["level_m"]
+    assert set(chosen["by_lead"]) == {"24", "48", "72"}
+    for lead, seen in chosen["by_lead"].items():
+        assert {"threshold", "events", "days", "rule"} <= set(seen)
+        assert doc["leads"][lead]["threshold_probability"] == pytest.approx(seen["threshold"])
+        if seen["events"] >= 5:
+            assert seen["rule"] == "half the best F1"
+            assert seen["threshold"] == pytest.approx(seen["f1"] / 2, abs=1e-3)
+            assert seen["f1"] == pytest.approx(2 * seen["csi"] / (1 + seen["csi"]), abs=1e-3)
+    assert any("out-of-fold" in note for note in doc["notes"])
+
+
 def test_backtest_model_beats_both_baselines(result: BacktestResult) -> None:
     rmse = {lead: s["rmse_m"] for lead, s in result.leads.items()}
     harmonic = {lead: s["rmse_m"] for lead, s in result.baselines["harmonic"].items()}

@@ -70,12 +70,20 @@ def test_window_grids_fall_back_to_validation_with_few_errors() -> None:
     assert g[1, 0] == -1.0 and g[1, -1] == 1.0 and np.all(np.diff(g[1]) >= 0)
 
 
-def test_choose_threshold_maximises_csi_and_defaults_without_events() -> None:
+def test_choose_threshold_is_half_the_best_f1_and_defaults_without_events() -> None:
     p = np.array([0.9, 0.8, 0.3, 0.25, 0.2, 0.1, 0.7, 0.1, 0.05, 0.6])
     event = np.array([1, 1, 1, 0, 0, 0, 1, 0, 0, 1], dtype=bool)
     threshold, seen = calibration.choose_threshold(p, event)
-    assert threshold == pytest.approx(0.3)  # only 0.3 catches all 5 events and no false alarm
-    assert seen["csi"] == 1.0 and seen["events"] == 5
+    # only 0.3 catches all 5 events without a false alarm: CSI 1, F1 1, threshold 1/2
+    assert seen["max_csi_threshold"] == pytest.approx(0.3)
+    assert seen["csi"] == 1.0 and seen["f1"] == 1.0 and seen["events"] == 5
+    assert threshold == pytest.approx(0.5)
+    # best CSI 1/2 (warn all: 2 hits, 2 false alarms; or above 0.7: 1 hit, 1 miss):
+    # F1 = 2/3, threshold 1/3, though the arg-max of CSI is 0.5 (median of the ties)
+    p2 = np.tile([0.9, 0.7, 0.4, 0.2], 3)
+    e2 = np.tile([True, False, False, True], 3)  # 6 events
+    t2, seen2 = calibration.choose_threshold(p2, e2)
+    assert seen2["csi"] == pytest.approx(0.5) and t2 == pytest.approx(1 / 3, abs=1e-3)
     few, seen = calibration.choose_threshold(p, np.zeros(10, dtype=bool))
     assert few == calibration.DEFAULT_THRESHOLD and "default" in seen["rule"]
 
@@ -119,12 +127,18 @@ def test_calibration_ignores_later_observations(
     np.testing.assert_array_equal(before.grid, after.grid)
 
 
-def test_engine_thresholds_are_chosen_on_validation(engine: TideEngine) -> None:
+def test_engine_thresholds_are_chosen_on_out_of_fold_days(engine: TideEngine) -> None:
     warning = engine.info["warning"]
     assert set(warning["by_lead"]) == {"24", "48", "72"}
+    assert warning["chosen_on"].startswith("out-of-fold")
+    validation_days = engine.info["validation_issue_hours"] / 24
     for lead, seen in warning["by_lead"].items():
         assert engine.threshold[int(lead) - 1] == pytest.approx(seen["threshold"])
         assert 0.0 < seen["threshold"] < 1.0
+        # the whole training window (120 days), not the validation part (30)
+        assert seen["days"] > 3 * validation_days
+        if seen["events"] >= calibration.MIN_EVENT_DAYS:
+            assert seen["threshold"] == pytest.approx(seen["f1"] / 2, abs=1e-3)
     assert engine.level_m == pytest.approx(warning["level_m"], abs=1e-4)
     assert 0.0 < engine.info["climatology"] < 1.0
 

@@ -84,6 +84,7 @@ class BacktestResult:
             "level_m": round(self.level_m, 4),
             "model": self.engine.label,
             "chosen": self.engine.info.get("chosen"),
+            "warning_thresholds": self.engine.info.get("warning"),
             "interval_coverage": {str(k): v for k, v in self.coverage.items()},
             "noise": self.noise,
             "notes": self.notes,
@@ -382,8 +383,10 @@ def _notes(result: BacktestResult, stale: int, default_level: bool) -> list[str]
     info = result.engine.info
     notes = [
         f"trained on {info.get('train_start')} .. {info.get('train_end')}; model choices "
-        f"(features, ridge alpha) and warning thresholds from the validation part "
-        f"{info.get('validation_start')} .. {info.get('train_end')} only",
+        f"(features, ridge alpha, daily persistence blend) from the validation part "
+        f"{info.get('validation_start')} .. {info.get('train_end')} only; warning "
+        f"thresholds from {info.get('warning', {}).get('chosen_on', 'the validation part')} "
+        "(half the best F1 score there)",
         f"intervals and probabilities: quantiles of the errors of the forecasts issued in "
         f"the last {calibration.WINDOW_H // 24} days and verified by the issue hour "
         f"(validation errors with fewer than {calibration.MIN_ERRORS}), as in production",

@@ -13,7 +13,10 @@ Two calls, in the style of UTide's ``solve``/``reconstruct``:
      and ridge strength are chosen and its per-lead error quantiles measured
      (:func:`paknam.living.forecast.surge.select`);
   3. the harmonic analysis and the chosen residual model are then refit on the whole
-     training window.
+     training window;
+  4. the warning thresholds are chosen on out-of-fold forecasts of the whole training
+     window (:mod:`paknam.living.forecast.crossval`: six blocks, each forecast by the
+     chosen model refit without it).
 
 - :func:`forecast` issues a :class:`Forecast` at an hour from observations **up to that
   hour only**: tide, residual, total and 80 %/95 % intervals for each hour of the horizon.
@@ -33,7 +36,7 @@ from typing import Any
 import numpy as np
 
 from paknam.living.errors import HarmonicAnalysisError, RecordTooShortError
-from paknam.living.forecast import calibration, io
+from paknam.living.forecast import calibration, crossval, io
 from paknam.living.forecast.level_rules import exceedance_probability
 from paknam.living.forecast.surge import (
     MAX_AGE_H,
@@ -91,8 +94,10 @@ class TideEngine:
     tide_only_grid : numpy.ndarray
         The same for the tide alone (used when observations are too old).
     threshold : numpy.ndarray
-        Shape (H,): the warning threshold on P(level reached) per lead, chosen on the
-        validation part (:func:`~paknam.living.forecast.calibration.choose_threshold`).
+        Shape (H,): the warning threshold on P(level reached) per lead, chosen on
+        out-of-fold forecasts of the whole training window
+        (:func:`~paknam.living.forecast.calibration.choose_threshold`,
+        :mod:`~paknam.living.forecast.crossval`).
     level_m : float
         The level the thresholds were chosen for [m] (the station's lowest warning level,
         or the training period's 99th percentile).
@@ -276,8 +281,9 @@ def train(
         Stored in ``info``.
     level : float, optional
         The level warnings are for [m] (the station's lowest warning level): the warning
-        thresholds are chosen for it on the validation part. Default: the training
-        period's :data:`~paknam.living.forecast.calibration.LEVEL_PERCENTILE` th percentile.
+        thresholds are chosen for it on out-of-fold forecasts of the training window.
+        Default: the training period's
+        :data:`~paknam.living.forecast.calibration.LEVEL_PERCENTILE` th percentile.
 
     Raises
     ------
@@ -325,8 +331,16 @@ def train(
         blend=chosen.blend,
     )
     level_m = float(np.nanpercentile(obs, calibration.LEVEL_PERCENTILE)) if level is None else level
-    threshold, threshold_info = _validation_thresholds(
-        grid, obs - predict(early, grid), split, chosen, level_m, obs
+    threshold, threshold_info = _warning_thresholds(
+        grid,
+        obs,
+        chosen,
+        surge,
+        level_m,
+        latitude=latitude,
+        constituents=constituents,
+        days=days,
+        predictors=preds,
     )
     info = {
         "station": station,
@@ -360,46 +374,81 @@ def train(
 
 
 THRESHOLD_LEADS = (24, 48, 72)
-"""Leads [h] whose warning threshold is chosen on the validation part; the others are
-interpolated between them (and held constant before the first)."""
+"""Leads [h] whose warning threshold is chosen; the others are interpolated between them
+(and held constant before the first)."""
 
 
-def _validation_thresholds(
+def _warning_thresholds(
     grid: np.ndarray,
-    residual: np.ndarray,
-    split: int,
-    chosen: Any,
-    level: float,
     obs: np.ndarray,
+    chosen: Any,
+    surge: SurgeModel,
+    level: float,
+    *,
+    latitude: float,
+    constituents: Any,
+    days: np.ndarray,
+    predictors: Mapping[str, np.ndarray] | None,
 ) -> tuple[np.ndarray, dict[str, Any]]:
-    """Warning thresholds per lead from the validation part: the rule of
-    :mod:`paknam.living.forecast.level_rules` applied to the validation forecasts of the
-    chosen model (the early harmonic fit + the residual model fit before ``split``), with
-    the same rolling calibration as in use, scored against the days' observed highs."""
+    """Warning thresholds per lead (:func:`calibration.choose_threshold`) from the
+    out-of-fold forecasts of the whole training window
+    (:func:`~paknam.living.forecast.crossval.out_of_fold`: the chosen residual model,
+    blend included, refit without each block), put through the warning rule of
+    :mod:`paknam.living.forecast.level_rules` with the same rolling calibration as in use
+    and scored against the days' observed highs. When the folds cannot be fit (a record
+    of a few weeks), the validation part's forecasts stand in."""
     horizon = chosen.errors.shape[1]
+    source = f"out-of-fold forecasts of the training window ({crossval.FOLDS} blocks)"
+    try:
+        oof = crossval.out_of_fold(
+            grid,
+            obs,
+            surge,
+            latitude=latitude,
+            constituents=constituents,
+            days=days,
+            predictors=predictors,
+        )
+        errors = oof.blended(surge.blend_weights)
+    except (HarmonicAnalysisError, np.linalg.LinAlgError) as exc:
+        source = f"validation part (out-of-fold forecasts failed: {exc})"
+        errors = np.full((grid.size, horizon), np.nan)
+        errors[chosen.rows] = chosen.errors
+    fallback = calibration.grid_of(chosen.errors)
     leads = [lead for lead in THRESHOLD_LEADS if lead <= horizon] or [horizon]
     picked, seen = [], {}
     for lead in leads:
-        errors = np.full(grid.size, np.nan)
-        errors[chosen.rows] = chosen.errors[:, lead - 1]
-        errors = errors[split:]
-        targets = np.arange(split, grid.size) + lead
-        inside = targets < grid.size
-        observed = np.full(errors.size, np.nan)
-        observed[inside] = obs[targets[inside]]
-        forecast = observed - errors  # the validation forecast of that target hour
-        windows = calibration.error_windows(errors, lead)
-        grids = calibration.window_grids(windows, calibration.grid_of(chosen.errors)[lead - 1])
-        ok = np.isfinite(forecast) & inside
-        p = exceedance_probability(forecast[ok], grids[ok], level)
-        when = grid[targets[ok]]
-        _, p_day = calibration.daily_max(when, p)
-        _, o_day = calibration.daily_max(when, observed[ok])
-        threshold, info = calibration.choose_threshold(p_day, o_day >= level)
+        p_day, event = _rule_days(grid, obs, errors[:, lead - 1], lead, fallback[lead - 1], level)
+        threshold, info = calibration.choose_threshold(p_day, event)
         picked.append(threshold)
         seen[str(lead)] = {"threshold": threshold, **info}
     by_lead = np.interp(np.arange(1, horizon + 1), leads, picked)
-    return by_lead, {"level_m": round(level, 4), "by_lead": seen}
+    return by_lead, {"level_m": round(level, 4), "chosen_on": source, "by_lead": seen}
+
+
+def _rule_days(
+    grid: np.ndarray,
+    obs: np.ndarray,
+    errors: np.ndarray,
+    lead: int,
+    fallback: np.ndarray,
+    level: float,
+) -> tuple[np.ndarray, np.ndarray]:
+    """P(day's high ≥ level) and the observed event per UTC day, for the lead-``lead``
+    forecasts issued at each hour of ``grid`` whose errors (observed − forecast) are
+    ``errors`` (NaN: none), calibrated by the errors verified by their issue hour."""
+    targets = np.arange(grid.size) + lead
+    inside = targets < grid.size
+    observed = np.full(grid.size, np.nan)
+    observed[inside] = obs[targets[inside]]
+    forecast = observed - errors  # the forecast of that target hour
+    grids = calibration.window_grids(calibration.error_windows(errors, lead), fallback)
+    ok = np.isfinite(forecast) & inside
+    p = exceedance_probability(forecast[ok], grids[ok], level)
+    when = grid[targets[ok]]
+    _, p_day = calibration.daily_max(when, p)
+    _, o_day = calibration.daily_max(when, observed[ok])
+    return p_day, o_day >= level
 
 
 def _subset(predictors: Mapping[str, Any] | None, keep: np.ndarray) -> dict | None:

@@ -4,8 +4,8 @@
 forecast, the probability that the water reaches a level is read off the forecast's
 calibrated error distribution at that lead (:func:`exceedance_probability`,
 :mod:`paknam.living.forecast.calibration`); a level is warned when at some hour that
-probability reaches the engine's warning threshold for that lead (chosen on the validation
-part of the training window, :func:`paknam.living.forecast.calibration.choose_threshold`).
+probability reaches the engine's warning threshold for that lead (chosen on out-of-fold
+forecasts of the training window, :func:`paknam.living.forecast.calibration.choose_threshold`).
 Errors are taken as fully correlated from hour to hour, so the probability that a day's
 highest water reaches the level is the largest hourly probability of that day, and "some
 hour passes the threshold" is "the day's probability passes it" (:func:`warned_hours`).

@@ -221,15 +221,20 @@ def _ridge(
     horizon: int,
     alphas: Sequence[float],
     anchored: bool = False,
+    target_ok: np.ndarray | None = None,
 ) -> list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]:
     """(x_mean, x_scale, coef, intercept) per alpha.
 
-    One solve per lead on the rows whose target exists (before ``end``): the Gram matrix
-    of all rows minus that of the rows without a target, centred on the rows used, so the
-    intercept is the unpenalised mean. ``anchored``: the last column of ``x`` is an
-    offset subtracted from the targets (not a feature).
+    One solve per lead on the rows whose target exists (before ``end``, and where
+    ``target_ok`` — a mask over the grid — is true): the Gram matrix of all rows minus
+    that of the rows without a target, centred on the rows used, so the intercept is the
+    unpenalised mean. ``anchored``: the last column of ``x`` is an offset subtracted from
+    the targets (not a feature).
     """
     y = _target_matrix(residual, rows, horizon, end)
+    if target_ok is not None:
+        index = np.minimum(rows[:, None] + np.arange(1, horizon + 1), target_ok.size - 1)
+        y[~target_ok[index]] = np.nan
     if anchored:
         y = y - x[:, -1:]
         x = x[:, :-1]
@@ -279,6 +284,7 @@ def fit_surge(
     days: np.ndarray | None = None,
     predictors: Mapping[str, np.ndarray] | None = None,
     blend: np.ndarray | None = None,
+    exclude: np.ndarray | None = None,
 ) -> SurgeModel:
     """Fit the residual model on issue hours ``start..stop-1`` with targets before ``stop``.
 
@@ -299,13 +305,19 @@ def fit_surge(
         Predictor series on the grid.
     blend : array of float, optional
         Weight of the daily persistence per lead (see :class:`SurgeModel`; default none).
+    exclude : numpy.ndarray of bool, optional
+        Hours of the grid held out (cross-validation): neither issue hours nor targets
+        there are used (their residual may still be a feature of a later hour).
     """
     stop = residual.size if stop is None else stop
     names = tuple(predictors) if (predictors and spec.use_predictors) else ()
     weights = None if blend is None else np.broadcast_to(np.asarray(blend, float), (horizon_h,))
     if spec.name == "none":
-        return replace(_mean_model(residual[start:stop], horizon_h), blend=weights)
+        kept = residual if exclude is None else np.where(exclude, np.nan, residual)
+        return replace(_mean_model(kept[start:stop], horizon_h), blend=weights)
     rows = _usable_rows(residual, start, stop - 1, spec.history_h)
+    if exclude is not None:
+        rows = rows[~exclude[rows]]
     if rows.size < _MIN_ROWS:
         raise HarmonicAnalysisError(
             f"only {rows.size} usable issue hours to fit the residual model {spec.name!r}; "
@@ -315,7 +327,16 @@ def fit_surge(
     per_lead = np.broadcast_to(np.asarray(alpha, dtype=float), (horizon_h,)).copy()
     unique = sorted(set(per_lead.tolist()))
     x = feature_matrix(residual, rows, spec, days=days, predictors=predictors)
-    fits = _ridge(x, residual, rows, stop, horizon_h, unique, anchored=spec.anchor_h > 0)
+    fits = _ridge(
+        x,
+        residual,
+        rows,
+        stop,
+        horizon_h,
+        unique,
+        anchored=spec.anchor_h > 0,
+        target_ok=None if exclude is None else ~exclude,
+    )
     mean, scale = fits[0][0], fits[0][1]
     pick = np.array([unique.index(a) for a in per_lead])
     lead = np.arange(horizon_h)
