@@ -68,6 +68,8 @@ def test_level_rule_highest_level_reached() -> None:
     assert s.details["levels_possible_at_95"] == ["watch", "warning", "danger"]
     assert s.expected_at is not None and s.expected_at < 1_767_225_600 + 41 * 3600
     assert "1.10 m (MSL)" in s.description_en and "warning level" in s.headline_en
+    assert "(UTC+7)" in s.description_en and " 2026 " in s.description_en  # '1 Jan 2026 …'
+    assert " ม.ค. 2569 " in s.description_th and "T" not in s.description_th  # no ISO time
 
 
 def test_simulation_parts_documented() -> None:

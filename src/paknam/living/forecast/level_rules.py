@@ -28,7 +28,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from paknam.core.timeutil import to_local_iso
+from paknam.core.timeutil import english_time_s, thai_time_s, to_local_iso
 from paknam.core.warnings import Signal
 
 LEVELS = ("watch", "warning", "danger")
@@ -119,7 +119,8 @@ def water_level_signal(
     peak = int(np.argmax(value))
     prob = float(np.max(hourly_probability(forecast, limit)))
     lead_h = (int(times[first]) - issued_s) / 3600
-    when, peak_when = to_local_iso(int(times[first])), to_local_iso(int(times[peak]))
+    start_s, peak_s = int(times[first]), int(times[peak])
+    peak_when = to_local_iso(peak_s)
     th, en = LEVEL_NAMES[level]
     dat = f" ({datum})" if datum else ""
     return Signal(
@@ -130,13 +131,14 @@ def water_level_signal(
         headline_th=f"ระดับน้ำถึงระดับ{th} ที่{name_th} ใน {lead_h:.0f} ชั่วโมง",
         headline_en=f"Water level to reach {en} level at {name_en} in {lead_h:.0f} h",
         description_th=(
-            f"พยากรณ์ระดับน้ำถึง {limit:.2f} ม.{dat} (ระดับ{th}) เวลา {when} "
-            f"สูงสุด {value[peak]:.2f} ม. เวลา {peak_when} "
+            f"พยากรณ์ระดับน้ำถึง {limit:.2f} ม.{dat} (ระดับ{th}) เวลา {thai_time_s(start_s)} "
+            f"สูงสุด {value[peak]:.2f} ม. เวลา {thai_time_s(peak_s)} "
             f"โอกาสถึงระดับ{th} {prob:.0%}"
         ),
         description_en=(
-            f"Forecast water level reaches {limit:.2f} m{dat} ({en} level) at {when}, "
-            f"peaking at {value[peak]:.2f} m at {peak_when}; probability of reaching the "
+            f"Forecast water level reaches {limit:.2f} m{dat} ({en} level) at "
+            f"{english_time_s(start_s)}, peaking at {value[peak]:.2f} m at "
+            f"{english_time_s(peak_s)}; probability of reaching the "
             f"{en} level: {prob:.0%}."
         ),
         observed_at=issued_s,
