@@ -126,6 +126,25 @@ def test_retention_removes_exactly_the_expired_rows_and_keeps_the_roll_up(store:
     assert again.rows == 0  # idempotent
 
 
+def test_a_late_reading_in_an_expired_hour_leaves_its_roll_up_as_it_was(store: Store) -> None:
+    """The roll-up of an hour whose raw data has expired is final: a late reading there
+    (a device's backlog, a re-import) used to replace the hour's roll-up by itself."""
+    d = _load(store)
+    run_retention(store, policy=PM25_30_DAYS, now_s=d.now)
+    before = store.read_series("18t", "pm25", int(d.times[0]), d.now + 1, bucket="hour")
+    old = int(d.times[d.times < d.cutoff][5])  # an hour with a reading, now expired
+    store.ingest_columns(["18t"], ["pm25"], np.array([old + 60]), np.array([999.0]), now=d.now)
+    late = int(d.times[-1]) + 60  # and one in a kept hour, which does count
+    store.ingest_columns(["18t"], ["pm25"], np.array([late]), np.array([999.0]), now=d.now)
+    after = store.read_series("18t", "pm25", int(d.times[0]), d.now + 1, bucket="hour")
+    hours = {p.time: (p.value, p.count) for p in after}
+    assert hours[old] == next((p.value, p.count) for p in before if p.time == old)
+    assert hours[late - late % 3600][1] == 2  # the kept hour has both readings
+    assert [p for p in after if p.time != late - late % 3600] == [
+        p for p in before if p.time != late - late % 3600
+    ]
+
+
 @pytest.mark.postgres
 def test_postgresql_drops_whole_expired_partitions_only(request: pytest.FixtureRequest) -> None:
     from tests.conftest import _reset

@@ -304,6 +304,9 @@ def refresh_rollup(conn: Connection, series_id: int, start: int, end: int) -> in
 
     The dirty marks are taken (deleted) first, then the hours recomputed from the
     observations: a writer that commits meanwhile leaves a new mark, never a lost one.
+    Hours before the series' retention cutoff (``observation_retention``) are final: their
+    raw data is gone, so a late reading there does not change them (it is removed with the
+    other expired rows by the next retention run).
     Returns the number of hours that were stale.
     """
     taken = conn.execute(
@@ -317,6 +320,14 @@ def refresh_rollup(conn: Connection, series_id: int, start: int, end: int) -> in
         return 0
     lo = min(int(h) for (h,) in taken)
     hi = max(int(h) for (h,) in taken) + 3600
+    expired_before = conn.execute(
+        sa.text("SELECT expired_before FROM observation_retention WHERE series_id = :sid"),
+        {"sid": series_id},
+    ).scalar()
+    if expired_before is not None:  # an hour whose raw data expired keeps its roll-up:
+        lo = max(lo, int(expired_before))  # a late reading there must not replace it
+        if lo >= hi:
+            return len(taken)
     if conn.dialect.name == "postgresql":
         hour = "(floor(extract(epoch FROM time) / 3600) * 3600)::bigint"
         where = "time >= to_timestamp(:lo) AND time < to_timestamp(:hi)"
