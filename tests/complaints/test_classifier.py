@@ -144,7 +144,7 @@ def test_train_refits_on_every_ticket_and_evaluate_scores_later_months(tmp_path:
     assert summary["held_out"]["period"] == "2025-02 … 2025-03"
     assert summary["held_out"]["n"] == sum(1 for _, ls in rows[200:600] if ls)
     model = ComplaintClassifier.load(tmp_path)
-    assert model.meta["n_tickets"] == n_train and model.meta["version"] == "3"
+    assert model.meta["n_tickets"] == n_train and model.meta["version"] == "4"
     assert model.meta["held_out"]["top1"] == summary["held_out"]["top1"]
     assert set(model.label_counts) == set(PHRASES) and model.threshold <= 1
     assert model.meta["trained_until"] > month_start("2025-03")
