@@ -12,6 +12,7 @@ import gzip
 import json
 import os
 import random
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -267,7 +268,8 @@ def test_weighing_in_blocks_and_fitting_in_threads_change_nothing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The training matrix written block by block equals TF-IDF views stacked side by
-    side; two labels fitted at a time give the model of one at a time (to the tolerance)."""
+    side; the labels fitted in two threads (two groups) give the model of one thread, and
+    so does version 3's solver, one ``LinearSVC`` per label (to the tolerance)."""
     path = tmp_path / "t.csv.gz"
     write_synthetic_csv(path)
     tickets = read_traffy_csv(path)
@@ -287,13 +289,18 @@ def test_weighing_in_blocks_and_fitting_in_threads_change_nothing(
     monkeypatch.setenv(classifier.FIT_THREADS_ENV, "two")
     with pytest.raises(InvalidInput, match="PAKNAM_TRAIN_THREADS"):
         ComplaintClassifier.fit(tickets)
-    assert one.classes == two.classes
-    # each label's SVM is the same problem; liblinear's random order of coordinates is
-    # one generator shared by the threads, so the optima agree to the tolerance only
-    assert np.abs(one.model.coef - two.model.coef).max() < 1e-3
-    assert np.abs(one.model.intercept - two.model.intercept).max() < 1e-3
+    # each label's SVM is the same problem; the order of coordinates is random (one
+    # generator per group), so the optima agree to the tolerance only (tol 1e-2 on the
+    # projected gradients: weights within a few thousandths)
+    v3 = ComplaintClassifier.fit(tickets, replace(DEFAULT_CONFIG, solver="liblinear"), threads=2)
     texts = tickets.texts[:40]
-    assert np.array_equal(one.decision(texts).argmax(1), two.decision(texts).argmax(1))
+    for other in (two, v3):
+        assert other.classes == one.classes
+        assert np.abs(one.model.coef - other.model.coef).max() < 5e-3
+        assert np.abs(one.model.intercept - other.model.intercept).max() < 5e-3
+        assert np.array_equal(one.decision(texts).argmax(1), other.decision(texts).argmax(1))
+    with pytest.raises(InvalidInput, match="unknown solver"):
+        ComplaintClassifier.fit(tickets, replace(DEFAULT_CONFIG, solver="sgd"), threads=1)
 
 
 def test_nlpo3_words_and_their_bigrams() -> None:
