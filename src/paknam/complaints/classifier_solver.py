@@ -171,13 +171,14 @@ def fit_dual_svms(
     alpha: np.ndarray | None = None,
     max_iter: int = 1000,
     seed: int = 0,
-    dtype: type = np.float64,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Weights (features × labels), intercepts, dual variables (rows × labels) and the
     passes over the rows each label took to converge (``max_iter``: it did not).
 
-    ``y``: rows × labels, true where the row carries the label. ``alpha``: a warm start
-    (rows × labels, ≥ 0; 0 for rows or labels not seen before), changed in place.
+    ``x``: rows × features (CSR, float32 or float64, read as it is). ``y``: rows × labels,
+    true where the row carries the label. ``alpha``: a warm start (rows × labels, ≥ 0; 0
+    for rows or labels not seen before). The weights are float64: 8 bytes × features ×
+    labels (2^19 + 2^17 columns × 12 labels: 63 MB). ``seed``: the order of the rows.
     """
     n, labels = y.shape
     signs = np.where(y, 1.0, -1.0)
@@ -185,7 +186,7 @@ def fit_dual_svms(
         alpha = np.zeros((n, labels))
     alpha = np.ascontiguousarray(alpha, dtype=np.float64)
     x = x.tocsr()
-    w = np.zeros((x.shape[1], labels), dtype=dtype)
+    w = np.zeros((x.shape[1], labels))
     b = np.zeros(labels)
     indptr = x.indptr.astype(np.int64, copy=False)
     if alpha.any():  # the weights of the warm start: w = Σ α y x, b = Σ α y
