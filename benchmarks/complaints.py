@@ -11,11 +11,12 @@ into the repository: the split files are written to a temporary folder and remov
   ``paknam complaints evaluate SEP-OCT.csv --json``. Sep–Oct is never used for a choice.
 - ``--full``: the same ``train`` on every labelled ticket (117,740), for time and memory.
 - ``--select``: fit each candidate on **May–Jul** and score it on **Aug** (the validation
-  month, inside the training months). Choices are made on this table only.
+  month, inside the training months). Choices are made on this table only. ``--only 0,2``
+  runs the candidates at those positions of ``CANDIDATES``.
 
 Usage::
 
-    .venv/bin/python benchmarks/complaints.py [--full] [--select]
+    .venv/bin/python benchmarks/complaints.py [--full] [--select [--only 0,1]]
 """
 
 from __future__ import annotations

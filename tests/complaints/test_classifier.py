@@ -330,12 +330,12 @@ def _split_csv(src: Path, edge: int, early: Path, late: Path) -> None:
 @pytest.mark.shared_data
 def test_real_traffy_tickets_meet_the_targets(shared_data: Path, tmp_path: Path) -> None:
     """Opt-in: `train` May–Aug 2022 (it reports Jul–Aug and refits on May–Aug), then
-    `evaluate` Sep–Oct 2022, months never used for a choice (about 2–5 minutes, 1.5 GB).
+    `evaluate` Sep–Oct 2022, months never used for a choice (about 1 minute of CPU, 1.1 GB).
 
     Too long for every run of the suite: set PAKNAM_RUN_SLOW=1 (or run
     ``benchmarks/complaints.py``, which reports the same figures)."""
     if os.environ.get("PAKNAM_RUN_SLOW") != "1":
-        pytest.skip("trains on 91k real tickets (2–5 min): set PAKNAM_RUN_SLOW=1 to run it")
+        pytest.skip("trains on 91k real tickets (1–2 min): set PAKNAM_RUN_SLOW=1 to run it")
     path = shared_data / "complaints" / "traffy_fondue_bangkok_2022.csv.gz"
     if not path.is_file():
         pytest.skip(f"{path} is absent")
