@@ -352,3 +352,24 @@ def test_real_traffy_tickets_meet_the_targets(shared_data: Path, tmp_path: Path)
     assert out["top1"] >= 0.91 and out["top3"] >= 0.965
     assert out["auto_precision"] >= 0.97 and out["auto_share"] > 0.5
     assert out["baseline_top1"] < 0.35
+
+
+def test_a_version_3_file_still_loads_and_scores(tmp_path: Path) -> None:
+    """Version 4 changed how the SVMs are fitted, not the file: a version-3 file (its
+    config has no ``solver``) loads and gives the scores it was saved with."""
+    import joblib
+
+    path = tmp_path / "t.csv.gz"
+    write_synthetic_csv(path)
+    tickets = read_traffy_csv(path)
+    old = ComplaintClassifier.fit(tickets, replace(DEFAULT_CONFIG, solver="liblinear"), threads=1)
+    old.save(tmp_path)
+    payload = joblib.load(tmp_path / classifier.MODEL_FILE)
+    del payload["config"]["solver"]
+    payload["meta"]["version"] = "3"
+    joblib.dump(payload, tmp_path / classifier.MODEL_FILE)
+    loaded = ComplaintClassifier.load(tmp_path)
+    assert loaded.meta["version"] == "3" and loaded.classes == old.classes
+    texts = ["ไฟถนนดับมืดมาก", "ขยะล้นถัง"]
+    assert np.allclose(loaded.proba(texts), old.proba(texts))
+    assert loaded.rank(["ไฟถนนดับมืดมาก"], 1)[0][0][0] == "แสงสว่าง"

@@ -457,8 +457,9 @@ def _weigh(
     dtype: type = np.float32,
 ) -> sparse.csr_matrix:
     """TF-IDF of each view, L2-normalised, views side by side with equal weight (unit rows);
-    ``rows`` picks (and may repeat) rows. Training asks for float64, which liblinear needs,
-    so that no second copy is made."""
+    ``rows`` picks (and may repeat) rows. Training with ``solver="liblinear"`` asks for
+    float64, which liblinear needs, so that no second copy is made; the default solver
+    reads float32."""
     scale = 1.0 / np.sqrt(len(counts))
     if rows is not None:
         counts = [b[rows] for b in counts]
