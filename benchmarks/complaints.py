@@ -11,11 +11,12 @@ into the repository: the split files are written to a temporary folder and remov
   ``paknam complaints evaluate SEP-OCT.csv --json``. Sep–Oct is never used for a choice.
 - ``--full``: the same ``train`` on every labelled ticket (117,740), for time and memory.
 - ``--select``: fit each candidate on **May–Jul** and score it on **Aug** (the validation
-  month, inside the training months). Choices are made on this table only.
+  month, inside the training months). Choices are made on this table only. ``--only 0,2``
+  runs the candidates at those positions of ``CANDIDATES``.
 
 Usage::
 
-    .venv/bin/python benchmarks/complaints.py [--full] [--select]
+    .venv/bin/python benchmarks/complaints.py [--full] [--select [--only 0,1]]
 """
 
 from __future__ import annotations
@@ -50,6 +51,9 @@ DATA = (
 
 CANDIDATES = [
     DEFAULT_CONFIG,
+    replace(DEFAULT_CONFIG, solver="liblinear"),  # model version 3: one LinearSVC per label
+    replace(DEFAULT_CONFIG, tol=3e-2),
+    replace(DEFAULT_CONFIG, tol=1e-1),
     replace(DEFAULT_CONFIG, words="newmm"),  # model version 2's words (pythainlp, python)
     replace(DEFAULT_CONFIG, tol=1e-3),
     replace(DEFAULT_CONFIG, words="spaces"),
@@ -112,17 +116,20 @@ def _between(t: Tickets, start: str, end: str | None) -> Tickets:
     return t.subset(mask)
 
 
-def select(path: Path) -> None:
+def select(path: Path, only: list[int] | None = None) -> None:
     tickets = read_traffy_csv(path)
     train, test = _between(tickets, "2022-05", "2022-08"), _between(tickets, "2022-08", "2022-09")
     print(f"validation: fit May–Jul {len(train):,}, score Aug {len(test):,}", file=sys.stderr)
-    for config in CANDIDATES:
+    for k, config in enumerate(CANDIDATES):
+        if only is not None and k not in only:
+            continue
         t0 = time.process_time()
         model = ComplaintClassifier.fit(train, config)
         cpu = time.process_time() - t0
         s = model.evaluate(test)
         out = {k: round(s[k], 4) for k in ("top1", "top3", "macro_f1")}
-        print(json.dumps({"config": asdict(config), **out, "fit_cpu_s": round(cpu)}), flush=True)
+        row = {"candidate": k, "config": asdict(config), **out, "fit_cpu_s": round(cpu, 1)}
+        print(json.dumps(row), flush=True)
 
 
 def main() -> None:
@@ -130,10 +137,12 @@ def main() -> None:
     parser.add_argument("--csv", type=Path, default=DATA)
     parser.add_argument("--full", action="store_true", help="train on every labelled ticket")
     parser.add_argument("--select", action="store_true", help="validation table (May–Jul → Aug)")
+    parser.add_argument("--only", help="with --select: candidates by position, e.g. 0,1")
     args = parser.parse_args()
     print(f"machine: {machine()}; {load()}", file=sys.stderr)
     if args.select:
-        select(args.csv)
+        select(args.csv, [int(k) for k in args.only.split(",")] if args.only else None)
+        print(f"{load()}", file=sys.stderr)
         return
     paknam = paknam_command()
     with tempfile.TemporaryDirectory(prefix="paknam-complaints-") as tmp:

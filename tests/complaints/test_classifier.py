@@ -12,6 +12,7 @@ import gzip
 import json
 import os
 import random
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -144,7 +145,7 @@ def test_train_refits_on_every_ticket_and_evaluate_scores_later_months(tmp_path:
     assert summary["held_out"]["period"] == "2025-02 … 2025-03"
     assert summary["held_out"]["n"] == sum(1 for _, ls in rows[200:600] if ls)
     model = ComplaintClassifier.load(tmp_path)
-    assert model.meta["n_tickets"] == n_train and model.meta["version"] == "3"
+    assert model.meta["n_tickets"] == n_train and model.meta["version"] == "4"
     assert model.meta["held_out"]["top1"] == summary["held_out"]["top1"]
     assert set(model.label_counts) == set(PHRASES) and model.threshold <= 1
     assert model.meta["trained_until"] > month_start("2025-03")
@@ -267,7 +268,8 @@ def test_weighing_in_blocks_and_fitting_in_threads_change_nothing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The training matrix written block by block equals TF-IDF views stacked side by
-    side; two labels fitted at a time give the model of one at a time (to the tolerance)."""
+    side; the labels fitted in two threads (two groups) give the model of one thread, and
+    so does version 3's solver, one ``LinearSVC`` per label (to the tolerance)."""
     path = tmp_path / "t.csv.gz"
     write_synthetic_csv(path)
     tickets = read_traffy_csv(path)
@@ -287,13 +289,18 @@ def test_weighing_in_blocks_and_fitting_in_threads_change_nothing(
     monkeypatch.setenv(classifier.FIT_THREADS_ENV, "two")
     with pytest.raises(InvalidInput, match="PAKNAM_TRAIN_THREADS"):
         ComplaintClassifier.fit(tickets)
-    assert one.classes == two.classes
-    # each label's SVM is the same problem; liblinear's random order of coordinates is
-    # one generator shared by the threads, so the optima agree to the tolerance only
-    assert np.abs(one.model.coef - two.model.coef).max() < 1e-3
-    assert np.abs(one.model.intercept - two.model.intercept).max() < 1e-3
+    # each label's SVM is the same problem; the order of coordinates is random (one
+    # generator per group), so the optima agree to the tolerance only (tol 1e-2 on the
+    # projected gradients: weights within a few thousandths)
+    v3 = ComplaintClassifier.fit(tickets, replace(DEFAULT_CONFIG, solver="liblinear"), threads=2)
     texts = tickets.texts[:40]
-    assert np.array_equal(one.decision(texts).argmax(1), two.decision(texts).argmax(1))
+    for other in (two, v3):
+        assert other.classes == one.classes
+        assert np.abs(one.model.coef - other.model.coef).max() < 5e-3
+        assert np.abs(one.model.intercept - other.model.intercept).max() < 5e-3
+        assert np.array_equal(one.decision(texts).argmax(1), other.decision(texts).argmax(1))
+    with pytest.raises(InvalidInput, match="unknown solver"):
+        ComplaintClassifier.fit(tickets, replace(DEFAULT_CONFIG, solver="sgd"), threads=1)
 
 
 def test_nlpo3_words_and_their_bigrams() -> None:
@@ -323,12 +330,12 @@ def _split_csv(src: Path, edge: int, early: Path, late: Path) -> None:
 @pytest.mark.shared_data
 def test_real_traffy_tickets_meet_the_targets(shared_data: Path, tmp_path: Path) -> None:
     """Opt-in: `train` May–Aug 2022 (it reports Jul–Aug and refits on May–Aug), then
-    `evaluate` Sep–Oct 2022, months never used for a choice (about 2–5 minutes, 1.5 GB).
+    `evaluate` Sep–Oct 2022, months never used for a choice (about 1 minute of CPU, 1.1 GB).
 
     Too long for every run of the suite: set PAKNAM_RUN_SLOW=1 (or run
     ``benchmarks/complaints.py``, which reports the same figures)."""
     if os.environ.get("PAKNAM_RUN_SLOW") != "1":
-        pytest.skip("trains on 91k real tickets (2–5 min): set PAKNAM_RUN_SLOW=1 to run it")
+        pytest.skip("trains on 91k real tickets (1–2 min): set PAKNAM_RUN_SLOW=1 to run it")
     path = shared_data / "complaints" / "traffy_fondue_bangkok_2022.csv.gz"
     if not path.is_file():
         pytest.skip(f"{path} is absent")
@@ -345,3 +352,24 @@ def test_real_traffy_tickets_meet_the_targets(shared_data: Path, tmp_path: Path)
     assert out["top1"] >= 0.91 and out["top3"] >= 0.965
     assert out["auto_precision"] >= 0.97 and out["auto_share"] > 0.5
     assert out["baseline_top1"] < 0.35
+
+
+def test_a_version_3_file_still_loads_and_scores(tmp_path: Path) -> None:
+    """Version 4 changed how the SVMs are fitted, not the file: a version-3 file (its
+    config has no ``solver``) loads and gives the scores it was saved with."""
+    import joblib
+
+    path = tmp_path / "t.csv.gz"
+    write_synthetic_csv(path)
+    tickets = read_traffy_csv(path)
+    old = ComplaintClassifier.fit(tickets, replace(DEFAULT_CONFIG, solver="liblinear"), threads=1)
+    old.save(tmp_path)
+    payload = joblib.load(tmp_path / classifier.MODEL_FILE)
+    del payload["config"]["solver"]
+    payload["meta"]["version"] = "3"
+    joblib.dump(payload, tmp_path / classifier.MODEL_FILE)
+    loaded = ComplaintClassifier.load(tmp_path)
+    assert loaded.meta["version"] == "3" and loaded.classes == old.classes
+    texts = ["ไฟถนนดับมืดมาก", "ขยะล้นถัง"]
+    assert np.allclose(loaded.proba(texts), old.proba(texts))
+    assert loaded.rank(["ไฟถนนดับมืดมาก"], 1)[0][0][0] == "แสงสว่าง"

@@ -8,8 +8,10 @@ float32, then TF-IDF-weighted (sublinear tf, idf of the training rows) and L2-no
 Words are pythainlp's newmm words by nlpO3 (its Rust implementation) by default; newmm in
 python (model version 2) and the tokens between spaces are options.
 
-Model: one linear SVM (``LinearSVC``) per label, multi-label aware by binary relevance (a
-ticket with labels ``{a,b}`` is a positive example for ``a`` *and* for ``b``). Scores are
+Model: one linear SVM per label (liblinear's problem, as ``LinearSVC``), multi-label aware by
+binary relevance (a ticket with labels ``{a,b}`` is a positive example for ``a`` *and* for
+``b``), all labels fitted together by :mod:`~paknam.complaints.classifier_solver` (model
+version 4; ``solver="liblinear"`` fits one ``LinearSVC`` per label as version 3 did). Scores are
 turned into **probabilities** by a softmax whose temperature is fitted on held-out months
 (:func:`fit_temperature`); ``threshold`` is the probability above which a ticket is routed
 without an officer (chosen on held-out months, see :func:`choose_threshold`).
@@ -47,18 +49,21 @@ from paknam.core.errors import InvalidInput
 
 MODEL_FILE = "complaints_classifier.joblib"
 FORMAT = 2
-VERSION = "3"
-"""Bumped when features or model change; recorded in the model file."""
+VERSION = "4"
+"""Bumped when features or model change; recorded in the model file. 4: the SVMs of every
+label fitted together (classifier_solver), same problem as 3's, same file format."""
 MIN_AUTO_TICKETS = 30
 """A label with fewer training tickets is never routed without an officer."""
 FIT_THREADS_ENV = "PAKNAM_TRAIN_THREADS"
 
 
 def fit_threads() -> int:
-    """Labels whose SVMs are fitted at the same time: ``PAKNAM_TRAIN_THREADS``, else 2 (or
-    1 on one core). liblinear releases the GIL while it trains, and each fit holds its own
-    copy of the matrix (16 bytes per non-zero): a second thread costs about 0.5 GB on
-    117,740 tickets (peak memory, docs/performance.md); 1 saves it and takes longer."""
+    """Threads that fit the SVMs: ``PAKNAM_TRAIN_THREADS``, else 2 (or 1 on one core).
+    The labels are split into that many groups, each fitted in its own thread (the solver
+    runs without the GIL) with its own weights (features × labels of the group, float64:
+    about 60 MB per 12 labels at 2^19 + 2^17 columns); the matrix is shared, not copied.
+    With ``solver="liblinear"``: labels fitted at a time, each holding liblinear's copy of
+    the matrix (16 bytes per non-zero)."""
     raw = os.environ.get(FIT_THREADS_ENV, "").strip()
     if not raw:
         return max(1, min(2, os.cpu_count() or 1))
@@ -76,9 +81,10 @@ class ClassifierConfig:
     words: str = "nlpo3"  # "nlpo3" | "newmm" (pythainlp's newmm words) | "spaces" | "none"
     word_bits: int = 17
     max_chars: int = 200  # features from the first characters only (memory, time)
-    model: str = "svc"  # one-vs-rest LinearSVC per label
+    model: str = "svc"  # one-vs-rest linear SVM per label (squared hinge, L2; liblinear's)
     c: float = 0.5
     tol: float = 1e-2  # liblinear's stopping tolerance: 1e-3 took 13 % more time, same scores
+    solver: str = "dual_cd"  # all labels at once (classifier_solver) | "liblinear" (v3)
     multi_label: bool = True  # binary relevance (all labels); False: first label only
 
 
@@ -203,6 +209,45 @@ def _fit_svm(x: sparse.csr_matrix, config: ClassifierConfig, y: np.ndarray) -> t
     return svm.coef_[0], svm.intercept_[0]
 
 
+def _fit_liblinear(
+    x: sparse.csr_matrix, config: ClassifierConfig, ys: list[np.ndarray], threads: int
+) -> LinearScores:
+    """Model version 3: one ``LinearSVC`` per label, ``threads`` labels at a time."""
+    coef = np.zeros((len(ys), x.shape[1]), dtype=np.float32)
+    intercept = np.zeros(len(ys), dtype=np.float32)
+    with ThreadPoolExecutor(threads) as pool:  # liblinear runs without the GIL
+        for j, (w, b) in enumerate(pool.map(partial(_fit_svm, x, config), ys)):
+            coef[j] = w
+            intercept[j] = b
+    return LinearScores(coef, intercept)
+
+
+def _fit_dual(
+    x: sparse.csr_matrix, config: ClassifierConfig, y: np.ndarray, threads: int
+) -> LinearScores:
+    """Every label's SVM by :func:`~paknam.complaints.classifier_solver.fit_dual_svms`
+    (``y``: tickets × labels), the labels dealt into ``threads`` groups fitted side by side
+    on the same matrix."""
+    from paknam.complaints.classifier_solver import fit_dual_svms  # numba: training only
+
+    labels = y.shape[1]
+    # the most frequent labels first, dealt in turn: groups of about equal work
+    order = np.argsort(-y.sum(axis=0), kind="stable")
+    groups = [np.sort(order[g::threads]) for g in range(min(threads, labels))]
+
+    def fit_group(g: int) -> tuple[np.ndarray, np.ndarray]:
+        w, b, _, _ = fit_dual_svms(x, y[:, groups[g]], c=config.c, tol=config.tol, seed=g)
+        return w.T, b
+
+    coef = np.zeros((labels, x.shape[1]), dtype=np.float32)
+    intercept = np.zeros(labels, dtype=np.float32)
+    with ThreadPoolExecutor(len(groups)) as pool:  # the solver runs without the GIL
+        for cols, (w, b) in zip(groups, pool.map(fit_group, range(len(groups))), strict=True):
+            coef[cols] = w
+            intercept[cols] = b
+    return LinearScores(coef, intercept)
+
+
 @dataclass
 class LinearScores:
     """One linear scorer per label (one-vs-rest SVMs), weights in float32."""
@@ -238,8 +283,8 @@ class ComplaintClassifier:
         threads: int | None = None,
     ) -> ComplaintClassifier:
         """Fit on ``tickets``; ``counts`` (:meth:`Featurizer.counts` of their texts) saves
-        hashing them again: the list is emptied once weighed (peak memory). ``threads``
-        labels are fitted at a time (default :func:`fit_threads`)."""
+        hashing them again: the list is emptied once weighed (peak memory). ``threads``:
+        see :func:`fit_threads`."""
         if len(tickets) < 2:
             raise InvalidInput("need at least 2 labelled tickets to train", field="csv")
         threads = threads or fit_threads()  # a bad setting is refused before any work
@@ -247,8 +292,13 @@ class ComplaintClassifier:
         if counts is None:
             progress("features …")
             counts = Featurizer(config).counts(tickets.texts)
+        if config.solver not in ("dual_cd", "liblinear"):
+            raise InvalidInput(
+                f"unknown solver {config.solver!r}: dual_cd or liblinear", field="solver"
+            )
         idf = [TfidfTransformer(sublinear_tf=True).fit(b) for b in counts]
-        x = _weigh(idf, counts, None, np.float64)  # float64: what liblinear takes, no copy
+        # liblinear takes float64 (made here, so that it makes no copy); dual_cd float32
+        x = _weigh(idf, counts, None, np.float64 if config.solver == "liblinear" else np.float32)
         counts.clear()  # the caller's hashed counts are no longer needed
         if config.multi_label:
             classes = sorted({label for ls in tickets.labels for label in ls})
@@ -262,20 +312,15 @@ class ComplaintClassifier:
             f"fitting {len(classes)} linear SVMs on {x.shape[0]:,} tickets × "
             f"{x.shape[1]:,} features …"
         )
-        coef = np.zeros((len(classes), x.shape[1]), dtype=np.float32)
-        intercept = np.zeros(len(classes), dtype=np.float32)
-
         if config.multi_label:  # binary relevance: every ticket carrying the label
             ys = [np.fromiter((c in ls for ls in tickets.labels), bool) for c in classes]
         else:
             ys = [np.fromiter((ls[0] == c for ls in tickets.labels), bool) for c in classes]
-        with ThreadPoolExecutor(threads) as pool:  # liblinear runs without the GIL
-            fitted = pool.map(partial(_fit_svm, x, config), ys)
-            for j, (w, b) in enumerate(fitted):
-                coef[j] = w
-                intercept[j] = b
-        del x, ys, fitted
-        model = LinearScores(coef, intercept)
+        if config.solver == "liblinear":
+            model = _fit_liblinear(x, config, ys, threads)
+        else:
+            model = _fit_dual(x, config, np.column_stack(ys), threads)
+        del x, ys
         seconds = time.perf_counter() - t0
         progress(f"trained in {seconds:.0f} s")
         label_counts = Counter(label for ls in tickets.labels for label in ls)
@@ -412,8 +457,9 @@ def _weigh(
     dtype: type = np.float32,
 ) -> sparse.csr_matrix:
     """TF-IDF of each view, L2-normalised, views side by side with equal weight (unit rows);
-    ``rows`` picks (and may repeat) rows. Training asks for float64, which liblinear needs,
-    so that no second copy is made."""
+    ``rows`` picks (and may repeat) rows. Training with ``solver="liblinear"`` asks for
+    float64, which liblinear needs, so that no second copy is made; the default solver
+    reads float32."""
     scale = 1.0 / np.sqrt(len(counts))
     if rows is not None:
         counts = [b[rows] for b in counts]
