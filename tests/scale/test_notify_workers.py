@@ -35,7 +35,7 @@ from aiosmtpd.controller import Controller
 
 from paknam.core.notify.outbox import MAYBE_TWICE, claim, enqueue, pending
 from paknam.core.notify.render import render_news
-from paknam.core.notify.schema import deliveries
+from paknam.core.notify.schema import deliveries, delivery_batches
 from paknam.core.notify.subscribers import Audience, Subscription, bulk_subscribe
 from paknam.core.store import Store
 from tests.conftest import _reset
@@ -325,7 +325,7 @@ def test_a_worker_started_mid_send_then_killed_leaves_every_recipient_served(
     assert {r.attempts for r in rows if r.channel == "email"} == {1}  # each recorded once
 
 
-def test_a_batch_partly_held_by_another_claim_is_left_whole(pg_store: Store) -> None:
+def test_a_batch_held_by_another_claim_is_skipped_then_claimed_whole(pg_store: Store) -> None:
     _queue(pg_store, 0, 1000)  # two LINE batches of 500
     t0 = time.time()
     with pg_store.write() as conn:
@@ -333,11 +333,12 @@ def test_a_batch_partly_held_by_another_claim_is_left_whole(pg_store: Store) -> 
     keys = {b.key for b in first}
     assert len(keys) == 2
     later = t0 + 10  # both leases over
-    split = first[0]
-    part = [did for did, _ in split.recipients[:100]]
-    with pg_store.engine.connect() as other, other.begin():  # another claim holds a part
+    held = first[0]
+    with pg_store.engine.connect() as other, other.begin():  # another claim holds one
         other.execute(
-            sa.select(deliveries.c.id).where(deliveries.c.id.in_(part)).with_for_update()
+            sa.select(delivery_batches.c.id)
+            .where(delivery_batches.c.batch_key == held.key)
+            .with_for_update()
         ).all()
         with pg_store.write() as conn:
             conn.exec_driver_sql("SET LOCAL lock_timeout = '2s'")  # waiting on it: a failure
@@ -345,4 +346,5 @@ def test_a_batch_partly_held_by_another_claim_is_left_whole(pg_store: Store) -> 
         assert [(b.key, len(b.recipients)) for b in taken] == [(first[1].key, 500)]
     with pg_store.write() as conn:  # released: the whole batch, under its key
         again = claim(conn, "line", 500, 2, now=later, lease_s=60)
-    assert [(b.key, len(b.recipients)) for b in again] == [(split.key, 500)]
+    assert [(b.key, len(b.recipients)) for b in again] == [(held.key, 500)]
+    assert [sid for sid, _ in again[0].recipients] == [sid for sid, _ in held.recipients]

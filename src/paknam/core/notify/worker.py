@@ -29,7 +29,7 @@ import sqlalchemy as sa
 from paknam.core.config import Settings, get_settings
 from paknam.core.notify.channels import Batch, Channel, Outcome
 from paknam.core.notify.outbox import claim, lease_seconds, mark_handover, record
-from paknam.core.notify.schema import deliveries
+from paknam.core.notify.schema import delivery_batches
 from paknam.core.store import Store
 
 log = logging.getLogger(__name__)
@@ -88,14 +88,11 @@ class Worker:
     def recover(self) -> int:
         """Make every ``sending`` batch due now (their worker is gone); returns how many
         deliveries."""
+        b = delivery_batches
         with self.store.write() as conn:
-            return int(
-                conn.execute(
-                    deliveries.update()
-                    .where(deliveries.c.state == "sending")
-                    .values(next_attempt_s=0)
-                ).rowcount
-            )
+            n = conn.execute(sa.select(sa.func.sum(b.c.size)).where(b.c.state == "sending"))
+            conn.execute(b.update().where(b.c.state == "sending").values(next_attempt_s=0))
+            return int(n.scalar() or 0)
 
     def _send(self, channel: Channel, batch: Batch) -> tuple[Batch, Outcome | None]:
         """Send one batch; the outcome, or None when this thread recorded it already."""
@@ -167,9 +164,9 @@ class Worker:
     def next_due(self) -> float | None:
         with self.store.read() as conn:
             due = conn.execute(
-                sa.select(sa.func.min(deliveries.c.next_attempt_s)).where(
-                    deliveries.c.state.in_(("queued", "sending")),
-                    deliveries.c.channel.in_(list(self.channels)),
+                sa.select(sa.func.min(delivery_batches.c.next_attempt_s)).where(
+                    delivery_batches.c.state.in_(("queued", "sending")),
+                    delivery_batches.c.channel.in_(list(self.channels)),
                 )
             ).scalar()
         return None if due is None else float(due)

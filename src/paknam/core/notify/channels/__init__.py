@@ -6,6 +6,7 @@ key that stays the same on every retry of that batch) and answers an :class:`Out
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -16,7 +17,7 @@ class Batch:
     channel: str
     language: str
     texts: dict[str, str]  # line / sms / email_subject / email_body
-    recipients: list[tuple[int, str]]  # (delivery id, address)
+    recipients: list[tuple[int, str]]  # (recipient id: the subscriber's, address)
     skipped: list[int] = field(default_factory=list)
     """Deliveries of the batch not sent (the subscriber withdrew consent since queueing)."""
     lease: int = 0
@@ -25,6 +26,11 @@ class Batch:
     unsure: frozenset[int] = frozenset()
     """Deliveries a worker that died was handing over to a channel without an idempotency
     key: whether that first attempt arrived is unknown (sent again: at least once)."""
+    attempts: int = 0
+    """Attempts of this batch recorded before this one."""
+    done: Mapping[str, list[str]] = field(default_factory=dict)
+    """Recipients of the batch whose outcome is already recorded apart from the batch's
+    (subscriber id → [state, response]; see :mod:`paknam.core.notify.outbox`)."""
 
 
 @dataclass(frozen=True)
