@@ -183,6 +183,7 @@ def run(n: int, url: str | None, tmp: Path, workers: int, kill_one: bool, lease:
             worker_module.claim = timers.wrap("claim", worker_module.claim)  # type: ignore[attr-defined]
             worker_module.record = timers.wrap("record", worker_module.record)  # type: ignore[attr-defined]
             worker = worker_module.Worker(store, {"line": LineChannel(TOKEN, line_url)}, threads=16)
+            worker.prepare()  # as `paknam notify worker` does before it says it is ready
             worker._send = timers.wrap("send (16 threads)", worker._send)  # type: ignore[method-assign]
 
         t0 = time.perf_counter()

@@ -85,6 +85,14 @@ class Worker:
         self.lease_s = lease_seconds() if lease_s is None else lease_s
         self.sent_batches = 0
 
+    def prepare(self) -> None:
+        """Make the channels ready to send (e.g. LINE loads its SDK's models), so that the
+        first alert does not wait for it."""
+        for channel in self.channels.values():
+            ready = getattr(channel, "prepare", None)
+            if ready is not None:
+                ready()
+
     def recover(self) -> int:
         """Make every ``sending`` batch due now (their worker is gone); returns how many
         deliveries."""

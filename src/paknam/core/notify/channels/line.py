@@ -109,6 +109,10 @@ class LineChannel:
         )
         self.limiter = RateLimiter(rate)
 
+    def prepare(self) -> None:
+        """Load the SDK's message models now (about a second), not on the first send."""
+        checked_messages(["ready"])
+
     def send(self, batch: Batch) -> Outcome:
         self.limiter.acquire()
         flex = batch.texts.get("line_flex")
