@@ -115,6 +115,17 @@ JSON ``{"subscriber id": [state, response]}`` for the recipients whose outcome d
 the batch's (refused by the channel, consent withdrawn, address unreadable), so a sent
 batch of 500 is one row written twice, not 500 rows written three times."""
 
+send_slots = sa.Table(
+    "send_slots",
+    metadata,
+    sa.Column("channel", sa.String(10), primary_key=True),
+    sa.Column("next_slot", sa.Float, nullable=False),
+)
+"""A channel's rate limit shared by every worker of the store (migration 0019): the
+first free sending time [epoch s]. A claim reserves one slot per batch (LINE: 1/200 s
+apart), so N workers together keep to the limit, and when one dies the others take its
+share at once."""
+
 deliveries = sa.Table(
     "deliveries",
     sa.MetaData(),  # a view (migration 0019), not created by metadata.create_all

@@ -106,6 +106,9 @@ class Worker:
         """Send one batch; the outcome, or None when this thread recorded it already."""
         if not batch.recipients:  # everyone in it withdrew: nothing to send
             return batch, Outcome("sent", "no recipient left in the batch")
+        wait = batch.not_before - time.time()
+        if wait > 0:  # its slot under the channel's rate limit shared by the workers
+            time.sleep(wait)
         fenced = not getattr(channel, "idempotent", True)
         try:
             if fenced:
@@ -144,7 +147,14 @@ class Worker:
                         futures = self._record_done(futures)
                         continue
                     with self.store.write() as conn:
-                        batches = claim(conn, name, channel.batch_size, free, lease_s=self.lease_s)
+                        batches = claim(
+                            conn,
+                            name,
+                            channel.batch_size,
+                            free,
+                            lease_s=self.lease_s,
+                            rate=getattr(channel, "rate", None),
+                        )
                     if not batches:
                         break
                     for b in batches:

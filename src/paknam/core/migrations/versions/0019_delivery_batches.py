@@ -1,5 +1,6 @@
 """The outbox in batches: ``delivery_batches`` (one row per batch of up to 500 recipients)
-replaces the table ``deliveries`` (one row per recipient), which becomes a view over it.
+replaces the table ``deliveries`` (one row per recipient), which becomes a view over it;
+``send_slots``: a channel's rate limit shared by all workers.
 
 Existing deliveries are kept: those of a batch still pending (``queued``/``sending`` with a
 batch key) become one batch under the same key (its retry stays idempotent); every other
@@ -102,6 +103,11 @@ def upgrade() -> None:
     op.create_index("ix_delivery_batches_queue", "delivery_batches", ["state", "channel", "id"])
     op.create_index("ix_delivery_batches_message", "delivery_batches", ["message_id"])
     op.create_index("ux_delivery_batches_key", "delivery_batches", ["batch_key"], unique=True)
+    op.create_table(
+        "send_slots",
+        sa.Column("channel", sa.String(10), primary_key=True),
+        sa.Column("next_slot", sa.Float, nullable=False),
+    )
     conn = op.get_bind()
     old = sa.table("deliveries", *(sa.column(c) for c in OLD_COLUMNS))
     rows = conn.execute(sa.select(old).order_by(old.c.id)).all()
@@ -163,3 +169,4 @@ def downgrade() -> None:
             "(SELECT max(id) FROM deliveries))"
         )
     op.drop_table("delivery_batches")
+    op.drop_table("send_slots")
