@@ -146,6 +146,7 @@ def claim(
     now: float | None = None,
     lease_s: int | None = None,
     rate: float | None = None,
+    owner: int | None = None,
 ) -> list[Batch]:
     """Claim up to ``max_batches`` due batches of ``channel``, each for ``lease_s`` seconds
     (default: the settings').
@@ -156,7 +157,10 @@ def claim(
     cut when the message was queued (:data:`BATCH_SIZES`); ``batch_size`` is the channel's
     largest, which none exceeds. ``rate``: the channel's limit [requests/s] for all workers
     together; each batch gets the next free sending slot (``Batch.not_before``, see
-    :func:`reserve_slots`).
+    :func:`reserve_slots`). ``owner``: the claiming worker's number (:data:`OWNER_LOCK`);
+    on PostgreSQL a ``sending`` batch whose owner no longer holds its advisory lock (the
+    worker died: its connection closed) is taken over at once, without waiting for the
+    end of its lease.
     """
     now = now_float() if now is None else now
     lease_s = lease_seconds() if lease_s is None else lease_s
@@ -170,9 +174,12 @@ def claim(
     # batches whose worker died (lease over) first, then the queue in id order, each read
     # walking the (state, channel, id) index
     for state in ("sending", "queued"):
+        due: Any = b.c.next_attempt_s <= int(now)
+        if pg and state == "sending":
+            due = sa.or_(due, OWNER_GONE)
         query = (
             sa.select(*cols)
-            .where(b.c.state == state, b.c.channel == channel, b.c.next_attempt_s <= int(now))
+            .where(b.c.state == state, b.c.channel == channel, due)
             .order_by(b.c.id)
             .limit(max_batches - len(rows))
         )
@@ -238,6 +245,7 @@ def claim(
             next_attempt_s=lease,
             batch_key=sa.bindparam("b_key"),
             exceptions=sa.bindparam("b_exc"),
+            claimed_by=owner,
         ),
         params,
     )
@@ -245,6 +253,20 @@ def claim(
         first = reserve_slots(conn, channel, len(batches), rate, now)
         batches = [replace(x, not_before=first + i / rate) for i, x in enumerate(batches)]
     return batches
+
+
+OWNER_LOCK = 0x6E6F7469
+"""PostgreSQL advisory locks ``(OWNER_LOCK, n)``: held by the live worker number ``n`` on
+a connection of its own for as long as it runs (:class:`paknam.core.notify.worker.Worker`)."""
+
+
+OWNER_GONE = sa.text(
+    "(delivery_batches.claimed_by IS NOT NULL AND NOT EXISTS (SELECT 1 FROM pg_locks AS l "
+    f"WHERE l.locktype = 'advisory' AND l.granted AND l.classid = {OWNER_LOCK} "
+    "AND l.objsubid = 2 AND l.objid = CAST(delivery_batches.claimed_by AS oid)))"
+)
+"""SQL (PostgreSQL): the worker that claimed the batch no longer holds its lock (it died,
+or its connection to the store broke)."""
 
 
 def reserve_slots(conn: Connection, channel: str, count: int, rate: float, now: float) -> float:

@@ -104,6 +104,7 @@ delivery_batches = sa.Table(
     sa.Column("exceptions", sa.Text, nullable=True),
     sa.Column("response", sa.Text, nullable=True),
     sa.Column("sent_s", sa.Float, nullable=True),
+    sa.Column("claimed_by", sa.Integer, nullable=True),
     sa.Index("ix_delivery_batches_queue", "state", "channel", "id"),
     sa.Index("ix_delivery_batches_message", "message_id"),
     sa.Index("ux_delivery_batches_key", "batch_key", unique=True),
@@ -113,7 +114,9 @@ and language (LINE 500, SMS 100, e-mail 1), formed when the message is queued an
 a whole by the worker. ``recipients``: the subscriber ids, comma-separated; ``exceptions``:
 JSON ``{"subscriber id": [state, response]}`` for the recipients whose outcome differs from
 the batch's (refused by the channel, consent withdrawn, address unreadable), so a sent
-batch of 500 is one row written twice, not 500 rows written three times."""
+batch of 500 is one row written twice, not 500 rows written three times. ``claimed_by``:
+the worker holding the claim (PostgreSQL: while that worker lives it holds an advisory
+lock under this number, see :mod:`paknam.core.notify.worker`)."""
 
 send_slots = sa.Table(
     "send_slots",

@@ -99,6 +99,7 @@ def upgrade() -> None:
         sa.Column("exceptions", sa.Text, nullable=True),
         sa.Column("response", sa.Text, nullable=True),
         sa.Column("sent_s", sa.Float, nullable=True),
+        sa.Column("claimed_by", sa.Integer, nullable=True),
     )
     op.create_index("ix_delivery_batches_queue", "delivery_batches", ["state", "channel", "id"])
     op.create_index("ix_delivery_batches_message", "delivery_batches", ["message_id"])
