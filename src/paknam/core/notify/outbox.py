@@ -196,8 +196,11 @@ def claim(
     done: dict[int, dict[str, list[str]]] = {}
     for r in rows:
         done[r.id] = json.loads(r.exceptions) if r.exceptions else {}
-        members[r.id] = [int(x) for x in r.recipients.split(",") if x and x not in done[r.id]]
-    people = _subscribers(conn, [sid for ms in members.values() for sid in ms])
+        listed = r.recipients.split(",") if r.recipients else []
+        if done[r.id]:
+            listed = [x for x in listed if x not in done[r.id]]
+        members[r.id] = list(map(int, listed))
+    active = _active_addresses(conn, [sid for ms in members.values() for sid in ms])
     content = dict(
         conn.execute(
             sa.select(messages.c.id, messages.c.content).where(
@@ -212,8 +215,8 @@ def claim(
         key = r.batch_key or str(uuid.uuid4())
         recipients, skipped = [], []
         for sid in members[r.id]:
-            enc, status = people.get(sid, (None, "gone"))
-            if status != "active" or not enc:
+            enc = active.get(sid)
+            if not enc:  # withdrawn (or erased) since the message was queued
                 skipped.append(sid)
                 continue
             try:
@@ -294,19 +297,25 @@ UNREADABLE = "address cannot be decrypted: wrong secret key?"
 WITHDRAWN = "consent withdrawn before sending: not sent"
 
 
-def _subscribers(conn: Connection, ids: Sequence[int]) -> dict[int, tuple[bytes, str]]:
-    """Encrypted address and status of these subscribers, by id."""
+def _active_addresses(conn: Connection, ids: Sequence[int]) -> dict[int, bytes]:
+    """Encrypted address of each of these subscribers who still consents, by id. Read
+    through the driver's cursor: 8,000 rows a claim, 500,000 for a large alert."""
     if not ids:
         return {}
     listed = ",".join(map(str, ids))
     if conn.dialect.name == "postgresql":
-        where, arg = "id = ANY(CAST(:ids AS integer[]))", "{" + listed + "}"
+        where, arg = "id = ANY(CAST(%s AS integer[]))", "{" + listed + "}"
     else:  # one parameter however many ids (SQLite limits their number)
-        where, arg = "id IN (SELECT value FROM json_each(:ids))", "[" + listed + "]"
-    rows = conn.execute(
-        sa.text(f"SELECT id, address_enc, status FROM subscribers WHERE {where}"), {"ids": arg}
-    ).all()
-    return {i: (enc, status) for i, enc, status in rows}
+        where, arg = "id IN (SELECT value FROM json_each(?))", "[" + listed + "]"
+    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(
+            f"SELECT id, address_enc FROM subscribers WHERE {where} AND status = 'active'",
+            (arg,),
+        )
+        return dict(cursor.fetchall())
+    finally:
+        cursor.close()
 
 
 RETRY_WINDOW_S = 23 * 3600

@@ -11,6 +11,7 @@ Revises: 0018
 """
 
 from collections import defaultdict
+from collections.abc import Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -51,7 +52,7 @@ OLD_COLUMNS = (
 )  # fmt: skip
 
 
-def _batches(rows: list[Any]) -> list[dict[str, Any]]:
+def _batches(rows: Sequence[Any]) -> list[dict[str, Any]]:
     """The batch rows holding these deliveries (see the module's docstring)."""
     pending: dict[str, list[Any]] = defaultdict(list)
     out: list[dict[str, Any]] = []
