@@ -1,23 +1,28 @@
 """One alert to every subscriber of a district, through the outbox, to a LINE-compatible
 server on loopback.
 
-What is timed, end to end: resolving the audience and writing one delivery record per
-recipient (``enqueue``), then the workers claiming batches of 500, decrypting the LINE
-user ids, sending multicast requests (16 in flight per worker, LINE's 200 requests/s limit
-respected: with N workers each sends at most 200/N per second) and recording each answer,
-until no delivery is pending. Not timed: creating the subscribers and the alert (kept in a
-template database on PostgreSQL, so a second run skips it), starting the workers.
+What is timed, end to end: resolving the audience and cutting it into batches of 500
+(``enqueue``: one row per batch), then the workers claiming batches, decrypting the LINE
+user ids, sending multicast requests (16 in flight per worker; LINE's 200 requests/s
+shared by all workers through the store's sending slots, and enforced by the loopback
+server, which answers 429 over it) and recording each answer, until no delivery is
+pending. Not timed: creating the subscribers and the alert (kept in a template database
+on PostgreSQL, vacuumed and analysed, so a second run skips it), starting the workers.
 
 ``--workers 0`` (the default) runs one worker inside this process; ``--workers N`` starts
 N ``paknam notify worker`` processes on the store (PostgreSQL) before the alert is
 queued. ``--kill-one`` sends SIGKILL to one of them once a fifth of the multicast
-requests have gone out: the others take over its batches when their lease
-(``--lease``, PAKNAM_NOTIFY_LEASE_S) ends, and the retry key makes the repeats of the
-batches it had sent but not recorded harmless.
+requests have gone out: the others take over its batches at once (its advisory lock went
+with its connection; failing that, when their lease, ``--lease`` =
+PAKNAM_NOTIFY_LEASE_S, ends), and the retry key makes the repeats of the batches it had
+sent but not recorded harmless (409).
 
 The LINE-compatible server (``tests/governance/loopback.py``) runs in its own process. At
 the end its counts and the store are compared: "every recipient exactly once" when each
-user id got one message and every delivery is recorded sent, else the discrepancy.
+user id got one message and every delivery is recorded sent, else the discrepancy. The
+CPU seconds used meanwhile by the workers, the PostgreSQL backends of the benchmark's
+database, the LINE server and this process are printed too (Linux ``/proc``): the machine
+may be shared, and the wall time alone then says little.
 
 Usage::
 

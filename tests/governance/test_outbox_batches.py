@@ -224,3 +224,29 @@ def test_upgrade_keeps_old_deliveries_and_pending_batches_whole(tmp_path: Path) 
             }
     finally:
         store.close()
+
+
+def test_downgrade_writes_one_row_per_recipient_back(tmp_path: Path) -> None:
+    store = Store.open(f"sqlite:///{tmp_path}/down.sqlite3")
+    try:
+        _queue(store, line_th=3, sms=2)
+        with store.write() as conn:
+            (b,) = claim(conn, "line", 500, 4, now=time.time())
+            record(conn, [(b, Outcome("sent", "HTTP 200", failed_ids=frozenset({1})))])
+        with store.read() as conn:
+            before = sorted(
+                tuple(r)[1:]  # all but the id, which the view numbers by batch
+                for r in conn.execute(sa.select(deliveries))
+            )
+        cfg = _alembic_config()
+        with store.engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.downgrade(cfg, "0018")
+        with store.read() as conn:
+            tables = sa.inspect(conn).get_table_names()
+            assert "delivery_batches" not in tables and "deliveries" in tables
+            after = sorted(tuple(r)[1:] for r in conn.exec_driver_sql("SELECT * FROM deliveries"))
+        assert after == before
+        assert Counter(r[4] for r in after) == {"sent": 2, "failed": 1, "queued": 2}
+    finally:
+        store.close()

@@ -29,6 +29,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.pool import NullPool
 
 from paknam.core.config import Settings, get_settings
 from paknam.core.notify.channels import Batch, Channel, Outcome
@@ -90,6 +91,7 @@ class Worker:
         self.sent_batches = 0
         self.owner: int | None = None
         self._presence: sa.Connection | None = None
+        self._presence_engine: sa.Engine | None = None
 
     def _present(self) -> int | None:
         """PostgreSQL: this worker's number, whose advisory lock it holds on a connection of
@@ -101,12 +103,15 @@ class Worker:
         if self._presence is not None and not self._presence.closed:
             try:
                 self._presence.exec_driver_sql("SELECT 1").all()
+                self._presence.commit()  # never left idle in a transaction
                 return self.owner
             except sa.exc.DBAPIError:  # the lock went with the connection: take a new one
                 self._presence.invalidate()
+        if self._presence_engine is None:  # outside the store's pool, which it would hold
+            self._presence_engine = sa.create_engine(self.store.engine.url, poolclass=NullPool)
         while True:
             owner = random.randint(1, 2**31 - 1)
-            conn = self.store.engine.connect()
+            conn = self._presence_engine.connect()
             got = conn.execute(
                 sa.text("SELECT pg_try_advisory_lock(:ns, :n)"), {"ns": OWNER_LOCK, "n": owner}
             ).scalar()
@@ -242,5 +247,8 @@ class Worker:
         for channel in self.channels.values():
             channel.close()
         if self._presence is not None:
-            self._presence.invalidate()  # closed, not pooled: the lock goes with it
+            self._presence.close()  # not pooled: closed, and the lock goes with it
             self._presence = None
+        if self._presence_engine is not None:
+            self._presence_engine.dispose()
+            self._presence_engine = None
