@@ -1,23 +1,28 @@
 """One alert to every subscriber of a district, through the outbox, to a LINE-compatible
 server on loopback.
 
-What is timed, end to end: resolving the audience and writing one delivery record per
-recipient (``enqueue``), then the workers claiming batches of 500, decrypting the LINE
-user ids, sending multicast requests (16 in flight per worker, LINE's 200 requests/s limit
-respected: with N workers each sends at most 200/N per second) and recording each answer,
-until no delivery is pending. Not timed: creating the subscribers and the alert (kept in a
-template database on PostgreSQL, so a second run skips it), starting the workers.
+What is timed, end to end: resolving the audience and cutting it into batches of 500
+(``enqueue``: one row per batch), then the workers claiming batches, decrypting the LINE
+user ids, sending multicast requests (16 in flight per worker; LINE's 200 requests/s
+shared by all workers through the store's sending slots, and enforced by the loopback
+server, which answers 429 over it) and recording each answer, until no delivery is
+pending. Not timed: creating the subscribers and the alert (kept in a template database
+on PostgreSQL, vacuumed and analysed, so a second run skips it), starting the workers.
 
 ``--workers 0`` (the default) runs one worker inside this process; ``--workers N`` starts
 N ``paknam notify worker`` processes on the store (PostgreSQL) before the alert is
 queued. ``--kill-one`` sends SIGKILL to one of them once a fifth of the multicast
-requests have gone out: the others take over its batches when their lease
-(``--lease``, PAKNAM_NOTIFY_LEASE_S) ends, and the retry key makes the repeats of the
-batches it had sent but not recorded harmless.
+requests have gone out: the others take over its batches at once (its advisory lock went
+with its connection; failing that, when their lease, ``--lease`` =
+PAKNAM_NOTIFY_LEASE_S, ends), and the retry key makes the repeats of the batches it had
+sent but not recorded harmless (409).
 
 The LINE-compatible server (``tests/governance/loopback.py``) runs in its own process. At
 the end its counts and the store are compared: "every recipient exactly once" when each
-user id got one message and every delivery is recorded sent, else the discrepancy.
+user id got one message and every delivery is recorded sent, else the discrepancy. The
+CPU seconds used meanwhile by the workers, the PostgreSQL backends of the benchmark's
+database, the LINE server and this process are printed too (Linux ``/proc``): the machine
+may be shared, and the wall time alone then says little.
 
 Usage::
 
@@ -60,6 +65,9 @@ from paknam.governance.alerts import AlertSpec, create_alert, get_alert  # noqa:
 from paknam.governance.render import render_alert  # noqa: E402
 
 TOKEN = "test-line-token"
+LINE_RATE = 200
+"""LINE's multicast limit [requests/s]: the loopback server answers 429 over it, in any
+one-second window; the workers share it (``send_slots``)."""
 SPEC = AlertSpec(
     topic="flood",
     severity="severe",
@@ -73,7 +81,7 @@ SPEC = AlertSpec(
 
 def start_line_server() -> tuple[subprocess.Popen[str], str]:
     proc = subprocess.Popen(
-        [sys.executable, "-m", "tests.governance.loopback", "line"],
+        [sys.executable, "-m", "tests.governance.loopback", "line", str(LINE_RATE)],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         text=True,
@@ -106,6 +114,12 @@ def fresh_store(url: str | None, tmp: Path, n: int) -> tuple[Store, float]:
             tstore = Store.open(_db(url, template))
             _populate(tstore, n)
             tstore.close()
+            # the state autovacuum leaves a settled database in (planner statistics, the
+            # visibility map): without it the audience query plans 500,000 rows as one
+            vac = sa.create_engine(_db(url, template), isolation_level="AUTOCOMMIT")
+            with vac.connect() as v:
+                v.exec_driver_sql("VACUUM ANALYZE")
+            vac.dispose()
         c.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         c.exec_driver_sql(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
     admin.dispose()
@@ -136,6 +150,64 @@ class Timers:
         return timed
 
 
+def _cpu_s(pid: int) -> float | None:
+    """User + system CPU seconds of a live process (Linux /proc), None when it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class CpuMeter:
+    """CPU seconds spent during the timed part by the workers, the PostgreSQL backends of
+    the benchmark's database, the LINE loopback server and this process (which runs
+    ``enqueue`` and, with ``--workers 0``, the worker). Sampled at the start, just before
+    the kill and at the end (a backend that ended between samples is counted up to the
+    last sample that saw it)."""
+
+    def __init__(self, store: Store, server_pid: int, worker_pids: list[int]) -> None:
+        self.store = store
+        self.roles = {server_pid: "LINE server", **{p: "workers" for p in worker_pids}}
+        self.start: dict[int, float] = {}
+        self.last: dict[int, float] = {}
+        self.own = time.process_time()
+        self.sample(first=True)
+
+    def _backends(self) -> list[int]:
+        if self.store.dialect != "postgresql":
+            return []
+        with self.store.read() as conn:
+            return [
+                int(r[0])
+                for r in conn.exec_driver_sql(
+                    "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                    "AND pid <> pg_backend_pid()"
+                )
+            ]
+
+    def sample(self, first: bool = False) -> None:
+        for pid in self._backends():
+            self.roles.setdefault(pid, "database")
+        for pid in self.roles:
+            t = _cpu_s(pid)
+            if t is None:
+                continue
+            if first:
+                self.start[pid] = t
+            self.start.setdefault(pid, 0.0)  # a backend started since: all of it counts
+            self.last[pid] = t
+        if not first:
+            self.own_end = time.process_time()
+
+    def report(self) -> dict[str, float]:
+        out: dict[str, float] = defaultdict(float)
+        for pid, t in self.last.items():
+            out[self.roles[pid]] += t - self.start[pid]
+        out["this process"] = self.own_end - self.own
+        return dict(out)
+
+
 def start_workers(
     n: int, url: str, line_url: str, lease: int, tmp: Path
 ) -> list[tuple[subprocess.Popen[bytes], Path]]:
@@ -146,7 +218,7 @@ def start_workers(
         "PAKNAM_LINE_CHANNEL_ACCESS_TOKEN": TOKEN,
         "PAKNAM_LINE_API_BASE": line_url,
         "PAKNAM_NOTIFY_LEASE_S": str(lease),
-        "PAKNAM_LINE_MULTICAST_RATE": str(200.0 / n),
+        "PAKNAM_LINE_MULTICAST_RATE": str(LINE_RATE),  # for all workers together
     }
     procs = []
     for k in range(n):
@@ -183,8 +255,10 @@ def run(n: int, url: str | None, tmp: Path, workers: int, kill_one: bool, lease:
             worker_module.claim = timers.wrap("claim", worker_module.claim)  # type: ignore[attr-defined]
             worker_module.record = timers.wrap("record", worker_module.record)  # type: ignore[attr-defined]
             worker = worker_module.Worker(store, {"line": LineChannel(TOKEN, line_url)}, threads=16)
+            worker.prepare()  # as `paknam notify worker` does before it says it is ready
             worker._send = timers.wrap("send (16 threads)", worker._send)  # type: ignore[method-assign]
 
+        cpu = CpuMeter(store, proc.pid, [p.pid for p, _ in procs])
         t0 = time.perf_counter()
         with store.write() as conn:
             mid, queued = enqueue(
@@ -201,6 +275,7 @@ def run(n: int, url: str | None, tmp: Path, workers: int, kill_one: bool, lease:
             if workers:
                 due = kill_one and killed_at is None
                 if due and _server_stats(line_url)["requests"] >= max(2, expected_requests // 5):
+                    cpu.sample()  # the killed worker's CPU up to its death
                     os.kill(procs[0][0].pid, signal.SIGKILL)
                     killed_at = time.perf_counter() - t0
                 for p, log in procs[1 if killed_at is not None else 0 :]:
@@ -213,6 +288,7 @@ def run(n: int, url: str | None, tmp: Path, workers: int, kill_one: bool, lease:
                 if pending(conn) == 0:
                     break
         t2 = time.perf_counter()
+        cpu.sample()
         if not workers:
             worker.close()
 
@@ -241,9 +317,11 @@ def run(n: int, url: str | None, tmp: Path, workers: int, kill_one: bool, lease:
             "total_s": t2 - t0,
             "requests": server["requests"],
             "status_409": server["status_409"],
+            "status_429": server["status_429"],
             "t95_s": stats["t95_s"],
             "killed_at_s": killed_at,
             "problems": problems,
+            "cpu": cpu.report(),
             "timers": {k: (v, timers.n[k]) for k, v in timers.s.items()},
         }
     finally:
@@ -291,6 +369,7 @@ def main() -> None:
                 else ""
             )
             killed += f" {r['status_409']} repeats answered 409 by retry key;"
+            killed += f" {r['status_429']} answered 429 (over {LINE_RATE}/s);"
             print(
                 f"{n:>9,} recipients: end-to-end {r['total_s']:.2f} s "
                 f"(enqueue {r['enqueue_s']:.2f} s + send {r['send_s']:.2f} s; "
@@ -299,6 +378,8 @@ def main() -> None:
                 f"raised→95 % accepted {r['t95_s']:.2f} s; {check} "
                 f"[setup {r['setup_s']:.1f} s, not timed]"
             )
+            used = ", ".join(f"{k} {v:.2f}" for k, v in r["cpu"].items())
+            print(f"    CPU [s] during the {r['total_s']:.2f} s: {used}")
             for name, (secs, calls) in sorted(r["timers"].items()):
                 print(f"    {name}: {secs:.2f} s in {calls} calls")
             limit = {50_000: 5, 500_000: 10}.get(n)

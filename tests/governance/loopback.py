@@ -98,6 +98,7 @@ class _Base(HttpLoopback):
                         "recipients": len(counts),
                         "max_per_recipient": max(counts, default=0),
                         "status_409": server.statuses.count(409),
+                        "status_429": server.statuses.count(429),
                     }
                 self._answer(200, stats, {})
 
@@ -217,7 +218,10 @@ class SmsServer(_Base):
 if __name__ == "__main__":  # a server in its own process, for benchmarks
     import sys
 
-    srv = LineServer() if sys.argv[1:] == ["line"] else SmsServer()
+    # ``line [RATE]``: a LINE server answering 429 over RATE requests in any second
+    srv = LineServer() if sys.argv[1:2] == ["line"] else SmsServer()
+    if sys.argv[2:]:
+        srv.rate_per_s = float(sys.argv[2])
     srv.start()
     print(srv.url, flush=True)
     srv.thread.join()

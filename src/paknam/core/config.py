@@ -108,8 +108,9 @@ class Settings(BaseSettings):
     line_multicast_rate: float = Field(
         default=200.0,
         gt=0,
-        description="Multicast requests per second this worker sends to LINE (LINE allows "
-        "200/s per channel: with N workers give each 200/N)",
+        description="Multicast requests per second all workers of a store together send to "
+        "LINE (LINE allows 200/s per channel; shared through the store, so give every worker "
+        "the same value)",
     )
     # ---- limits of the public surface (paknam.api.limits; docs/security.md) ------------
     max_body_bytes: int = Field(

@@ -44,6 +44,7 @@ def notify_worker(
         )
         raise typer.Exit(2)
     worker = Worker(open_store(), channels, threads=threads)
+    worker.prepare()
     err.print(f"worker: channels {', '.join(channels)}; {threads} requests in flight")
     try:
         if once:

@@ -1,36 +1,53 @@
-"""The outbox: one delivery record per message and recipient, moved by the worker.
+"""The outbox: a message's deliveries, one per recipient, kept and moved in batches.
 
-States: ``queued`` → ``sending`` (claimed: the batch key and the membership of the batch
-are fixed and committed *before* the request goes out) → ``sent`` or back to ``queued``
-with a later ``next_attempt_s`` (retry with exponential backoff), or ``failed`` (refused
-for good, or out of attempts). A claim is a lease: ``sending`` rows whose lease ran out
-(the worker died) are claimed again *with the same batch key*, so the channel's
-idempotency key (LINE ``X-Line-Retry-Key``) makes the repeat a no-op if the first request
-had been accepted. That is how a kill -9 mid-send neither loses nor doubles a message.
+Queueing a message cuts its recipients into batches (:data:`BATCH_SIZES`: one LINE
+multicast or SMS gateway request each, one e-mail) and writes one ``delivery_batches`` row
+per batch. States, of a batch: ``queued`` → ``sending`` (claimed: the batch key and the
+membership of the batch are fixed and committed *before* the request goes out) → ``sent``
+or back to ``queued`` with a later ``next_attempt_s`` (retry with exponential backoff), or
+``failed`` (refused for good, or out of attempts). A recipient whose outcome differs from
+its batch's (refused by the channel, consent withdrawn, address unreadable) is listed in
+the batch's ``exceptions``; the view ``deliveries`` shows one row per recipient.
+
+A claim is a lease: ``sending`` batches whose lease ran out (the worker died) are claimed
+again *with the same batch key*, so the channel's idempotency key (LINE
+``X-Line-Retry-Key``) makes the repeat a no-op if the first request had been accepted.
+That is how a kill -9 mid-send neither loses nor doubles a message. A batch of 500 costs
+the database two row writes (claim, answer) instead of a thousand.
 """
 
 from __future__ import annotations
 
+import json
 import random
 import uuid
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
 
 from paknam.core.errors import InvalidInput
 from paknam.core.notify.channels import Batch, Outcome
+from paknam.core.notify.channels.email import EmailChannel
+from paknam.core.notify.channels.line import MULTICAST_MAX
+from paknam.core.notify.channels.sms import SMS_BATCH
 from paknam.core.notify.crypto import cipher
-from paknam.core.notify.schema import deliveries, messages, subscribers
+from paknam.core.notify.schema import delivery_batches, messages, send_slots
 from paknam.core.notify.subscribers import Audience, audience_query, check_audience
 from paknam.core.registry import stale_checks
 from paknam.core.timeutil import as_utc, now_float, utcnow
 
 BACKOFF_BASE_S = 2.0
 BACKOFF_MAX_S = 300.0
+BATCH_SIZES = {"line": MULTICAST_MAX, "sms": SMS_BATCH, "email": EmailChannel.batch_size}
+"""Recipients per batch, by channel: one request each (LINE multicast, the SMS gateway);
+e-mail goes one message per recipient."""
 MAX_ATTEMPTS = 25
 """About 1.5 hours of retries at the capped backoff: well inside LINE's 24 h retry-key
 window, so a retried batch is never sent twice."""
@@ -46,10 +63,12 @@ def enqueue(
     alert_id: int | None = None,
     raised_at: datetime | None = None,
 ) -> tuple[int, int]:
-    """Create a message and one queued delivery per recipient resolved *now*.
+    """Create a message and queue a delivery to every recipient resolved *now*, in batches
+    (:data:`BATCH_SIZES`; one ``delivery_batches`` row each).
 
-    Returns (message id, recipients). The audience is resolved in the database
-    (``INSERT … SELECT``), so 500,000 recipients cost one statement.
+    Returns (message id, recipients). The audience is resolved in the database, its ids
+    read back as one string per channel and language, and cut here: 500,000 recipients
+    cost one query and 1,000 rows written.
     """
     if kind not in ("alert", "news"):
         raise InvalidInput("message kind must be alert or news", field="kind")
@@ -69,33 +88,34 @@ def enqueue(
             recipients=0,
         )
     ).scalar_one()
+    # the ids of each channel and language as one string (hash aggregation: no sort of
+    # the audience), cut into batches here
     q = audience_query(audience).subquery()
-    select = sa.select(
-        sa.literal(mid).label("message_id"),
-        q.c.id,
-        q.c.channel,
-        q.c.language,
-        sa.literal("queued"),
-        sa.literal(0),
-        sa.literal(int(now.timestamp())),
-    )
-    conn.execute(
-        deliveries.insert().from_select(
-            [
-                "message_id",
-                "subscriber_id",
-                "channel",
-                "language",
-                "state",
-                "attempts",
-                "next_attempt_s",
-            ],
-            select,
+    groups = conn.execute(
+        sa.select(
+            q.c.channel, q.c.language, sa.func.aggregate_strings(sa.cast(q.c.id, sa.Text), ",")
         )
-    )
-    n = conn.execute(
-        sa.select(sa.func.count()).where(deliveries.c.message_id == mid)
-    ).scalar_one()  # rowcount of INSERT … SELECT is not reliable on every driver
+        .group_by(q.c.channel, q.c.language)
+        .order_by(q.c.channel, q.c.language)
+    ).all()
+    at = int(now.timestamp())
+    rows = []
+    for channel, language, listed in groups:
+        ids = sorted(map(int, listed.split(",")))
+        size = BATCH_SIZES.get(channel, 1)
+        for i in range(0, len(ids), size):
+            part = ids[i : i + size]
+            rows.append(
+                {
+                    "message_id": mid, "channel": channel, "language": language,
+                    "state": "queued", "attempts": 0, "next_attempt_s": at,
+                    "size": len(part), "recipients": ",".join(map(str, part)),
+                }
+            )  # fmt: skip
+    b = delivery_batches
+    if rows:
+        conn.execute(b.insert(), rows)
+    n = sum(r["size"] for r in rows)
     conn.execute(messages.update().where(messages.c.id == mid).values(recipients=n))
     return int(mid), int(n)
 
@@ -125,172 +145,177 @@ def claim(
     max_batches: int,
     now: float | None = None,
     lease_s: int | None = None,
+    rate: float | None = None,
+    owner: int | None = None,
 ) -> list[Batch]:
-    """Claim due deliveries of ``channel`` as batches (same message and language each),
-    each for ``lease_s`` seconds (default: the settings').
+    """Claim up to ``max_batches`` due batches of ``channel``, each for ``lease_s`` seconds
+    (default: the settings').
 
-    Deliveries that already carry a batch key (a retry, or a lease that ran out) keep it
-    and their batch mates; new ones get a fresh key. On PostgreSQL every row claimed is
-    locked (``FOR UPDATE SKIP LOCKED``), its batch mates included: a keyed batch of which
-    another claim holds a part is left to that claim, never sent by two.
+    A batch keeps its key on every claim (a retry, or a lease that ran out): the channel's
+    idempotency key. On PostgreSQL the batch rows claimed are locked (``FOR UPDATE SKIP
+    LOCKED``): a batch another claim holds is left to it, never sent by two. Batches were
+    cut when the message was queued (:data:`BATCH_SIZES`); ``batch_size`` is the channel's
+    largest, which none exceeds. ``rate``: the channel's limit [requests/s] for all workers
+    together; each batch gets the next free sending slot (``Batch.not_before``, see
+    :func:`reserve_slots`). ``owner``: the claiming worker's number (:data:`OWNER_LOCK`);
+    on PostgreSQL a ``sending`` batch whose owner no longer holds its advisory lock (the
+    worker died: its connection closed) is taken over at once, without waiting for the
+    end of its lease.
     """
     now = now_float() if now is None else now
     lease_s = lease_seconds() if lease_s is None else lease_s
-    d = deliveries
-    limit = batch_size * max_batches
-    cols: tuple[Any, ...] = (
-        d.c.id, d.c.message_id, d.c.language, d.c.batch_key, d.c.response, d.c.subscriber_id,
-    )  # fmt: skip
+    b = delivery_batches
     pg = conn.dialect.name == "postgresql"
-    source: Any = d
-    if not pg:  # SQLite joins by primary key at no cost; PostgreSQL reads addresses after
-        s = subscribers
-        cols += (s.c.address_enc, s.c.status)
-        source = d.join(s, s.c.id == d.c.subscriber_id)
+    cols = (
+        b.c.id, b.c.message_id, b.c.language, b.c.batch_key, b.c.response, b.c.recipients,
+        b.c.exceptions, b.c.attempts,
+    )  # fmt: skip
     rows: list[Any] = []
-    # batches whose worker died (lease over) first, then the queue in id order; each read
-    # walks the (state, channel, id) index (on PostgreSQL with no join: its planner would
-    # hash-join the whole queue on every claim), so claiming stays cheap however long the
-    # queue
+    # batches whose worker died (lease over) first, then the queue in id order, each read
+    # walking the (state, channel, id) index
     for state in ("sending", "queued"):
+        due: Any = b.c.next_attempt_s <= int(now)
+        if pg and state == "sending":
+            due = sa.or_(due, OWNER_GONE)
         query = (
             sa.select(*cols)
-            .select_from(source)
-            .where(d.c.state == state, d.c.channel == channel, d.c.next_attempt_s <= int(now))
-            .order_by(d.c.id)
-            .limit(limit - len(rows))
+            .where(b.c.state == state, b.c.channel == channel, due)
+            .order_by(b.c.id)
+            .limit(max_batches - len(rows))
         )
         if pg:
             query = query.with_for_update(skip_locked=True)
         rows.extend(conn.execute(query).all())
-        if len(rows) >= limit:
+        if len(rows) >= max_batches:
             break
+    rows = _drop_stale(conn, rows, now) if rows else rows
     if not rows:
         return []
-    keys = {r.batch_key for r in rows if r.batch_key}
-    if keys:  # a keyed batch is always retried whole, never a part of it under its key
-        mates = sa.select(*cols).select_from(source).where(d.c.batch_key.in_(keys))
-        pending = d.c.state.in_(("queued", "sending"))
-        if pg:
-            # the mates are locked too; a mate another claim holds (it took a part of the
-            # same batch) is skipped, and the whole batch left to that claim or the next
-            # one: counting the pending mates without locks says which batches are whole
-            locked = conn.execute(
-                mates.where(pending).order_by(d.c.id).with_for_update(skip_locked=True)
-            ).all()
-            sizes: dict[str, int] = dict(
-                conn.execute(
-                    sa.select(d.c.batch_key, sa.func.count())
-                    .where(d.c.batch_key.in_(keys), pending)
-                    .group_by(d.c.batch_key)
-                ).all()
-            )
-            held: dict[str, int] = defaultdict(int)
-            for r in locked:
-                held[r.batch_key] += 1
-            whole = {k for k, n in held.items() if n == sizes.get(k)}
-            keyed_rows = [r for r in locked if r.batch_key in whole]
-        else:  # SQLite: the claim is the only writer
-            keyed_rows = list(conn.execute(mates.where(pending).order_by(d.c.id)).all())
-        rows = [r for r in rows if not r.batch_key] + keyed_rows
-    rows = _drop_stale(conn, rows, now)
-    if not rows:
-        return []
-    groups: dict[Any, list[Any]] = defaultdict(list)
-    for r in rows:
-        groups[r.batch_key or (r.message_id, r.language)].append(r)
-    keyed: list[tuple[str, list[Any]]] = []
-    for gk, members in groups.items():
-        if isinstance(gk, str):
-            keyed.append((gk, members))
-        else:
-            for i in range(0, len(members), batch_size):
-                keyed.append((str(uuid.uuid4()), members[i : i + batch_size]))
-    keyed = keyed[:max_batches]
     lease = int(now) + lease_s + 1  # due when int(now) >= lease: never shorter than lease_s
-    if pg:  # one statement for all; arrays as text literals (cheaper than list adaptation)
-        ids = ",".join(str(m.id) for _, ms in keyed for m in ms)
-        idx = ",".join(str(i) for i, (_, ms) in enumerate(keyed, 1) for _ in ms)
-        conn.execute(
-            sa.text(
-                "UPDATE deliveries AS d SET state = 'sending', next_attempt_s = :lease, "
-                "batch_key = (CAST(:keys AS varchar[]))[c.k] "
-                "FROM unnest(CAST(:ids AS integer[]), CAST(:idx AS integer[])) AS c(id, k) "
-                "WHERE d.id = c.id"
-            ),
-            {
-                "ids": "{" + ids + "}",
-                "idx": "{" + idx + "}",
-                "keys": "{" + ",".join(k for k, _ in keyed) + "}",
-                "lease": lease,
-            },
-        )
-    else:  # SQLite: executemany by primary key is the fastest it has
-        conn.execute(
-            d.update()
-            .where(d.c.id == sa.bindparam("b_id"))
-            .values(state="sending", batch_key=sa.bindparam("b_key"), next_attempt_s=lease),
-            [{"b_id": m.id, "b_key": key} for key, members in keyed for m in members],
-        )
-    msg_ids = {m.message_id for _, ms in keyed for m in ms}
+    members: dict[int, list[int]] = {}
+    done: dict[int, dict[str, list[str]]] = {}
+    for r in rows:
+        done[r.id] = json.loads(r.exceptions) if r.exceptions else {}
+        listed = r.recipients.split(",") if r.recipients else []
+        if done[r.id]:
+            listed = [x for x in listed if x not in done[r.id]]
+        members[r.id] = list(map(int, listed))
+    active = _active_addresses(conn, [sid for ms in members.values() for sid in ms])
     content = dict(
         conn.execute(
-            sa.select(messages.c.id, messages.c.content).where(messages.c.id.in_(msg_ids))
+            sa.select(messages.c.id, messages.c.content).where(
+                messages.c.id.in_({r.message_id for r in rows})
+            )
         ).all()
     )
-    if pg:
-        people = _subscribers(conn, [m.subscriber_id for _, ms in keyed for m in ms])
-    else:
-        people = {m.subscriber_id: (m.address_enc, m.status) for _, ms in keyed for m in ms}
     c = cipher()
     batches = []
-    unreadable = []
-    for key, members in keyed:
-        first = members[0]
-        recipients = []
-        for m in members:
-            enc, status = people.get(m.subscriber_id, (None, "gone"))
-            if status == "active" and enc:
-                try:
-                    recipients.append((m.id, c.decrypt(enc)))
-                except InvalidInput:
-                    unreadable.append(m.id)
+    params = []
+    for r in rows:
+        key = r.batch_key or str(uuid.uuid4())
+        recipients, skipped = [], []
+        for sid in members[r.id]:
+            enc = active.get(sid)
+            if not enc:  # withdrawn (or erased) since the message was queued
+                skipped.append(sid)
+                continue
+            try:
+                recipients.append((sid, c.decrypt(enc)))
+            except InvalidInput:  # a changed PAKNAM_SECRET_KEY: say so, send the others
+                done[r.id][str(sid)] = ["failed", UNREADABLE]
         batches.append(
             Batch(
                 key,
                 channel,
-                first.language,
-                content[first.message_id][first.language],
+                r.language,
+                content[r.message_id][r.language],
                 recipients,
-                skipped=[
-                    m.id
-                    for m in members
-                    if people.get(m.subscriber_id, (None, "gone"))[1] != "active"
-                    or not people[m.subscriber_id][0]
-                ],
+                skipped=skipped,
                 lease=lease,
-                unsure=frozenset(m.id for m in members if m.response == HANDOVER),
+                unsure=frozenset(members[r.id]) if r.response == HANDOVER else frozenset(),
+                attempts=r.attempts,
+                done=done[r.id],
             )
         )
-    if unreadable:  # a changed PAKNAM_SECRET_KEY: say so per delivery, keep sending others
-        conn.execute(
-            d.update()
-            .where(d.c.id.in_(unreadable))
-            .values(state="failed", response="address cannot be decrypted: wrong secret key?")
+        params.append(
+            {"b_id": r.id, "b_key": key, "b_exc": json.dumps(done[r.id]) if done[r.id] else None}
         )
+    conn.execute(
+        b.update()
+        .where(b.c.id == sa.bindparam("b_id"))
+        .values(
+            state="sending",
+            next_attempt_s=lease,
+            batch_key=sa.bindparam("b_key"),
+            exceptions=sa.bindparam("b_exc"),
+            claimed_by=owner,
+        ),
+        params,
+    )
+    if rate:  # last: the slot row stays locked until this claim commits
+        first = reserve_slots(conn, channel, len(batches), rate, now)
+        batches = [replace(x, not_before=first + i / rate) for i, x in enumerate(batches)]
     return batches
 
 
-def _subscribers(conn: Connection, ids: Sequence[int]) -> dict[int, tuple[bytes, str]]:
-    """Encrypted address and status of these subscribers, by id (PostgreSQL)."""
-    rows = conn.execute(
-        sa.text(
-            "SELECT id, address_enc, status FROM subscribers "
-            "WHERE id = ANY(CAST(:ids AS integer[]))"
-        ),
-        {"ids": "{" + ",".join(map(str, ids)) + "}"},
-    ).all()
-    return {i: (enc, status) for i, enc, status in rows}
+OWNER_LOCK = 0x6E6F7469
+"""PostgreSQL advisory locks ``(OWNER_LOCK, n)``: held by the live worker number ``n`` on
+a connection of its own for as long as it runs (:class:`paknam.core.notify.worker.Worker`)."""
+
+
+OWNER_GONE = sa.text(
+    "(delivery_batches.claimed_by IS NOT NULL AND NOT EXISTS (SELECT 1 FROM pg_locks AS l "
+    f"WHERE l.locktype = 'advisory' AND l.granted AND l.classid = {OWNER_LOCK} "
+    "AND l.objsubid = 2 AND l.objid = CAST(delivery_batches.claimed_by AS oid)))"
+)
+"""SQL (PostgreSQL): the worker that claimed the batch no longer holds its lock (it died,
+or its connection to the store broke)."""
+
+
+def reserve_slots(conn: Connection, channel: str, count: int, rate: float, now: float) -> float:
+    """Reserve ``count`` sending slots ``1/rate`` s apart on ``channel``, shared by every
+    worker of the store (``send_slots``); returns the first [epoch s]. The workers together
+    keep to the channel's limit however many run, and a dead worker's share goes to the
+    others at once (a limit split per worker would lose it)."""
+    r = send_slots
+    step = count / rate
+    advance = (
+        r.update()
+        .where(r.c.channel == channel)
+        .values(next_slot=sa.case((r.c.next_slot > now, r.c.next_slot), else_=now) + step)
+        .returning(r.c.next_slot)
+    )
+    end = conn.execute(advance).scalar()
+    if end is None:  # the channel's first claim: make its row (another may make it too)
+        insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
+        conn.execute(insert(r).values(channel=channel, next_slot=now).on_conflict_do_nothing())
+        end = conn.execute(advance).scalar_one()
+    return float(end) - step
+
+
+UNREADABLE = "address cannot be decrypted: wrong secret key?"
+WITHDRAWN = "consent withdrawn before sending: not sent"
+
+
+def _active_addresses(conn: Connection, ids: Sequence[int]) -> dict[int, bytes]:
+    """Encrypted address of each of these subscribers who still consents, by id. Read
+    through the driver's cursor: 8,000 rows a claim, 500,000 for a large alert."""
+    if not ids:
+        return {}
+    listed = ",".join(map(str, ids))
+    if conn.dialect.name == "postgresql":
+        where, arg = "id = ANY(CAST(%s AS integer[]))", "{" + listed + "}"
+    else:  # one parameter however many ids (SQLite limits their number)
+        where, arg = "id IN (SELECT value FROM json_each(?))", "[" + listed + "]"
+    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(
+            f"SELECT id, address_enc FROM subscribers WHERE {where} AND status = 'active'",
+            (arg,),
+        )
+        return dict(cursor.fetchall())
+    finally:
+        cursor.close()
 
 
 RETRY_WINDOW_S = 23 * 3600
@@ -299,7 +324,7 @@ for 24 h, after which a repeat of an accepted request would be delivered twice."
 
 
 def _drop_stale(conn: Connection, rows: list[Any], now: float) -> list[Any]:
-    """Mark failed (and leave out) the deliveries that must not go out any more: those a
+    """Mark failed (and leave out) the batches that must not go out any more: those a
     domain's stale check names (governance: an alert that expired or was cancelled since it
     was queued; a Cancel itself still goes), or already attempted longer ago than
     :data:`RETRY_WINDOW_S` (outcome unknown)."""
@@ -330,8 +355,8 @@ def _drop_stale(conn: Connection, rows: list[Any], now: float) -> list[Any]:
         ids = [r.id for r in rows if r.message_id == mid and r.id in set(stale)]
         if ids:
             conn.execute(
-                deliveries.update()
-                .where(deliveries.c.id.in_(ids))
+                delivery_batches.update()
+                .where(delivery_batches.c.id.in_(ids))
                 .values(state="failed", response=why)
             )
     gone = set(stale)
@@ -347,20 +372,18 @@ def backoff(attempts: int, retry_after: float | None = None) -> float:
 
 
 def mark_handover(conn: Connection, batch: Batch, delivery_id: int) -> bool:
-    """Before a channel without an idempotency key hands one message over (SMTP ``DATA``):
-    write :data:`HANDOVER` on the delivery while the batch is still this claim's. False
-    when it is not (the lease ran out and another worker took the batch): do not send.
-    Commit before sending, so that a worker dying next leaves the mark."""
+    """Before a channel without an idempotency key hands a message over (SMTP ``DATA``) to
+    ``delivery_id`` (a recipient of ``batch``): write :data:`HANDOVER` on the batch while it
+    is still this claim's. False when it is not (the lease ran out and another worker took
+    the batch): do not send. Commit before sending, so that a worker dying next leaves the
+    mark. (E-mail batches hold one recipient each, so the mark is that recipient's.)"""
     if now_float() >= batch.lease:  # ours no longer, even if nobody has taken it yet
         return False
-    d = deliveries
+    b = delivery_batches
     n = conn.execute(
-        d.update()
+        b.update()
         .where(
-            d.c.id == delivery_id,
-            d.c.batch_key == batch.key,
-            d.c.state == "sending",
-            d.c.next_attempt_s == batch.lease,
+            b.c.batch_key == batch.key, b.c.state == "sending", b.c.next_attempt_s == batch.lease
         )
         .values(response=HANDOVER)
     ).rowcount
@@ -370,65 +393,60 @@ def mark_handover(conn: Connection, batch: Batch, delivery_id: int) -> bool:
 def record(
     conn: Connection, results: Sequence[tuple[Batch, Outcome]], now: float | None = None
 ) -> None:
-    """Write what the channels answered for the claimed batches."""
+    """Write what the channels answered for the claimed batches: one row per batch (one
+    statement for all), the recipients whose outcome differs from their batch's in its
+    ``exceptions``. An answer is written only while the batch is still this claim's."""
     now = now_float() if now is None else now
-    d = deliveries
+    params = []
     for batch, outcome in results:
-        in_batch = sa.and_(
-            d.c.batch_key == batch.key, d.c.state == "sending", d.c.next_attempt_s == batch.lease
-        )
-        if batch.skipped:  # consent withdrawn between queueing and sending
-            conn.execute(
-                d.update()
-                .where(in_batch, d.c.id.in_(batch.skipped))
-                .values(state="failed", response="consent withdrawn before sending: not sent")
-            )
-        if outcome.failed_ids:
-            conn.execute(
-                d.update()
-                .where(in_batch, d.c.id.in_(list(outcome.failed_ids)))
-                .values(state="failed", response=outcome.response, attempts=d.c.attempts + 1)
-            )
+        exceptions = dict(batch.done)
+        for sid in batch.skipped:  # consent withdrawn between queueing and sending
+            exceptions[str(sid)] = ["failed", WITHDRAWN]
+        for sid in outcome.failed_ids:  # refused for good by the channel
+            exceptions[str(sid)] = ["failed", outcome.response]
+        attempts = batch.attempts + 1
+        response, next_s, sent_s = outcome.response, batch.lease, None
         if outcome.status == "sent":
-            done = conn.execute(
-                d.update()
-                .where(in_batch)
-                .values(state="sent", sent_s=now, response=outcome.response,
-                        attempts=d.c.attempts + 1)
-            ).rowcount  # fmt: skip
-            if batch.unsure and done:
-                conn.execute(
-                    d.update()
-                    .where(
-                        d.c.batch_key == batch.key,
-                        d.c.next_attempt_s == batch.lease,
-                        d.c.state == "sent",
-                        d.c.id.in_(list(batch.unsure)),
-                    )
-                    .values(response=MAYBE_TWICE + outcome.response)
-                )
-        elif outcome.status == "failed":
-            conn.execute(
-                d.update()
-                .where(in_batch)
-                .values(state="failed", response=outcome.response, attempts=d.c.attempts + 1)
-            )
+            state, sent_s = "sent", now
+            if batch.unsure:
+                response = MAYBE_TWICE + outcome.response
+        elif outcome.status == "failed" or attempts >= MAX_ATTEMPTS:
+            state = "failed"
         else:
-            attempts = (
-                conn.execute(sa.select(sa.func.max(d.c.attempts)).where(in_batch)).scalar() or 0
-            ) + 1
-            if attempts >= MAX_ATTEMPTS:
-                values: dict[str, Any] = {"state": "failed"}
-            else:
-                values = {
-                    "state": "queued",
-                    "next_attempt_s": int(now + backoff(attempts, outcome.retry_after)),
-                }
-            conn.execute(
-                d.update()
-                .where(in_batch)
-                .values(attempts=attempts, response=outcome.response, **values)
-            )
+            state, next_s = "queued", int(now + backoff(attempts, outcome.retry_after))
+        params.append(
+            {
+                "b_key": batch.key, "b_lease": batch.lease, "b_state": state,
+                "b_response": response, "b_attempts": attempts, "b_next": next_s,
+                "b_sent": sent_s, "b_exc": json.dumps(exceptions) if exceptions else None,
+            }
+        )  # fmt: skip
+    if not params:
+        return
+    b = delivery_batches
+    conn.execute(
+        b.update()
+        .where(
+            b.c.batch_key == sa.bindparam("b_key"),
+            b.c.state == "sending",
+            b.c.next_attempt_s == sa.bindparam("b_lease"),
+        )
+        .values(
+            state=sa.bindparam("b_state"),
+            response=sa.bindparam("b_response"),
+            attempts=sa.bindparam("b_attempts"),
+            next_attempt_s=sa.bindparam("b_next"),
+            sent_s=sa.bindparam("b_sent"),
+            exceptions=sa.bindparam("b_exc"),
+        ),
+        params,
+    )
+
+
+def _tally(size: int, exceptions: str | None) -> tuple[int, list[str]]:
+    """(recipients in the batch's own state, states of the others) of one batch row."""
+    others = [v[0] for v in json.loads(exceptions).values()] if exceptions else []
+    return size - len(others), others
 
 
 def message_stats(conn: Connection, message_id: int) -> dict[str, Any]:
@@ -439,35 +457,39 @@ def message_stats(conn: Connection, message_id: int) -> dict[str, Any]:
         from paknam.core.errors import NotFound
 
         raise NotFound(f"message {message_id} does not exist")
-    d = deliveries
-    counts: dict[str, dict[str, int]] = defaultdict(dict)
-    for ch, state, n in conn.execute(
-        sa.select(d.c.channel, d.c.state, sa.func.count())
-        .where(d.c.message_id == message_id)
-        .group_by(d.c.channel, d.c.state)
+    b = delivery_batches
+    counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    accepted: list[tuple[float, int]] = []  # (sent_s, recipients sent) of each sent batch
+    for ch, state, size, exceptions, sent_s in conn.execute(
+        sa.select(b.c.channel, b.c.state, b.c.size, b.c.exceptions, b.c.sent_s).where(
+            b.c.message_id == message_id
+        )
     ):
-        counts[ch][state] = int(n)
+        own, others = _tally(size, exceptions)
+        if own:
+            counts[ch][state] += own
+            if state == "sent":
+                accepted.append((float(sent_s), own))
+        for other in others:
+            counts[ch][other] += 1
     total = int(msg.recipients)
     raised = as_utc(msg.raised_at)
     t95 = None
     need = int(-(-0.95 * total // 1))  # ceil
     if total and need:
-        row = conn.execute(
-            sa.select(d.c.sent_s)
-            .where(d.c.message_id == message_id, d.c.state == "sent")
-            .order_by(d.c.sent_s)
-            .offset(need - 1)
-            .limit(1)
-        ).first()
-        if row is not None:
-            t95 = float(row.sent_s) - raised.timestamp()
+        got = 0
+        for sent_s, n in sorted(accepted):
+            got += n
+            if got >= need:
+                t95 = sent_s - raised.timestamp()
+                break
     sent = sum(c.get("sent", 0) for c in counts.values())
     return {
         "message_id": message_id,
         "alert_id": msg.alert_id,
         "recipients": total,
         "sent": sent,
-        "by_channel": dict(counts),
+        "by_channel": {ch: dict(c) for ch, c in counts.items()},
         "raised_at": raised.isoformat(),
         "t95_s": t95,
     }
@@ -475,12 +497,11 @@ def message_stats(conn: Connection, message_id: int) -> dict[str, Any]:
 
 def pending(conn: Connection) -> int:
     """Deliveries not yet sent or failed."""
-    return int(
-        conn.execute(
-            sa.select(sa.func.count()).where(deliveries.c.state.in_(("queued", "sending")))
-        ).scalar()
-        or 0
-    )
+    b = delivery_batches
+    rows = conn.execute(
+        sa.select(b.c.size, b.c.exceptions).where(b.c.state.in_(("queued", "sending")))
+    ).all()
+    return sum(_tally(size, exceptions)[0] for size, exceptions in rows)
 
 
 def sent_messages(conn: Connection, alert_id: int) -> list[int]:

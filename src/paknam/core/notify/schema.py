@@ -7,9 +7,10 @@ Declared on the platform's :data:`paknam.core.schema.metadata`; created by migra
   id, phone number, e-mail) is encrypted at rest; ``address_hash`` (keyed HMAC) finds a
   subscriber again without decrypting.
 - ``consents``: PDPA consent per subscriber and purpose, with grant and withdrawal times.
-- ``messages`` and ``deliveries``: the outbox. One message (an alert, news or a complaint
-  update to an audience) has one delivery per recipient; the worker moves deliveries from
-  ``queued`` through ``sending`` to ``sent`` or ``failed``.
+- ``messages`` and ``delivery_batches``: the outbox. One message (an alert, news or a
+  complaint update to an audience) has one delivery per recipient, kept in batches (one row
+  per batch, migration 0019); the worker moves batches from ``queued`` through ``sending``
+  to ``sent`` or ``failed``. ``deliveries`` is a view with one row per recipient.
 - ``webhook_events``: LINE webhook event ids already handled (redeliveries are ignored).
 - ``subscription_requests``: SMS and e-mail subscriptions waiting for their one-time code
   or confirmation link (migration 0012).
@@ -87,11 +88,52 @@ messages = sa.Table(
     sa.Column("recipients", sa.Integer, nullable=False),
 )
 
-deliveries = sa.Table(
-    "deliveries",
+delivery_batches = sa.Table(
+    "delivery_batches",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("message_id", sa.Integer, sa.ForeignKey("messages.id"), nullable=False),
+    sa.Column("channel", sa.String(10), nullable=False),
+    sa.Column("language", sa.String(2), nullable=False),
+    sa.Column("state", sa.String(10), nullable=False),
+    sa.Column("attempts", sa.Integer, nullable=False),
+    sa.Column("next_attempt_s", sa.BigInteger, nullable=False),
+    sa.Column("batch_key", sa.String(36), nullable=True),
+    sa.Column("size", sa.Integer, nullable=False),
+    sa.Column("recipients", sa.Text, nullable=False),
+    sa.Column("exceptions", sa.Text, nullable=True),
+    sa.Column("response", sa.Text, nullable=True),
+    sa.Column("sent_s", sa.Float, nullable=True),
+    sa.Column("claimed_by", sa.Integer, nullable=True),
+    sa.Index("ix_delivery_batches_queue", "state", "channel", "id"),
+    sa.Index("ix_delivery_batches_message", "message_id"),
+    sa.Index("ux_delivery_batches_key", "batch_key", unique=True),
+)
+"""The outbox (migration 0019): one row per batch of recipients of one message, channel
+and language (LINE 500, SMS 100, e-mail 1), formed when the message is queued and moved as
+a whole by the worker. ``recipients``: the subscriber ids, comma-separated; ``exceptions``:
+JSON ``{"subscriber id": [state, response]}`` for the recipients whose outcome differs from
+the batch's (refused by the channel, consent withdrawn, address unreadable), so a sent
+batch of 500 is one row written twice, not 500 rows written three times. ``claimed_by``:
+the worker holding the claim (PostgreSQL: while that worker lives it holds an advisory
+lock under this number, see :mod:`paknam.core.notify.worker`)."""
+
+send_slots = sa.Table(
+    "send_slots",
+    metadata,
+    sa.Column("channel", sa.String(10), primary_key=True),
+    sa.Column("next_slot", sa.Float, nullable=False),
+)
+"""A channel's rate limit shared by every worker of the store (migration 0019): the
+first free sending time [epoch s]. A claim reserves one slot per batch (LINE: 1/200 s
+apart), so N workers together keep to the limit, and when one dies the others take its
+share at once."""
+
+deliveries = sa.Table(
+    "deliveries",
+    sa.MetaData(),  # a view (migration 0019), not created by metadata.create_all
+    sa.Column("id", sa.BigInteger, primary_key=True),
+    sa.Column("message_id", sa.Integer, nullable=False),
     sa.Column("subscriber_id", sa.Integer, nullable=False),
     sa.Column("channel", sa.String(10), nullable=False),
     sa.Column("language", sa.String(2), nullable=False),
@@ -101,10 +143,11 @@ deliveries = sa.Table(
     sa.Column("batch_key", sa.String(36), nullable=True),
     sa.Column("response", sa.Text, nullable=True),
     sa.Column("sent_s", sa.Float, nullable=True),
-    sa.UniqueConstraint("message_id", "subscriber_id", name="uq_delivery_recipient"),
-    sa.Index("ix_deliveries_batch", "batch_key"),
-    sa.Index("ix_deliveries_queue", "state", "channel", "id"),
 )
+"""One row per message and recipient, read-only: the view ``deliveries`` over
+``delivery_batches`` (a recipient's state and response are its batch's unless its
+``exceptions`` entry says otherwise). ``id`` is the batch id × 1000 + the recipient's place
+in the batch. For reports and ad-hoc queries; the worker reads and writes the batches."""
 
 webhook_events = sa.Table(
     "webhook_events",

@@ -1,12 +1,15 @@
 """The delivery worker: claims due batches from the outbox, sends them on their channels
 in parallel threads, records each answer as soon as it arrives.
 
-Any number of workers may run on one store: a claim takes due deliveries under a lease
-(``FOR UPDATE SKIP LOCKED`` on PostgreSQL, batch mates included; SQLite has one writer),
-and a batch whose worker died is claimed again, whole and under the same key, when its
-lease ends (``PAKNAM_NOTIFY_LEASE_S``, 60 s). Recovery at start (``recover=True``,
-``paknam notify worker --recover``) makes those batches due at once; it is only for the
-sole worker of a store, since it cannot tell a dead worker's batches from a live one's.
+Any number of workers may run on one store: a claim takes due batches under a lease
+(``FOR UPDATE SKIP LOCKED`` on PostgreSQL; SQLite has one writer), and a batch whose worker
+died is claimed again, whole and under the same key. On PostgreSQL that happens at once:
+each worker holds an advisory lock under its own number on a connection of its own, and a
+``sending`` batch whose claimer's lock is gone (kill -9 closes the connection) is due. On
+SQLite, or when the claimer's number is unknown, the batch waits for the end of its lease
+(``PAKNAM_NOTIFY_LEASE_S``, 60 s). Recovery at start (``recover=True``, ``paknam notify
+worker --recover``) makes every ``sending`` batch due at once; it is only for the sole
+worker of a store, since it cannot tell a dead worker's batches from a live one's.
 
 Channels with an idempotency key (LINE's retry key, the SMS gateway's Idempotency-Key)
 make a repeat harmless: their answers are recorded in groups. A channel without one
@@ -18,6 +21,7 @@ it arrives, with synchronous commit (see :mod:`paknam.core.notify.channels.email
 from __future__ import annotations
 
 import logging
+import random
 import threading
 import time
 from collections.abc import Collection, Mapping
@@ -25,11 +29,12 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.pool import NullPool
 
 from paknam.core.config import Settings, get_settings
 from paknam.core.notify.channels import Batch, Channel, Outcome
-from paknam.core.notify.outbox import claim, lease_seconds, mark_handover, record
-from paknam.core.notify.schema import deliveries
+from paknam.core.notify.outbox import OWNER_LOCK, claim, lease_seconds, mark_handover, record
+from paknam.core.notify.schema import delivery_batches
 from paknam.core.store import Store
 
 log = logging.getLogger(__name__)
@@ -84,23 +89,62 @@ class Worker:
         self.batches_per_claim = batches_per_claim
         self.lease_s = lease_seconds() if lease_s is None else lease_s
         self.sent_batches = 0
+        self.owner: int | None = None
+        self._presence: sa.Connection | None = None
+        self._presence_engine: sa.Engine | None = None
+
+    def _present(self) -> int | None:
+        """PostgreSQL: this worker's number, whose advisory lock it holds on a connection of
+        its own while it lives (taken on first use). When the worker dies the connection
+        closes, the lock goes, and the other workers take its batches over at once instead
+        of waiting for their leases. None on SQLite (one writer: leases only)."""
+        if self.store.dialect != "postgresql":
+            return None
+        if self._presence is not None and not self._presence.closed:
+            try:
+                self._presence.exec_driver_sql("SELECT 1").all()
+                self._presence.commit()  # never left idle in a transaction
+                return self.owner
+            except sa.exc.DBAPIError:  # the lock went with the connection: take a new one
+                self._presence.invalidate()
+        if self._presence_engine is None:  # outside the store's pool, which it would hold
+            self._presence_engine = sa.create_engine(self.store.engine.url, poolclass=NullPool)
+        while True:
+            owner = random.randint(1, 2**31 - 1)
+            conn = self._presence_engine.connect()
+            got = conn.execute(
+                sa.text("SELECT pg_try_advisory_lock(:ns, :n)"), {"ns": OWNER_LOCK, "n": owner}
+            ).scalar()
+            conn.commit()  # a session lock: it outlives the transaction
+            if got:
+                self._presence, self.owner = conn, owner
+                return owner
+            conn.close()
+
+    def prepare(self) -> None:
+        """Make the channels ready to send (e.g. LINE loads its SDK's models), so that the
+        first alert does not wait for it."""
+        for channel in self.channels.values():
+            ready = getattr(channel, "prepare", None)
+            if ready is not None:
+                ready()
 
     def recover(self) -> int:
         """Make every ``sending`` batch due now (their worker is gone); returns how many
         deliveries."""
+        b = delivery_batches
         with self.store.write() as conn:
-            return int(
-                conn.execute(
-                    deliveries.update()
-                    .where(deliveries.c.state == "sending")
-                    .values(next_attempt_s=0)
-                ).rowcount
-            )
+            n = conn.execute(sa.select(sa.func.sum(b.c.size)).where(b.c.state == "sending"))
+            conn.execute(b.update().where(b.c.state == "sending").values(next_attempt_s=0))
+            return int(n.scalar() or 0)
 
     def _send(self, channel: Channel, batch: Batch) -> tuple[Batch, Outcome | None]:
         """Send one batch; the outcome, or None when this thread recorded it already."""
         if not batch.recipients:  # everyone in it withdrew: nothing to send
             return batch, Outcome("sent", "no recipient left in the batch")
+        wait = batch.not_before - time.time()
+        if wait > 0:  # its slot under the channel's rate limit shared by the workers
+            time.sleep(wait)
         fenced = not getattr(channel, "idempotent", True)
         try:
             if fenced:
@@ -128,6 +172,7 @@ class Worker:
         batch waits long enough for its lease to run out while this worker lives.
         """
         attempted = 0
+        owner = self._present()
         with ThreadPoolExecutor(self.threads) as pool:
             futures: set[Future[tuple[Batch, Outcome | None]]] = set()
             for name, channel in self.channels.items():
@@ -139,7 +184,15 @@ class Worker:
                         futures = self._record_done(futures)
                         continue
                     with self.store.write() as conn:
-                        batches = claim(conn, name, channel.batch_size, free, lease_s=self.lease_s)
+                        batches = claim(
+                            conn,
+                            name,
+                            channel.batch_size,
+                            free,
+                            lease_s=self.lease_s,
+                            rate=getattr(channel, "rate", None),
+                            owner=owner,
+                        )
                     if not batches:
                         break
                     for b in batches:
@@ -167,9 +220,9 @@ class Worker:
     def next_due(self) -> float | None:
         with self.store.read() as conn:
             due = conn.execute(
-                sa.select(sa.func.min(deliveries.c.next_attempt_s)).where(
-                    deliveries.c.state.in_(("queued", "sending")),
-                    deliveries.c.channel.in_(list(self.channels)),
+                sa.select(sa.func.min(delivery_batches.c.next_attempt_s)).where(
+                    delivery_batches.c.state.in_(("queued", "sending")),
+                    delivery_batches.c.channel.in_(list(self.channels)),
                 )
             ).scalar()
         return None if due is None else float(due)
@@ -193,3 +246,9 @@ class Worker:
     def close(self) -> None:
         for channel in self.channels.values():
             channel.close()
+        if self._presence is not None:
+            self._presence.close()  # not pooled: closed, and the lock goes with it
+            self._presence = None
+        if self._presence_engine is not None:
+            self._presence_engine.dispose()
+            self._presence_engine = None

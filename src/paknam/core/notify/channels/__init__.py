@@ -6,6 +6,7 @@ key that stays the same on every retry of that batch) and answers an :class:`Out
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -16,7 +17,7 @@ class Batch:
     channel: str
     language: str
     texts: dict[str, str]  # line / sms / email_subject / email_body
-    recipients: list[tuple[int, str]]  # (delivery id, address)
+    recipients: list[tuple[int, str]]  # (recipient id: the subscriber's, address)
     skipped: list[int] = field(default_factory=list)
     """Deliveries of the batch not sent (the subscriber withdrew consent since queueing)."""
     lease: int = 0
@@ -25,6 +26,14 @@ class Batch:
     unsure: frozenset[int] = frozenset()
     """Deliveries a worker that died was handing over to a channel without an idempotency
     key: whether that first attempt arrived is unknown (sent again: at least once)."""
+    attempts: int = 0
+    """Attempts of this batch recorded before this one."""
+    not_before: float = 0.0
+    """Its sending slot [epoch s]: a channel with a rate limit shared by the workers
+    (``rate``) sends the batch no earlier."""
+    done: Mapping[str, list[str]] = field(default_factory=dict)
+    """Recipients of the batch whose outcome is already recorded apart from the batch's
+    (subscriber id → [state, response]; see :mod:`paknam.core.notify.outbox`)."""
 
 
 @dataclass(frozen=True)
@@ -39,9 +48,10 @@ class Outcome:
 class Channel(Protocol):
     name: str
     batch_size: int
-    # A channel may also have ``idempotent = False`` (no key makes a repeat harmless, e.g.
-    # SMTP) and ``send(batch, handover=...)``: the worker then fences and records each
-    # recipient on its own (paknam.core.notify.worker).
+    # A channel may also have ``rate`` (requests/s allowed to all workers together: each
+    # batch claimed gets a slot, Batch.not_before), and ``idempotent = False`` (no key
+    # makes a repeat harmless, e.g. SMTP) with ``send(batch, handover=...)``: the worker
+    # then fences and records each recipient on its own (paknam.core.notify.worker).
 
     def send(self, batch: Batch) -> Outcome: ...
 

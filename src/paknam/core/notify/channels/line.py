@@ -107,7 +107,12 @@ class LineChannel:
             timeout=timeout,
             limits=httpx.Limits(max_connections=32, max_keepalive_connections=32),
         )
-        self.limiter = RateLimiter(rate)
+        self.rate = rate  # shared by the workers: slots reserved in the store
+        self.limiter = RateLimiter(rate)  # and within this process
+
+    def prepare(self) -> None:
+        """Load the SDK's message models now (about a second), not on the first send."""
+        checked_messages(["ready"])
 
     def send(self, batch: Batch) -> Outcome:
         self.limiter.acquire()
