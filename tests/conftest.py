@@ -99,6 +99,27 @@ def _fresh_sqlite(template: Path, tmp_path: Path) -> Store:
     return Store.open(f"sqlite:///{target}")
 
 
+@pytest.fixture(scope="session")
+def _demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An SQLite store loaded like ``paknam demo --no-serve`` once per test process (~5 s
+    of CPU): each demo server of the web and open-data tests serves a copy of its own
+    (:func:`demo_store`, 0.02 s), so that what one module adds never reaches another."""
+    from paknam.pipeline.demo import run_demo
+
+    path = tmp_path_factory.mktemp("demo-template") / "demo.sqlite3"
+    store = Store.open(f"sqlite:///{path}")
+    try:
+        run_demo(store)
+    finally:
+        store.close()
+    return path
+
+
+def demo_store(template: Path, directory: Path) -> Store:
+    """A new store in ``directory``: a copy of the demo ``template`` (``_demo_template``)."""
+    return _fresh_sqlite(template, directory)
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
     """An empty, migrated store on each engine."""
