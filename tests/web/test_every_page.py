@@ -1,8 +1,8 @@
 """Every page of the dashboard — every row of ``PAGES``, the citizens' and the officers'
 pages included — fits a 390 px phone and a 1400 px screen and passes axe-core, in Thai
-(here) and in English (test_every_page_en.py) (issue 19, "done when"); and in each of these views the Content Security Policy
-is in force and nothing on the page breaks it (issue 14, finding 5: the headers themselves
-are checked in tests/security/test_headers.py).
+(here) and in English (test_every_page_en.py) (issue 19, "done when"); and in each of
+these views the Content Security Policy is in force and nothing on the page breaks it
+(issue 14, finding 5: the headers themselves are checked in tests/security/test_headers.py).
 
 The other modules test what each page does; this one only checks that no page escapes the
 screen, accessibility and policy checks. A page added to ``PAGES`` without a URL here fails
