@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
 from paknam.complaints import service as complaints
 from paknam.complaints.intake import ComplaintIn
-from paknam.core.store import Store
-from tests.web.conftest import Server, load_like_demo, serve
+from tests.conftest import demo_store
+from tests.web.conftest import Server, serve
 
 SECRET_TEXT = "นายสมชาย ใจดี โทร 081-234-5678 somchai@example.com บ้านเลขที่ 99/1"
 SECRET_ADDRESS = "99/1 หมู่ 7 ซอยลับเฉพาะ"
@@ -26,9 +27,10 @@ class OpenServer(Server):
 
 
 @pytest.fixture(scope="session")
-def open_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OpenServer]:
-    store = Store.open(f"sqlite:///{tmp_path_factory.mktemp('opendata') / 'demo.sqlite3'}")
-    load_like_demo(store)
+def open_server(
+    tmp_path_factory: pytest.TempPathFactory, _demo_template: Path
+) -> Iterator[OpenServer]:
+    store = demo_store(_demo_template, tmp_path_factory.mktemp("opendata"))
     made = complaints.submit(
         store,
         ComplaintIn(

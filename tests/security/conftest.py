@@ -13,6 +13,7 @@ import pytest
 import uvicorn
 from PIL import Image
 
+from paknam.api.app import resolve_routes
 from paknam.core.store import Store
 from tests.api.complaints_app import complaints_app
 
@@ -35,9 +36,9 @@ def free_port() -> int:
 def live_server(sqlite_store: Store) -> Iterator[LiveServer]:
     """``paknam serve``'s uvicorn on a free port, serving the app on ``sqlite_store``."""
     port = free_port()
-    config = uvicorn.Config(
-        complaints_app(sqlite_store), host="127.0.0.1", port=port, log_level="warning"
-    )
+    app = complaints_app(sqlite_store)
+    resolve_routes(app)  # as create_app() does for paknam serve: none on the event loop
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

@@ -114,8 +114,10 @@ def test_a_slow_ckan_action_does_not_stall_other_requests(
     from paknam.api.opendata import catalogue
 
     real = catalogue.all_datasets
+    running = threading.Event()
 
     def slow(*args: Any, **kw: Any) -> Any:
+        running.set()
         time.sleep(2.0)  # standing in for a cold indicator board or a large table
         return real(*args, **kw)
 
@@ -127,7 +129,7 @@ def test_a_slow_ckan_action_does_not_stall_other_requests(
         )
     )
     t.start()
-    time.sleep(0.3)  # the slow action is running
+    assert running.wait(30), "the CKAN action never started"
     t0 = time.monotonic()
     r = httpx.get(f"{live_server.url}/api/v1/health", timeout=30)
     took = time.monotonic() - t0
@@ -135,3 +137,30 @@ def test_a_slow_ckan_action_does_not_stall_other_requests(
     assert r.status_code == 200
     assert took < ANSWER_WITHIN_S, f"/api/v1/health took {took:.2f} s behind a CKAN action"
     assert done["ckan"].status_code == 200 and done["ckan"].json()["success"] is True
+
+
+def test_a_new_server_resolves_no_route_while_answering(
+    sqlite_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """FastAPI resolves an included router's routes (signatures, dependencies) on the first
+    request that reaches it, on the event loop: ~0.25 s of CPU (seconds under load) during
+    which a new server answered nothing else. ``create_app`` for ``paknam serve`` (with
+    ``warm_up``) resolves them all beforehand, so the first requests resolve none."""
+    import fastapi.routing
+    from fastapi.testclient import TestClient
+
+    from paknam.api.app import create_app
+
+    app = create_app(sqlite_store, warm_up=True)
+    resolved: list[str] = []
+    real = fastapi.routing.get_dependant
+
+    def counting(*args: Any, **kw: Any) -> Any:
+        resolved.append(kw.get("path", "?"))
+        return real(*args, **kw)
+
+    monkeypatch.setattr(fastapi.routing, "get_dependant", counting)
+    c = TestClient(app)  # no lifespan: the warm-up thread of the board is not started
+    for path in ("/api/3/action/package_list", "/api/v1/health", "/sta/v1.1/Things"):
+        assert c.get(path).status_code == 200, path
+    assert resolved == [], f"{len(resolved)} route(s) resolved while answering: {resolved[:5]}"

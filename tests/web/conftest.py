@@ -1,6 +1,7 @@
 """A real paknam server on the demo data, and headless Chromium (Debian ``chromium``).
 
-The server runs in a thread (uvicorn) on an SQLite store loaded like ``paknam demo``: the
+The server runs in a thread (uvicorn) on an SQLite store loaded like ``paknam demo`` (a
+copy of the ``_demo_template`` of tests/conftest.py, loaded once per test process): the
 real sample, the SIMULATED water-level station, forecasts, the environment rules and the
 SAMPLE complaints. The browser is the system Chromium at :data:`CHROMIUM`; Playwright never
 downloads one. Without it the browser tests skip (fail in CI, like the other services).
@@ -23,7 +24,7 @@ import uvicorn
 
 from paknam.api.app import create_app
 from paknam.core.store import Store
-from tests.conftest import _skip_or_fail
+from tests.conftest import _skip_or_fail, demo_store
 
 CHROMIUM = Path("/usr/bin/chromium")
 
@@ -43,13 +44,6 @@ class Server:
         r = httpx.get(self.url + path, params=params, timeout=30)
         r.raise_for_status()
         return r.json()
-
-
-def load_like_demo(store: Store) -> None:
-    """What ``paknam demo --no-serve`` loads: the very same orchestration."""
-    from paknam.pipeline.demo import run_demo
-
-    run_demo(store)
 
 
 def serve(store: Store) -> Iterator[str]:
@@ -77,9 +71,8 @@ def serve(store: Store) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    store = Store.open(f"sqlite:///{tmp_path_factory.mktemp('web') / 'demo.sqlite3'}")
-    load_like_demo(store)
+def demo_server(tmp_path_factory: pytest.TempPathFactory, _demo_template: Path) -> Iterator[Server]:
+    store = demo_store(_demo_template, tmp_path_factory.mktemp("web"))
     for url in serve(store):
         yield Server(url, store)
     store.close()

@@ -15,11 +15,11 @@ import pytest
 
 from paknam.core.models import UserCreate
 from paknam.core.notify.subscribers import Subscription, subscribe
-from paknam.core.store import Store
 from paknam.governance import service
 from paknam.governance.alerts import AlertSpec
+from tests.conftest import demo_store
 from tests.web.checks import DESKTOP, PHONE, assert_accessible, assert_fits_screen
-from tests.web.conftest import Browser, Server, load_like_demo, serve
+from tests.web.conftest import Browser, Server, serve
 
 OFFICER, PASSWORD = "alert-desk-officer", "a long password for tests"
 DOCS_IMG = Path(__file__).resolve().parents[2] / "docs" / "img"
@@ -28,11 +28,10 @@ INSTRUCTION_EN = "Move belongings up high and keep off the riverside road"
 
 
 @pytest.fixture(scope="module")
-def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+def demo_server(tmp_path_factory: pytest.TempPathFactory, _demo_template: Path) -> Iterator[Server]:
     """A demo server of this module's own: the alerts, subscribers and officer it adds
     must not change what the other pages' tests count on the shared one."""
-    store = Store.open(f"sqlite:///{tmp_path_factory.mktemp('alerts') / 'demo.sqlite3'}")
-    load_like_demo(store)
+    store = demo_store(_demo_template, tmp_path_factory.mktemp("alerts"))
     for url in serve(store):
         yield Server(url, store)
     store.close()

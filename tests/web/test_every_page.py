@@ -1,9 +1,11 @@
 """Every page of the dashboard — every row of ``PAGES``, the citizens' and the officers'
-pages included — fits a 390 px phone and a 1400 px screen and passes axe-core, in Thai and
-in English (issue 19, "done when").
+pages included — fits a 390 px phone and a 1400 px screen and passes axe-core, in Thai
+(here) and in English (test_every_page_en.py) (issue 19, "done when"); and in each of
+these views the Content Security Policy is in force and nothing on the page breaks it
+(issue 14, finding 5: the headers themselves are checked in tests/security/test_headers.py).
 
 The other modules test what each page does; this one only checks that no page escapes the
-screen and accessibility checks. A page added to ``PAGES`` without a URL here fails
+screen, accessibility and policy checks. A page added to ``PAGES`` without a URL here fails
 :func:`test_every_registered_page_has_a_url_here`.
 """
 
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -18,17 +21,31 @@ import pytest
 
 from paknam.api.web_pages import PAGES
 from paknam.core.auth import UserCreate
-from paknam.core.store import Store
 from paknam.governance import service
 from paknam.governance.alerts import AlertSpec
 from paknam.living.demo import SIMULATED_ID
+from tests.conftest import demo_store
 from tests.web.checks import DESKTOP, PHONE, assert_accessible, assert_fits_screen
-from tests.web.conftest import Browser, Server, load_like_demo, serve
+from tests.web.conftest import Browser, Server, serve
 
 pytestmark = pytest.mark.slow
 
 OFFICER, PASSWORD = "every-page-officer", "a long password for the test"
 WIDTHS = {"390px": PHONE, "1400px": DESKTOP}
+
+WATCH_CSP = """
+window.__csp = [];
+document.addEventListener("securitypolicyviolation", (e) =>
+  window.__csp.push(`${e.violatedDirective} ${e.blockedURI} ${e.sample}`));
+"""
+"""Runs before the page's own scripts on every navigation: records each CSP violation."""
+
+INLINE_SCRIPT_RUNS = """() => {
+  const s = document.createElement("script");
+  s.textContent = "window.__inline = 1";
+  document.head.append(s);
+  return window.__inline === 1;
+}"""
 
 
 def _urls(server: Server) -> dict[str, str]:
@@ -82,11 +99,10 @@ def _urls(server: Server) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+def demo_server(tmp_path_factory: pytest.TempPathFactory, _demo_template: Path) -> Iterator[Server]:
     """A demo server of this module's own: the alert and complaint it adds must not change
     what other modules count on the shared one."""
-    store = Store.open(f"sqlite:///{tmp_path_factory.mktemp('every') / 'demo.sqlite3'}")
-    load_like_demo(store)
+    store = demo_store(_demo_template, tmp_path_factory.mktemp("every"))
     for url in serve(store):
         yield Server(url, store)
     store.close()
@@ -112,7 +128,17 @@ class Views:
             page = self.chromium.log_in(
                 self.base, OFFICER, PASSWORD, viewport=WIDTHS[width], lang=lang
             )
+            page.add_init_script(WATCH_CSP)
+            page.broken = []  # what the policy blocked (Chromium says so on the console
+            page.on(  # too) and the page's uncaught errors
+                "console",
+                lambda m, e=page.broken: (
+                    e.append(m.text) if "Content Security Policy" in m.text else None
+                ),
+            )
+            page.on("pageerror", lambda x, e=page.broken: e.append(f"page error: {x}"))
             self.pages[(lang, width)] = page
+        page.broken.clear()
         url = (
             self.base + path + ("?lang=en" if lang == "en" and path.startswith("/alerts/") else "")
         )
@@ -144,11 +170,16 @@ EVERY_PATH = sorted({p.path for p in PAGES})
 
 
 @pytest.mark.parametrize("width", sorted(WIDTHS))
-@pytest.mark.parametrize("lang", ["th", "en"])
 @pytest.mark.parametrize("path", EVERY_PATH)
 def test_every_page_fits_and_is_accessible(
-    views: Views, urls: dict[str, str], path: str, lang: str, width: str
+    views: Views, urls: dict[str, str], path: str, width: str
 ) -> None:
+    """In Thai; in English: test_every_page_en.py (the two halves run side by side)."""
+    check_view(views, urls, path, "th", width)
+
+
+def check_view(views: Views, urls: dict[str, str], path: str, lang: str, width: str) -> None:
+    """Every check of one page in one language and width."""
     page = views.open(urls[path], lang, width)
     assert page.url.split("?")[0].endswith(urls[path]), (urls[path], page.url)  # not redirected
     if path == "/officer":
@@ -157,3 +188,8 @@ def test_every_page_fits_and_is_accessible(
     assert page.locator("h1").count() == 1, (urls[path], page.locator("h1").all_inner_texts())
     assert_fits_screen(page)
     assert_accessible(page)
+    # the policy is in force: nothing on the page broke it (and no script failed), and an
+    # inline script added to the page (as an injection would) does not run
+    violations = page.evaluate("() => window.__csp")
+    assert violations == [] and page.broken == [], (urls[path], violations, page.broken)
+    assert not page.evaluate(INLINE_SCRIPT_RUNS), f"{urls[path]}: an inline script ran"

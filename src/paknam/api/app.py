@@ -5,11 +5,12 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import NoMatchFound
 
 from paknam import __version__
 from paknam.api import (
@@ -131,9 +132,11 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
 def create_app(store: Store | None = None, *, warm_up: bool | None = None) -> FastAPI:
     """The paknam HTTP application on ``store`` (default: the configured store).
 
-    With ``warm_up`` (default: when no store is given, i.e. ``paknam serve``) the server
-    computes the costly public answers (the indicator board) when it starts, so that a
-    surge of citizens right after a start does not wait for them.
+    With ``warm_up`` (default: when no store is given, i.e. ``paknam serve``) every route
+    is resolved now (:func:`resolve_routes`) and the server computes the costly public
+    answers (the indicator board) when it starts, so that a surge of citizens right after
+    a start does not wait for them. (Without it, as in most tests, FastAPI resolves the
+    routes on the first requests.)
     """
     app = FastAPI(
         title="paknam — Samut Prakan city data platform",
@@ -171,4 +174,21 @@ def create_app(store: Store | None = None, *, warm_up: bool | None = None) -> Fa
         app.add_middleware(ReadRouting)
     # Last added = outermost: every answer (also other middlewares' own) gets CSP, nosniff...
     app.add_middleware(SecurityHeaders)
+    if app.state.warm_up:
+        resolve_routes(app)
     return app
+
+
+def resolve_routes(app: FastAPI) -> None:
+    """Resolve every route of ``app`` now, in the thread that builds the app.
+
+    FastAPI (≥ 0.13x) resolves an included router's routes (signatures, dependencies, body
+    fields) on the first request that reaches the router, in the routing step, on the
+    event loop: about 0.25 s of CPU for this app, during which no other request is
+    answered (a health check sent just after the first CKAN request of a new server waited
+    2 s behind it under load). Looking up a route name that does not exist walks every
+    router and leaves the resolved routes cached (~0.15 s of CPU: done for ``paknam
+    serve``, not for every test's app).
+    """
+    with suppress(NoMatchFound):
+        app.url_path_for("paknam: resolve every route")
