@@ -183,6 +183,8 @@ def test_a_rule_alert_names_its_data_as_the_map_does(
     assert alert["status"] == ("Actual" if not meta else "Exercise")
     assert alert["headline_th"].startswith(th + "คุณภาพอากาศ")
     assert alert["headline_en"].startswith(en + "Unhealthy air")
+    assert alert["simulated"] == bool(meta)  # a drill from data not measured live
+    assert alert["replayed"] == bool(meta.get("replayed"))  # which the list's badge names
     # the Atom feed says "drill" once and keeps the headline's own word for the data
     from paknam.governance.atom import alerts_feed
 

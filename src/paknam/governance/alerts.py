@@ -449,8 +449,13 @@ def _label(meta: Mapping[str, Any]) -> tuple[str, str]:
     if meta.get("simulated"):
         return "(จำลอง) ", "(SIMULATED) "
     if meta.get("replayed"):
-        return "(ข้อมูลจริงเล่นซ้ำ) ", "(REPLAYED) "
+        return "(ข้อมูลจริงเล่นซ้ำ) ", REPLAYED_EN
     return "", ""
+
+
+REPLAYED_EN = "(REPLAYED) "
+"""The English headline's mark of a rule alert from replayed data (``replayed`` in the JSON:
+the alert's ``simulated`` flag covers both simulated and replayed data)."""
 
 
 def _warning_spec(conn: Connection, w: Mapping[str, Any]) -> tuple[AlertSpec, bool]:
@@ -615,6 +620,7 @@ def _public(row: Any, state: str, base_url: str) -> dict[str, Any]:
         "raised_at": as_utc(row.raised_at),
         "state": state,
         "simulated": bool(row.simulated),
+        "replayed": bool(row.simulated) and REPLAYED_EN in (row.headline_en or ""),
         "cap_url": f"{base_url}/api/v1/alerts/{row.id}.xml",
         "page_url": f"{base_url}/alerts/{row.id}",
     }
