@@ -208,3 +208,27 @@ def test_warning_level_names_stay_beside_their_boxes_on_a_phone(
     assert len(labels) >= 3
     assert all(x["lines"] == 1 and x["sameLine"] for x in labels), labels
     page.context.close()
+
+
+def test_the_tide_page_shows_a_gauge_that_has_a_forecast(
+    demo_server: Server, thai_phone: Walker
+) -> None:
+    """/tide took the first gauge by id: a gauge added today (no reading, no forecast yet)
+    put "no forecast for this gauge" on the citizens' tide page in place of the gauge that
+    has one. (Last in this module: it adds a station.)"""
+    from paknam.core.models import SeriesSpec, StationCreate
+
+    demo_server.store.add_station(
+        StationCreate(
+            id="a-new-gauge",
+            name_th="สถานีวัดระดับน้ำใหม่",
+            name_en="A new gauge",
+            kind="water_level",
+            lon=100.58,
+            lat=13.55,
+            quantities=[SeriesSpec(quantity="water_level", datum="MSL")],
+        )
+    )
+    assert thai_phone.visit(f"{demo_server.url}/tide") == []
+    thai_phone.page.wait_for_selector("#tide-chart")
+    assert "ป้อมพระจุลจอมเกล้า" in thai_phone.page.locator("h1").inner_text()
