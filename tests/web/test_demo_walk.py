@@ -210,6 +210,18 @@ def test_warning_level_names_stay_beside_their_boxes_on_a_phone(
     page.context.close()
 
 
+def test_a_broken_confirmation_link_says_so_in_the_readers_language(
+    demo_server: Server, thai_phone: Walker
+) -> None:
+    """A link cut short by a mail client (?token=xyz) answered 422 and the page showed the
+    validator's English ("token: String should have at least 8 characters") in Thai."""
+    thai_phone.visit(f"{demo_server.url}/subscribe/confirm?token=xyz")
+    thai_phone.page.click("#sub-confirm")
+    thai_phone.page.wait_for_selector("#app [role=status]")
+    said = thai_phone.page.locator("#app [role=status]").inner_text()
+    assert said == "ลิงก์นี้ใช้ไม่ได้หรือหมดอายุแล้ว โปรดสมัครใหม่", said
+
+
 def test_the_tide_page_shows_a_gauge_that_has_a_forecast(
     demo_server: Server, thai_phone: Walker
 ) -> None:
