@@ -222,6 +222,25 @@ def test_a_broken_confirmation_link_says_so_in_the_readers_language(
     assert said == "ลิงก์นี้ใช้ไม่ได้หรือหมดอายุแล้ว โปรดสมัครใหม่", said
 
 
+def test_the_atom_feed_opens_in_a_browser_without_a_failed_request(
+    demo_server: Server, chromium: Browser
+) -> None:
+    """The alerts list links the Atom feed: opened in a browser, the browser's own request
+    for /favicon.ico answered 404 (so it did on every JSON or XML answer opened by a link)."""
+    import httpx
+
+    icon = httpx.get(demo_server.url + "/favicon.ico", timeout=30)
+    assert icon.status_code == 200 and icon.headers["content-type"] == "image/svg+xml"
+    context = chromium.browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto(demo_server.url + "/api/v1/alerts.atom")
+    page.wait_for_timeout(1500)  # the icon is asked for after the load, by the browser
+    context.close()
+    assert errors == []
+
+
 def test_the_tide_page_shows_a_gauge_that_has_a_forecast(
     demo_server: Server, thai_phone: Walker
 ) -> None:
