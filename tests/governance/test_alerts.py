@@ -160,6 +160,42 @@ def test_warnings_become_alerts_updates_and_cancels(store: Store) -> None:
     assert root.findtext("cap:info/cap:certainty", namespaces=NS) == "Observed"
 
 
+@pytest.mark.parametrize(
+    ("meta", "th", "en"),
+    [
+        ({"replayed": True, "sample": True}, "(ข้อมูลจริงเล่นซ้ำ) ", "(REPLAYED) "),
+        ({"simulated": True}, "(จำลอง) ", "(SIMULATED) "),
+        ({}, "", ""),
+    ],
+    ids=["replayed", "simulated", "measured"],
+)
+def test_a_rule_alert_names_its_data_as_the_map_does(
+    store: Store, meta: dict[str, object], th: str, en: str
+) -> None:
+    """A replayed station's readings are real measurements shifted in time: its alerts are
+    drills, headed "(REPLAYED)" as the map and the station page call them, not "(SIMULATED)"
+    (the demo's canal alerts were: real 2018–2020 BMA samples called simulated)."""
+    add_air_station(store, meta=meta)
+    store.sync_warnings("environment", [_signal()], evaluated=["18t"], kinds=["aqi"])
+    with store.write() as conn:
+        (aid,) = sync_from_warnings(conn)["Alert"]
+        alert = get_alert(conn, aid)
+    assert alert["status"] == ("Actual" if not meta else "Exercise")
+    assert alert["headline_th"].startswith(th + "คุณภาพอากาศ")
+    assert alert["headline_en"].startswith(en + "Unhealthy air")
+    assert alert["simulated"] == bool(meta)  # a drill from data not measured live
+    assert alert["replayed"] == bool(meta.get("replayed"))  # which the list's badge names
+    # the Atom feed says "drill" once and keeps the headline's own word for the data
+    from paknam.governance.atom import alerts_feed
+
+    with store.read() as conn:
+        listed = list_alerts(conn, state="active")
+    feed = ET.fromstring(alerts_feed(listed, base_url="http://x", updated="2026-01-01T00:00:00Z"))
+    (title,) = [e.text for e in feed.iter("{http://www.w3.org/2005/Atom}title")][1:]
+    assert "SIMULATED / จำลอง" not in title and title.count(th.strip() or "@@") <= 1
+    assert ("EXERCISE" in title) == bool(meta)
+
+
 def test_every_warning_kind_tells_citizens_what_to_do(store: Store) -> None:
     """Rule alerts carry their warning kind's instruction (Thai and English) in the JSON and
     in both CAP ``info`` blocks; every public kind registers one."""

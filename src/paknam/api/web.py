@@ -61,6 +61,13 @@ async def get_static(path: str, request: Request) -> Response:
     return await cached_response(request, ("static", path), compute, policy)
 
 
+@router.get("/favicon.ico")
+async def favicon(request: Request) -> Response:
+    """The icon a browser asks for by itself on a document that names none (the Atom feed,
+    a CAP document, a JSON answer): the dashboard's SVG icon rather than a 404 each time."""
+    return await get_static("img/icon.svg", request)
+
+
 HTML = "text/html; charset=utf-8"
 
 

@@ -442,6 +442,22 @@ def _is_exercise(meta: Mapping[str, Any]) -> bool:
     return bool(meta.get("simulated") or meta.get("replayed"))
 
 
+def _label(meta: Mapping[str, Any]) -> tuple[str, str]:
+    """What a drill's headline starts with, Thai and English: a simulated station's data
+    are invented, a replayed station's are real measurements shifted in time (the map and the
+    station page say "replayed" of them: the alert must not call them simulated)."""
+    if meta.get("simulated"):
+        return "(จำลอง) ", "(SIMULATED) "
+    if meta.get("replayed"):
+        return "(ข้อมูลจริงเล่นซ้ำ) ", REPLAYED_EN
+    return "", ""
+
+
+REPLAYED_EN = "(REPLAYED) "
+"""The English headline's mark of a rule alert from replayed data (``replayed`` in the JSON:
+the alert's ``simulated`` flag covers both simulated and replayed data)."""
+
+
 def _warning_spec(conn: Connection, w: Mapping[str, Any]) -> tuple[AlertSpec, bool]:
     topic = _kind(w["kind"]).topic
     station = find_station(conn, w["station_id"]) if w.get("station_id") else None
@@ -455,11 +471,12 @@ def _warning_spec(conn: Connection, w: Mapping[str, Any]) -> tuple[AlertSpec, bo
     measured = w.get("observed_at")
     when_th = MEASURED_TH + thai_datetime(measured) if measured else ""
     when_en = MEASURED_EN + english_datetime(measured) if measured else ""
+    label_th, label_en = _label(meta)
     spec = AlertSpec(
         topic=topic,
         severity=w["severity"],
-        headline_th=("(จำลอง) " if simulated else "") + w["headline_th"] + when_th,
-        headline_en=("(SIMULATED) " if simulated else "") + w["headline_en"] + when_en,
+        headline_th=label_th + w["headline_th"] + when_th,
+        headline_en=label_en + w["headline_en"] + when_en,
         description_th=w["description_th"],
         description_en=w["description_en"],
         districts=[district] if district else [],
@@ -603,6 +620,7 @@ def _public(row: Any, state: str, base_url: str) -> dict[str, Any]:
         "raised_at": as_utc(row.raised_at),
         "state": state,
         "simulated": bool(row.simulated),
+        "replayed": bool(row.simulated) and REPLAYED_EN in (row.headline_en or ""),
         "cap_url": f"{base_url}/api/v1/alerts/{row.id}.xml",
         "page_url": f"{base_url}/alerts/{row.id}",
     }

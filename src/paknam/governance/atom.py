@@ -48,10 +48,9 @@ def _render(alerts: Sequence[dict[str, Any]], base_url: str, updated: str) -> by
     for a in alerts:
         entry = _el(feed, "entry")
         _el(entry, "id", f"urn:cap:{a['sender']}:{a['identifier']}")
-        title = f"{a['headline_th']} / {a['headline_en']}"
-        if a.get("simulated"):
-            title = f"[SIMULATED / จำลอง] {title}"
-        title = drill_mark(a.get("status")) + title  # a drill says so first
+        # a rule alert from simulated or replayed data is a drill (marked here) and its
+        # headline names its data "(จำลอง)" or "(ข้อมูลจริงเล่นซ้ำ)": no third label
+        title = drill_mark(a.get("status")) + f"{a['headline_th']} / {a['headline_en']}"
         _el(entry, "title", title)
         sent = local_iso(a["sent"])
         _el(entry, "updated", sent)

@@ -99,7 +99,7 @@ export function alertItem(alert, districtNames) {
       alert.expires ? ` · ${t("alerts.expires")} ${fmtTime(alert.expires)}` : "",
       areas ? ` · ${t("alerts.districts")}: ${areas}` : "",
       " ",
-      dataBadges({}, { simulated: alert.simulated }),
+      dataBadges({}, { simulated: alert.simulated && !alert.replayed, replayed: alert.replayed }),
       " · ",
       h("a", { href: `/alerts/${alert.id}/cap` }, t("alerts.cap")),
     ),

@@ -123,6 +123,21 @@ export function pick(obj, field) {
   return obj[`${field}_${current}`] ?? obj[`${field}_${other}`] ?? "";
 }
 
+const THAI = /[\u0e00-\u0e7f]/;
+
+/**
+ * The reader's half of a text written in both languages as "ไทย / English" (Open311's
+ * service_name, agency_responsible and status_notes, the routing note): Thai on the left,
+ * no Thai on the right. Anything else (a citizen's own words, a Thai-only note) is shown
+ * as written.
+ */
+export function ownHalf(text) {
+  if (!text) return text;
+  const parts = text.split(" / ");
+  if (parts.length !== 2 || !THAI.test(parts[0]) || THAI.test(parts[1])) return text;
+  return lang() === "th" ? parts[0] : parts[1];
+}
+
 /** Put the texts of elements marked data-i18n in the current language. */
 export function applyStatic(root = document) {
   for (const el of root.querySelectorAll("[data-i18n]")) el.textContent = t(el.dataset.i18n);

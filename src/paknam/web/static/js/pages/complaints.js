@@ -4,7 +4,7 @@
 import { getJSON } from "../api.js";
 import { domainPage } from "../domain.js";
 import { fmtCount, fmtNum, fmtTime } from "../format.js";
-import { addMessages, t } from "../i18n.js";
+import { addMessages, ownHalf, t } from "../i18n.js";
 import { createMap, drawDistricts, fitTo, pointMarker, pointsLayer, relabelDistricts } from "../map.js";
 import { h, table } from "../ui.js";
 
@@ -50,10 +50,10 @@ function popup(r) {
   return h(
     "div",
     { class: "complaint-popup" },
-    h("b", {}, r.service_name || r.service_code || ""),
+    h("b", {}, ownHalf(r.service_name) || r.service_code || ""),
     h("br"),
     `${t(`complaints.${statusKey(r)}`)} · ${fmtTime(r.requested_datetime)}`,
-    r.status_notes ? [h("br"), h("small", {}, r.status_notes)] : null,
+    r.status_notes ? [h("br"), h("small", {}, ownHalf(r.status_notes))] : null,
     r.description ? [h("br"), h("span", {}, r.description)] : null,
   );
 }
@@ -74,7 +74,7 @@ async function render(ctx) {
             // open: triangle (needs attention), closed: circle; colour is never the only cue
             shape: key === "closed" ? "circle" : "triangle",
             color: COLOURS[key],
-            label: `${r.service_name || r.service_code || ""}: ${t(`complaints.${key}`)}`,
+            label: `${ownHalf(r.service_name) || r.service_code || ""}: ${t(`complaints.${key}`)}`,
             className: "complaint-marker",
             data: { request: r.service_request_id },
           }).bindPopup(() => popup(r)),
@@ -114,14 +114,14 @@ async function render(ctx) {
           "tr",
           { "data-request": r.service_request_id, "data-status": r.status },
           h("td", { "data-time": r.requested_datetime }, fmtTime(r.requested_datetime)),
-          h("td", {}, r.service_name || r.service_code || ""),
+          h("td", {}, ownHalf(r.service_name) || r.service_code || ""),
           h(
             "td",
             { class: "status" },
             h("span", { class: "status-name" }, t(`complaints.${statusKey(r)}`)),
-            r.status_notes ? [h("br"), h("small", { class: "muted status-notes" }, r.status_notes)] : null,
+            r.status_notes ? [h("br"), h("small", { class: "muted status-notes" }, ownHalf(r.status_notes))] : null,
           ),
-          h("td", {}, r.agency_responsible || "–"),
+          h("td", {}, ownHalf(r.agency_responsible) || "–"),
           h("td", {}, where(r)),
         ),
       ),

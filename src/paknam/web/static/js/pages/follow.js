@@ -8,7 +8,7 @@
 // no request: not the photos, not the scripts, not a link followed elsewhere.
 import { ApiError } from "../api.js";
 import { fmtNum, fmtTime } from "../format.js";
-import { addMessages, pick, t } from "../i18n.js";
+import { addMessages, ownHalf, pick, t } from "../i18n.js";
 import { fill, h } from "../ui.js";
 
 addMessages({
@@ -119,7 +119,7 @@ function eventLine(e, states) {
     " · ",
     h("b", {}, label),
     to ? [" → ", h("span", { class: "event-status" }, to)] : null,
-    e.note ? [h("br"), h("span", { class: "event-note" }, e.note)] : null,
+    e.note ? [h("br"), h("span", { class: "event-note" }, ownHalf(e.note))] : null,
   );
 }
 

@@ -342,7 +342,10 @@ export default async function start(ctx) {
       forgetToken();
       if (answer.status === 200) return finish(answer.body);
       if (answer.status === 409) return setStep("confirm-done", t("sub.link_used"));
-      return setStep("confirm-done", answer.status === 404 || answer.status === 410 ? t("sub.link_bad") : errorText(answer));
+      // 422: a token cut short (a mail client broke the link): as bad as an unknown one,
+      // not the validator's English words
+      const bad = [404, 410, 422].includes(answer.status);
+      return setStep("confirm-done", bad ? t("sub.link_bad") : errorText(answer));
     });
     return [h("p", {}, t("sub.confirm_text")), h("div", { class: "actions" }, button)];
   }

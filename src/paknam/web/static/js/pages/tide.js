@@ -157,17 +157,23 @@ export default async function start(ctx) {
     fill(ctx.app, errorBox(err));
     return;
   }
-  if (!id) {
-    if (!gauges.length) return fill(ctx.app, notAvailable(t("tide.none")));
-    id = gauges[0].id;
-  }
+  if (!id && !gauges.length) return fill(ctx.app, notAvailable(t("tide.none")));
+  // /tide without a gauge: the first one that has a forecast. A gauge added today has no
+  // readings and no forecast yet: it must not hide the one that has (it came first by id).
+  // Gauges with a fresh reading are tried first, the next only when one has no forecast.
+  const fresh = (g) => (g.properties.latest?.water_level?.stale === false ? 0 : 1);
+  const tries = id ? [id] : [...gauges].sort((a, b) => fresh(a) - fresh(b)).map((g) => g.id);
   let d;
-  try {
-    d = await load(id);
-  } catch (err) {
-    fill(ctx.app, err.status === 404 ? notAvailable(`${t("tide.no_forecast")} (${id})`) : errorBox(err));
-    return;
+  for (const candidate of tries) {
+    try {
+      d = await load(candidate);
+      id = candidate;
+      break;
+    } catch (err) {
+      if (err.status !== 404 && err.status !== 422) return fill(ctx.app, errorBox(err)); // 422: not a gauge
+    }
   }
+  if (!d) return fill(ctx.app, notAvailable(`${t("tide.no_forecast")} (${id || tries[0]})`));
   const render = () => {
     const p = d.station.properties;
     const chartEl = h("div", { class: "chart", id: "tide-chart" });
