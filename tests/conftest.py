@@ -142,7 +142,9 @@ def _fresh_sqlite(template: Path, tmp_path: Path) -> Store:
 
 @pytest.fixture(scope="session")
 def _demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """An SQLite store loaded like ``paknam demo --no-serve`` once per test process (~5 s
+    """An SQLite store loaded with the demo's samples at their recorded times (``run_demo``;
+    ``paknam demo --no-serve`` replays them up to now instead, so this store holds no rule
+    alert: tests/web/test_demo_walk.py loads its own) once per test process (~5 s
     of CPU): each demo server of the web and open-data tests serves a copy of its own
     (:func:`demo_store`, 0.02 s), so that what one module adds never reaches another."""
     from paknam.pipeline.demo import run_demo

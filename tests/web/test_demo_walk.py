@@ -12,8 +12,8 @@ officer's warning-level form put each level's name beside the next level's box.
 
 The store is loaded as ``paknam demo`` and ``paknam demo --no-serve`` load it: the recorded
 samples replayed up to now (:func:`paknam.pipeline.live_demo.load_live`), so the rules raise
-the alerts citizens see. (``load_like_demo`` of ``tests/web/conftest.py`` loads them at their
-recorded times, years old: its store has no rule alert at all.)
+the alerts citizens see. (The shared ``_demo_template`` of ``tests/conftest.py`` loads them at
+their recorded times, years old: its store has no rule alert at all.)
 
 One browser page per language moves from URL to URL (cheap: no new context per page).
 """
