@@ -3,9 +3,20 @@ port) answered by a daemon thread, started and stopped by the test."""
 
 from __future__ import annotations
 
+import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Self
+from typing import Any, Self
+
+
+class _Server(ThreadingHTTPServer):
+    """A client that went away mid-request (a worker killed on purpose) is not an error of
+    the server: no traceback for it; any other error is printed as usual."""
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if isinstance(sys.exception(), ConnectionError):
+            return
+        super().handle_error(request, client_address)
 
 
 class HttpLoopback:
@@ -15,7 +26,7 @@ class HttpLoopback:
     url_path = ""
 
     def serve(self, handler: type[BaseHTTPRequestHandler]) -> None:
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.httpd = _Server(("127.0.0.1", 0), handler)
         self.httpd.daemon_threads = True
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
