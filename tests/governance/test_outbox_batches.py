@@ -204,13 +204,21 @@ def test_upgrade_keeps_old_deliveries_and_pending_batches_whole(tmp_path: Path) 
                     "VALUES (1, ?, 'line', 'th', ?, ?, ?, ?, ?, ?)",
                     (sid, state, att, nxt, k, resp, 55.0 if state == "sent" else None),
                 )
+            # 1,200 never claimed (an alert queued just before the upgrade): LINE batches of
+            # 500, as enqueue cuts them, never 1,200 batches of one
+            conn.exec_driver_sql(
+                "INSERT INTO deliveries (message_id, subscriber_id, channel, language, "
+                "state, attempts, next_attempt_s) "
+                "VALUES (1, ?, 'line', 'en', 'queued', 0, 10)",
+                [(sid,) for sid in range(2000, 800, -1)],
+            )
         store.migrate()
         with store.read() as conn:
             view = conn.execute(
                 sa.select(
                     deliveries.c.subscriber_id, deliveries.c.state, deliveries.c.attempts,
                     deliveries.c.next_attempt_s, deliveries.c.batch_key, deliveries.c.response,
-                ).order_by(deliveries.c.subscriber_id)
+                ).where(deliveries.c.subscriber_id < 100).order_by(deliveries.c.subscriber_id)
             ).all()  # fmt: skip
             assert [tuple(r) for r in view] == [
                 (sid, state, att, nxt, k if state == "sending" else None, resp)
@@ -218,9 +226,14 @@ def test_upgrade_keeps_old_deliveries_and_pending_batches_whole(tmp_path: Path) 
             ]
             (inflight,) = [r for r in _batches(store) if r.batch_key == key]
             assert (inflight.size, inflight.recipients, inflight.state) == (3, "1,2,3", "sending")
-            assert pending(conn) == 4
+            english = [r for r in _batches(store) if r.language == "en"]
+            assert sorted(r.size for r in english) == [200, 500, 500]
+            assert sorted(int(x) for r in english for x in r.recipients.split(",")) == list(
+                range(801, 2001)
+            )
+            assert pending(conn) == 4 + 1200
             assert message_stats(conn, 1)["by_channel"] == {
-                "line": {"sending": 3, "sent": 1, "failed": 1, "queued": 1}
+                "line": {"sending": 3, "sent": 1, "failed": 1, "queued": 1 + 1200}
             }
     finally:
         store.close()

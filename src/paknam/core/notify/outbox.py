@@ -266,7 +266,8 @@ a connection of its own for as long as it runs (:class:`paknam.core.notify.worke
 OWNER_GONE = sa.text(
     "(delivery_batches.claimed_by IS NOT NULL AND NOT EXISTS (SELECT 1 FROM pg_locks AS l "
     f"WHERE l.locktype = 'advisory' AND l.granted AND l.classid = {OWNER_LOCK} "
-    "AND l.objsubid = 2 AND l.objid = CAST(delivery_batches.claimed_by AS oid)))"
+    "AND l.objsubid = 2 AND l.objid = CAST(delivery_batches.claimed_by AS oid) "
+    "AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())))"
 )
 """SQL (PostgreSQL): the worker that claimed the batch no longer holds its lock (it died,
 or its connection to the store broke)."""

@@ -52,13 +52,22 @@ OLD_COLUMNS = (
 )  # fmt: skip
 
 
+BATCH_SIZES = {"line": 500, "sms": 100}
+"""Recipients per batch by channel, as ``paknam.core.notify.outbox.BATCH_SIZES`` had them
+when this migration was written (e-mail and others: 1); frozen here like the tables."""
+
+
 def _batches(rows: Sequence[Any]) -> list[dict[str, Any]]:
     """The batch rows holding these deliveries (see the module's docstring)."""
     pending: dict[str, list[Any]] = defaultdict(list)
+    unclaimed: dict[tuple[Any, ...], list[Any]] = defaultdict(list)
     out: list[dict[str, Any]] = []
     for r in rows:
         if r.batch_key and r.state in ("queued", "sending"):
             pending[r.batch_key].append(r)
+            continue
+        if r.state == "queued" and not r.attempts:  # never claimed: batched as enqueue does
+            unclaimed[(r.message_id, r.channel, r.language, r.next_attempt_s)].append(r)
             continue
         out.append(
             {
@@ -68,6 +77,20 @@ def _batches(rows: Sequence[Any]) -> list[dict[str, Any]]:
                 "exceptions": None, "response": r.response, "sent_s": r.sent_s,
             }
         )  # fmt: skip
+    for (message_id, channel, language, due), members in unclaimed.items():
+        members.sort(key=lambda m: m.subscriber_id)
+        size = BATCH_SIZES.get(channel, 1)
+        for i in range(0, len(members), size):
+            part = members[i : i + size]
+            out.append(
+                {
+                    "message_id": message_id, "channel": channel, "language": language,
+                    "state": "queued", "attempts": 0, "next_attempt_s": due,
+                    "batch_key": None, "size": len(part),
+                    "recipients": ",".join(str(m.subscriber_id) for m in part),
+                    "exceptions": None, "response": None, "sent_s": None,
+                }
+            )  # fmt: skip
     for key, members in pending.items():
         first = members[0]
         out.append(
