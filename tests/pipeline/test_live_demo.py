@@ -122,3 +122,20 @@ def test_a_later_load_continues_each_series_without_overlap(sqlite_store: Store)
     times = [p.time for p in sqlite_store.read_series("18t", "pm25_24h", 0, 2**33)]
     assert times == sorted(set(times))
     assert sqlite_store.latest()[("18t", "pm25_24h")][0] > first + 4 * 86400
+
+
+def test_a_third_load_in_the_same_hour_changes_nothing_of_the_earlier_segments(
+    sqlite_store: Store,
+) -> None:
+    """After a load that began a new segment (the hour had turned), another load with that
+    same offset re-read every recorded reading with it and overwrote the first segment's
+    stored values with readings from an hour apart (as corrections)."""
+    hour = int(time.time()) // 3600 * 3600 - 3600  # a whole past hour: loads at :01 and :11
+    load_live(sqlite_store, window_s=0, now=hour - 3600 + 60)
+    load_live(sqlite_store, window_s=0, now=hour + 60)  # a new hour: a second segment
+    assert len(sqlite_store.get_station("18t").meta["replay"]["segments"]) == 2
+    before = [(p.time, p.value) for p in sqlite_store.read_series("18t", "pm25_24h", 0, 2**33)]
+    load_live(sqlite_store, window_s=0, now=hour + 660)  # same hour, same offset
+    after = [(p.time, p.value) for p in sqlite_store.read_series("18t", "pm25_24h", 0, 2**33)]
+    assert after == before
+    assert len(sqlite_store.get_station("18t").meta["replay"]["segments"]) == 2

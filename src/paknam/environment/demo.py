@@ -117,6 +117,8 @@ def load_demo(store: Store, plan: DemoPlan | None = None) -> tuple[int, IngestRe
             mask = stations_col == sid
             if old[-1][1] != off and sid in latest:  # continue after what is stored
                 keep &= ~mask | (times > latest[sid])
+            elif old[-1][1] == off:  # the same segment again: what it began with, not the
+                keep &= ~mask | (times >= int(old[-1][0]))  # earlier segments' hours
             mine = times[mask & keep]
             if mine.size == 0:
                 continue
