@@ -18,6 +18,7 @@ import numpy as np
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from paknam.core import retention
 from paknam.core.errors import InvalidInput
 from paknam.core.timeutil import BANGKOK_OFFSET_S, to_local_iso
 
@@ -320,12 +321,9 @@ def refresh_rollup(conn: Connection, series_id: int, start: int, end: int) -> in
         return 0
     lo = min(int(h) for (h,) in taken)
     hi = max(int(h) for (h,) in taken) + 3600
-    expired_before = conn.execute(
-        sa.text("SELECT expired_before FROM observation_retention WHERE series_id = :sid"),
-        {"sid": series_id},
-    ).scalar()
-    if expired_before is not None:  # an hour whose raw data expired keeps its roll-up:
-        lo = max(lo, int(expired_before))  # a late reading there must not replace it
+    expiry = retention.expiry_of(conn, series_id)
+    if expiry is not None:  # an hour whose raw data expired keeps its roll-up:
+        lo = max(lo, expiry.before)  # a late reading there must not replace it
         if lo >= hi:
             return len(taken)
     if conn.dialect.name == "postgresql":

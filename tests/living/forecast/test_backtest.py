@@ -37,11 +37,6 @@ TEST_HOURS = 30 * 24
 
 
 @pytest.fixture(scope="module")
-def record() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    return synthetic_record()
-
-
-@pytest.fixture(scope="module")
 def result(record: tuple[np.ndarray, np.ndarray, np.ndarray]) -> BacktestResult:
     times, levels, _ = record
     return backtest(times, levels, latitude=LATITUDE, train_until=TRAIN_UNTIL)

@@ -11,26 +11,15 @@ import pytest
 
 from paknam.living.forecast import calibration
 from paknam.living.forecast.backtest import BacktestResult, _calibrated, backtest
-from paknam.living.forecast.engine import TideEngine, forecast, replay, train
+from paknam.living.forecast.engine import TideEngine, forecast, replay
 from paknam.living.forecast.level_rules import (
     exceedance_probability,
     warned_hours,
     water_level_signal,
 )
-from tests.living.forecast.test_engine import LATITUDE, TRAIN_UNTIL, synthetic_record
+from tests.living.forecast.test_engine import LATITUDE, TRAIN_UNTIL
 
 pytest.importorskip("utide")
-
-
-@pytest.fixture(scope="module")
-def record() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    return synthetic_record()
-
-
-@pytest.fixture(scope="module")
-def engine(record: tuple[np.ndarray, np.ndarray, np.ndarray]) -> TideEngine:
-    times, levels, _ = record
-    return train(times, levels, latitude=LATITUDE, train_until=TRAIN_UNTIL)
 
 
 @pytest.fixture(scope="module")

@@ -24,22 +24,10 @@ from tests.living.forecast.test_engine import (
     PHI,
     SIGMA,
     TRAIN_UNTIL,
-    synthetic_record,
 )
 from tests.living.forecast.test_surge import ar1
 
 pytest.importorskip("utide")
-
-
-@pytest.fixture(scope="module")
-def record() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    return synthetic_record()
-
-
-@pytest.fixture(scope="module")
-def engine(record: tuple[np.ndarray, np.ndarray, np.ndarray]) -> TideEngine:
-    times, levels, _ = record
-    return train(times, levels, latitude=LATITUDE, train_until=TRAIN_UNTIL)
 
 
 def test_fit_surge_excluded_hours_are_neither_issue_hours_nor_targets() -> None:

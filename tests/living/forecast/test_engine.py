@@ -69,11 +69,6 @@ def synthetic_record(days: int = 150, seed: int = 7) -> tuple[np.ndarray, np.nda
 
 
 @pytest.fixture(scope="module")
-def record() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    return synthetic_record()
-
-
-@pytest.fixture(scope="module")
 def engine(record: tuple[np.ndarray, np.ndarray, np.ndarray]) -> TideEngine:
     times, levels, _ = record
     return train(times, levels, latitude=LATITUDE, train_until=TRAIN_UNTIL, station="synthetic")
